@@ -1,0 +1,10 @@
+export { parseQuery } from './parser.ts';
+export { compileQueryToSql } from './compile-sql.ts';
+export type { CompiledSql, CompileSqlOptions } from './compile-sql.ts';
+export { compileQueryToPredicate } from './compile-predicate.ts';
+export type { LogRowPredicate } from './compile-predicate.ts';
+export { QuerySyntaxError } from './query-syntax-error.ts';
+export { normaliseLevel, CANONICAL_LEVELS } from './level-names.ts';
+export { MAX_QUERY_LENGTH_CHARS, MAX_NESTING_DEPTH, MAX_TERMS } from './limits.ts';
+export type { LogRow } from './log-row.ts';
+export type * from './ast.ts';
