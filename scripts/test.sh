@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# npm test: installs what the suite needs when missing, then runs it on real services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/ensure-system-deps.sh redis
+exec node --import tsx scripts/run-tests.ts "$@"

@@ -1,0 +1,76 @@
+// buildApp: the whole of MyLog as one Fastify instance. The server and the tests both call it.
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import type { ClickHouseStore } from './infra/clickhouse/store.ts';
+import { registerErrorHandlers } from './infra/errors.ts';
+import { Lifecycle } from './infra/lifecycle.ts';
+import { loggerOptions } from './infra/logger.ts';
+import { createMetrics, type Metrics } from './infra/metrics.ts';
+import type { Db } from './infra/postgres.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  redis: Redis;
+  clickhouse: ClickHouseStore;
+  lifecycle?: Lifecycle;
+  metrics?: Metrics;
+  /** false in tests that assert on output rather than logs */
+  logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    db: Db;
+    redis: Redis;
+    clickhouse: ClickHouseStore;
+    lifecycle: Lifecycle;
+    metrics: Metrics;
+  }
+}
+
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger: deps.logger === false ? false : loggerOptions(config),
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    requestIdHeader: false,
+    trustProxy: config.isProduction,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  app.decorate('config', config);
+  app.decorate('db', deps.db);
+  app.decorate('redis', deps.redis);
+  app.decorate('clickhouse', deps.clickhouse);
+  app.decorate('lifecycle', deps.lifecycle ?? new Lifecycle());
+  app.decorate('metrics', deps.metrics ?? createMetrics());
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    app.metrics.httpRequestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+  registerErrorHandlers(app);
+
+  await app.register(healthRoutes);
+  return app;
+}

@@ -1,0 +1,68 @@
+import type { Config } from '../config.ts';
+import type { Db } from '../infra/postgres.ts';
+import type { Services } from '../infra/services.ts';
+
+export type OptionSpec = {
+  type: 'string' | 'boolean';
+  description: string;
+  required?: boolean;
+  multiple?: boolean;
+};
+
+/** What a command gets: configuration, and the services it declared it needs, already started. */
+export interface CommandContext {
+  config: Config;
+  services: Services;
+  db: Db;
+  log: (message: string) => void;
+}
+
+export interface Command {
+  /** e.g. ['org', 'create'] */
+  path: string[];
+  summary: string;
+  options?: Record<string, OptionSpec>;
+  /** Positional arguments, named for the help text. */
+  positionals?: string[];
+  needs: { postgres?: boolean; redis?: boolean; clickhouse?: boolean };
+  run(
+    ctx: CommandContext,
+    args: {
+      values: Record<string, string | boolean | string[] | undefined>;
+      positionals: string[];
+    },
+  ): Promise<object>;
+  /** Human-readable output; --json prints the object itself. */
+  format(result: object): string;
+}
+
+/** A command's failure that the user can fix: printed without a stack trace, exit code 1. */
+export class CommandError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export function table(rows: Record<string, unknown>[], columns: string[]): string {
+  if (rows.length === 0) return '(none)';
+  const cells = rows.map((row) => columns.map((c) => formatCell(row[c])));
+  const widths = columns.map((c, i) =>
+    Math.max(c.length, ...cells.map((r) => (r[i] as string).length)),
+  );
+  const line = (values: string[]): string =>
+    values
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.toUpperCase())), ...cells.map(line)].join('\n');
+}
+
+function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}

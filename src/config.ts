@@ -1,0 +1,244 @@
+// The only reader of process.env. Every variable is parsed and checked here, and every problem is
+// reported at once, so a bad deployment fails at boot with one readable message.
+import path from 'node:path';
+
+export const ROLES = ['api', 'ingest', 'worker', 'scheduler'] as const;
+export type Role = (typeof ROLES)[number];
+export const DURABILITY_MODES = ['fsync', 'replica', 'none'] as const;
+export type IngestDurability = (typeof DURABILITY_MODES)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  nodeEnv: string;
+  isProduction: boolean;
+  port: number;
+  host: string;
+  /** Public base URL used in redirects and examples (defaults to http://localhost:PORT). */
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  clickhouseUrl: string | undefined;
+  clickhouseDatabase: string;
+  redisUrl: string | undefined;
+  /** Prefix for every Redis key MyLog writes, so several deployments (or test files) can share a Redis. */
+  redisKeyPrefix: string;
+  roles: ReadonlySet<Role>;
+  logLevel: LogLevel;
+  sessionSecret: string | undefined;
+  shutdownDeadlineMs: number;
+  readyzTimeoutMs: number;
+  oidc: {
+    issuer: string | undefined;
+    clientId: string | undefined;
+    clientSecret: string | undefined;
+    redirectUri: string | undefined;
+    roleClaim: string;
+  };
+  ingest: {
+    durability: IngestDurability;
+    replicaWaitTimeoutMs: number;
+    maxBodyBytes: number;
+    maxDecodedBodyBytes: number;
+    maxRecordsPerRequest: number;
+    maxMessageBytes: number;
+    maxAttributes: number;
+    maxAttributeKeyBytes: number;
+    maxAttributeValueBytes: number;
+    maxNestingDepth: number;
+    maxPastSkewMs: number;
+    maxFutureSkewMs: number;
+    groupCommitWindowMs: number;
+    groupCommitMaxRows: number;
+    groupCommitMaxBytes: number;
+    queueMaxDepth: number;
+    keyCacheTtlMs: number;
+  };
+  worker: {
+    concurrency: number;
+    maxAttempts: number;
+    backoffMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Collects problems instead of throwing at the first one. */
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  string(name: string, fallback: string): string {
+    return this.raw(name) ?? fallback;
+  }
+
+  int(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+      return fallback;
+    }
+    return Number(value);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      this.problems.push(`${name} is not a valid URL (got "${redact(value)}")`);
+      return undefined;
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      this.problems.push(
+        `${name} must use ${protocols.map((p) => p.replace(/:$/, '://')).join(' or ')} (got "${parsed.protocol}//…")`,
+      );
+      return undefined;
+    }
+    return value;
+  }
+}
+
+/** Hides the password part of a URL so it never ends up in logs or error messages. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
+}
+
+const MiB = 1024 * 1024;
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const r = new EnvReader(env);
+  const nodeEnv = r.string('NODE_ENV', 'development');
+  const isProduction = nodeEnv === 'production';
+  const port = r.int('PORT', 3000, 0, 65535);
+  const host = r.string('HOST', isProduction ? '0.0.0.0' : '127.0.0.1');
+
+  const rolesRaw = r.raw('MYLOG_ROLES');
+  const roles = new Set<Role>();
+  for (const role of (rolesRaw ?? ROLES.join(',')).split(',').map((s) => s.trim())) {
+    if (role === '') continue;
+    if ((ROLES as readonly string[]).includes(role)) roles.add(role as Role);
+    else r.problems.push(`MYLOG_ROLES has an unknown role "${role}" (known: ${ROLES.join(', ')})`);
+  }
+  if (rolesRaw !== undefined && roles.size === 0) r.problems.push('MYLOG_ROLES names no role');
+
+  const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const clickhouseUrl = r.url('CLICKHOUSE_URL', ['http:', 'https:']);
+  const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const sessionSecret = r.raw('SESSION_SECRET');
+  if (isProduction) {
+    for (const [name, value] of [
+      ['DATABASE_URL', databaseUrl],
+      ['CLICKHOUSE_URL', clickhouseUrl],
+      ['REDIS_URL', redisUrl],
+    ] as const) {
+      if (value === undefined && r.raw(name) === undefined) {
+        r.problems.push(
+          `${name} is required when NODE_ENV=production (embedded services are for development)`,
+        );
+      }
+    }
+    if (sessionSecret === undefined)
+      r.problems.push('SESSION_SECRET is required when NODE_ENV=production');
+  }
+  if (sessionSecret !== undefined && sessionSecret.length < 32) {
+    r.problems.push('SESSION_SECRET must be at least 32 characters');
+  }
+  const clickhouseDatabase = r.string('CLICKHOUSE_DATABASE', 'mylog');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(clickhouseDatabase)) {
+    r.problems.push(`CLICKHOUSE_DATABASE must be a plain identifier (got "${clickhouseDatabase}")`);
+  }
+  const redisKeyPrefix = r.string('REDIS_KEY_PREFIX', 'mylog');
+
+  const config: Config = {
+    nodeEnv,
+    isProduction,
+    port,
+    host,
+    publicUrl: (r.url('PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(
+      /\/$/,
+      '',
+    ),
+    dataDir: path.resolve(cwd, r.string('MYLOG_DATA_DIR', '.mylog')),
+    databaseUrl,
+    clickhouseUrl,
+    clickhouseDatabase,
+    redisUrl,
+    redisKeyPrefix,
+    roles,
+    logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
+    sessionSecret,
+    shutdownDeadlineMs: r.int('SHUTDOWN_DEADLINE_MS', 25_000, 1_000, 600_000),
+    readyzTimeoutMs: r.int('READYZ_TIMEOUT_MS', 2_000, 100, 60_000),
+    oidc: {
+      issuer: r.url('OIDC_ISSUER', ['http:', 'https:']),
+      clientId: r.raw('OIDC_CLIENT_ID'),
+      clientSecret: r.raw('OIDC_CLIENT_SECRET'),
+      redirectUri: r.url('OIDC_REDIRECT_URI', ['http:', 'https:']),
+      roleClaim: r.string('OIDC_ROLE_CLAIM', 'groups'),
+    },
+    ingest: {
+      durability: r.oneOf(
+        'INGEST_DURABILITY',
+        DURABILITY_MODES,
+        isProduction ? 'replica' : 'fsync',
+      ),
+      replicaWaitTimeoutMs: r.int('INGEST_REPLICA_WAIT_TIMEOUT_MS', 1_000, 1, 60_000),
+      maxBodyBytes: r.int('INGEST_MAX_BODY_BYTES', 10 * MiB, 1024),
+      maxDecodedBodyBytes: r.int('INGEST_MAX_DECODED_BODY_BYTES', 50 * MiB, 1024),
+      maxRecordsPerRequest: r.int('INGEST_MAX_RECORDS_PER_REQUEST', 10_000, 1),
+      maxMessageBytes: r.int('INGEST_MAX_MESSAGE_BYTES', 256 * 1024, 16),
+      maxAttributes: r.int('INGEST_MAX_ATTRIBUTES', 256, 0),
+      maxAttributeKeyBytes: r.int('INGEST_MAX_ATTRIBUTE_KEY_BYTES', 256, 1),
+      maxAttributeValueBytes: r.int('INGEST_MAX_ATTRIBUTE_VALUE_BYTES', 16 * 1024, 1),
+      maxNestingDepth: r.int('INGEST_MAX_NESTING_DEPTH', 8, 1, 64),
+      maxPastSkewMs: r.int('INGEST_MAX_PAST_SKEW_MS', 7 * 24 * 3600_000, 0),
+      maxFutureSkewMs: r.int('INGEST_MAX_FUTURE_SKEW_MS', 3600_000, 0),
+      groupCommitWindowMs: r.int('INGEST_GROUP_COMMIT_WINDOW_MS', 50, 0, 5_000),
+      groupCommitMaxRows: r.int('INGEST_GROUP_COMMIT_MAX_ROWS', 20_000, 1),
+      groupCommitMaxBytes: r.int('INGEST_GROUP_COMMIT_MAX_BYTES', 16 * MiB, 1024),
+      queueMaxDepth: r.int('INGEST_QUEUE_MAX_DEPTH', 5_000, 1),
+      keyCacheTtlMs: r.int('INGEST_KEY_CACHE_TTL_MS', 30_000, 0),
+    },
+    worker: {
+      concurrency: r.int('WORKER_CONCURRENCY', 2, 1, 64),
+      maxAttempts: r.int('WORKER_MAX_ATTEMPTS', 12, 1, 1000),
+      backoffMs: r.int('WORKER_BACKOFF_MS', 1_000, 1),
+    },
+  };
+
+  if (config.oidc.issuer !== undefined && config.oidc.clientId === undefined) {
+    r.problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}
+
+export function hasRole(config: Config, role: Role): boolean {
+  return config.roles.has(role);
+}

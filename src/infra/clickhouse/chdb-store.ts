@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import { Session } from 'chdb';
+import {
+  assertIdentifier,
+  ClickHouseStoreError,
+  type ClickHouseSettings,
+  type ClickHouseStore,
+  type InsertSummary,
+  type QueryOptions,
+  type QueryParams,
+} from './store.ts';
+
+export interface ChdbStoreOptions {
+  dataDir: string;
+  database: string;
+  /** Sessions on one data directory run concurrently; a session runs its own queries one at a time. */
+  readSessions?: number;
+}
+
+/** The chdb sessions behind the store; the HTTP bridge reuses them so a second process can share the engine. */
+export interface ChdbStore extends ClickHouseStore {
+  readonly kind: 'chdb';
+  readonly dataDir: string;
+  /** A session for work outside the store (the HTTP bridge). */
+  bridgeSession(): Session;
+}
+
+export function createChdbStore(options: ChdbStoreOptions): ChdbStore {
+  fs.mkdirSync(options.dataDir, { recursive: true });
+  const database = assertIdentifier(options.database);
+  const open = (): Session => {
+    const session = new Session(options.dataDir);
+    session.query(`CREATE DATABASE IF NOT EXISTS ${database}`);
+    session.query(`USE ${database}`);
+    return session;
+  };
+  // Inserts get their own session so a slow search never delays the ingest path, and vice versa.
+  const insertSession = open();
+  const readSessions = Array.from({ length: options.readSessions ?? 2 }, open);
+  let bridge: Session | undefined;
+  let next = 0;
+  const reader = (): Session => readSessions[next++ % readSessions.length] as Session;
+
+  return {
+    kind: 'chdb',
+    database,
+    dataDir: options.dataDir,
+    async query<T>(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<T[]> {
+      const text = await run(reader(), withSettings(sql, opts?.settings), params, 'JSONEachRow', opts?.signal);
+      return parseJsonEachRow<T>(text);
+    },
+    async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {
+      try {
+        const summary = await insertSession.insert({
+          table: assertIdentifier(table),
+          values: jsonEachRow,
+          format: 'JSONEachRow',
+          settings,
+        });
+        return { rowsWritten: summary.rowsWritten };
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    async command(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<void> {
+      await run(insertSession, withSettings(sql, opts?.settings), params, 'TSV', opts?.signal);
+    },
+    async ping(): Promise<boolean> {
+      await run(reader(), 'SELECT 1', undefined, 'TSV');
+      return true;
+    },
+    bridgeSession(): Session {
+      bridge ??= open();
+      return bridge;
+    },
+    async close(): Promise<void> {
+      for (const session of [insertSession, ...readSessions, bridge]) session?.close();
+    },
+  };
+}
+
+async function run(
+  session: Session,
+  sql: string,
+  params: QueryParams | undefined,
+  format: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  try {
+    const result =
+      params && Object.keys(params).length > 0
+        ? await session.queryBindAsync(sql, params, { format, signal })
+        : await session.queryAsync(sql, { format, signal });
+    return result.text();
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}
+
+/** chdb has no per-query settings argument, so settings travel in the statement itself. */
+function withSettings(sql: string, settings: ClickHouseSettings | undefined): string {
+  if (!settings || Object.keys(settings).length === 0) return sql;
+  const clauses = Object.entries(settings).map(([key, value]) => {
+    assertIdentifier(key);
+    const literal = typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : Number(value);
+    return `${key} = ${literal}`;
+  });
+  return `${sql.replace(/;\s*$/, '')} SETTINGS ${clauses.join(', ')}`;
+}
+
+function parseJsonEachRow<T>(text: string): T[] {
+  const rows: T[] = [];
+  for (const line of text.split('\n')) if (line.length > 0) rows.push(JSON.parse(line) as T);
+  return rows;
+}
+
+function toStoreError(error: unknown): ClickHouseStoreError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { clickhouseCode?: unknown } | null)?.clickhouseCode;
+  return new ClickHouseStoreError(message, typeof code === 'number' ? code : undefined, { cause: error });
+}

@@ -1,0 +1,97 @@
+import { Readable } from 'node:stream';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import {
+  assertIdentifier,
+  ClickHouseStoreError,
+  type ClickHouseSettings,
+  type ClickHouseStore,
+  type InsertSummary,
+  type QueryOptions,
+  type QueryParams,
+} from './store.ts';
+
+export interface HttpStoreOptions {
+  url: string;
+  database: string;
+  requestTimeoutMs?: number;
+  maxOpenConnections?: number;
+}
+
+export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
+  const client: ClickHouseClient = createClient({
+    url: options.url,
+    database: options.database,
+    request_timeout: options.requestTimeoutMs ?? 60_000,
+    max_open_connections: options.maxOpenConnections ?? 16,
+    // The bridge and ClickHouse both speak gzip; logs compress ~10x, so the wire cost is worth it.
+    compression: { request: false, response: false },
+  });
+  return {
+    kind: 'http',
+    database: options.database,
+    async query<T>(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<T[]> {
+      try {
+        const result = await client.query({
+          query: sql,
+          query_params: params,
+          format: 'JSONEachRow',
+          clickhouse_settings: opts?.settings,
+          abort_signal: opts?.signal,
+        });
+        return await result.json<T>();
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {
+      try {
+        const result = await client.insert({
+          table: assertIdentifier(table),
+          values: Readable.from([jsonEachRow]),
+          format: 'JSONEachRow',
+          clickhouse_settings: settings,
+        });
+        return { rowsWritten: Number(result.summary?.written_rows ?? 0) };
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    async command(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<void> {
+      try {
+        await client.command({
+          query: sql,
+          query_params: params,
+          clickhouse_settings: { wait_end_of_query: 1, ...opts?.settings },
+          abort_signal: opts?.signal,
+        });
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    async ping(): Promise<boolean> {
+      const result = await client.ping();
+      return result.success;
+    },
+    async close(): Promise<void> {
+      await client.close();
+    },
+  };
+}
+
+function toStoreError(error: unknown): ClickHouseStoreError {
+  if (error instanceof ClickHouseStoreError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const rawCode = (error as { code?: unknown } | null)?.code;
+  const code = rawCode === undefined ? undefined : Number(rawCode);
+  return new ClickHouseStoreError(message, Number.isFinite(code) ? code : undefined, { cause: error });
+}
+
+/** Creates the database when missing: it has to run without the `database` setting. */
+export async function ensureHttpDatabase(url: string, database: string): Promise<void> {
+  const client = createClient({ url });
+  try {
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${assertIdentifier(database)}` });
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,45 @@
+// One interface over the two ClickHouse engines MyLog runs on: a ClickHouse server over HTTP
+// (production) and chdb in-process (embedded mode). Everything above this layer writes one SQL.
+
+export type QueryParams = Record<string, unknown>;
+export type ClickHouseSettings = Record<string, string | number | boolean>;
+
+export interface QueryOptions {
+  settings?: ClickHouseSettings;
+  signal?: AbortSignal;
+}
+
+export interface InsertSummary {
+  rowsWritten: number;
+}
+
+export interface ClickHouseStore {
+  readonly kind: 'http' | 'chdb';
+  readonly database: string;
+  /** Runs a SELECT with typed `{name:Type}` parameters and returns the rows (JSONEachRow). */
+  query<T = Record<string, unknown>>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<T[]>;
+  /** Inserts JSONEachRow bytes as they are: the caller serialised them once, nobody parses them here. */
+  insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary>;
+  /** Runs a statement that returns no rows (DDL, ALTER, SYSTEM …). */
+  command(sql: string, params?: QueryParams, options?: QueryOptions): Promise<void>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** A ClickHouse error, engine-independent: `code` is ClickHouse's numeric error code when known. */
+export class ClickHouseStoreError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ClickHouseStoreError';
+  }
+}
+
+/** Table names are code constants, never user input; this guards against a mistake anyway. */
+export function assertIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_.]*$/.test(name)) throw new Error(`not a plain identifier: ${name}`);
+  return name;
+}

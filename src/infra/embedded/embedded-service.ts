@@ -1,0 +1,15 @@
+/** A service MyLog runs on the developer's machine when no URL for it is configured. */
+export interface EmbeddedService {
+  readonly name: string;
+  readonly url: string;
+  /** True when this process started or adopted it and so must stop it on shutdown. */
+  readonly owned: boolean;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedServiceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmbeddedServiceError';
+  }
+}

@@ -1,0 +1,118 @@
+import type { Selectable } from 'kysely';
+import type { IngestKeysTable } from '../../infra/database.ts';
+import type { Db } from '../../infra/postgres.ts';
+import type { OrgScope } from '../apps/apps.repository.ts';
+
+export type IngestKeyRecord = Omit<Selectable<IngestKeysTable>, 'key_hash'>;
+
+/** What the ingest path needs to know about a key, resolved from its hash alone. */
+export interface ResolvedIngestKey {
+  keyId: string;
+  orgId: string;
+  appId: string;
+  retentionDays: number;
+  rateLimitRecordsPerS: number | null;
+  rateLimitBytesPerS: number | null;
+  dailyQuotaRecords: number | null;
+  revoked: boolean;
+  expired: boolean;
+  orgDisabled: boolean;
+}
+
+export function createIngestKeysRepository(db: Db) {
+  return {
+    async create(
+      scope: OrgScope,
+      input: {
+        appId: string;
+        name: string;
+        displayPrefix: string;
+        keyHash: string;
+        expiresAt?: Date | null;
+      },
+    ): Promise<IngestKeyRecord> {
+      return db
+        .insertInto('ingest_keys')
+        .values({
+          org_id: scope.orgId,
+          app_id: input.appId,
+          name: input.name,
+          display_prefix: input.displayPrefix,
+          key_hash: input.keyHash,
+          expires_at: input.expiresAt ?? null,
+        })
+        .returning([
+          'id',
+          'org_id',
+          'app_id',
+          'name',
+          'display_prefix',
+          'created_at',
+          'last_used_at',
+          'revoked_at',
+          'expires_at',
+        ])
+        .executeTakeFirstOrThrow();
+    },
+    async listForApp(scope: OrgScope, appId: string): Promise<IngestKeyRecord[]> {
+      return db
+        .selectFrom('ingest_keys')
+        .select([
+          'id',
+          'org_id',
+          'app_id',
+          'name',
+          'display_prefix',
+          'created_at',
+          'last_used_at',
+          'revoked_at',
+          'expires_at',
+        ])
+        .where('org_id', '=', scope.orgId)
+        .where('app_id', '=', appId)
+        .orderBy('created_at')
+        .execute();
+    },
+    /**
+     * The one unscoped lookup: the key itself is the credential that establishes the scope.
+     * Deleted apps resolve to nothing.
+     */
+    async resolveByHash(keyHash: string): Promise<ResolvedIngestKey | undefined> {
+      const row = await db
+        .selectFrom('ingest_keys as k')
+        .innerJoin('apps as a', 'a.id', 'k.app_id')
+        .innerJoin('orgs as o', 'o.id', 'k.org_id')
+        .select([
+          'k.id as keyId',
+          'k.org_id as orgId',
+          'k.app_id as appId',
+          'a.retention_days as retentionDays',
+          'a.rate_limit_records_per_s as rateLimitRecordsPerS',
+          'a.rate_limit_bytes_per_s as rateLimitBytesPerS',
+          'a.daily_quota_records as dailyQuotaRecords',
+          'k.revoked_at as revokedAt',
+          'k.expires_at as expiresAt',
+          'o.disabled_at as orgDisabledAt',
+        ])
+        .where('k.key_hash', '=', keyHash)
+        .where('a.deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const now = Date.now();
+      return {
+        keyId: row.keyId,
+        orgId: row.orgId,
+        appId: row.appId,
+        retentionDays: row.retentionDays,
+        rateLimitRecordsPerS: row.rateLimitRecordsPerS,
+        rateLimitBytesPerS: row.rateLimitBytesPerS,
+        dailyQuotaRecords: row.dailyQuotaRecords,
+        revoked: row.revokedAt !== null && row.revokedAt.getTime() <= now,
+        expired: row.expiresAt !== null && row.expiresAt.getTime() <= now,
+        orgDisabled: row.orgDisabledAt !== null,
+      };
+    },
+  };
+}
+
+export type IngestKeysRepository = ReturnType<typeof createIngestKeysRepository>;
