@@ -1,0 +1,153 @@
+import { splitLines } from './body-text.ts';
+import type { BodyLine } from './body-text.ts';
+import { IngestInputError, RecordRejection } from './ingest-errors.ts';
+import type { IngestLimits } from './ingest-limits.ts';
+import { parseJsonLine } from './ndjson-body.ts';
+import { isPlainObject } from './raw-record.ts';
+import type { DecodeResult, RawRecord } from './raw-record.ts';
+
+export type BulkAction = 'index' | 'create' | 'delete' | 'update';
+
+/** One item of a bulk request, in request order; `status` is final once decodeIngestBody returns. */
+export interface BulkItem {
+  readonly action: BulkAction;
+  readonly index: string;
+  /** The `_id` the shipper gave, else the row id once accepted; null for a rejected item without one. */
+  id: string | null;
+  /** 201 accepted, 400 rejected; 0 only while decoding. */
+  status: number;
+  error?: { readonly type: string; readonly reason: string };
+}
+
+export interface BulkDecodeResult extends DecodeResult {
+  readonly bulkItems: BulkItem[];
+}
+
+const ACTIONS: ReadonlySet<string> = new Set(['index', 'create', 'delete', 'update']);
+
+function badAction(line: BodyLine, why: string): IngestInputError {
+  // Elasticsearch also fails the whole request here: without a valid action line it cannot know
+  // whether the next line is a document or the next action.
+  return new IngestInputError(400, 'invalid_bulk', `line ${line.lineNumber}: ${why}`);
+}
+
+function parseAction(line: BodyLine): { action: BulkAction; meta: Record<string, unknown> } {
+  if (line.text === undefined) throw badAction(line, 'the action line is not valid UTF-8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(line.text);
+  } catch (err) {
+    throw badAction(line, `malformed action line: ${(err as Error).message}`);
+  }
+  if (!isPlainObject(parsed)) throw badAction(line, 'malformed action line: expected an object');
+  const keys = Object.keys(parsed);
+  const action = keys[0];
+  if (keys.length !== 1 || action === undefined || !ACTIONS.has(action)) {
+    throw badAction(line, `malformed action line: expected one of index, create, delete, update`);
+  }
+  const meta = parsed[action];
+  return { action: action as BulkAction, meta: isPlainObject(meta) ? meta : {} };
+}
+
+function idOf(meta: Record<string, unknown>): string | null {
+  const id = meta['_id'];
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+}
+
+/**
+ * An Elasticsearch `_bulk` body: index/create with their document line become records; delete and
+ * update are answered as failed items (MyLog is append-only), and update's document line is
+ * consumed so that it is not read as an action. Record index = item index.
+ */
+export function decodeEsBulk(
+  body: Buffer,
+  limits: IngestLimits,
+  defaultIndex = '',
+): BulkDecodeResult {
+  const lines = splitLines(body, limits.maxRecordsPerRequest * 2);
+  const records: (RawRecord | RecordRejection)[] = [];
+  const bulkItems: BulkItem[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const actionLine = lines[i++] as BodyLine;
+    const { action, meta } = parseAction(actionLine);
+    if (bulkItems.length >= limits.maxRecordsPerRequest) {
+      throw new IngestInputError(
+        413,
+        'too_many_records',
+        `more than ${limits.maxRecordsPerRequest} items in one request`,
+      );
+    }
+    const index = typeof meta['_index'] === 'string' ? meta['_index'] : defaultIndex;
+    bulkItems.push({ action, index, id: idOf(meta), status: 0 });
+    if (action === 'delete' || action === 'update') {
+      if (action === 'update') i++;
+      records.push(
+        new RecordRejection(
+          'unsupported_bulk_action',
+          `MyLog is append-only: the '${action}' action is not supported`,
+        ),
+      );
+      continue;
+    }
+    const docLine = lines[i++];
+    records.push(
+      docLine === undefined
+        ? new RecordRejection(
+            'missing_document',
+            `line ${actionLine.lineNumber}: '${action}' has no document line`,
+          )
+        : parseJsonLine(docLine),
+    );
+  }
+  return { records, bulkItems };
+}
+
+function errorType(rejection: RecordRejection): string {
+  return rejection.code === 'unsupported_bulk_action'
+    ? 'illegal_argument_exception'
+    : 'mapper_parsing_exception';
+}
+
+/** Settles an item once its record is known to be accepted (with its row id) or rejected. */
+export function settleBulkItem(item: BulkItem, outcome: { id: string } | RecordRejection): void {
+  if (outcome instanceof RecordRejection) {
+    item.status = 400;
+    item.error = { type: errorType(outcome), reason: outcome.error };
+  } else {
+    item.status = 201;
+    item.id ??= outcome.id;
+  }
+}
+
+/**
+ * The body of Elasticsearch's bulk response, with the fields shippers read (Logstash and Vector look
+ * at `errors` and each item's `status`; typed clients parse `_shards`, `_seq_no`, …).
+ */
+export function bulkResponseBody(
+  items: readonly BulkItem[],
+  tookMs: number,
+): Record<string, unknown> {
+  let errors = false;
+  const out = items.map((item) => {
+    if (item.status >= 300) {
+      errors = true;
+      return {
+        [item.action]: { _index: item.index, _id: item.id, status: item.status, error: item.error },
+      };
+    }
+    return {
+      [item.action]: {
+        _index: item.index,
+        _id: item.id,
+        _version: 1,
+        result: 'created',
+        _shards: { total: 1, successful: 1, failed: 0 },
+        _seq_no: 0,
+        _primary_term: 1,
+        status: item.status,
+      },
+    };
+  });
+  return { took: Math.max(0, Math.round(tookMs)), errors, items: out };
+}

@@ -1,0 +1,184 @@
+import { bodyText } from './body-text.ts';
+import { decodeContentEncoding } from './content-decoding.ts';
+import { decodeEsBulk, settleBulkItem } from './es-bulk.ts';
+import type { BulkItem } from './es-bulk.ts';
+import { IngestInputError, RecordRejection } from './ingest-errors.ts';
+import type { RejectedRecord } from './ingest-errors.ts';
+import type { IngestLimits } from './ingest-limits.ts';
+import { decodeJsonValue } from './json-body.ts';
+import { decodeNdjsonBody } from './ndjson-body.ts';
+import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
+import type { CanonicalRow } from './normalise-record.ts';
+import { decodeOtlpJson } from './otlp-json.ts';
+import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
+import { isPlainObject } from './raw-record.ts';
+import type { DecodeResult } from './raw-record.ts';
+
+export { IngestInputError, RecordRejection } from './ingest-errors.ts';
+export type {
+  IngestInputCode,
+  IngestInputStatus,
+  RecordRejectionCode,
+  RejectedRecord,
+} from './ingest-errors.ts';
+export { DEFAULT_INGEST_LIMITS } from './ingest-limits.ts';
+export type { IngestLimits } from './ingest-limits.ts';
+export type { CanonicalRow } from './normalise-record.ts';
+export { serialiseRows } from './serialise-rows.ts';
+export type { TenantColumns } from './serialise-rows.ts';
+export { bulkResponseBody } from './es-bulk.ts';
+export type { BulkAction, BulkItem } from './es-bulk.ts';
+export { decodeContentEncoding, zstdSupported } from './content-decoding.ts';
+export type { Level } from './levels.ts';
+
+export type IngestRouteKind = 'logs' | 'otlp' | 'bulk';
+
+export interface DecodeIngestBodyInput {
+  readonly kind: IngestRouteKind;
+  readonly contentType: string | undefined;
+  readonly contentEncoding: string | undefined;
+  /** The body as received (still encoded). */
+  readonly body: Buffer;
+  readonly limits: IngestLimits;
+  /** Receive time, epoch milliseconds: the default timestamp, observed_ts and the ids' time. */
+  readonly now: number;
+  /** `:index` of `POST /:index/_bulk`, for items whose action names no `_index`. */
+  readonly bulkIndex?: string;
+}
+
+export interface DecodeIngestBodyResult {
+  readonly rows: CanonicalRow[];
+  readonly rejected: RejectedRecord[];
+  /** Bulk route only: one item per action line, status settled (201/400). */
+  readonly bulkItems?: BulkItem[];
+}
+
+type Decoder = (body: Buffer, input: DecodeIngestBodyInput) => DecodeResult;
+
+const NDJSON_TYPES = new Set([
+  'application/x-ndjson',
+  'application/ndjson',
+  'application/jsonl',
+  'application/jsonlines',
+  'application/x-jsonlines',
+]);
+const BULK_TYPES = new Set([
+  'application/x-ndjson',
+  'application/json',
+  'application/vnd.elasticsearch+x-ndjson',
+  'application/vnd.elasticsearch+json',
+]);
+const PROTOBUF_TYPES = new Set([
+  'application/x-protobuf',
+  'application/protobuf',
+  'application/vnd.google.protobuf',
+]);
+const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+function unsupported(contentType: string | undefined, kind: IngestRouteKind): IngestInputError {
+  return new IngestInputError(
+    415,
+    'unsupported_media_type',
+    `Content-Type ${contentType ?? '(none)'} is not accepted on the ${kind} route`,
+  );
+}
+
+/** The media type without parameters, lowercased; '' when absent. A non-UTF-8 charset → 415. */
+function mediaType(contentType: string | undefined, kind: IngestRouteKind): string {
+  if (contentType === undefined) return '';
+  const [type = '', ...params] = contentType.split(';');
+  for (const p of params) {
+    const [name = '', value = ''] = p.split('=');
+    if (
+      name.trim().toLowerCase() === 'charset' &&
+      !UTF8_CHARSETS.has(value.trim().replace(/"/g, '').toLowerCase())
+    ) {
+      throw unsupported(contentType, kind);
+    }
+  }
+  return type.trim().toLowerCase();
+}
+
+/**
+ * `application/json` (or no Content-Type) on /v1/logs: a JSON object or array. Several shippers
+ * (Vector's and Fluent Bit's HTTP sinks among them) label NDJSON as application/json, so a body that
+ * is not one JSON document but whose first line is a JSON object is read as NDJSON instead.
+ */
+function decodeJsonOrNdjson(body: Buffer, input: DecodeIngestBodyInput): DecodeResult {
+  const text = bodyText(body);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    if (firstLineIsObject(text)) return decodeNdjsonBody(body, input.limits);
+    throw new IngestInputError(
+      400,
+      'invalid_json',
+      `the body is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  return decodeJsonValue(parsed, input.limits);
+}
+
+function firstLineIsObject(text: string): boolean {
+  const start = text.search(/\S/);
+  const nl = start === -1 ? -1 : text.indexOf('\n', start);
+  if (nl === -1) return false;
+  try {
+    return isPlainObject(JSON.parse(text.slice(start, nl)));
+  } catch {
+    return false;
+  }
+}
+
+function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): Decoder {
+  const type = mediaType(contentType, kind);
+  switch (kind) {
+    case 'logs':
+      if (type === 'application/json' || type === '') return decodeJsonOrNdjson;
+      if (NDJSON_TYPES.has(type)) return (body, input) => decodeNdjsonBody(body, input.limits);
+      break;
+    case 'otlp':
+      if (type === 'application/json') return (body, input) => decodeOtlpJson(body, input.limits);
+      if (PROTOBUF_TYPES.has(type)) return (body, input) => decodeOtlpProtobuf(body, input.limits);
+      break;
+    case 'bulk':
+      // Elasticsearch itself only accepts its JSON types here, but curl-based shippers send none.
+      if (BULK_TYPES.has(type) || type === '')
+        return (body, input) => decodeEsBulk(body, input.limits, input.bulkIndex);
+      break;
+  }
+  throw unsupported(contentType, kind);
+}
+
+/**
+ * Request body → canonical rows. Throws IngestInputError (400/413/415) when the request as a whole
+ * is unacceptable; otherwise every record is either a row or listed in `rejected` by its index.
+ */
+export async function decodeIngestBody(
+  input: DecodeIngestBodyInput,
+): Promise<DecodeIngestBodyResult> {
+  const decoder = chooseDecoder(input.kind, input.contentType);
+  const body = await decodeContentEncoding(
+    input.body,
+    input.contentEncoding,
+    input.limits.maxDecodedBodyBytes,
+  );
+  const decoded = decoder(body, input);
+  const bulkItems = (decoded as { bulkItems?: BulkItem[] }).bulkItems;
+  const ctx = createNormaliseContext(input.limits, input.now);
+  const rows: CanonicalRow[] = [];
+  const rejected: RejectedRecord[] = [];
+  const records = decoded.records;
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
+    if (record === undefined) continue;
+    const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
+    if (outcome instanceof RecordRejection)
+      rejected.push({ index, code: outcome.code, error: outcome.error });
+    else rows.push(outcome);
+    const item = bulkItems?.[index];
+    if (item !== undefined) settleBulkItem(item, outcome);
+  }
+  return bulkItems === undefined ? { rows, rejected } : { rows, rejected, bulkItems };
+}

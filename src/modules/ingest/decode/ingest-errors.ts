@@ -1,0 +1,64 @@
+/**
+ * Errors of the pure ingest decoder.
+ *
+ * Two kinds, on purpose: `IngestInputError` rejects the whole request (the route maps it to the
+ * error shape with its status), `RecordRejection` rejects one record and is returned, never thrown,
+ * so that good records in the same request are still accepted.
+ */
+
+export type IngestInputStatus = 400 | 413 | 415;
+
+export type IngestInputCode =
+  | 'body_too_large'
+  | 'too_many_records'
+  | 'unsupported_media_type'
+  | 'unsupported_content_encoding'
+  | 'invalid_compressed_body'
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'invalid_body'
+  | 'invalid_otlp'
+  | 'invalid_protobuf'
+  | 'invalid_bulk';
+
+export class IngestInputError extends Error {
+  override readonly name = 'IngestInputError';
+
+  constructor(
+    readonly statusCode: IngestInputStatus,
+    readonly code: IngestInputCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export type RecordRejectionCode =
+  | 'invalid_json'
+  | 'invalid_utf8'
+  | 'not_an_object'
+  | 'invalid_field_type'
+  | 'invalid_timestamp'
+  | 'timestamp_out_of_range'
+  | 'message_too_large'
+  | 'too_many_attributes'
+  | 'attribute_key_too_large'
+  | 'attribute_value_too_large'
+  | 'nesting_too_deep'
+  | 'unsupported_bulk_action'
+  | 'missing_document';
+
+/** A per-record failure; a class so that decoders can mix it into their record list cheaply. */
+export class RecordRejection {
+  constructor(
+    readonly code: RecordRejectionCode,
+    readonly error: string,
+  ) {}
+}
+
+/** What the response lists for each rejected record; `code` is for metrics (reason label). */
+export interface RejectedRecord {
+  readonly index: number;
+  readonly code: RecordRejectionCode;
+  readonly error: string;
+}

@@ -1,0 +1,154 @@
+import { bodyText, tooManyRecords } from './body-text.ts';
+import type { RecordRejection } from './ingest-errors.ts';
+import { IngestInputError } from './ingest-errors.ts';
+import type { IngestLimits } from './ingest-limits.ts';
+import { parseJsonText } from './json-body.ts';
+import {
+  OtlpRecordProblem,
+  hexId,
+  int64Value,
+  nestingProblem,
+  newJsonObject,
+  severityNumberFromJson,
+  typeProblem,
+} from './otlp-common.ts';
+import { isPlainObject } from './raw-record.ts';
+import type {
+  DecodeResult,
+  JsonObject,
+  OtlpRawRecord,
+  OtlpResource,
+  RawRecord,
+} from './raw-record.ts';
+
+function arrayField(obj: JsonObject, name: string, where: string): unknown[] {
+  const v = obj[name];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v))
+    throw new IngestInputError(400, 'invalid_otlp', `${where}.${name} must be an array`);
+  return v;
+}
+
+function stringField(obj: JsonObject, name: string): string {
+  const v = obj[name];
+  return typeof v === 'string' ? v : '';
+}
+
+function nanosField(obj: JsonObject, name: string): string {
+  const v = obj[name];
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'invalid';
+  if (v === undefined || v === null) return '';
+  throw typeProblem(`'${name}' must be a decimal string`);
+}
+
+function anyValue(v: unknown, level: number, max: number): unknown {
+  if (!isPlainObject(v)) return undefined;
+  if ('stringValue' in v)
+    return typeof v.stringValue === 'string' ? v.stringValue : String(v.stringValue);
+  if ('boolValue' in v) return v.boolValue === true || v.boolValue === 'true';
+  if ('intValue' in v) return int64Value(String(v.intValue));
+  if ('doubleValue' in v)
+    return typeof v.doubleValue === 'number' ? v.doubleValue : Number(v.doubleValue);
+  if ('bytesValue' in v) return String(v.bytesValue);
+  if ('arrayValue' in v) {
+    if (level > max) throw nestingProblem(max);
+    const values = isPlainObject(v.arrayValue) ? v.arrayValue.values : undefined;
+    if (values === undefined) return [];
+    if (!Array.isArray(values)) throw typeProblem('arrayValue.values must be an array');
+    return values.map((item) => anyValue(item, level + 1, max) ?? null);
+  }
+  if ('kvlistValue' in v) {
+    if (level > max) throw nestingProblem(max);
+    const values = isPlainObject(v.kvlistValue) ? v.kvlistValue.values : undefined;
+    return keyValues(values, level + 1, max);
+  }
+  return undefined;
+}
+
+/** KeyValue[] → object; `level` is the nesting level of the values. */
+function keyValues(list: unknown, level: number, max: number): JsonObject {
+  const out = newJsonObject();
+  if (list === undefined || list === null) return out;
+  if (!Array.isArray(list)) throw typeProblem('a KeyValue list must be an array');
+  for (const kv of list) {
+    if (!isPlainObject(kv) || typeof kv.key !== 'string')
+      throw typeProblem('a KeyValue needs a string key');
+    out[kv.key] = anyValue(kv.value, level, max);
+  }
+  return out;
+}
+
+function resourceOf(rl: JsonObject, limits: IngestLimits): OtlpResource {
+  const r = rl.resource;
+  try {
+    return {
+      attributes: isPlainObject(r)
+        ? keyValues(r.attributes, 1, limits.maxNestingDepth)
+        : newJsonObject(),
+    };
+  } catch (err) {
+    if (!(err instanceof OtlpRecordProblem)) throw err;
+    // Every record of this resource is rejected with the reason, through the normaliser's cache.
+    return { attributes: newJsonObject(), flattened: err.rejection };
+  }
+}
+
+function logRecord(
+  lr: unknown,
+  resource: OtlpResource,
+  scope: JsonObject,
+  limits: IngestLimits,
+): OtlpRawRecord {
+  if (!isPlainObject(lr)) throw typeProblem('a logRecord must be an object');
+  const max = limits.maxNestingDepth;
+  return {
+    source: 'otlp',
+    timeUnixNano: nanosField(lr, 'timeUnixNano'),
+    observedTimeUnixNano: nanosField(lr, 'observedTimeUnixNano'),
+    severityNumber: severityNumberFromJson(lr.severityNumber),
+    severityText: stringField(lr, 'severityText'),
+    body: anyValue(lr.body, 1, max),
+    attributes: keyValues(lr.attributes, 1, max),
+    resource,
+    scopeName: stringField(scope, 'name'),
+    scopeVersion: stringField(scope, 'version'),
+    traceId: hexId(stringField(lr, 'traceId')),
+    spanId: hexId(stringField(lr, 'spanId')),
+  };
+}
+
+/** An OTLP/HTTP JSON ExportLogsServiceRequest (lowerCamelCase keys, hex ids, int64 as strings). */
+export function decodeOtlpJsonValue(root: unknown, limits: IngestLimits): DecodeResult {
+  if (!isPlainObject(root))
+    throw new IngestInputError(
+      400,
+      'invalid_otlp',
+      'an ExportLogsServiceRequest must be a JSON object',
+    );
+  const records: (RawRecord | RecordRejection)[] = [];
+  for (const rl of arrayField(root, 'resourceLogs', 'request')) {
+    if (!isPlainObject(rl))
+      throw new IngestInputError(400, 'invalid_otlp', 'resourceLogs[] must hold objects');
+    const resource = resourceOf(rl, limits);
+    for (const sl of arrayField(rl, 'scopeLogs', 'resourceLogs[]')) {
+      if (!isPlainObject(sl))
+        throw new IngestInputError(400, 'invalid_otlp', 'scopeLogs[] must hold objects');
+      const scope = isPlainObject(sl.scope) ? sl.scope : newJsonObject();
+      for (const lr of arrayField(sl, 'logRecords', 'scopeLogs[]')) {
+        if (records.length >= limits.maxRecordsPerRequest) throw tooManyRecords(limits);
+        try {
+          records.push(logRecord(lr, resource, scope, limits));
+        } catch (err) {
+          if (!(err instanceof OtlpRecordProblem)) throw err;
+          records.push(err.rejection);
+        }
+      }
+    }
+  }
+  return { records };
+}
+
+export function decodeOtlpJson(body: Buffer, limits: IngestLimits): DecodeResult {
+  return decodeOtlpJsonValue(parseJsonText(bodyText(body)), limits);
+}

@@ -1,0 +1,159 @@
+/**
+ * Timestamps as (whole seconds, nanoseconds) pairs, parsed and formatted with string and integer
+ * arithmetic only: a JS Date or a float would lose the nanoseconds that DateTime64(9) keeps.
+ */
+
+export interface Instant {
+  /** Whole seconds since the Unix epoch (floor, so negative before 1970). */
+  readonly sec: number;
+  /** 0 … 999 999 999. */
+  readonly nanos: number;
+}
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
+const DECIMAL = /^(-?)0*(\d+?)(?:\.(\d+))?$/;
+const UNIX_NANOS = /^0*(\d{1,20})$/;
+
+/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function nanosFromDigits(digits: string): number {
+  return digits.length === 9 ? Number(digits) : Number((digits + '000000000').slice(0, 9));
+}
+
+/**
+ * RFC 3339 with any offset and 1–9 fraction digits (more are truncated, not rounded, so a value
+ * never moves into the next second). A missing offset is read as UTC, because shippers that drop
+ * it almost always mean UTC. A leap second (:60) becomes the last nanosecond of :59.
+ */
+export function parseRfc3339(text: string): Instant | undefined {
+  const m = RFC3339.exec(text);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  let second = Number(m[6]);
+  const minute = Number(m[5]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  let nanos = m[7] === undefined ? 0 : nanosFromDigits(m[7]);
+  if (second === 60) {
+    second = 59;
+    nanos = 999_999_999;
+  }
+  let offsetSec = 0;
+  if (m[9] !== undefined) {
+    const oh = Number(m[10]);
+    const om = Number(m[11]);
+    if (oh > 23 || om > 59) return undefined;
+    offsetSec = (m[9] === '-' ? -1 : 1) * (oh * 3600 + om * 60);
+  }
+  const sec =
+    daysFromCivil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSec;
+  return { sec, nanos };
+}
+
+/**
+ * Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude of the integer
+ * part: < 1e11 seconds (until year 5138), < 1e14 ms, < 1e17 µs, otherwise ns (< 1e20).
+ * Done on the decimal digits so that a 19-digit nanosecond string keeps every digit.
+ */
+export function parseEpochDecimal(text: string): Instant | undefined {
+  const m = DECIMAL.exec(text);
+  if (m === null) return undefined;
+  const negative = m[1] === '-';
+  const intDigits = m[2] ?? '0';
+  const frac = m[3] ?? '';
+  const n = intDigits.length;
+  let subSecondDigits: number;
+  if (n <= 11) subSecondDigits = 0;
+  else if (n <= 14) subSecondDigits = 3;
+  else if (n <= 17) subSecondDigits = 6;
+  else if (n <= 20) subSecondDigits = 9;
+  else return undefined;
+  const sec = Number(intDigits.slice(0, n - subSecondDigits));
+  const nanos = nanosFromDigits(intDigits.slice(n - subSecondDigits) + frac);
+  if (!negative) return { sec, nanos };
+  return nanos === 0 ? { sec: -sec, nanos: 0 } : { sec: -sec - 1, nanos: 1_000_000_000 - nanos };
+}
+
+/** A JSON number read as an epoch; its shortest decimal form is the text the sender wrote. */
+export function parseEpochNumber(value: number): Instant | undefined {
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return undefined;
+  const text = String(value);
+  return parseEpochDecimal(text.includes('e') ? value.toFixed(9) : text);
+}
+
+/** OTLP's unsigned 64-bit nanoseconds as a decimal string; '0' means unset and gives undefined. */
+export function parseUnixNanos(text: string): Instant | undefined {
+  const m = UNIX_NANOS.exec(text);
+  if (m === null) return undefined;
+  const digits = m[1] ?? '0';
+  if (digits === '0') return undefined;
+  const n = digits.length;
+  if (n <= 9) return { sec: 0, nanos: Number(digits) };
+  return { sec: Number(digits.slice(0, n - 9)), nanos: Number(digits.slice(n - 9)) };
+}
+
+/** `now` in epoch milliseconds (fractions allowed) as an instant. */
+export function instantFromEpochMs(ms: number): Instant {
+  const sec = Math.floor(ms / 1000);
+  const nanos = Math.min(999_999_999, Math.round((ms - sec * 1000) * 1e6));
+  return { sec, nanos };
+}
+
+export function instantToEpochMs(t: Instant): number {
+  return t.sec * 1000 + Math.floor(t.nanos / 1e6);
+}
+
+function pad2(n: number): string {
+  return n < 10 ? '0' + n : String(n);
+}
+
+// Rows of one batch mostly share their second, so the date-time part is reused.
+let cachedSec = Number.NaN;
+let cachedPrefix = '';
+
+function formatSecondPrefix(sec: number): string {
+  const days = Math.floor(sec / 86_400);
+  const secOfDay = sec - days * 86_400;
+  // H. Hinnant's civil_from_days.
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(secOfDay / 3600);
+  const mm = Math.floor((secOfDay % 3600) / 60);
+  const ss = secOfDay % 60;
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} ${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`;
+}
+
+/** ClickHouse DateTime64(9) text in UTC: 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn'. */
+export function formatDateTime64(t: Instant): string {
+  if (t.sec !== cachedSec) {
+    cachedPrefix = formatSecondPrefix(t.sec);
+    cachedSec = t.sec;
+  }
+  return cachedPrefix + '.' + String(t.nanos).padStart(9, '0');
+}
