@@ -694,7 +694,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   v: '\v',
 };
 
-export function decodeParam(value: string, type: string): string | null {
+function decodeParam(value: string, type: string): string | null {
   if (value === '\\N') return null;
   const inner = type.replace(/^(?:Nullable|LowCardinality)\(\s*/gi, '').trimStart();
   const composite = /^(Array|Map|Tuple|Nested|Variant|Dynamic|JSON|Object)\b/i.test(inner);
