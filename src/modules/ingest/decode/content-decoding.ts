@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import type { InputType, ZlibOptions } from 'node:zlib';
 import { IngestInputError } from './ingest-errors.ts';
+import { zstdDecompressLimited } from './zstd-decode.ts';
 
 type Decompress = (
   input: InputType,
@@ -8,11 +9,11 @@ type Decompress = (
   callback: (err: Error | null, result: Buffer) => void,
 ) => void;
 
-// zstd entered node:zlib in Node 22.15/23.8; Node 20 has none, so it is feature-detected and,
-// when absent, answered 415 (the sender can retry with gzip) rather than pulling in a native addon.
-const zstdDecompress = (zlib as unknown as { zstdDecompress?: Decompress }).zstdDecompress;
+type Decoder = (input: Buffer, maxDecodedBytes: number) => Promise<Buffer>;
 
-export const zstdSupported = typeof zstdDecompress === 'function';
+// zstd entered node:zlib in Node 22.15/23.8; Node 20 has none, so the native one is used when
+// present and the pure-JS fzstd (with its own output limit and window checks) otherwise.
+const nativeZstd = (zlib as unknown as { zstdDecompress?: Decompress }).zstdDecompress;
 
 function run(fn: Decompress, input: Buffer, maxDecodedBytes: number): Promise<Buffer> {
   // maxOutputLength makes zlib stop at the first chunk past the limit, so a zip bomb costs at most
@@ -42,23 +43,35 @@ function hasZlibHeader(buf: Buffer): boolean {
   );
 }
 
-function decoderFor(coding: string, input: Buffer): Decompress {
+function zlibDecoder(fn: Decompress): Decoder {
+  return async (input, max) => {
+    try {
+      return await run(fn, input, max);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(max);
+      throw err;
+    }
+  };
+}
+
+const gunzip = zlibDecoder(zlib.gunzip as Decompress);
+const inflate = zlibDecoder(zlib.inflate as Decompress);
+const inflateRaw = zlibDecoder(zlib.inflateRaw as Decompress);
+const brotli = zlibDecoder(zlib.brotliDecompress as unknown as Decompress);
+const zstd: Decoder = nativeZstd !== undefined ? zlibDecoder(nativeZstd) : zstdDecompressLimited;
+
+function decoderFor(coding: string, input: Buffer): Decoder {
   switch (coding) {
     case 'gzip':
     case 'x-gzip':
-      return zlib.gunzip as Decompress;
+      return gunzip;
     case 'deflate':
       // "deflate" is meant to be zlib-wrapped, but some clients send raw deflate.
-      return (hasZlibHeader(input) ? zlib.inflate : zlib.inflateRaw) as Decompress;
+      return hasZlibHeader(input) ? inflate : inflateRaw;
     case 'br':
-      return zlib.brotliDecompress as unknown as Decompress;
+      return brotli;
     case 'zstd':
-      if (zstdDecompress !== undefined) return zstdDecompress;
-      throw new IngestInputError(
-        415,
-        'unsupported_content_encoding',
-        `Content-Encoding zstd is not supported by this server (Node ${process.versions.node}); use gzip`,
-      );
+      return zstd;
     default:
       throw new IngestInputError(
         415,
@@ -69,7 +82,7 @@ function decoderFor(coding: string, input: Buffer): Decompress {
 }
 
 /**
- * Undoes Content-Encoding (identity, gzip, deflate, br; zstd where node:zlib has it), in reverse
+ * Undoes Content-Encoding (identity, gzip, x-gzip, deflate, br, zstd), in reverse
  * order when several are listed. Decoded output over `maxDecodedBytes` → 413 as soon as zlib has
  * produced that much; a corrupt stream → 400.
  */
@@ -86,12 +99,11 @@ export async function decodeContentEncoding(
   let out = body;
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i] as string;
-    const fn = decoderFor(coding, out);
+    const decode = decoderFor(coding, out);
     try {
-      out = await run(fn, out, maxDecodedBytes);
+      out = await decode(out, maxDecodedBytes);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
-        throw tooLarge(maxDecodedBytes);
+      if (err instanceof IngestInputError) throw err;
       throw new IngestInputError(
         400,
         'invalid_compressed_body',

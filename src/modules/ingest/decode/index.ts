@@ -28,7 +28,7 @@ export { serialiseRows } from './serialise-rows.ts';
 export type { TenantColumns } from './serialise-rows.ts';
 export { bulkResponseBody } from './es-bulk.ts';
 export type { BulkAction, BulkItem } from './es-bulk.ts';
-export { decodeContentEncoding, zstdSupported } from './content-decoding.ts';
+export { decodeContentEncoding } from './content-decoding.ts';
 export type { Level } from './levels.ts';
 
 export type IngestRouteKind = 'logs' | 'otlp' | 'bulk';

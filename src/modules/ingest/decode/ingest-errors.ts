@@ -1,3 +1,5 @@
+import { AppError } from '../../../infra/errors.ts';
+
 /**
  * Errors of the pure ingest decoder.
  *
@@ -21,15 +23,14 @@ export type IngestInputCode =
   | 'invalid_protobuf'
   | 'invalid_bulk';
 
-export class IngestInputError extends Error {
-  override readonly name = 'IngestInputError';
+/** An AppError, so the app's one error handler answers it as { error: { code, message } }. */
+export class IngestInputError extends AppError {
+  declare readonly statusCode: IngestInputStatus;
+  declare readonly code: IngestInputCode;
 
-  constructor(
-    readonly statusCode: IngestInputStatus,
-    readonly code: IngestInputCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(statusCode: IngestInputStatus, code: IngestInputCode, message: string) {
+    super(statusCode, code, message);
+    this.name = 'IngestInputError';
   }
 }
 
