@@ -1,0 +1,23 @@
+import { DEFAULT_INGEST_LIMITS } from '../../../src/modules/ingest/decode/index.ts';
+import type { IngestLimits } from '../../../src/modules/ingest/decode/index.ts';
+import { createNormaliseContext } from '../../../src/modules/ingest/decode/normalise-record.ts';
+
+/** The receive time of every test: 2026-01-15T12:00:00.250Z. */
+export const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0, 250);
+export const NOW_TEXT = '2026-01-15 12:00:00.250000000';
+
+export const LIMITS: IngestLimits = { ...DEFAULT_INGEST_LIMITS };
+
+export function limits(overrides: Partial<IngestLimits>): IngestLimits {
+  return { ...DEFAULT_INGEST_LIMITS, ...overrides };
+}
+
+export function ctx(overrides: Partial<IngestLimits> = {}) {
+  return createNormaliseContext(limits(overrides), NOW_MS);
+}
+
+export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+export function ndjson(records: readonly unknown[]): Buffer {
+  return Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+}
