@@ -489,7 +489,9 @@ async function execute(req: ParsedRequest, ctx: Context, out: Responder): Promis
 
     const insert = req.body.length > 0 ? rawInsertTarget(req.queryParam) : undefined;
     if (insert !== undefined) {
-      const result = await conn.insert({ ...insert, values: req.body });
+      // chdb's raw insert does not see settings SET on the connection; hand them over directly so
+      // insert_deduplication_token and friends take effect.
+      const result = await conn.insert({ ...insert, values: req.body, settings: Object.fromEntries(req.settings) });
       out.header({
         format: req.defaultFormat,
         summary: summaryOf({
@@ -530,6 +532,10 @@ async function execute(req: ParsedRequest, ctx: Context, out: Responder): Promis
 function preludeSql(req: ParsedRequest): string {
   const statements: string[] = [];
   const assignments: string[] = [];
+  // A ClickHouse server quotes 64-bit integers in JSON by default; chdb does not. Match the server.
+  if (!req.settings.has('output_format_json_quote_64bit_integers')) {
+    assignments.push('output_format_json_quote_64bit_integers = 1');
+  }
   for (const [name, value] of req.settings) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
       throw new BridgeError('UNKNOWN_SETTING', `Invalid setting name: ${JSON.stringify(name)}`, 404);

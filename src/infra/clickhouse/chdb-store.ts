@@ -46,7 +46,9 @@ export function createChdbStore(options: ChdbStoreOptions): ChdbStore {
     database,
     dataDir: options.dataDir,
     async query<T>(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<T[]> {
-      const text = await run(reader(), withSettings(sql, opts?.settings), params, 'JSONEachRow', opts?.signal);
+      // Same JSON as a ClickHouse server gives: 64-bit integers quoted, so JS loses no precision.
+      const settings = { output_format_json_quote_64bit_integers: 1, ...opts?.settings };
+      const text = await run(reader(), withSettings(sql, settings), params, 'JSONEachRow', opts?.signal);
       return parseJsonEachRow<T>(text);
     },
     async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {

@@ -45,12 +45,13 @@ export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
     },
     async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {
       try {
-        const result = await client.insert({
-          table: assertIdentifier(table),
-          values: Readable.from([jsonEachRow]),
-          format: 'JSONEachRow',
+        // exec, not insert: insert wants objects for JSONEachRow, and these bytes must not be re-encoded.
+        const result = await client.exec({
+          query: `INSERT INTO ${assertIdentifier(table)} FORMAT JSONEachRow`,
+          values: Readable.from([jsonEachRow], { objectMode: false }),
           clickhouse_settings: settings,
         });
+        result.stream.resume();
         return { rowsWritten: Number(result.summary?.written_rows ?? 0) };
       } catch (error) {
         throw toStoreError(error);

@@ -1,0 +1,121 @@
+// One suite, every ClickHouse implementation: chdb in-process, the HTTP client through the chdb
+// bridge (the HTTP code path without a server), and a real server when TEST_CLICKHOUSE_URL is set.
+import t from 'tap';
+import { startChdbHttpBridge } from '../../src/infra/clickhouse/chdb-http-bridge.ts';
+import { createHttpStore, ensureHttpDatabase } from '../../src/infra/clickhouse/http-store.ts';
+import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
+import { ClickHouseStoreError, type ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
+import { createChdbTestStore, createTestClickHouse } from '../helpers/services.ts';
+
+type Tap = typeof t;
+
+function storeSuite(name: string, makeStore: (t: Tap) => Promise<ClickHouseStore>): void {
+  t.test(name, async (t) => {
+    const store = await makeStore(t);
+
+    t.test('ping', async (t) => {
+      t.equal(await store.ping(), true);
+    });
+
+    t.test('migrations apply once', async (t) => {
+      const first = await migrateClickHouse(store);
+      t.ok(first.applied.includes('0001_logs'));
+      const second = await migrateClickHouse(store);
+      t.same(second.applied, []);
+      t.ok(second.alreadyApplied.includes('0001_logs'));
+    });
+
+    t.test('typed parameters round-trip exactly', async (t) => {
+      const tricky = "quote ' double \" backslash \\ tab \t newline \n unicode é 日本 🚀";
+      const rows = await store.query<{ s: string; n: string; f: number; a: string[]; d: string }>(
+        'SELECT {s:String} AS s, {n:UInt64} AS n, {f:Float64} AS f, {a:Array(String)} AS a, {d:DateTime64(9)} AS d',
+        { s: tricky, n: '18446744073709551615', f: 1.5, a: ["x'y", 'z\\w'], d: '2026-11-22 01:02:03.123456789' },
+      );
+      t.equal(rows.length, 1);
+      t.equal(rows[0]?.s, tricky);
+      t.equal(String(rows[0]?.n), '18446744073709551615');
+      t.equal(rows[0]?.f, 1.5);
+      t.same(rows[0]?.a, ["x'y", 'z\\w']);
+      t.equal(rows[0]?.d, '2026-11-22 01:02:03.123456789');
+    });
+
+    t.test('insertRaw stores JSONEachRow bytes, and a repeated token is a no-op', async (t) => {
+      await store.command('CREATE TABLE IF NOT EXISTS dedup_probe (k String, v UInt32) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100');
+      const bytes = Buffer.from('{"k":"a","v":1}\n{"k":"b","v":2}\n');
+      await store.insertRaw('dedup_probe', bytes, { insert_deduplication_token: 'job-1' });
+      await store.insertRaw('dedup_probe', bytes, { insert_deduplication_token: 'job-1' });
+      await store.insertRaw('dedup_probe', bytes, { insert_deduplication_token: 'job-2' });
+      const [count] = await store.query<{ c: string }>('SELECT count() AS c FROM dedup_probe');
+      t.equal(Number(count?.c), 4, 'job-1 stored once, job-2 once');
+    });
+
+    t.test('the logs table takes a canonical row', async (t) => {
+      const row = {
+        org_id: '0190a0b0-0000-7000-8000-000000000001',
+        app_id: '0190a0b0-0000-7000-8000-000000000002',
+        ts: '2026-11-22 01:00:00.123456789',
+        observed_ts: '2026-11-22 01:00:00.200000000',
+        id: '0190a0b0-0000-7000-8000-000000000003',
+        level: 'error',
+        severity_number: 17,
+        service: 'checkout',
+        host: 'web-1',
+        message: 'payment declined <script>',
+        attributes: { status: '502', 'http.method': 'POST' },
+        resource: { region: 'eu' },
+        trace_id: 'abc',
+        span_id: 'def',
+        user_id: 'u42',
+        retention_days: 30,
+      };
+      await store.insertRaw('logs', Buffer.from(`${JSON.stringify(row)}\n`), { insert_deduplication_token: 'logs-1' });
+      const rows = await store.query<typeof row>(
+        'SELECT * FROM logs WHERE app_id = {app:UUID} AND hasTokenCaseInsensitive(message, {token:String})',
+        { app: row.app_id, token: 'PAYMENT' },
+      );
+      t.same(rows, [row]);
+    });
+
+    t.test('errors carry the ClickHouse code', async (t) => {
+      const error = await store.query('SELECT * FROM no_such_table').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      t.type(error, ClickHouseStoreError);
+      t.equal((error as ClickHouseStoreError).code, 60, 'UNKNOWN_TABLE');
+      const syntax = await store.command('SELEC 1').then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      t.equal((syntax as ClickHouseStoreError).code, 62, 'SYNTAX_ERROR');
+    });
+
+    t.test('settings apply per query', async (t) => {
+      const error = await store
+        .query('SELECT count() FROM numbers(100000000)', {}, { settings: { max_rows_to_read: 1000 } })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      t.type(error, ClickHouseStoreError);
+      t.equal((error as ClickHouseStoreError).code, 158, 'TOO_MANY_ROWS');
+    });
+  });
+}
+
+storeSuite('chdb store', async (t) => createChdbTestStore(t));
+
+storeSuite('HTTP store through the chdb bridge', async (t) => {
+  const backing = createChdbTestStore(t);
+  const bridge = await startChdbHttpBridge({ session: backing.bridgeSession() });
+  t.teardown(() => bridge.close());
+  const database = `${backing.database}_http`;
+  await ensureHttpDatabase(bridge.url, database);
+  const store = createHttpStore({ url: bridge.url, database });
+  t.teardown(() => store.close());
+  return store;
+});
+
+if (process.env.TEST_CLICKHOUSE_URL) {
+  storeSuite('HTTP store against a ClickHouse server', async (t) => createTestClickHouse(t, { engine: 'server' }));
+}
