@@ -1,5 +1,9 @@
 import t from 'tap';
-import { levelFromNumber, levelFromOtelNumber, levelFromText } from '../../../src/modules/ingest/decode/levels.ts';
+import {
+  levelFromNumber,
+  levelFromOtelNumber,
+  levelFromText,
+} from '../../../src/modules/ingest/decode/levels.ts';
 import { uuidV7 } from '../../../src/modules/ingest/decode/uuid-v7.ts';
 import { NOW_MS, UUID_V7 } from './fixtures.ts';
 
@@ -51,16 +55,23 @@ t.test('numeric levels: syslog 0–7, pino 10–60, else OTel 1–24', async (t)
   t.equal(levelFromOtelNumber(0), undefined);
 });
 
-t.test('UUIDv7: format, receive-time prefix, strictly increasing within one millisecond', async (t) => {
-  const ids = Array.from({ length: 100_000 }, () => uuidV7(NOW_MS));
-  t.ok(ids.every((id) => UUID_V7.test(id)), 'version 7, RFC variant');
-  const first = ids[0] as string;
-  const msHex = first.slice(0, 8) + first.slice(9, 13);
-  t.equal(parseInt(msHex, 16), NOW_MS, 'the first 48 bits are the receive time');
-  let increasing = true;
-  for (let i = 1; i < ids.length; i++) if ((ids[i] as string) <= (ids[i - 1] as string)) increasing = false;
-  t.ok(increasing, '100k ids in the same ms sort in creation order');
-  t.equal(new Set(ids).size, ids.length, 'unique');
-  const earlier = uuidV7(NOW_MS - 5000);
-  t.ok(earlier > (ids.at(-1) as string), 'a clock going backwards does not break the order');
-});
+t.test(
+  'UUIDv7: format, receive-time prefix, strictly increasing within one millisecond',
+  async (t) => {
+    const ids = Array.from({ length: 100_000 }, () => uuidV7(NOW_MS));
+    t.ok(
+      ids.every((id) => UUID_V7.test(id)),
+      'version 7, RFC variant',
+    );
+    const first = ids[0] as string;
+    const msHex = first.slice(0, 8) + first.slice(9, 13);
+    t.equal(parseInt(msHex, 16), NOW_MS, 'the first 48 bits are the receive time');
+    let increasing = true;
+    for (let i = 1; i < ids.length; i++)
+      if ((ids[i] as string) <= (ids[i - 1] as string)) increasing = false;
+    t.ok(increasing, '100k ids in the same ms sort in creation order');
+    t.equal(new Set(ids).size, ids.length, 'unique');
+    const earlier = uuidV7(NOW_MS - 5000);
+    t.ok(earlier > (ids.at(-1) as string), 'a clock going backwards does not break the order');
+  },
+);

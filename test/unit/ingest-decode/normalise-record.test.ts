@@ -69,7 +69,14 @@ t.test('an empty record: receive time, info with severity 0, empty message', asy
 });
 
 t.test('aliases: first present wins, the others stay attributes', async (t) => {
-  const r = row({ ts: 1768478400, time: '2026-01-15T11:59:00Z', msg: 'b', body: 'c', severity: 'error', hostname: 'h1' });
+  const r = row({
+    ts: 1768478400,
+    time: '2026-01-15T11:59:00Z',
+    msg: 'b',
+    body: 'c',
+    severity: 'error',
+    hostname: 'h1',
+  });
   t.equal(r.ts, '2026-01-15 11:59:00.000000000', 'time outranks ts');
   t.equal(r.message, 'b', 'msg outranks body');
   t.equal(r.level, 'error');
@@ -97,15 +104,27 @@ t.test('ECS-shaped documents fill the columns from nested fields', async (t) => 
   t.equal(r.host, 'ip-10-0-0-1');
   t.equal(r.trace_id, 'abc');
   t.equal(r.user_id, 'u-7');
-  t.same(plain(r.attributes), { 'log.logger': 'app', 'service.version': '1.2', 'host.os.family': 'linux' });
+  t.same(plain(r.attributes), {
+    'log.logger': 'app',
+    'service.version': '1.2',
+    'host.os.family': 'linux',
+  });
 });
 
-t.test('attributes and resource objects merge into their maps (an exported row can be re-sent)', async (t) => {
-  const r = row({ message: 'm', attributes: { a: 1, nested: { b: 'c' } }, resource: { 'k8s.pod': 'p1' }, other: 'x' });
-  t.same(plain(r.attributes), { a: '1', 'nested.b': 'c', other: 'x' });
-  t.same(plain(r.resource), { 'k8s.pod': 'p1' });
-  t.same(plain(row({ attributes: 'just a string' }).attributes), { attributes: 'just a string' });
-});
+t.test(
+  'attributes and resource objects merge into their maps (an exported row can be re-sent)',
+  async (t) => {
+    const r = row({
+      message: 'm',
+      attributes: { a: 1, nested: { b: 'c' } },
+      resource: { 'k8s.pod': 'p1' },
+      other: 'x',
+    });
+    t.same(plain(r.attributes), { a: '1', 'nested.b': 'c', other: 'x' });
+    t.same(plain(r.resource), { 'k8s.pod': 'p1' });
+    t.same(plain(row({ attributes: 'just a string' }).attributes), { attributes: 'just a string' });
+  },
+);
 
 t.test('levels: unknown kept as level_raw, numbers by scale', async (t) => {
   const r = row({ level: 'LOUD' });
@@ -126,13 +145,20 @@ t.test('timestamps: precision, epochs, skew', async (t) => {
   t.equal(row({ timestamp: '1768478400123456789' }).ts, '2026-01-15 12:00:00.123456789');
   t.equal(row({ timestamp: 1768478400123 }).ts, '2026-01-15 12:00:00.123000000');
   t.equal(row({ timestamp: 1768478400.5 }).ts, '2026-01-15 12:00:00.500000000');
-  t.equal(row({ timestamp: '2026-01-15T12:10:00Z' }).ts, '2026-01-15 12:10:00.000000000', 'within future skew');
+  t.equal(
+    row({ timestamp: '2026-01-15T12:10:00Z' }).ts,
+    '2026-01-15 12:10:00.000000000',
+    'within future skew',
+  );
   const future = rejection({ timestamp: '9999-12-31T23:59:59Z' });
   t.equal(future.code, 'timestamp_out_of_range');
   t.match(future.error, /future/);
   t.equal(rejection({ timestamp: '2020-01-01T00:00:00Z' }).code, 'timestamp_out_of_range');
   t.equal(rejection({ timestamp: 0 }).code, 'timestamp_out_of_range');
-  t.equal(rejection({ timestamp: '2026-01-15T12:00:00Z' }, { maxPastSkewMs: 100 }).code, 'timestamp_out_of_range');
+  t.equal(
+    rejection({ timestamp: '2026-01-15T12:00:00Z' }, { maxPastSkewMs: 100 }).code,
+    'timestamp_out_of_range',
+  );
   const bool = rejection({ timestamp: true });
   t.equal(bool.code, 'invalid_field_type');
   t.match(bool.error, /'timestamp'.*boolean/);
@@ -150,7 +176,11 @@ t.test('wrong types and limits reject the record with a clear error', async (t) 
 
   const big = 'x'.repeat(256 * 1024 + 1);
   t.equal(rejection({ message: big }).code, 'message_too_large');
-  t.equal(rejection({ message: 'é'.repeat(6) }, { maxMessageBytes: 11 }).code, 'message_too_large', 'counted in UTF-8 bytes');
+  t.equal(
+    rejection({ message: 'é'.repeat(6) }, { maxMessageBytes: 11 }).code,
+    'message_too_large',
+    'counted in UTF-8 bytes',
+  );
   t.equal(row({ message: 'é'.repeat(6) }, { maxMessageBytes: 12 }).message, 'é'.repeat(6));
 
   const many: JsonObject = {};
@@ -160,7 +190,11 @@ t.test('wrong types and limits reject the record with a clear error', async (t) 
   t.match(tooMany.error, /more than 256 attributes/);
   t.equal(rejection({ ['k'.repeat(257)]: 1 }).code, 'attribute_key_too_large');
   t.equal(rejection({ k: 'v'.repeat(32 * 1024 + 1) }).code, 'attribute_value_too_large');
-  t.equal(rejection({ k: ['v'.repeat(32 * 1024)] }).code, 'attribute_value_too_large', 'arrays count as their JSON');
+  t.equal(
+    rejection({ k: ['v'.repeat(32 * 1024)] }).code,
+    'attribute_value_too_large',
+    'arrays count as their JSON',
+  );
 });
 
 t.test('nesting depth is bounded, also inside arrays, without recursion limits', async (t) => {
@@ -169,7 +203,11 @@ t.test('nesting depth is bounded, also inside arrays, without recursion limits',
   t.equal(rejection({ deep }).code, 'nesting_too_deep', '17 levels');
   let ok: JsonObject = { leaf: 1 };
   for (let i = 0; i < 15; i++) ok = { n: ok };
-  t.equal(Object.keys(row({ ok }).attributes)[0], 'ok' + '.n'.repeat(15) + '.leaf', '16 levels pass');
+  t.equal(
+    Object.keys(row({ ok }).attributes)[0],
+    'ok' + '.n'.repeat(15) + '.leaf',
+    '16 levels pass',
+  );
   const hugeArray = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as unknown;
   const r = rejection({ a: hugeArray });
   t.equal(r.code, 'nesting_too_deep', 'a 100k-deep array is refused, not a stack overflow');
@@ -178,7 +216,9 @@ t.test('nesting depth is bounded, also inside arrays, without recursion limits',
 });
 
 t.test('keys that look like prototype properties are plain keys', async (t) => {
-  const fields = JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "c", "message": "m"}') as JsonObject;
+  const fields = JSON.parse(
+    '{"__proto__": {"polluted": "yes"}, "constructor": "c", "message": "m"}',
+  ) as JsonObject;
   const r = row(fields);
   t.equal(r.attributes['__proto__.polluted'], 'yes');
   t.equal(r.attributes['constructor'], 'c');
@@ -187,7 +227,7 @@ t.test('keys that look like prototype properties are plain keys', async (t) => {
 });
 
 t.test('unicode, control characters and lone surrogates', async (t) => {
-  const r = row({ message: 'héllo 世界 🎉\u0000\u0007\ttab\r\n', 'ключ': 'значение' });
+  const r = row({ message: 'héllo 世界 🎉\u0000\u0007\ttab\r\n', ключ: 'значение' });
   t.equal(r.message, 'héllo 世界 🎉\u0000\u0007\ttab\r\n', 'control characters kept as data');
   t.equal(r.attributes['ключ'], 'значение');
   const lone = row(JSON.parse('{"message": "a\\ud800b", "k\\udfff": "\\udc00"}') as JsonObject);
