@@ -29,9 +29,17 @@ if [[ "$MYLOG_SUPERVISOR" == systemd ]]; then
   install -d -o "$MYLOG_USER" -g "$MYLOG_USER" -m 0750 /var/lib/mylog
 fi
 
-load_app_env
-NODE_ENV="${NODE_ENV:-production}" "$MYLOG_NODE" "$release/codedeploy/lib/migrate-once.mjs" "$release" "$id" ||
-  die "migrations failed; green never starts, blue keeps serving"
+# The marker makes a retried hook skip work this instance already did; migrate-once.mjs makes
+# the other instances of the same deployment skip it too.
+marker="$MYLOG_ROOT/shared/migrated-$id"
+if [[ -f "$marker" ]]; then
+  log "migrations already applied by this instance for $id"
+else
+  load_app_env
+  NODE_ENV="${NODE_ENV:-production}" "$MYLOG_NODE" "$release/codedeploy/lib/migrate-once.mjs" "$release" "$id" ||
+    die "migrations failed; green never starts, blue keeps serving"
+  touch "$marker"
+fi
 
 # Old releases stay for a manual roll back on this instance; the rest only fill the disk.
 mapfile -t old < <(find "$RELEASES_DIR" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |
