@@ -53,11 +53,29 @@ export interface Config {
     groupCommitMaxBytes: number;
     queueMaxDepth: number;
     keyCacheTtlMs: number;
+    /** Sealed group-commit batches being written to Redis at once; more wait their turn. */
+    groupCommitMaxInFlightJobs: number;
+    /** How often ingest instances read queue depth and Redis memory for the overload check. */
+    overloadPollIntervalMs: number;
+    /** Redis used_memory / maxmemory at or above which ingest answers 503 (when maxmemory is set). */
+    redisMemoryMaxPercent: number;
+    /** Retry-After sent with 503 overload answers. */
+    overloadRetryAfterS: number;
+    /** Token-bucket capacity as time at the app's rate: the burst an app may send at once. */
+    rateLimitBurstMs: number;
+    /** How long an ingest instance trusts its last reading of an app's tail subscriber count. */
+    tailSubscriberCacheMs: number;
   };
   worker: {
     concurrency: number;
     maxAttempts: number;
     backoffMs: number;
+    /** Ceiling of the exponential backoff between attempts. */
+    maxBackoffMs: number;
+    /** A job whose worker stops renewing its lock (crash) goes back to the queue after this. */
+    lockDurationMs: number;
+    /** While ClickHouse is unreachable the worker pauses this long between probes; no attempt is used. */
+    unavailableRetryMs: number;
   };
 }
 
@@ -242,11 +260,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       groupCommitMaxBytes: r.int('INGEST_GROUP_COMMIT_MAX_BYTES', 16 * MiB, 1024),
       queueMaxDepth: r.int('INGEST_QUEUE_MAX_DEPTH', 5_000, 1),
       keyCacheTtlMs: r.int('INGEST_KEY_CACHE_TTL_MS', 30_000, 0),
+      groupCommitMaxInFlightJobs: r.int('INGEST_GROUP_COMMIT_MAX_IN_FLIGHT_JOBS', 4, 1, 64),
+      overloadPollIntervalMs: r.int('INGEST_OVERLOAD_POLL_INTERVAL_MS', 250, 10, 60_000),
+      redisMemoryMaxPercent: r.int('INGEST_REDIS_MEMORY_MAX_PERCENT', 85, 1, 100),
+      overloadRetryAfterS: r.int('INGEST_OVERLOAD_RETRY_AFTER_S', 5, 1, 3600),
+      rateLimitBurstMs: r.int('INGEST_RATE_LIMIT_BURST_MS', 2_000, 100, 3600_000),
+      tailSubscriberCacheMs: r.int('INGEST_TAIL_SUBSCRIBER_CACHE_MS', 1_000, 0, 60_000),
     },
     worker: {
       concurrency: r.int('WORKER_CONCURRENCY', 2, 1, 64),
       maxAttempts: r.int('WORKER_MAX_ATTEMPTS', 12, 1, 1000),
       backoffMs: r.int('WORKER_BACKOFF_MS', 1_000, 1),
+      maxBackoffMs: r.int('WORKER_MAX_BACKOFF_MS', 60_000, 1),
+      lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 30_000, 500, 600_000),
+      unavailableRetryMs: r.int('WORKER_UNAVAILABLE_RETRY_MS', 2_000, 10, 600_000),
     },
   };
 
