@@ -86,29 +86,11 @@ export class ConfigError extends Error {
   }
 }
 
-    /** Sealed group-commit batches being written to Redis at once; more wait their turn. */
-    groupCommitMaxInFlightJobs: number;
-    /** How often ingest instances read queue depth and Redis memory for the overload check. */
-    overloadPollIntervalMs: number;
-    /** Redis used_memory / maxmemory at or above which ingest answers 503 (when maxmemory is set). */
-    redisMemoryMaxPercent: number;
-    /** Retry-After sent with 503 overload answers. */
-    overloadRetryAfterS: number;
-    /** Token-bucket capacity as time at the app's rate: the burst an app may send at once. */
-    rateLimitBurstMs: number;
-    /** How long an ingest instance trusts its last reading of an app's tail subscriber count. */
-    tailSubscriberCacheMs: number;
 type Env = Record<string, string | undefined>;
 
 /** Collects problems instead of throwing at the first one. */
 class EnvReader {
   readonly problems: string[] = [];
-    /** Ceiling of the exponential backoff between attempts. */
-    maxBackoffMs: number;
-    /** A job whose worker stops renewing its lock (crash) goes back to the queue after this. */
-    lockDurationMs: number;
-    /** While ClickHouse is unreachable the worker pauses this long between probes; no attempt is used. */
-    unavailableRetryMs: number;
   constructor(private readonly env: Env) {}
 
   raw(name: string): string | undefined {
@@ -287,12 +269,3 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 export function hasRole(config: Config, role: Role): boolean {
   return config.roles.has(role);
 }
-      groupCommitMaxInFlightJobs: r.int('INGEST_GROUP_COMMIT_MAX_IN_FLIGHT_JOBS', 4, 1, 64),
-      overloadPollIntervalMs: r.int('INGEST_OVERLOAD_POLL_INTERVAL_MS', 250, 10, 60_000),
-      redisMemoryMaxPercent: r.int('INGEST_REDIS_MEMORY_MAX_PERCENT', 85, 1, 100),
-      overloadRetryAfterS: r.int('INGEST_OVERLOAD_RETRY_AFTER_S', 5, 1, 3600),
-      rateLimitBurstMs: r.int('INGEST_RATE_LIMIT_BURST_MS', 2_000, 100, 3600_000),
-      tailSubscriberCacheMs: r.int('INGEST_TAIL_SUBSCRIBER_CACHE_MS', 1_000, 0, 60_000),
-      maxBackoffMs: r.int('WORKER_MAX_BACKOFF_MS', 60_000, 1),
-      lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 30_000, 500, 600_000),
-      unavailableRetryMs: r.int('WORKER_UNAVAILABLE_RETRY_MS', 2_000, 10, 600_000),
