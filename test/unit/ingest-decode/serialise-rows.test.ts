@@ -1,0 +1,61 @@
+import t from 'tap';
+import { decodeIngestBody, serialiseRows } from '../../../src/modules/ingest/decode/index.ts';
+import { LIMITS, NOW_MS, ndjson } from './fixtures.ts';
+
+const tenant = {
+  org_id: '0190f1e2-0000-7000-8000-000000000001',
+  app_id: '0190f1e2-0000-7000-8000-000000000002',
+  retention_days: 30,
+};
+
+t.test('JSONEachRow: one object per line with every logs column', async (t) => {
+  const { rows } = await decodeIngestBody({
+    kind: 'logs',
+    contentType: 'application/x-ndjson',
+    contentEncoding: undefined,
+    body: ndjson([
+      { message: 'line1\nline2 "quoted" \u0000 \u001f', level: 'error', service: 'svc"x', k: 'v' },
+      { message: '世界 🎉', timestamp: '2026-01-15T12:00:00.000000009Z' },
+    ]),
+    limits: LIMITS,
+    now: NOW_MS,
+  });
+  const buf = serialiseRows(rows, tenant);
+  const text = buf.toString('utf8');
+  t.ok(text.endsWith('\n'));
+  const lines = text.slice(0, -1).split('\n');
+  t.equal(lines.length, 2, 'newlines inside values are escaped');
+  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  t.same(Object.keys(parsed[0] ?? {}).sort(), [
+    'app_id',
+    'attributes',
+    'host',
+    'id',
+    'level',
+    'message',
+    'observed_ts',
+    'org_id',
+    'resource',
+    'retention_days',
+    'service',
+    'severity_number',
+    'span_id',
+    'trace_id',
+    'ts',
+    'user_id',
+  ]);
+  t.same(parsed[0], { ...rows[0], ...tenant, attributes: { k: 'v' }, resource: {} });
+  t.equal(
+    parsed[0]?.['message'],
+    'line1\nline2 "quoted" \u0000 \u001f',
+    'control characters survive as data',
+  );
+  t.equal(parsed[1]?.['message'], '世界 🎉');
+  t.equal(parsed[1]?.['ts'], '2026-01-15 12:00:00.000000009');
+  t.equal(serialiseRows([], tenant).length, 0, 'no rows, no bytes');
+});
+
+t.test('retention_days must fit UInt16', async (t) => {
+  t.throws(() => serialiseRows([], { ...tenant, retention_days: 70_000 }), RangeError);
+  t.throws(() => serialiseRows([], { ...tenant, retention_days: 1.5 }), RangeError);
+});
