@@ -202,7 +202,7 @@ class RegexParser {
     this.pos++;
     if (this.peek() === '?') {
       if (this.chars[this.pos + 1] !== ':') {
-        this.fail('only (…) and (?:…) groups are supported (no flags, lookaround or names)');
+        this.fail('only (…) and (?:…) groups are supported (no flags, lookaround or names)', open);
       }
       this.pos += 2;
     }
