@@ -194,7 +194,7 @@ t.test('migrate-once: N instances of one deployment, one migration (real Redis)'
   fs.mkdirSync(path.join(release, 'dist', 'src'), { recursive: true });
   fs.writeFileSync(path.join(release, 'dist', 'src', 'cli.js'), FAKE_CLI);
   fs.writeFileSync(path.join(release, 'package.json'), JSON.stringify({ type: 'module' }));
-  const env = {
+  const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     REDIS_URL: redis.url,
     FAKE_EVENTS: events,
