@@ -9,7 +9,17 @@ import { Lifecycle } from './infra/lifecycle.ts';
 import { loggerOptions } from './infra/logger.ts';
 import { createMetrics, type Metrics } from './infra/metrics.ts';
 import type { Db } from './infra/postgres.ts';
+import { openApi } from './infra/openapi.ts';
+import { adminRoutes } from './modules/admin/admin.routes.ts';
+import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
+import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+
+/**
+ * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
+ * Features add theirs here; see src/modules/auth/user-context.ts.
+ */
+const USER_ROUTES = [adminRoutes];
 
 export interface AppDeps {
   config: Config;
@@ -71,6 +81,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   registerErrorHandlers(app);
 
+  await app.register(openApi);
   await app.register(healthRoutes);
+  await app.register(identity, { userRoutes: USER_ROUTES });
+  if (config.auth.devIdpEnabled) await app.register(devIdp);
   return app;
 }

@@ -35,6 +35,21 @@ export interface Config {
     redirectUri: string | undefined;
     roleClaim: string;
   };
+  auth: {
+    /** Mount the development IdP under /dev-idp: no OIDC_ISSUER and not production. */
+    devIdpEnabled: boolean;
+    /** Secure cookies whenever the public URL is https (TLS terminates at the ALB). */
+    cookieSecure: boolean;
+    sessionIdleTimeoutMs: number;
+    sessionAbsoluteTimeoutMs: number;
+    loginMaxAttemptsPerAccount: number;
+    loginMaxAttemptsPerIp: number;
+    loginRateWindowMs: number;
+    /** How long a started SSO login may take before its state/nonce/PKCE verifier are forgotten. */
+    oidcLoginTimeoutMs: number;
+    apiTokenMaxTtlDays: number;
+    ingestKeyMaxRotationOverlapMs: number;
+  };
   ingest: {
     durability: IngestDurability;
     replicaWaitTimeoutMs: number;
@@ -219,6 +234,22 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       clientSecret: r.raw('OIDC_CLIENT_SECRET'),
       redirectUri: r.url('OIDC_REDIRECT_URI', ['http:', 'https:']),
       roleClaim: r.string('OIDC_ROLE_CLAIM', 'groups'),
+    },
+    auth: {
+      devIdpEnabled: r.raw('OIDC_ISSUER') === undefined && !isProduction,
+      cookieSecure: (r.raw('PUBLIC_URL') ?? '').startsWith('https:'),
+      sessionIdleTimeoutMs: r.int('SESSION_IDLE_TIMEOUT_MS', 8 * 3600_000, 60_000),
+      sessionAbsoluteTimeoutMs: r.int('SESSION_ABSOLUTE_TIMEOUT_MS', 7 * 24 * 3600_000, 60_000),
+      loginMaxAttemptsPerAccount: r.int('LOGIN_MAX_ATTEMPTS_PER_ACCOUNT', 10, 1),
+      loginMaxAttemptsPerIp: r.int('LOGIN_MAX_ATTEMPTS_PER_IP', 50, 1),
+      loginRateWindowMs: r.int('LOGIN_RATE_WINDOW_MS', 15 * 60_000, 1_000),
+      oidcLoginTimeoutMs: r.int('OIDC_LOGIN_TIMEOUT_MS', 10 * 60_000, 10_000),
+      apiTokenMaxTtlDays: r.int('API_TOKEN_MAX_TTL_DAYS', 365, 1, 3650),
+      ingestKeyMaxRotationOverlapMs: r.int(
+        'INGEST_KEY_MAX_ROTATION_OVERLAP_MS',
+        7 * 24 * 3600_000,
+        0,
+      ),
     },
     ingest: {
       durability: r.oneOf(

@@ -42,12 +42,85 @@ export interface IngestKeysTable {
   last_used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   expires_at: NullableTimestamp;
+  replaced_by: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export type MembershipRole = 'owner' | 'admin' | 'member' | 'viewer';
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  password_hash: string | null;
+  platform_admin: Generated<boolean>;
+  oidc_issuer: string | null;
+  oidc_subject: string | null;
+  disabled_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  last_login_at: NullableTimestamp;
+}
+
+export interface MembershipsTable {
+  org_id: string;
+  user_id: string;
+  role: MembershipRole;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  auth_method: 'oidc' | 'local';
+  id_token: string | null;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  user_id: string;
+  name: string;
+  scope: 'read' | 'admin';
+  display_prefix: string;
+  token_hash: string;
+  created_at: Generated<Date>;
+  last_used_at: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  org_id: string | null;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  /** jsonb, written as JSON text so arrays are never mistaken for Postgres arrays. */
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
 }
 
 export interface Database {
   orgs: OrgsTable;
   apps: AppsTable;
   ingest_keys: IngestKeysTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
 }
 
 export type { Timestamp };

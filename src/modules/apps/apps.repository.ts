@@ -37,6 +37,31 @@ export function createAppsRepository(db: Db) {
     async list(scope: OrgScope): Promise<App[]> {
       return live(scope).orderBy('created_at').orderBy('id').execute();
     },
+    async update(
+      scope: OrgScope,
+      appId: string,
+      changes: Partial<Omit<NewApp, 'slug'>>,
+    ): Promise<App> {
+      return db
+        .updateTable('apps')
+        .set(changes)
+        .where('org_id', '=', scope.orgId)
+        .where('id', '=', appId)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    /** Soft delete: the slug becomes free again and its keys stop resolving at once. */
+    async softDelete(scope: OrgScope, appId: string): Promise<App> {
+      return db
+        .updateTable('apps')
+        .set({ deleted_at: new Date() })
+        .where('org_id', '=', scope.orgId)
+        .where('id', '=', appId)
+        .where('deleted_at', 'is', null)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
     async findByRef(scope: OrgScope, ref: string): Promise<App | undefined> {
       return UUID_PATTERN.test(ref)
         ? live(scope).where('id', '=', ref).executeTakeFirst()

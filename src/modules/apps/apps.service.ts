@@ -23,6 +23,32 @@ export async function createAppWithKey(
   scope: OrgScope,
   input: CreateAppInput,
 ): Promise<{ app: App; key: CreatedIngestKey }> {
+  const values = validateNewApp(input);
+  const slug = values.slug;
+  try {
+    return await db.transaction().execute(async (trx) => insertAppWithKey(trx, scope, values));
+  } catch (error) {
+    if (isUniqueViolation(error))
+      throw new ConflictError(
+        'slug_taken',
+        `an app with slug "${slug}" already exists in this org`,
+      );
+    throw error;
+  }
+}
+
+/** Inserts inside the caller's transaction, so callers can add their own writes (e.g. audit). */
+export async function insertAppWithKey(
+  trx: Db,
+  scope: OrgScope,
+  values: NewApp,
+): Promise<{ app: App; key: CreatedIngestKey }> {
+  const app = await createAppsRepository(trx).create(scope, values);
+  const key = await createIngestKey(trx, scope, { appId: app.id, name: 'default' });
+  return { app, key };
+}
+
+export function validateNewApp(input: CreateAppInput): NewApp {
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200)
     throw new BadRequestError('invalid_name', 'name must be 1–200 characters');
@@ -40,7 +66,7 @@ export async function createAppWithKey(
       `retention must be 1–${MAX_RETENTION_DAYS} days`,
     );
   }
-  const values: NewApp = {
+  return {
     name,
     slug,
     retention_days: retention,
@@ -48,18 +74,4 @@ export async function createAppWithKey(
     rate_limit_bytes_per_s: input.rateLimitBytesPerS ?? null,
     daily_quota_records: input.dailyQuotaRecords ?? null,
   };
-  try {
-    return await db.transaction().execute(async (trx) => {
-      const app = await createAppsRepository(trx).create(scope, values);
-      const key = await createIngestKey(trx, scope, { appId: app.id, name: 'default' });
-      return { app, key };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error))
-      throw new ConflictError(
-        'slug_taken',
-        `an app with slug "${slug}" already exists in this org`,
-      );
-    throw error;
-  }
 }

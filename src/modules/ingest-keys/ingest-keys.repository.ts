@@ -17,7 +17,29 @@ export interface ResolvedIngestKey {
   revoked: boolean;
   expired: boolean;
   orgDisabled: boolean;
+  /** Set on a rotated key: a cached resolution must stop working at this instant. */
+  expiresAt: Date | null;
 }
+
+export interface KeyHashRow {
+  id: string;
+  org_id: string;
+  app_id: string;
+  key_hash: string;
+}
+
+const PUBLIC_COLUMNS = [
+  'id',
+  'org_id',
+  'app_id',
+  'name',
+  'display_prefix',
+  'created_at',
+  'last_used_at',
+  'revoked_at',
+  'expires_at',
+  'replaced_by',
+] as const;
 
 export function createIngestKeysRepository(db: Db) {
   return {
@@ -41,37 +63,56 @@ export function createIngestKeysRepository(db: Db) {
           key_hash: input.keyHash,
           expires_at: input.expiresAt ?? null,
         })
-        .returning([
-          'id',
-          'org_id',
-          'app_id',
-          'name',
-          'display_prefix',
-          'created_at',
-          'last_used_at',
-          'revoked_at',
-          'expires_at',
-        ])
+        .returning(PUBLIC_COLUMNS)
         .executeTakeFirstOrThrow();
     },
     async listForApp(scope: OrgScope, appId: string): Promise<IngestKeyRecord[]> {
       return db
         .selectFrom('ingest_keys')
-        .select([
-          'id',
-          'org_id',
-          'app_id',
-          'name',
-          'display_prefix',
-          'created_at',
-          'last_used_at',
-          'revoked_at',
-          'expires_at',
-        ])
+        .select(PUBLIC_COLUMNS)
         .where('org_id', '=', scope.orgId)
         .where('app_id', '=', appId)
         .orderBy('created_at')
         .execute();
+    },
+    async find(
+      scope: OrgScope,
+      appId: string,
+      keyId: string,
+    ): Promise<IngestKeyRecord | undefined> {
+      return db
+        .selectFrom('ingest_keys')
+        .select(PUBLIC_COLUMNS)
+        .where('org_id', '=', scope.orgId)
+        .where('app_id', '=', appId)
+        .where('id', '=', keyId)
+        .executeTakeFirst();
+    },
+    async update(
+      scope: OrgScope,
+      keyId: string,
+      changes: { revoked_at?: Date; expires_at?: Date | null; replaced_by?: string },
+    ): Promise<IngestKeyRecord> {
+      return db
+        .updateTable('ingest_keys')
+        .set(changes)
+        .where('org_id', '=', scope.orgId)
+        .where('id', '=', keyId)
+        .returning(PUBLIC_COLUMNS)
+        .executeTakeFirstOrThrow();
+    },
+    /** Hashes are what the ingest caches are keyed by: needed to tell them what to forget. */
+    async hashes(
+      scope: OrgScope,
+      filter: { appId?: string; keyId?: string } = {},
+    ): Promise<KeyHashRow[]> {
+      let query = db
+        .selectFrom('ingest_keys')
+        .select(['id', 'org_id', 'app_id', 'key_hash'])
+        .where('org_id', '=', scope.orgId);
+      if (filter.appId !== undefined) query = query.where('app_id', '=', filter.appId);
+      if (filter.keyId !== undefined) query = query.where('id', '=', filter.keyId);
+      return query.execute();
     },
     /**
      * The one unscoped lookup: the key itself is the credential that establishes the scope.
@@ -110,6 +151,7 @@ export function createIngestKeysRepository(db: Db) {
         revoked: row.revokedAt !== null && row.revokedAt.getTime() <= now,
         expired: row.expiresAt !== null && row.expiresAt.getTime() <= now,
         orgDisabled: row.orgDisabledAt !== null,
+        expiresAt: row.expiresAt,
       };
     },
   };

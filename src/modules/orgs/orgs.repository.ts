@@ -14,6 +14,24 @@ export function createOrgsRepository(db: Db) {
     async list(): Promise<Org[]> {
       return db.selectFrom('orgs').selectAll().orderBy('created_at').orderBy('id').execute();
     },
+    async update(id: string, changes: { name?: string; disabled_at?: Date | null }): Promise<Org> {
+      return db
+        .updateTable('orgs')
+        .set(changes)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    async listByIds(ids: readonly string[]): Promise<Org[]> {
+      if (ids.length === 0) return [];
+      return db
+        .selectFrom('orgs')
+        .selectAll()
+        .where('id', 'in', ids)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    },
     /** Accepts the id or the slug, as every CLI command and URL does. */
     async findByRef(ref: string): Promise<Org | undefined> {
       const query = db.selectFrom('orgs').selectAll();

@@ -1,0 +1,77 @@
+// The audit trail. Appending happens inside the transaction of the change it records, so an entry
+// exists exactly when the change does; the table itself refuses UPDATE, DELETE and TRUNCATE.
+import type { Selectable } from 'kysely';
+import type { AuditLogTable } from '../../infra/database.ts';
+import type { Db } from '../../infra/postgres.ts';
+import type { AuditActor } from '../auth/auth-context.ts';
+
+export type AuditEntry = Selectable<AuditLogTable>;
+
+export interface AuditChange {
+  orgId: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export async function appendAudit(db: Db, actor: AuditActor, change: AuditChange): Promise<void> {
+  await db
+    .insertInto('audit_log')
+    .values({
+      org_id: change.orgId,
+      actor_user_id: actor.userId,
+      actor_token_id: actor.tokenId,
+      actor_label: actor.label,
+      action: change.action,
+      target_type: change.targetType,
+      target_id: change.targetId,
+      before: change.before === undefined ? null : JSON.stringify(change.before),
+      after: change.after === undefined ? null : JSON.stringify(change.after),
+      ip: actor.ip,
+      user_agent: actor.userAgent,
+      request_id: actor.requestId,
+    })
+    .execute();
+}
+
+export interface AuditFilter {
+  /** undefined only for platform admins looking across every org. */
+  orgIds: string[] | undefined;
+  actor?: string;
+  action?: string;
+  target?: string;
+  from?: Date;
+  to?: Date;
+  beforeId?: number;
+  limit: number;
+}
+
+export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditEntry[]> {
+  let query = db.selectFrom('audit_log').selectAll();
+  if (filter.orgIds !== undefined) {
+    if (filter.orgIds.length === 0) return [];
+    query = query.where('org_id', 'in', filter.orgIds);
+  }
+  if (filter.actor !== undefined) {
+    const actor = filter.actor;
+    query = query.where((eb) =>
+      /^[0-9a-f-]{36}$/i.test(actor)
+        ? eb.or([eb('actor_user_id', '=', actor), eb('actor_token_id', '=', actor)])
+        : eb('actor_label', 'ilike', `${actor.replace(/[\\%_]/g, '\\$&')}%`),
+    );
+  }
+  if (filter.action !== undefined) {
+    // "app" matches app.create, app.update…; "app.create" matches only itself.
+    const action = filter.action;
+    query = filter.action.includes('.')
+      ? query.where('action', '=', action)
+      : query.where('action', 'like', `${action.replace(/[\\%_]/g, '\\$&')}.%`);
+  }
+  if (filter.target !== undefined) query = query.where('target_id', '=', filter.target);
+  if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+  if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+  return query.orderBy('id', 'desc').limit(filter.limit).execute();
+}

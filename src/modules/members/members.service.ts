@@ -1,0 +1,119 @@
+// Inviting, re-roling and removing members. Two rules beyond the role ladder: only an owner can
+// make or unmake an owner, and an org always keeps at least one owner.
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+} from '../../infra/errors.ts';
+import type { Db } from '../../infra/postgres.ts';
+import type { OrgScope } from '../apps/apps.repository.ts';
+import { appendAudit } from '../audit/audit.repository.ts';
+import type { AuditActor } from '../auth/auth-context.ts';
+import type { MembershipRole } from '../auth/roles.ts';
+import { createUsersRepository } from '../auth/users.repository.ts';
+import { createMembershipsRepository, type MemberRow } from './memberships.repository.ts';
+
+function requireOwnerFor(callerRole: MembershipRole, ...roles: MembershipRole[]): void {
+  if (roles.includes('owner') && callerRole !== 'owner') {
+    throw new ForbiddenError(
+      'insufficient_role',
+      'only an owner can grant or take away the owner role',
+    );
+  }
+}
+
+export async function addMember(
+  db: Db,
+  actor: AuditActor,
+  scope: OrgScope & { role: MembershipRole },
+  input: { email: string; role: MembershipRole },
+): Promise<MemberRow> {
+  requireOwnerFor(scope.role, input.role);
+  const email = input.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new BadRequestError('invalid_email', 'not an email address');
+  return db.transaction().execute(async (trx) => {
+    const users = createUsersRepository(trx);
+    let user = await users.findByEmail(email);
+    if (!user) {
+      // Invited users sign in through SSO (or get a password from `mylog admin create`).
+      user = await users.create({ email });
+    }
+    const memberships = createMembershipsRepository(trx);
+    if (await memberships.find(scope, user.id)) {
+      throw new ConflictError('already_member', `${email} is already a member of this org`);
+    }
+    await memberships.add(scope, user.id, input.role);
+    const member = (await memberships.find(scope, user.id)) as MemberRow;
+    await appendAudit(trx, actor, {
+      orgId: scope.orgId,
+      action: 'member.add',
+      targetType: 'user',
+      targetId: user.id,
+      after: member,
+    });
+    return member;
+  });
+}
+
+export async function changeMemberRole(
+  db: Db,
+  actor: AuditActor,
+  scope: OrgScope & { role: MembershipRole },
+  userId: string,
+  role: MembershipRole,
+): Promise<MemberRow> {
+  return db.transaction().execute(async (trx) => {
+    const memberships = createMembershipsRepository(trx);
+    const owners = await memberships.lockOwners(scope);
+    const before = await memberships.find(scope, userId);
+    if (!before) throw new NotFoundError('member');
+    if (before.role === role) return before;
+    requireOwnerFor(scope.role, before.role, role);
+    if (before.role === 'owner' && owners.length <= 1) {
+      throw new ConflictError(
+        'last_owner',
+        'an org needs at least one owner; promote someone else first',
+      );
+    }
+    await memberships.setRole(scope, userId, role);
+    const after = (await memberships.find(scope, userId)) as MemberRow;
+    await appendAudit(trx, actor, {
+      orgId: scope.orgId,
+      action: 'member.update',
+      targetType: 'user',
+      targetId: userId,
+      before,
+      after,
+    });
+    return after;
+  });
+}
+
+export async function removeMember(
+  db: Db,
+  actor: AuditActor,
+  scope: OrgScope & { role: MembershipRole },
+  userId: string,
+): Promise<MemberRow> {
+  return db.transaction().execute(async (trx) => {
+    const memberships = createMembershipsRepository(trx);
+    const owners = await memberships.lockOwners(scope);
+    const before = await memberships.find(scope, userId);
+    if (!before) throw new NotFoundError('member');
+    requireOwnerFor(scope.role, before.role);
+    if (before.role === 'owner' && owners.length <= 1) {
+      throw new ConflictError('last_owner', 'the last owner of an org cannot be removed');
+    }
+    await memberships.remove(scope, userId);
+    await appendAudit(trx, actor, {
+      orgId: scope.orgId,
+      action: 'member.remove',
+      targetType: 'user',
+      targetId: userId,
+      before,
+    });
+    return before;
+  });
+}
