@@ -7,6 +7,8 @@ export interface TenantColumns {
   readonly retention_days: number;
 }
 
+const CHUNK_CHARS = 256 * 1024;
+
 /**
  * Rows → JSONEachRow bytes for `INSERT INTO logs FORMAT JSONEachRow`, one object per line, keys
  * in table column order. ts, observed_ts, id and level are built by the normaliser from digits,
@@ -31,6 +33,9 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
   // OTLP rows of one resource share their resource map object: stringify it once.
   let lastResource: object | undefined;
   let lastResourceJson = '{}';
+  // Rows are joined into ~256 KiB strings, each encoded once: one huge concatenated string
+  // would be flattened at the end and double the peak memory of a large batch.
+  const chunks: Buffer[] = [];
   let out = '';
   for (const row of rows) {
     if (row.resource !== lastResource) {
@@ -65,6 +70,11 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
       ',"user_id":' +
       JSON.stringify(row.user_id) +
       tail;
+    if (out.length > CHUNK_CHARS) {
+      chunks.push(Buffer.from(out, 'utf8'));
+      out = '';
+    }
   }
-  return Buffer.from(out, 'utf8');
+  if (out.length > 0) chunks.push(Buffer.from(out, 'utf8'));
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
 }

@@ -1,0 +1,146 @@
+/**
+ * Pure ingest decode throughput: body → canonical rows → JSONEachRow bytes, no HTTP, no Redis.
+ * Run: node --import tsx bench/decode.bench.ts [rows]
+ */
+import protobuf from 'protobufjs';
+import {
+  decodeIngestBody,
+  DEFAULT_INGEST_LIMITS,
+  serialiseRows,
+} from '../src/modules/ingest/decode/index.ts';
+import type { IngestRouteKind } from '../src/modules/ingest/decode/index.ts';
+
+const ROWS = Number(process.argv[2] ?? 100_000);
+const RUNS = 5;
+const limits = {
+  ...DEFAULT_INGEST_LIMITS,
+  maxRecordsPerRequest: ROWS,
+  maxDecodedBodyBytes: 512 * 1024 * 1024,
+};
+const tenant = {
+  org_id: '0190f1e2-0000-7000-8000-000000000001',
+  app_id: '0190f1e2-0000-7000-8000-000000000002',
+  retention_days: 30,
+};
+const now = Date.now();
+const LEVELS = ['info', 'warn', 'error', 'debug'];
+
+function ndjsonBody(): Buffer {
+  const lines: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    lines.push(
+      JSON.stringify({
+        timestamp: new Date(now - (ROWS - i)).toISOString(),
+        level: LEVELS[i % 4],
+        message: `GET /api/orders/${i} 200 in ${i % 97} ms`,
+        service: 'checkout',
+        host: `web-${i % 8}`,
+        trace_id: '5b8efff798038103d269b633813fc60c',
+        user_id: `u${i % 1000}`,
+        http: { method: 'GET', status: 200, route: '/api/orders/:id' },
+        duration_ms: i % 97,
+      }),
+    );
+  }
+  return Buffer.from(lines.join('\n'));
+}
+
+function otlpBody(): Buffer {
+  const root = protobuf.Root.fromJSON({
+    nested: {
+      AnyValue: {
+        oneofs: { value: { oneof: ['stringValue', 'intValue'] } },
+        fields: { stringValue: { type: 'string', id: 1 }, intValue: { type: 'int64', id: 3 } },
+      },
+      KeyValue: { fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } } },
+      LogRecord: {
+        fields: {
+          timeUnixNano: { type: 'fixed64', id: 1 },
+          severityNumber: { type: 'int32', id: 2 },
+          body: { type: 'AnyValue', id: 5 },
+          attributes: { rule: 'repeated', type: 'KeyValue', id: 6 },
+          traceId: { type: 'bytes', id: 9 },
+          spanId: { type: 'bytes', id: 10 },
+        },
+      },
+      ScopeLogs: { fields: { logRecords: { rule: 'repeated', type: 'LogRecord', id: 2 } } },
+      Resource: { fields: { attributes: { rule: 'repeated', type: 'KeyValue', id: 1 } } },
+      ResourceLogs: {
+        fields: {
+          resource: { type: 'Resource', id: 1 },
+          scopeLogs: { rule: 'repeated', type: 'ScopeLogs', id: 2 },
+        },
+      },
+      Req: { fields: { resourceLogs: { rule: 'repeated', type: 'ResourceLogs', id: 1 } } },
+    },
+  });
+  const Req = root.lookupType('Req');
+  const trace = Buffer.from('5b8efff798038103d269b633813fc60c', 'hex');
+  const span = Buffer.from('eee19b7ec3c1b174', 'hex');
+  const logRecords = [];
+  for (let i = 0; i < ROWS; i++) {
+    logRecords.push({
+      timeUnixNano: String(BigInt(now - (ROWS - i)) * 1_000_000n + 123n),
+      severityNumber: [9, 13, 17, 5][i % 4],
+      body: { stringValue: `GET /api/orders/${i} 200 in ${i % 97} ms` },
+      attributes: [
+        { key: 'http.method', value: { stringValue: 'GET' } },
+        { key: 'http.status_code', value: { intValue: 200 } },
+        { key: 'user.id', value: { stringValue: `u${i % 1000}` } },
+      ],
+      traceId: trace,
+      spanId: span,
+    });
+  }
+  const resource = {
+    attributes: [
+      { key: 'service.name', value: { stringValue: 'checkout' } },
+      { key: 'host.name', value: { stringValue: 'web-1' } },
+    ],
+  };
+  return Buffer.from(
+    Req.encode(
+      Req.fromObject({ resourceLogs: [{ resource, scopeLogs: [{ logRecords }] }] }),
+    ).finish(),
+  );
+}
+
+async function bench(
+  name: string,
+  kind: IngestRouteKind,
+  contentType: string,
+  body: Buffer,
+): Promise<void> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let run = 0; run < RUNS; run++) {
+    const started = performance.now();
+    const { rows, rejected } = await decodeIngestBody({
+      kind,
+      contentType,
+      contentEncoding: undefined,
+      body,
+      limits,
+      now,
+    });
+    const out = serialiseRows(rows, tenant);
+    times.push(performance.now() - started);
+    if (rows.length !== ROWS || rejected.length > 0)
+      throw new Error(`${name}: ${rows.length} rows, ${rejected.length} rejected`);
+    bytes = out.length;
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(RUNS / 2)] as number;
+  const best = times[0] as number;
+  console.log(
+    `${name.padEnd(16)} ${ROWS} rows  body ${(body.length / 1e6).toFixed(1)} MB → JSONEachRow ${(bytes / 1e6).toFixed(1)} MB  ` +
+      `median ${median.toFixed(0)} ms = ${Math.round((ROWS / median) * 1000).toLocaleString('en')} rows/s  ` +
+      `(best ${Math.round((ROWS / best) * 1000).toLocaleString('en')} rows/s)`,
+  );
+}
+
+console.log(
+  `node ${process.version}, ${RUNS} runs each, decode + normalise + serialise on one core`,
+);
+await bench('NDJSON', 'logs', 'application/x-ndjson', ndjsonBody());
+await bench('OTLP protobuf', 'otlp', 'application/x-protobuf', otlpBody());
