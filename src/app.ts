@@ -14,6 +14,7 @@ import { adminRoutes } from './modules/admin/admin.routes.ts';
 import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import pipeline from './modules/pipeline/pipeline.plugin.ts';
 
 /**
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
@@ -83,6 +84,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(openApi);
   await app.register(healthRoutes);
+  // The ingest context (MYLOG_ROLES=ingest) and the insert workers (worker).
+  await app.register(pipeline);
   await app.register(identity, { userRoutes: USER_ROUTES });
   if (config.auth.devIdpEnabled) await app.register(devIdp);
   return app;

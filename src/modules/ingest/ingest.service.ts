@@ -1,0 +1,125 @@
+// One ingest request, after authentication: decode → limits → serialise once → group commit →
+// live tail. Takes its dependencies as arguments so tests and benchmarks can drive it directly.
+import { AppError } from '../../infra/errors.ts';
+import type { Config } from '../../config.ts';
+import type { ResolvedIngestKey } from '../ingest-keys/ingest-keys.repository.ts';
+import { BatchNotDurableError } from '../pipeline/batch-writer.ts';
+import type { GroupCommitter } from '../pipeline/group-commit.ts';
+import type { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
+import {
+  decodeIngestBody,
+  IngestInputError,
+  serialiseRows,
+  type BulkItem,
+  type IngestLimits,
+  type IngestRouteKind,
+  type RejectedRecord,
+} from './decode/index.ts';
+import { OverloadedError, RateLimitedError } from './ingest-errors.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+import type { TailPublisher } from './tail-publisher.ts';
+
+export interface IngestServiceDeps {
+  config: Config;
+  committer: GroupCommitter;
+  rateLimiter: RateLimiter;
+  tail: TailPublisher;
+  metrics: PipelineMetrics;
+}
+
+export interface IngestRequest {
+  kind: IngestRouteKind;
+  key: ResolvedIngestKey;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  body: Buffer;
+  bulkIndex?: string;
+  receivedAtMs: number;
+}
+
+export interface IngestOutcome {
+  accepted: number;
+  rejected: RejectedRecord[];
+  bulkItems?: BulkItem[];
+}
+
+export function ingestLimitsFromConfig(config: Config): IngestLimits {
+  const i = config.ingest;
+  return {
+    maxDecodedBodyBytes: i.maxDecodedBodyBytes,
+    maxRecordsPerRequest: i.maxRecordsPerRequest,
+    maxMessageBytes: i.maxMessageBytes,
+    maxAttributes: i.maxAttributes,
+    maxAttributeKeyBytes: i.maxAttributeKeyBytes,
+    maxAttributeValueBytes: i.maxAttributeValueBytes,
+    maxNestingDepth: i.maxNestingDepth,
+    maxPastSkewMs: i.maxPastSkewMs,
+    maxFutureSkewMs: i.maxFutureSkewMs,
+  };
+}
+
+export function createIngestService(deps: IngestServiceDeps) {
+  const { config, metrics } = deps;
+  const limits = ingestLimitsFromConfig(config);
+  return {
+    async ingest(request: IngestRequest): Promise<IngestOutcome> {
+      const decoded = await decodeIngestBody({
+        kind: request.kind,
+        contentType: request.contentType,
+        contentEncoding: request.contentEncoding,
+        body: request.body,
+        limits,
+        now: request.receivedAtMs,
+        bulkIndex: request.bulkIndex,
+      }).catch((error: unknown) => {
+        if (error instanceof IngestInputError) {
+          metrics.requestsRefusedTotal.inc({ reason: error.code });
+          throw new AppError(error.statusCode, error.code, error.message);
+        }
+        throw error;
+      });
+      for (const r of decoded.rejected)
+        metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
+      const { rows } = decoded;
+      if (rows.length > 0) {
+        const { key } = request;
+        const decision = await deps.rateLimiter.check(key, rows.length, request.body.length);
+        if (!decision.ok) {
+          metrics.requestsRefusedTotal.inc({ reason: decision.reason });
+          metrics.recordsTotal.inc({ outcome: 'rejected', reason: decision.reason }, rows.length);
+          throw new RateLimitedError(
+            decision.reason,
+            decision.retryAfterS,
+            decision.reason === 'rate_limited'
+              ? 'the app is over its ingest rate limit; retry later'
+              : 'the app has used its daily record quota',
+          );
+        }
+        const serialised = serialiseRows(rows, {
+          org_id: key.orgId,
+          app_id: key.appId,
+          retention_days: key.retentionDays,
+        });
+        try {
+          await deps.committer.submit(serialised, rows.length, request.receivedAtMs);
+        } catch (error) {
+          metrics.requestsRefusedTotal.inc({ reason: 'not_durable' });
+          metrics.recordsTotal.inc({ outcome: 'rejected', reason: 'not_durable' }, rows.length);
+          throw new OverloadedError(
+            'not_durable',
+            config.ingest.overloadRetryAfterS,
+            error instanceof BatchNotDurableError ? error.message : 'could not queue the records',
+          );
+        }
+        metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, rows.length);
+        metrics.bytesTotal.inc({ outcome: 'accepted', reason: '' }, request.body.length);
+        void deps.tail.publish(key.appId, serialised);
+      }
+      return decoded.bulkItems === undefined
+        ? { accepted: rows.length, rejected: decoded.rejected }
+        : { accepted: rows.length, rejected: decoded.rejected, bulkItems: decoded.bulkItems };
+    },
+  };
+}
+
+export type IngestService = ReturnType<typeof createIngestService>;

@@ -1,0 +1,87 @@
+// Makes one group-commit batch durable in Redis: the payload bytes, then the job that points at
+// them, then (per INGEST_DURABILITY) the wait that makes a 202 mean what it says.
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config.ts';
+import {
+  INGEST_JOB_NAME,
+  ingestJobOptions,
+  newJobId,
+  payloadKey,
+  type IngestJobData,
+} from './ingest-queue.ts';
+
+export interface SealedBatch {
+  body: Buffer;
+  rows: number;
+  firstReceivedAtMs: number;
+}
+
+/** The batch could not be made durable: nobody in it may be told 202. */
+export class BatchNotDurableError extends Error {
+  constructor(
+    message: string,
+    readonly reason: 'redis_error' | 'replication_timeout',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BatchNotDurableError';
+  }
+}
+
+export interface BatchWriter {
+  write(batch: SealedBatch): Promise<string>;
+}
+
+/**
+ * `connection` must be dedicated to this writer: WAIT blocks the connection it runs on and only
+ * counts that connection's own writes.
+ */
+export function createBatchWriter(deps: {
+  config: Config;
+  connection: Redis;
+  queue: Queue<IngestJobData>;
+}): BatchWriter {
+  const { config, connection, queue } = deps;
+  const jobOptions = ingestJobOptions(config);
+  return {
+    async write(batch) {
+      const jobId = newJobId();
+      const key = payloadKey(config, jobId);
+      try {
+        // Payload first: a job never points at missing bytes. A crash between the two leaves an
+        // orphan payload (never acknowledged) that the sweeper removes.
+        await connection.set(key, batch.body);
+        await queue.add(
+          INGEST_JOB_NAME,
+          {
+            v: 1,
+            payloadKey: key,
+            rows: batch.rows,
+            bytes: batch.body.length,
+            firstReceivedAtMs: batch.firstReceivedAtMs,
+            enqueuedAtMs: Date.now(),
+          },
+          { ...jobOptions, jobId },
+        );
+      } catch (error) {
+        throw new BatchNotDurableError('could not queue the batch in Redis', 'redis_error', {
+          cause: error,
+        });
+      }
+      if (config.ingest.durability === 'replica') {
+        const replicas = await connection.wait(1, config.ingest.replicaWaitTimeoutMs);
+        if (replicas < 1) {
+          // The job stays queued and will very likely be stored, but it is not yet safe against a
+          // failover, so it is not acknowledged: the sender retries (at-least-once for this case).
+          throw new BatchNotDurableError(
+            `no Redis replica acknowledged the batch within ${config.ingest.replicaWaitTimeoutMs} ms`,
+            'replication_timeout',
+          );
+        }
+      }
+      // fsync: Redis runs with appendfsync always, so the reply above came after the fsync.
+      return jobId;
+    },
+  };
+}

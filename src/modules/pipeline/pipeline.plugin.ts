@@ -1,0 +1,184 @@
+// Wires the ingest pipeline into the app according to MYLOG_ROLES: the ingest role gets the
+// ingest context (routes, group commit, limits, tail publish), the worker role the insert
+// workers. Shutdown (onClose) runs in order: flush the group-commit buffer → close workers →
+// close the queue → release this plugin's Redis connections.
+import { EventEmitter } from 'node:events';
+import { Queue, type Job } from 'bullmq';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Redis } from 'ioredis';
+import { hasRole } from '../../config.ts';
+import { createIngestKeysRepository } from '../ingest-keys/ingest-keys.repository.ts';
+import { subscribeToIngestKeyRevocations } from '../ingest-keys/ingest-key-events.ts';
+import { IngestKeyCache } from '../ingest/ingest-key-cache.ts';
+import { OverloadedError } from '../ingest/ingest-errors.ts';
+import { createIngestService } from '../ingest/ingest.service.ts';
+import { ingestRoutes } from '../ingest/ingest.routes.ts';
+import { createRateLimiter } from '../ingest/rate-limiter.ts';
+import { createTailPublisher } from '../ingest/tail-publisher.ts';
+import { createBatchWriter } from './batch-writer.ts';
+import { GroupCommitter } from './group-commit.ts';
+import { bullPrefix, INGEST_QUEUE_NAME, type IngestJobData } from './ingest-queue.ts';
+import { sweepOrphanPayloads } from './payload-sweeper.ts';
+import { pipelineMetrics, type PipelineMetrics } from './pipeline-metrics.ts';
+import { startQueueMonitor, type QueueMonitor } from './queue-monitor.ts';
+import { startWorkers, type WorkerManager } from './worker-manager.ts';
+
+export interface PipelineEvents {
+  stored: [job: Job<IngestJobData>, storedAtMs: number];
+}
+
+export interface Pipeline {
+  metrics: PipelineMetrics;
+  queue: Queue<IngestJobData>;
+  committer: GroupCommitter | undefined;
+  keyCache: IngestKeyCache | undefined;
+  monitor: QueueMonitor;
+  workers: WorkerManager | undefined;
+  /** `stored` after each job's insert (benchmarks measure ingest → stored lag with it). */
+  events: EventEmitter<PipelineEvents>;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pipeline: Pipeline;
+  }
+}
+
+const SWEEP_INTERVAL_MS = 5 * 60_000;
+
+async function pipelinePlugin(app: FastifyInstance): Promise<void> {
+  const { config } = app;
+  const metrics = pipelineMetrics(app.metrics.registry);
+  const ingestRole = hasRole(config, 'ingest');
+  const workerRole = hasRole(config, 'worker');
+  const connections: Redis[] = [];
+  const dedicated = (): Redis => {
+    const connection = app.redis.duplicate();
+    connection.on('error', () => undefined);
+    connections.push(connection);
+    return connection;
+  };
+  // The producer's connection is its own: WAIT (replica durability) blocks it and counts only
+  // its writes, and big payload writes should not queue behind auth or rate-limit calls.
+  const producer = ingestRole ? dedicated() : app.redis;
+  const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, {
+    connection: producer,
+    prefix: bullPrefix(config),
+  });
+  queue.on('error', (error) => app.log.warn({ err: error }, 'ingest queue error'));
+  const monitor = startQueueMonitor({
+    queue,
+    redis: app.redis,
+    metrics,
+    intervalMs: config.ingest.overloadPollIntervalMs,
+  });
+  const events = new EventEmitter<PipelineEvents>();
+  const pipeline: Pipeline = {
+    metrics,
+    queue,
+    committer: undefined,
+    keyCache: undefined,
+    monitor,
+    workers: undefined,
+    events,
+  };
+  app.decorate('pipeline', pipeline);
+  let unsubscribe: (() => Promise<void>) | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
+
+  if (ingestRole) {
+    const writer = createBatchWriter({ config, connection: producer, queue });
+    const committer = new GroupCommitter({
+      windowMs: config.ingest.groupCommitWindowMs,
+      maxRows: config.ingest.groupCommitMaxRows,
+      maxBytes: config.ingest.groupCommitMaxBytes,
+      maxInFlight: config.ingest.groupCommitMaxInFlightJobs,
+      write: (batch) => writer.write(batch),
+      onSealed: (batch) => {
+        metrics.groupCommitBatchRows.observe(batch.rows);
+        metrics.groupCommitBatchBytes.observe(batch.body.length);
+      },
+      onWritten: (_batch, seconds) => metrics.groupCommitWriteSeconds.observe(seconds),
+    });
+    const keysRepository = createIngestKeysRepository(app.db);
+    const keyCache = new IngestKeyCache(
+      (hash) => keysRepository.resolveByHash(hash),
+      config.ingest.keyCacheTtlMs,
+    );
+    unsubscribe = await subscribeToIngestKeyRevocations(dedicated(), config, (message) =>
+      keyCache.delete(message.key_hash),
+    );
+    pipeline.committer = committer;
+    pipeline.keyCache = keyCache;
+    const service = createIngestService({
+      config,
+      committer,
+      rateLimiter: createRateLimiter(app.redis, config),
+      tail: createTailPublisher(app.redis, config),
+      metrics,
+    });
+    // Rows not yet durable are bounded too: beyond this many, Redis is not keeping up.
+    const maxPendingRows =
+      config.ingest.groupCommitMaxRows * (config.ingest.groupCommitMaxInFlightJobs + 2);
+    const overloaded = (): OverloadedError | undefined => {
+      const retryAfter = config.ingest.overloadRetryAfterS;
+      const reading = monitor.latest();
+      if (reading && reading.depth >= config.ingest.queueMaxDepth) {
+        return new OverloadedError(
+          'queue_full',
+          retryAfter,
+          'the ingest queue is full; retry later',
+        );
+      }
+      if (
+        reading?.redisMemoryPercent !== undefined &&
+        reading.redisMemoryPercent >= config.ingest.redisMemoryMaxPercent
+      ) {
+        return new OverloadedError(
+          'redis_memory',
+          retryAfter,
+          'the ingest queue is out of memory; retry later',
+        );
+      }
+      if (committer.pendingRows >= maxPendingRows) {
+        return new OverloadedError(
+          'queue_full',
+          retryAfter,
+          'ingest is not keeping up; retry later',
+        );
+      }
+      return undefined;
+    };
+    await app.register(ingestRoutes, { service, keys: keyCache, metrics, overloaded });
+  }
+
+  if (workerRole) {
+    pipeline.workers = startWorkers({
+      config,
+      redis: app.redis,
+      clickhouse: app.clickhouse,
+      metrics,
+      log: app.log,
+      onStored: (job, storedAtMs) => events.emit('stored', job, storedAtMs),
+    });
+    sweeper = setInterval(() => {
+      void sweepOrphanPayloads(config, app.redis).catch(() => undefined);
+    }, SWEEP_INTERVAL_MS);
+    sweeper.unref();
+  }
+
+  app.addHook('onClose', async () => {
+    clearInterval(sweeper);
+    monitor.close();
+    // Requests still waiting on a batch are answered before the workers and connections go.
+    await pipeline.committer?.close();
+    await pipeline.workers?.close();
+    await unsubscribe?.().catch(() => undefined);
+    await queue.close();
+    await Promise.allSettled(connections.map((c) => c.quit().catch(() => c.disconnect())));
+  });
+}
+
+export default fp(pipelinePlugin, { name: 'pipeline' });
+export { pipelinePlugin };
