@@ -29,7 +29,7 @@ async function signInAtIdp(browser: Browser, email: string, password = 'demo'): 
     const html = await response.text();
     const action = /action="([^"]+)"/.exec(html)?.[1];
     if (!action) throw new Error(`stuck at ${url}: ${response.status} ${html.slice(0, 300)}`);
-    const form = action.endsWith('/login') ? { email, password } : {};
+    const form: Record<string, string> = action.endsWith('/login') ? { email, password } : {};
     const posted = await browser.request(new URL(action, url).toString(), { method: 'POST', form });
     if (posted.status === 401) throw new Error('IdP refused the password');
     url = location(posted, url);
