@@ -1,0 +1,223 @@
+/**
+ * End-to-end ingest throughput: concurrent senders POST NDJSON batches (1, 100, 1000 records) over
+ * loopback HTTP to a MyLog app on the embedded engines (Redis with appendfsync always, chdb), for
+ * a fixed time; then the raw ceiling: chdb inserting the same JSONEachRow rows directly.
+ *
+ * Run: npm run bench:ingest            (BENCH_DURATION_S=15, BENCH_CONCURRENCY=16, BENCH_BATCHES=1,100,1000)
+ * Prints records/s accepted and stored, HTTP p50/p99, ingest→stored lag p50/p99, CPU and RSS.
+ */
+import os from 'node:os';
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { migrateClickHouse } from '../src/infra/clickhouse/migrations.ts';
+import { createDb, migratePostgres } from '../src/infra/postgres.ts';
+import { createRedis } from '../src/infra/redis.ts';
+import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
+import { decodeIngestBody, serialiseRows } from '../src/modules/ingest/decode/index.ts';
+import { ingestLimitsFromConfig } from '../src/modules/ingest/ingest.service.ts';
+import { insertSettings } from '../src/modules/pipeline/insert-job.processor.ts';
+import { createOrg } from '../src/modules/orgs/orgs.service.ts';
+import { testEnv } from '../test/helpers/app.ts';
+import { createChdbTestStore } from '../test/helpers/services.ts';
+import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const BATCHES = (process.env.BENCH_BATCHES ?? '1,100,1000').split(',').map(Number);
+
+const teardowns: (() => unknown)[] = [];
+const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/** Percentile of values weighted by counts (lag applies to every row of a job). */
+function weightedPercentile(pairs: [number, number][], p: number): number {
+  const sorted = [...pairs].sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((s, [, w]) => s + w, 0);
+  let seen = 0;
+  for (const [value, weight] of sorted) {
+    seen += weight;
+    if (seen >= (p / 100) * total) return value;
+  }
+  return NaN;
+}
+
+const env = await testEnv(t, {
+  LOG_LEVEL: 'warn',
+  INGEST_DURABILITY: process.env.INGEST_DURABILITY ?? 'fsync',
+  INGEST_QUEUE_MAX_DEPTH: '100000',
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => /^(INGEST_|WORKER_)/.test(k)) as [string, string][],
+  ),
+});
+const config = loadConfig(env);
+const db = createDb(config.databaseUrl as string, 5);
+const redis = createRedis(config.redisUrl as string);
+const clickhouse = createChdbTestStore(t);
+await migratePostgres(db);
+await migrateClickHouse(clickhouse);
+const app = await buildApp({ config, db, redis, clickhouse, logger: false });
+await app.listen({ port: 0, host: '127.0.0.1' });
+app.lifecycle.state = 'ready';
+const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const org = await createOrg(db, { name: 'Bench', slug: `bench-${Date.now()}` });
+const { key } = await createAppWithKey(db, { orgId: org.id }, { name: 'bench', slug: 'bench' });
+
+let storedRows = 0;
+let lastStoredAtMs = 0;
+let lag: [number, number][] = [];
+app.pipeline.events.on('stored', (job, storedAtMs) => {
+  storedRows += job.data.rows;
+  lastStoredAtMs = storedAtMs;
+  lag.push([storedAtMs - job.data.firstReceivedAtMs, job.data.rows]);
+});
+
+interface Row {
+  batch: number;
+  acceptedPerS: number;
+  storedPerS: number;
+  httpP50: number;
+  httpP99: number;
+  lagP50: number;
+  lagP99: number;
+  cpuPct: number;
+  rssMb: number;
+  refused: string;
+}
+
+async function scenario(batchSize: number): Promise<Row> {
+  storedRows = 0;
+  lag = [];
+  let rssMax = 0;
+  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 200);
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
+  const spec: LoadSpec = {
+    url,
+    key: key.key,
+    batchSize,
+    concurrency: batchSize === 1 ? CONCURRENCY * 4 : CONCURRENCY,
+    durationMs: DURATION_S * 1000,
+  };
+  const result = await new Promise<LoadResult>((resolve, reject) => {
+    const child = fork(fileURLToPath(new URL('./lib/load-generator.ts', import.meta.url)), {
+      execArgv: ['--import', 'tsx'],
+    });
+    child.once('message', (message) => resolve(message as LoadResult));
+    child.once('error', reject);
+    child.send(spec);
+  });
+  // Drain: everything acknowledged must reach ClickHouse.
+  const drainDeadline = Date.now() + 120_000;
+  while (storedRows < result.accepted && Date.now() < drainDeadline) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  const wallMs = performance.now() - wall0;
+  clearInterval(rssTimer);
+  const latencies = result.latenciesMs.sort((a, b) => a - b);
+  const sendS = (result.endedAtMs - result.startedAtMs) / 1000;
+  return {
+    batch: batchSize,
+    acceptedPerS: result.accepted / sendS,
+    storedPerS: storedRows / ((lastStoredAtMs - result.startedAtMs) / 1000),
+    httpP50: percentile(latencies, 50),
+    httpP99: percentile(latencies, 99),
+    lagP50: weightedPercentile(lag, 50),
+    lagP99: weightedPercentile(lag, 99),
+    cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    rssMb: rssMax / 1e6,
+    refused:
+      storedRows === result.accepted
+        ? Object.entries(result.refused)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' ') || '-'
+        : `LOST ${result.accepted - storedRows}`,
+  };
+}
+
+async function rawCeiling(rowsPerInsert: number, seconds: number): Promise<number> {
+  const lines = Array.from({ length: 1000 }, (_, i) =>
+    JSON.stringify({
+      timestamp: new Date().toISOString(),
+      level: 'info',
+      message: `GET /api/orders/${i} 200 in ${i % 97} ms`,
+      service: 'checkout',
+      host: `web-${i % 8}`,
+      trace_id: '5b8efff798038103d269b633813fc60c',
+      user_id: `u${i % 1000}`,
+      http: { method: 'GET', status: 200 },
+      sender: 0,
+      seq: i,
+    }),
+  ).join('\n');
+  const { rows } = await decodeIngestBody({
+    kind: 'logs',
+    contentType: 'application/x-ndjson',
+    contentEncoding: undefined,
+    body: Buffer.from(lines),
+    limits: ingestLimitsFromConfig(config),
+    now: Date.now(),
+  });
+  const chunk = serialiseRows(rows, { org_id: org.id, app_id: org.id, retention_days: 30 });
+  const payload = Buffer.concat(Array.from({ length: rowsPerInsert / 1000 }, () => chunk));
+  let inserted = 0;
+  const started = performance.now();
+  for (let i = 0; performance.now() - started < seconds * 1000; i++) {
+    await clickhouse.insertRaw('logs', payload, insertSettings(`raw-${rowsPerInsert}-${i}`));
+    inserted += rowsPerInsert;
+  }
+  return inserted / ((performance.now() - started) / 1000);
+}
+
+const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits }) : '-';
+console.log(
+  `MyLog ingest bench: node ${process.version}, ${os.cpus().length} CPUs, ${DURATION_S}s per scenario, ` +
+    `${CONCURRENCY} senders (×4 for batch 1), durability=${config.ingest.durability}, ` +
+    `group commit ${config.ingest.groupCommitWindowMs} ms / ${config.ingest.groupCommitMaxRows} rows, ` +
+    `worker concurrency ${config.worker.concurrency}`,
+);
+const results: Row[] = [];
+for (const batch of BATCHES) {
+  results.push(await scenario(batch));
+  const r = results[results.length - 1] as Row;
+  console.log(`  batch ${batch}: done (${fmt(r.storedPerS)} rec/s stored)`);
+}
+const ceiling = await rawCeiling(config.ingest.groupCommitMaxRows, Math.min(10, DURATION_S));
+console.log('');
+console.log(
+  '| batch | rec/s accepted | rec/s stored | HTTP p50 ms | HTTP p99 ms | lag p50 ms | lag p99 ms | CPU % (1 core = 100) | RSS MB | % of raw | refused |',
+);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+for (const r of results) {
+  console.log(
+    `| ${r.batch} | ${fmt(r.acceptedPerS)} | ${fmt(r.storedPerS)} | ${fmt(r.httpP50, 1)} | ${fmt(r.httpP99, 1)} | ` +
+      `${fmt(r.lagP50)} | ${fmt(r.lagP99)} | ${fmt(r.cpuPct)} | ${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.refused} |`,
+  );
+}
+console.log(
+  `\nraw ceiling: chdb insertRaw of the same rows, ${config.ingest.groupCommitMaxRows} rows per insert: ${fmt(ceiling)} rows/s`,
+);
+
+if (process.env.BENCH_METRICS) {
+  const text = await app.metrics.registry.metrics();
+  console.log(
+    text
+      .split('\n')
+      .filter((l) =>
+        /^mylog_(group_commit|clickhouse_insert|ingest_lag)[a-z_]*_(sum|count)/.test(l),
+      )
+      .join('\n'),
+  );
+}
+await app.close();
+await db.destroy();
+await redis.quit();
+for (const fn of teardowns.reverse()) await fn();
+process.exit(0);
