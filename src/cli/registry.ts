@@ -1,7 +1,11 @@
 import type { Command } from './command.ts';
+import { adminCreateCommand } from './commands/admin.ts';
 import { appCreateCommand, appListCommand } from './commands/app.ts';
+import { dlqListCommand, dlqReplayCommand } from './commands/dlq.ts';
+import { memberAddCommand } from './commands/member.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { orgCreateCommand, orgListCommand } from './commands/org.ts';
+import { tokenCreateCommand } from './commands/token.ts';
 
 /** Every `mylog` command. Features add theirs here. */
 export const commands: Command[] = [
@@ -10,4 +14,9 @@ export const commands: Command[] = [
   orgListCommand,
   appCreateCommand,
   appListCommand,
+  adminCreateCommand,
+  memberAddCommand,
+  tokenCreateCommand,
+  dlqListCommand,
+  dlqReplayCommand,
 ];
