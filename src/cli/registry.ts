@@ -1,6 +1,7 @@
 import type { Command } from './command.ts';
 import { adminCreateCommand } from './commands/admin.ts';
 import { appCreateCommand, appListCommand } from './commands/app.ts';
+import { dlqListCommand, dlqReplayCommand } from './commands/dlq.ts';
 import { memberAddCommand } from './commands/member.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { orgCreateCommand, orgListCommand } from './commands/org.ts';
@@ -16,4 +17,6 @@ export const commands: Command[] = [
   adminCreateCommand,
   memberAddCommand,
   tokenCreateCommand,
+  dlqListCommand,
+  dlqReplayCommand,
 ];
