@@ -1,6 +1,7 @@
-// NOT in the default test glob (test/**/*.test.ts) until the app has what it needs: run it with
+// NOT in the default test glob (test/**/*.test.ts) yet: the app has no search route (GET /v1/logs)
+// so the load generator cannot query. Run it with
 //   npx tap test/deploy/blue-green-rehearsal.rehearsal.ts
-// Rename it to blue-green-rehearsal.test.ts once it passes, and it runs with `npm test`.
+// and once it passes, rename it to blue-green-rehearsal.test.ts so `npm test` runs it.
 // Blue/green rehearsal on one machine, with the real build and the real hook scripts:
 //   - the revision is packed the way buildspec.yml packs it (tsc build + appspec + codedeploy/);
 //   - an agent stand-in installs it on "instances" (temp dirs standing in for /opt/mylog) and runs
@@ -249,10 +250,28 @@ t.test(
     ]);
     const ingestKey = findSecret(app, 'mlk_');
     if (app && !ingestKey) missing.push('`mylog app create --json` printed no mlk_ ingest key');
-    const token = attempt(
-      'CLI `mylog token create --org <org> --name <name>` (an mlt_ API token for search)',
-      ['token', 'create', '--org', orgName, '--name', 'rehearsal'],
-    );
+    // Search runs as a read-only user of the org, with an API token made for it.
+    const email = `rehearsal-${runId}@example.com`;
+    attempt('CLI `mylog member add`', [
+      'member',
+      'add',
+      '--org',
+      orgName,
+      '--email',
+      email,
+      '--role',
+      'viewer',
+    ]);
+    const token = attempt('CLI `mylog token create` (an mlt_ API token for search)', [
+      'token',
+      'create',
+      '--email',
+      email,
+      '--scope',
+      'read',
+      '--name',
+      'rehearsal',
+    ]);
     const searchToken = findSecret(token, 'mlt_');
     if (token && !searchToken) missing.push('`mylog token create --json` printed no mlt_ token');
     const blueUrl = `http://127.0.0.1:${blue.port}`;
