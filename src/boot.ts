@@ -1,7 +1,7 @@
 // Starting MyLog: services, migrations, connections, the app, the listener. server.ts adds signals.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
-import type { Config } from './config.ts';
+import { redact, type Config } from './config.ts';
 import { migrateClickHouse } from './infra/clickhouse/migrations.ts';
 import { migratePostgres } from './infra/postgres.ts';
 import { openResources, type Resources } from './infra/resources.ts';
@@ -35,6 +35,7 @@ export async function startMyLog(
   let resources: Resources | undefined;
   try {
     resources = openResources(config, services);
+    await waitForRedis(resources, config.startupDependencyTimeoutMs, config.redisUrl);
     await migratePostgres(resources.db).catch((error: unknown) => {
       throw new StartupError(
         `Postgres is not usable (${redactedUrlHint(config.databaseUrl)}): ${messageOf(error)}`,
@@ -80,6 +81,27 @@ export async function startMyLog(
     await resources?.close().catch(() => undefined);
     await services.stop().catch(() => undefined);
     throw error;
+  }
+}
+
+async function waitForRedis(
+  resources: Resources,
+  timeoutMs: number,
+  url: string | undefined,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      resources.redis.ping(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (error) {
+    const where = url ? redact(url) : 'embedded';
+    throw new StartupError(`Redis (${where}) is not usable: ${messageOf(error)}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
   }
 }
 

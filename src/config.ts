@@ -28,6 +28,8 @@ export interface Config {
   sessionSecret: string | undefined;
   shutdownDeadlineMs: number;
   readyzTimeoutMs: number;
+  /** How long startup waits for a configured Redis before giving up with a clear message. */
+  startupDependencyTimeoutMs: number;
   oidc: {
     issuer: string | undefined;
     clientId: string | undefined;
@@ -228,6 +230,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     sessionSecret,
     shutdownDeadlineMs: r.int('SHUTDOWN_DEADLINE_MS', 25_000, 1_000, 600_000),
     readyzTimeoutMs: r.int('READYZ_TIMEOUT_MS', 2_000, 100, 60_000),
+    startupDependencyTimeoutMs: r.int('STARTUP_DEPENDENCY_TIMEOUT_MS', 15_000, 100, 600_000),
     oidc: {
       issuer: r.url('OIDC_ISSUER', ['http:', 'https:']),
       clientId: r.raw('OIDC_CLIENT_ID'),

@@ -24,7 +24,24 @@ export function openResources(
     redis,
     clickhouse: services.clickhouse,
     async close() {
-      await Promise.allSettled([db.destroy(), redis.quit().catch(() => redis.disconnect())]);
+      await Promise.allSettled([db.destroy(), closeRedis(redis)]);
     },
   };
+}
+
+/** QUIT waits for a connection that may never come back; a disconnected client is just dropped. */
+export async function closeRedis(redis: Redis, timeoutMs = 2_000): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    redis.quit().catch(() => undefined),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  redis.disconnect();
 }

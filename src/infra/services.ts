@@ -76,7 +76,13 @@ export async function startServices(
     if (!needs.clickhouse) {
       clickhouse = unavailableStore(config.clickhouseDatabase);
     } else if (config.clickhouseUrl) {
-      await ensureHttpDatabase(config.clickhouseUrl, config.clickhouseDatabase);
+      await ensureHttpDatabase(config.clickhouseUrl, config.clickhouseDatabase).catch(
+        (error: unknown) => {
+          throw new Error(
+            `ClickHouse at ${redact(config.clickhouseUrl as string)} is not usable: ${(error as Error).message}`,
+          );
+        },
+      );
       clickhouse = createHttpStore({
         url: config.clickhouseUrl,
         database: config.clickhouseDatabase,

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import {
   assertIdentifier,
   ClickHouseStoreError,
@@ -25,6 +25,8 @@ export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
     max_open_connections: options.maxOpenConnections ?? 16,
     // The bridge and ClickHouse both speak gzip; logs compress ~10x, so the wire cost is worth it.
     compression: { request: false, response: false },
+    // Errors reach the caller as ClickHouseStoreError; the client's own console logging would duplicate them.
+    log: { level: ClickHouseLogLevel.OFF },
   });
   return {
     kind: 'http',
@@ -89,9 +91,11 @@ function toStoreError(error: unknown): ClickHouseStoreError {
 
 /** Creates the database when missing: it has to run without the `database` setting. */
 export async function ensureHttpDatabase(url: string, database: string): Promise<void> {
-  const client = createClient({ url });
+  const client = createClient({ url, log: { level: ClickHouseLogLevel.OFF } });
   try {
     await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${assertIdentifier(database)}` });
+  } catch (error) {
+    throw toStoreError(error);
   } finally {
     await client.close();
   }
