@@ -1,15 +1,14 @@
 // One suite, every ClickHouse implementation: chdb in-process, the HTTP client through the chdb
 // bridge (the HTTP code path without a server), and a real server when TEST_CLICKHOUSE_URL is set.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startChdbHttpBridge } from '../../src/infra/clickhouse/chdb-http-bridge.ts';
 import { createHttpStore, ensureHttpDatabase } from '../../src/infra/clickhouse/http-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
 import { ClickHouseStoreError, type ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
 import { createChdbTestStore, createTestClickHouse } from '../helpers/services.ts';
 
-type Tap = typeof t;
 
-function storeSuite(name: string, makeStore: (t: Tap) => Promise<ClickHouseStore>): void {
+function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStore>): void {
   t.test(name, async (t) => {
     const store = await makeStore(t);
 
