@@ -57,6 +57,7 @@ function processesUsing(dataDir: string): string[] {
   }
 }
 
+/** How many orgs named "Keep Me" exist (the dev IdP adds its own demo org at boot). */
 async function countOrgs(dataDir: string, port: number): Promise<number> {
   const out = execFileSync(
     process.execPath,
@@ -66,7 +67,7 @@ async function countOrgs(dataDir: string, port: number): Promise<number> {
       encoding: 'utf8',
     },
   );
-  return (JSON.parse(out) as { orgs: unknown[] }).orgs.length;
+  return (JSON.parse(out) as { orgs: { slug: string }[] }).orgs.filter((o) => o.slug === 'keep-me').length;
 }
 
 t.test(
