@@ -46,3 +46,8 @@ export async function migratePostgres(db: Db): Promise<{ applied: string[] }> {
     applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
   };
 }
+
+/** Postgres' unique_violation: the caller turns it into a 409 that names what was taken. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === '23505';
+}

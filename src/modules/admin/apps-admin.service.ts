@@ -1,4 +1,3 @@
-import { ConflictError } from '../../infra/errors.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import {
   createAppsRepository,
@@ -6,11 +5,14 @@ import {
   type NewApp,
   type OrgScope,
 } from '../apps/apps.repository.ts';
-import { insertAppWithKey, validateNewApp, type CreateAppInput } from '../apps/apps.service.ts';
+import {
+  createAppWithKey,
+  validateNewApp,
+  type CreateAppInput,
+  type CreatedApp,
+} from '../apps/apps.service.ts';
 import type { AuditActor } from '../auth/auth-context.ts';
 import { announce } from '../ingest-keys/ingest-key-admin.service.ts';
-import type { CreatedIngestKey } from '../ingest-keys/ingest-keys.service.ts';
-import { isUniqueViolation } from '../orgs/orgs.service.ts';
 import type { AdminDeps } from './admin-deps.ts';
 
 export async function createApp(
@@ -18,29 +20,16 @@ export async function createApp(
   actor: AuditActor,
   scope: OrgScope,
   input: CreateAppInput,
-): Promise<{ app: App; key: CreatedIngestKey }> {
-  const values = validateNewApp(input);
-  try {
-    return await deps.db.transaction().execute(async (trx) => {
-      const created = await insertAppWithKey(trx, scope, values);
-      await appendAudit(trx, actor, {
-        orgId: scope.orgId,
-        action: 'app.create',
-        targetType: 'app',
-        targetId: created.app.id,
-        after: { app: created.app, first_key_id: created.key.record.id },
-      });
-      return created;
+): Promise<CreatedApp> {
+  return createAppWithKey(deps.db, scope, input, async (trx, created) => {
+    await appendAudit(trx, actor, {
+      orgId: scope.orgId,
+      action: 'app.create',
+      targetType: 'app',
+      targetId: created.app.id,
+      after: { app: created.app, first_key_id: created.key.record.id },
     });
-  } catch (error) {
-    if (isUniqueViolation(error)) {
-      throw new ConflictError(
-        'slug_taken',
-        `an app with slug "${values.slug}" already exists in this org`,
-      );
-    }
-    throw error;
-  }
+  });
 }
 
 export async function updateApp(
