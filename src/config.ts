@@ -94,6 +94,29 @@ export interface Config {
     /** While ClickHouse is unreachable the worker pauses this long between probes; no attempt is used. */
     unavailableRetryMs: number;
   };
+  tail: {
+    /** Per socket: bytes queued for a client (unsent frames + held rows) before rows are dropped. */
+    socketBufferBytes: number;
+    /** Rows are batched into one `logs` message per socket at most this often. */
+    batchIntervalMs: number;
+    /** WebSocket ping (and JSON `ping`) interval; a client silent for two intervals is dropped. */
+    pingIntervalMs: number;
+    /** A socket without a subscription is closed after this long. */
+    idleTimeoutMs: number;
+    /** Open tail sockets per process; more are refused with 503 before the upgrade. */
+    maxConnections: number;
+    /** Rows a resume (`last_id`) may fill from ClickHouse before live rows take over. */
+    resumeMaxRows: number;
+    /** How long a resume waits for the rows it missed to be stored in ClickHouse. */
+    resumeMaxWaitMs: number;
+    ticketTtlMs: number;
+    /** Life of this instance's subscriber lease per app; refreshed at a third of it. */
+    leaseTtlMs: number;
+    /** How often a subscription's scope (memberships, session, token) is checked again. */
+    reauthIntervalMs: number;
+    /** Browser origins allowed to open a tail socket: the public URL's plus TAIL_ALLOWED_ORIGINS. */
+    allowedOrigins: readonly string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -291,13 +314,42 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       lockDurationMs: r.int('WORKER_LOCK_DURATION_MS', 30_000, 500, 600_000),
       unavailableRetryMs: r.int('WORKER_UNAVAILABLE_RETRY_MS', 2_000, 10, 600_000),
     },
+    tail: {
+      socketBufferBytes: r.int('TAIL_SOCKET_BUFFER_BYTES', 4 * MiB, 16 * 1024, 256 * MiB),
+      batchIntervalMs: r.int('TAIL_BATCH_INTERVAL_MS', 50, 5, 100),
+      pingIntervalMs: r.int('TAIL_PING_INTERVAL_MS', 25_000, 100, 600_000),
+      idleTimeoutMs: r.int('TAIL_IDLE_TIMEOUT_MS', 60_000, 100, 24 * 3600_000),
+      maxConnections: r.int('TAIL_MAX_CONNECTIONS', 5_000, 1, 1_000_000),
+      resumeMaxRows: r.int('TAIL_RESUME_MAX_ROWS', 5_000, 0, 1_000_000),
+      resumeMaxWaitMs: r.int('TAIL_RESUME_MAX_WAIT_MS', 10_000, 0, 600_000),
+      ticketTtlMs: r.int('TAIL_TICKET_TTL_MS', 30_000, 1_000, 3600_000),
+      leaseTtlMs: r.int('TAIL_LEASE_TTL_MS', 30_000, 1_000, 3600_000),
+      reauthIntervalMs: r.int('TAIL_REAUTH_INTERVAL_MS', 60_000, 1_000, 24 * 3600_000),
+      allowedOrigins: [],
+    },
   };
+  config.tail.allowedOrigins = tailOrigins(config.publicUrl, r);
 
   if (config.oidc.issuer !== undefined && config.oidc.clientId === undefined) {
     r.problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/** Origins (scheme://host[:port]) from PUBLIC_URL and the comma-separated TAIL_ALLOWED_ORIGINS. */
+function tailOrigins(publicUrl: string, r: EnvReader): string[] {
+  const origins = new Set([new URL(publicUrl).origin]);
+  for (const item of (r.raw('TAIL_ALLOWED_ORIGINS') ?? '').split(',')) {
+    const value = item.trim();
+    if (value === '') continue;
+    try {
+      origins.add(new URL(value).origin);
+    } catch {
+      r.problems.push(`TAIL_ALLOWED_ORIGINS has an invalid origin "${value}"`);
+    }
+  }
+  return [...origins];
 }
 
 export function hasRole(config: Config, role: Role): boolean {

@@ -1,7 +1,7 @@
 // Live tail: accepted rows are published on `<prefix>:tail:<app_id>` as soon as they are durably
 // queued, before the ClickHouse insert, so tail latency does not depend on batching. Publishing
-// costs Redis bandwidth, so it happens only while the app has subscribers: the tail hub keeps a
-// counter per app at tailSubscribersKey(), and ingest reads it through a short cache.
+// costs Redis bandwidth, so it happens only while the app has subscribers: each tail hub holds a
+// lease per app at tailSubscribersKey(), and ingest reads them through a short cache.
 //
 // Message: the request's accepted rows as JSONEachRow (full logs-table rows, one per line).
 import type { Redis } from 'ioredis';
@@ -11,7 +11,11 @@ export function tailChannel(config: Pick<Config, 'redisKeyPrefix'>, appId: strin
   return `${config.redisKeyPrefix}:tail:${appId}`;
 }
 
-/** The tail hub INCRs this when a client subscribes to the app and DECRs it when it leaves. */
+/**
+ * A sorted set of tail-hub leases for the app: member = hub instance id, score = lease expiry in
+ * epoch ms. A hub refreshes its leases while it watches the app and removes them when it stops, so
+ * a crashed instance stops counting when its lease runs out (src/modules/tail/tail-leases.ts).
+ */
 export function tailSubscribersKey(config: Pick<Config, 'redisKeyPrefix'>, appId: string): string {
   return `${config.redisKeyPrefix}:tail-subscribers:${appId}`;
 }
@@ -23,8 +27,8 @@ export function createTailPublisher(redis: Redis, config: Config) {
     const entry = cache.get(appId);
     if (entry && entry.untilMs > now) return entry.has;
     if (entry?.pending) return entry.pending;
-    const pending = redis.get(tailSubscribersKey(config, appId)).then(
-      (value) => Number(value ?? 0) > 0,
+    const pending = redis.zcount(tailSubscribersKey(config, appId), Date.now(), '+inf').then(
+      (live) => live > 0,
       () => false,
     );
     cache.set(appId, { has: entry?.has ?? false, untilMs: 0, pending });
