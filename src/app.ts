@@ -15,6 +15,7 @@ import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import pipeline from './modules/pipeline/pipeline.plugin.ts';
+import web from './modules/web/web.plugin.ts';
 
 /**
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
@@ -88,5 +89,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pipeline);
   await app.register(identity, { userRoutes: USER_ROUTES });
   if (config.auth.devIdpEnabled) await app.register(devIdp);
+  // Last: its `/*` fallback leaves every API prefix to the routes above and the JSON 404.
+  if (config.roles.has('api')) await app.register(web);
   return app;
 }
