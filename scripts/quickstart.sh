@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 node -e 'const [major] = process.versions.node.split("."); if (Number(major) < 20) { console.error(`MyLog needs Node 20 or newer (found ${process.version})`); process.exit(1); }'
-npm ci --no-audit --no-fund
+bash scripts/install-deps.sh
 bash scripts/ensure-system-deps.sh redis
 exec npm start

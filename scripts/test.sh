@@ -2,6 +2,6 @@
 # npm test: installs what the suite needs when missing, then runs it on real services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -d node_modules ] || npm ci --no-audit --no-fund
+[ -d node_modules ] || bash scripts/install-deps.sh
 bash scripts/ensure-system-deps.sh redis
 exec node --import tsx scripts/run-tests.ts "$@"
