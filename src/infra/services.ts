@@ -124,6 +124,7 @@ function unavailableStore(database: string): ClickHouseStore {
     kind: 'http',
     database,
     query: refuse,
+    queryStream: refuse,
     insertRaw: refuse,
     command: refuse,
     ping: async () => false,

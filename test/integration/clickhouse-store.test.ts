@@ -89,6 +89,59 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
       t.equal((syntax as ClickHouseStoreError).code, 62, 'SYNTAX_ERROR');
     });
 
+    t.test('queryStream yields every row, in the asked format, with typed parameters', async (t) => {
+      let text = '';
+      const decoder = new TextDecoder();
+      for await (const chunk of store.queryStream(
+        'SELECT number AS n, {s:String} AS s FROM numbers({count:UInt64})',
+        { s: "it's", count: 200_000 },
+      )) {
+        text += decoder.decode(chunk, { stream: true });
+      }
+      const lines = text.split('\n').filter((l) => l.length > 0);
+      t.equal(lines.length, 200_000);
+      t.same(JSON.parse(lines[0] ?? 'null'), { n: '0', s: "it's" }, '64-bit integers quoted as in query()');
+      t.same(JSON.parse(lines.at(-1) ?? 'null'), { n: '199999', s: "it's" });
+      let csv = '';
+      for await (const chunk of store.queryStream("SELECT 'a,b' AS x, 1 AS y", {}, { format: 'CSVWithNames' })) {
+        csv += decoder.decode(chunk);
+      }
+      t.equal(csv, '"x","y"\n"a,b",1\n');
+    });
+
+    t.test('queryStream stops the query when the signal aborts', async (t) => {
+      const controller = new AbortController();
+      const started = Date.now();
+      let chunks = 0;
+      const error = await (async () => {
+        for await (const _ of store.queryStream(
+          'SELECT number, sipHash64(number) FROM numbers(1000000000)',
+          {},
+          { signal: controller.signal },
+        )) {
+          chunks += 1;
+          if (chunks === 2) controller.abort();
+        }
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      t.type(error, ClickHouseStoreError);
+      t.ok(Date.now() - started < 10_000, 'did not run the billion-row query to the end');
+      t.equal(await store.ping(), true, 'the store still answers after an aborted stream');
+    });
+
+    t.test('queryStream reports engine errors with their code', async (t) => {
+      const error = await (async () => {
+        for await (const _ of store.queryStream('SELECT * FROM no_such_table')) void _;
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      t.type(error, ClickHouseStoreError);
+      t.equal((error as ClickHouseStoreError).code, 60, 'UNKNOWN_TABLE');
+    });
+
     t.test('settings apply per query', async (t) => {
       const error = await store
         .query('SELECT count() FROM numbers(100000000)', {}, { settings: { max_rows_to_read: 1000 } })

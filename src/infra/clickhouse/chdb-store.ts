@@ -8,6 +8,7 @@ import {
   type InsertSummary,
   type QueryOptions,
   type QueryParams,
+  type StreamQueryOptions,
 } from './store.ts';
 
 export interface ChdbStoreOptions {
@@ -50,6 +51,24 @@ export function createChdbStore(options: ChdbStoreOptions): ChdbStore {
       const settings = { output_format_json_quote_64bit_integers: 1, ...opts?.settings };
       const text = await run(reader(), withSettings(sql, settings), params, 'JSONEachRow', opts?.signal);
       return parseJsonEachRow<T>(text);
+    },
+    async *queryStream(sql: string, params?: QueryParams, opts?: StreamQueryOptions): AsyncIterable<Uint8Array> {
+      // A session runs one stream at a time, so each stream gets its own (opening one takes ~1 ms)
+      // and a long export never holds up the read sessions that serve searches.
+      const session = open();
+      try {
+        const statement = withSettings(sql, { output_format_json_quote_64bit_integers: 1, ...opts?.settings });
+        const options = { format: opts?.format ?? 'JSONEachRow', signal: opts?.signal };
+        const stream =
+          params && Object.keys(params).length > 0
+            ? session.queryStreamBind(statement, params, options)
+            : session.queryStream(statement, options);
+        for await (const chunk of stream) yield chunk.raw();
+      } catch (error) {
+        throw toStoreError(error);
+      } finally {
+        session.close();
+      }
     },
     async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {
       try {
@@ -119,5 +138,8 @@ function parseJsonEachRow<T>(text: string): T[] {
 function toStoreError(error: unknown): ClickHouseStoreError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { clickhouseCode?: unknown } | null)?.clickhouseCode;
-  return new ClickHouseStoreError(message, typeof code === 'number' ? code : undefined, { cause: error });
+  // Stream errors carry the code only in their text ("Code: 60. DB::Exception: …").
+  const fromText = /\bCode: (\d+)\./.exec(message)?.[1];
+  const known = typeof code === 'number' ? code : fromText === undefined ? undefined : Number(fromText);
+  return new ClickHouseStoreError(message, known, { cause: error });
 }

@@ -8,6 +8,7 @@ import {
   type InsertSummary,
   type QueryOptions,
   type QueryParams,
+  type StreamQueryOptions,
 } from './store.ts';
 
 export interface HttpStoreOptions {
@@ -43,6 +44,38 @@ export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
         return await result.json<T>();
       } catch (error) {
         throw toStoreError(error);
+      }
+    },
+    async *queryStream(sql: string, params?: QueryParams, opts?: StreamQueryOptions): AsyncIterable<Uint8Array> {
+      // exec, not query: the bytes go to the caller as ClickHouse wrote them, never parsed here.
+      const controller = new AbortController();
+      let body: Readable | undefined;
+      // The client's abort_signal only covers the request; once the body streams, destroying it
+      // is what closes the connection (and the server then cancels the query).
+      const onAbort = (): void => {
+        controller.abort();
+        body?.destroy(new Error('query stream aborted'));
+      };
+      if (opts?.signal?.aborted) throw new ClickHouseStoreError('query stream aborted', undefined);
+      opts?.signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        const result = await client.exec({
+          query: `${sql.replace(/;\s*$/, '')} FORMAT ${assertIdentifier(opts?.format ?? 'JSONEachRow')}`,
+          query_params: params,
+          // Without it a server keeps running a read-only query whose client went away.
+          clickhouse_settings: { cancel_http_readonly_queries_on_client_close: 1, ...opts?.settings },
+          abort_signal: controller.signal,
+        });
+        body = result.stream;
+        if (opts?.signal?.aborted) onAbort();
+        for await (const chunk of body as AsyncIterable<Uint8Array>) yield chunk;
+      } catch (error) {
+        throw toStoreError(error);
+      } finally {
+        opts?.signal?.removeEventListener('abort', onAbort);
+        // Leaving the loop early (client gone) must close the connection so the server stops.
+        body?.destroy();
+        controller.abort();
       }
     },
     async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {

@@ -9,6 +9,11 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
+export interface StreamQueryOptions extends QueryOptions {
+  /** ClickHouse output format of the streamed bytes; default JSONEachRow. */
+  format?: string;
+}
+
 export interface InsertSummary {
   rowsWritten: number;
 }
@@ -18,6 +23,12 @@ export interface ClickHouseStore {
   readonly database: string;
   /** Runs a SELECT with typed `{name:Type}` parameters and returns the rows (JSONEachRow). */
   query<T = Record<string, unknown>>(sql: string, params?: QueryParams, options?: QueryOptions): Promise<T[]>;
+  /**
+   * Runs a SELECT and yields its result bytes in `format` as the engine produces them, so a
+   * result of any size flows through in bounded memory. Aborting `signal`, or leaving the loop
+   * early, stops the query in the engine rather than just dropping its output.
+   */
+  queryStream(sql: string, params?: QueryParams, options?: StreamQueryOptions): AsyncIterable<Uint8Array>;
   /** Inserts JSONEachRow bytes as they are: the caller serialised them once, nobody parses them here. */
   insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary>;
   /** Runs a statement that returns no rows (DDL, ALTER, SYSTEM …). */
