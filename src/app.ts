@@ -15,6 +15,7 @@ import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import pipeline from './modules/pipeline/pipeline.plugin.ts';
+import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import web from './modules/web/web.plugin.ts';
 
 /**
@@ -88,6 +89,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The ingest context (MYLOG_ROLES=ingest) and the insert workers (worker).
   await app.register(pipeline);
   await app.register(identity, { userRoutes: USER_ROUTES });
+  // Periodic work (MYLOG_ROLES=scheduler): session cleanup now; alerts and reports later.
+  await app.register(scheduler);
   if (config.auth.devIdpEnabled) await app.register(devIdp);
   // Last: its `/*` fallback leaves every API prefix to the routes above and the JSON 404.
   if (config.roles.has('api')) await app.register(web);

@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config.ts';
 import { createMetrics } from '../../src/infra/metrics.ts';
 import { createRedis } from '../../src/infra/redis.ts';
@@ -7,7 +7,7 @@ import { scheduler } from '../../src/modules/scheduler/scheduler.plugin.ts';
 import type { ScheduledTask } from '../../src/modules/scheduler/scheduled-tasks.ts';
 import { testRedisUrl, uniqueRedisPrefix } from '../helpers/services.ts';
 
-async function instance(t: Tap, env: Record<string, string>, tasks: ScheduledTask[]) {
+async function instance(t: Test, env: Record<string, string>, tasks: ScheduledTask[]) {
   const config = loadConfig(env);
   const redis = createRedis(config.redisUrl as string);
   const app = Fastify();
@@ -22,7 +22,6 @@ async function instance(t: Tap, env: Record<string, string>, tasks: ScheduledTas
   });
   return app;
 }
-type Tap = typeof t;
 
 t.test('each task runs once per period however many scheduler instances there are', async (t) => {
   const env = {
