@@ -83,6 +83,16 @@ export interface Config {
     /** How long an ingest instance trusts its last reading of an app's tail subscriber count. */
     tailSubscriberCacheMs: number;
   };
+  search: {
+    /** ClickHouse execution-time limit per search query; over it the API answers 422 query_too_expensive. */
+    queryTimeoutMs: number;
+    /** Uncompressed bytes one search query may read before it is refused (422 query_too_expensive). */
+    maxBytesToRead: number;
+    /** Exports have no row cap; this bounds how long one export may keep ClickHouse busy. */
+    exportTimeoutMs: number;
+    /** Field keys and top values are counted over at most this many of the newest rows in range. */
+    facetSampleRows: number;
+  };
   worker: {
     concurrency: number;
     maxAttempts: number;
@@ -305,6 +315,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       overloadRetryAfterS: r.int('INGEST_OVERLOAD_RETRY_AFTER_S', 5, 1, 3600),
       rateLimitBurstMs: r.int('INGEST_RATE_LIMIT_BURST_MS', 2_000, 100, 3600_000),
       tailSubscriberCacheMs: r.int('INGEST_TAIL_SUBSCRIBER_CACHE_MS', 1_000, 0, 60_000),
+    },
+    search: {
+      queryTimeoutMs: r.int('SEARCH_QUERY_TIMEOUT_MS', 10_000, 100, 600_000),
+      maxBytesToRead: r.int('SEARCH_MAX_BYTES_TO_READ', 20 * 1024 * MiB, 1024),
+      exportTimeoutMs: r.int('SEARCH_EXPORT_TIMEOUT_MS', 3600_000, 1_000),
+      facetSampleRows: r.int('SEARCH_FACET_SAMPLE_ROWS', 1_000_000, 1_000),
     },
     worker: {
       concurrency: r.int('WORKER_CONCURRENCY', 2, 1, 64),
