@@ -28,7 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addCheckConstraint('apps_retention_range', sql`retention_days BETWEEN 1 AND 3650`)
     .addCheckConstraint('apps_slug_format', sql`slug ~ '^[a-z0-9][a-z0-9-]{0,62}$'`)
     .execute();
-  await sql`CREATE UNIQUE INDEX apps_org_slug ON apps (org_id, slug) WHERE deleted_at IS NULL`.execute(db);
+  await sql`CREATE UNIQUE INDEX apps_org_slug ON apps (org_id, slug) WHERE deleted_at IS NULL`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('ingest_keys')

@@ -7,7 +7,6 @@ import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
 import { ClickHouseStoreError, type ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
 import { createChdbTestStore, createTestClickHouse } from '../helpers/services.ts';
 
-
 function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStore>): void {
   t.test(name, async (t) => {
     const store = await makeStore(t);
@@ -25,10 +24,16 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
     });
 
     t.test('typed parameters round-trip exactly', async (t) => {
-      const tricky = "quote ' double \" backslash \\ tab \t newline \n unicode é 日本 🚀";
+      const tricky = 'quote \' double " backslash \\ tab \t newline \n unicode é 日本 🚀';
       const rows = await store.query<{ s: string; n: string; f: number; a: string[]; d: string }>(
         'SELECT {s:String} AS s, {n:UInt64} AS n, {f:Float64} AS f, {a:Array(String)} AS a, {d:DateTime64(9)} AS d',
-        { s: tricky, n: '18446744073709551615', f: 1.5, a: ["x'y", 'z\\w'], d: '2026-11-22 01:02:03.123456789' },
+        {
+          s: tricky,
+          n: '18446744073709551615',
+          f: 1.5,
+          a: ["x'y", 'z\\w'],
+          d: '2026-11-22 01:02:03.123456789',
+        },
       );
       t.equal(rows.length, 1);
       t.equal(rows[0]?.s, tricky);
@@ -39,7 +44,9 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
     });
 
     t.test('insertRaw stores JSONEachRow bytes, and a repeated token is a no-op', async (t) => {
-      await store.command('CREATE TABLE IF NOT EXISTS dedup_probe (k String, v UInt32) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100');
+      await store.command(
+        'CREATE TABLE IF NOT EXISTS dedup_probe (k String, v UInt32) ENGINE = MergeTree ORDER BY k SETTINGS non_replicated_deduplication_window = 100',
+      );
       const bytes = Buffer.from('{"k":"a","v":1}\n{"k":"b","v":2}\n');
       await store.insertRaw('dedup_probe', bytes, { insert_deduplication_token: 'job-1' });
       await store.insertRaw('dedup_probe', bytes, { insert_deduplication_token: 'job-1' });
@@ -67,7 +74,9 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
         user_id: 'u42',
         retention_days: 30,
       };
-      await store.insertRaw('logs', Buffer.from(`${JSON.stringify(row)}\n`), { insert_deduplication_token: 'logs-1' });
+      await store.insertRaw('logs', Buffer.from(`${JSON.stringify(row)}\n`), {
+        insert_deduplication_token: 'logs-1',
+      });
       const rows = await store.query<typeof row>(
         'SELECT * FROM logs WHERE app_id = {app:UUID} AND hasTokenCaseInsensitive(message, {token:String})',
         { app: row.app_id, token: 'PAYMENT' },
@@ -89,25 +98,36 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
       t.equal((syntax as ClickHouseStoreError).code, 62, 'SYNTAX_ERROR');
     });
 
-    t.test('queryStream yields every row, in the asked format, with typed parameters', async (t) => {
-      let text = '';
-      const decoder = new TextDecoder();
-      for await (const chunk of store.queryStream(
-        'SELECT number AS n, {s:String} AS s FROM numbers({count:UInt64})',
-        { s: "it's", count: 200_000 },
-      )) {
-        text += decoder.decode(chunk, { stream: true });
-      }
-      const lines = text.split('\n').filter((l) => l.length > 0);
-      t.equal(lines.length, 200_000);
-      t.same(JSON.parse(lines[0] ?? 'null'), { n: '0', s: "it's" }, '64-bit integers quoted as in query()');
-      t.same(JSON.parse(lines.at(-1) ?? 'null'), { n: '199999', s: "it's" });
-      let csv = '';
-      for await (const chunk of store.queryStream("SELECT 'a,b' AS x, 1 AS y", {}, { format: 'CSVWithNames' })) {
-        csv += decoder.decode(chunk);
-      }
-      t.equal(csv, '"x","y"\n"a,b",1\n');
-    });
+    t.test(
+      'queryStream yields every row, in the asked format, with typed parameters',
+      async (t) => {
+        let text = '';
+        const decoder = new TextDecoder();
+        for await (const chunk of store.queryStream(
+          'SELECT number AS n, {s:String} AS s FROM numbers({count:UInt64})',
+          { s: "it's", count: 200_000 },
+        )) {
+          text += decoder.decode(chunk, { stream: true });
+        }
+        const lines = text.split('\n').filter((l) => l.length > 0);
+        t.equal(lines.length, 200_000);
+        t.same(
+          JSON.parse(lines[0] ?? 'null'),
+          { n: '0', s: "it's" },
+          '64-bit integers quoted as in query()',
+        );
+        t.same(JSON.parse(lines.at(-1) ?? 'null'), { n: '199999', s: "it's" });
+        let csv = '';
+        for await (const chunk of store.queryStream(
+          "SELECT 'a,b' AS x, 1 AS y",
+          {},
+          { format: 'CSVWithNames' },
+        )) {
+          csv += decoder.decode(chunk);
+        }
+        t.equal(csv, '"x","y"\n"a,b",1\n');
+      },
+    );
 
     t.test('queryStream stops the query when the signal aborts', async (t) => {
       const controller = new AbortController();
@@ -144,7 +164,11 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
 
     t.test('settings apply per query', async (t) => {
       const error = await store
-        .query('SELECT count() FROM numbers(100000000)', {}, { settings: { max_rows_to_read: 1000 } })
+        .query(
+          'SELECT count() FROM numbers(100000000)',
+          {},
+          { settings: { max_rows_to_read: 1000 } },
+        )
         .then(
           () => undefined,
           (e: unknown) => e,
@@ -169,5 +193,7 @@ storeSuite('HTTP store through the chdb bridge', async (t) => {
 });
 
 if (process.env.TEST_CLICKHOUSE_URL) {
-  storeSuite('HTTP store against a ClickHouse server', async (t) => createTestClickHouse(t, { engine: 'server' }));
+  storeSuite('HTTP store against a ClickHouse server', async (t) =>
+    createTestClickHouse(t, { engine: 'server' }),
+  );
 }

@@ -67,7 +67,8 @@ async function countOrgs(dataDir: string, port: number): Promise<number> {
       encoding: 'utf8',
     },
   );
-  return (JSON.parse(out) as { orgs: { slug: string }[] }).orgs.filter((o) => o.slug === 'keep-me').length;
+  return (JSON.parse(out) as { orgs: { slug: string }[] }).orgs.filter((o) => o.slug === 'keep-me')
+    .length;
 }
 
 t.test(

@@ -54,6 +54,8 @@ t.test('roles select what an instance runs', async (t) => {
 
 t.test('URLs are redacted in messages', async (t) => {
   t.equal(redact('postgres://mylog:s3cret@db:5432/x'), 'postgres://mylog:***@db:5432/x');
-  const error = t.throws(() => loadConfig({ DATABASE_URL: 'postgres://u:hunter2@' })) as ConfigError;
+  const error = t.throws(() =>
+    loadConfig({ DATABASE_URL: 'postgres://u:hunter2@' }),
+  ) as ConfigError;
   t.notMatch(error.message, /hunter2/);
 });

@@ -1,5 +1,10 @@
 import t from 'tap';
-import { displayPrefix, generateSecret, hasValidShape, hashSecret } from '../../src/infra/secret-token.ts';
+import {
+  displayPrefix,
+  generateSecret,
+  hasValidShape,
+  hashSecret,
+} from '../../src/infra/secret-token.ts';
 
 t.test('generated secrets are recognisable and self-checking', async (t) => {
   const seen = new Set<string>();

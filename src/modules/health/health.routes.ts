@@ -52,12 +52,10 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const healthy = postgres.ok && redis.ok && clickhouse.ok;
       const state = app.lifecycle.state;
       const ready = healthy && state === 'ready';
-      return reply
-        .status(ready ? 200 : 503)
-        .send({
-          status: ready ? 'ready' : state === 'ready' ? 'degraded' : state,
-          checks: { postgres, redis, clickhouse },
-        });
+      return reply.status(ready ? 200 : 503).send({
+        status: ready ? 'ready' : state === 'ready' ? 'degraded' : state,
+        checks: { postgres, redis, clickhouse },
+      });
     },
   );
 
