@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages MyLog needs on a fresh Debian/Ubuntu machine when they are missing.
-# Usage: ensure-system-deps.sh [redis] [chromium] [shellcheck]
+# Usage: ensure-system-deps.sh [redis] [chromium] [shellcheck] [curl]
 set -euo pipefail
 missing=()
 for want in "$@"; do
@@ -8,6 +8,7 @@ for want in "$@"; do
     redis) command -v redis-server >/dev/null 2>&1 || missing+=(redis-server) ;;
     chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
     shellcheck) command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck) ;;
+    curl) command -v curl >/dev/null 2>&1 || missing+=(curl) ;;
     *) echo "ensure-system-deps: unknown dependency $want" >&2; exit 2 ;;
   esac
 done
