@@ -1,0 +1,163 @@
+// The shell: top bar (navigation, org, theme, account) and the route table.
+import { useEffect, useRef, useState } from 'react';
+import { Logo } from './components/Logo.tsx';
+import { LogOutIcon, MoonIcon, SearchIcon, SettingsIcon, SunIcon } from './components/icons.tsx';
+import { Spinner } from './components/ui.tsx';
+import { Link, navigate, useRoute } from './lib/router.tsx';
+import { canAdminister, useSession } from './lib/session.tsx';
+import { applyTheme, resolvedTheme, storedTheme, type ThemeChoice } from './lib/theme.ts';
+import { AdminPage } from './pages/admin/AdminPage.tsx';
+import { Explorer } from './pages/Explorer.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+
+export function App() {
+  const { me, loading } = useSession();
+  const route = useRoute();
+
+  useEffect(() => {
+    if (loading) return;
+    if (!me && route.path !== '/login') {
+      const returnTo =
+        route.path === '/' ? '/logs' : route.path + (route.search.size ? `?${route.search}` : '');
+      navigate(`/login?return_to=${encodeURIComponent(returnTo)}`, { replace: true });
+    } else if (me && (route.path === '/' || route.path === '/login')) {
+      navigate(route.search.get('return_to') ?? '/logs', { replace: true });
+    }
+  }, [me, loading, route.path, route.search]);
+
+  if (loading) {
+    return (
+      <div className="center-fill full">
+        <Spinner />
+      </div>
+    );
+  }
+  if (!me) return <SignIn returnTo={route.search.get('return_to') ?? '/logs'} />;
+
+  let page;
+  if (route.path.startsWith('/admin')) page = <AdminPage path={route.path} />;
+  else if (route.path === '/logs') page = <Explorer />;
+  else page = <NotFound />;
+
+  return (
+    <div className="shell">
+      <TopBar />
+      <main className="main">{page}</main>
+    </div>
+  );
+}
+
+function TopBar() {
+  const { me, org, setOrgId, signOut } = useSession();
+  const route = useRoute();
+  const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
+  const [menu, setMenu] = useState(false);
+  const menuRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!menu) return;
+    const close = (event: MouseEvent): void => {
+      if (!menuRef.current?.contains(event.target as Node)) setMenu(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [menu]);
+  if (!me) return null;
+  const isAdmin = me.user.platform_admin || me.orgs.some((o) => canAdminister(o.role));
+  const dark = resolvedTheme(theme) === 'dark';
+  const initials = (me.user.name ?? me.user.email)
+    .split(/[\s@.]+/)
+    .slice(0, 2)
+    .map((s) => s[0]?.toUpperCase() ?? '')
+    .join('');
+
+  return (
+    <header className="topbar">
+      <Link href="/logs" className="topbar-brand" aria-label="MyLog home">
+        <Logo />
+      </Link>
+      <nav className="topbar-nav">
+        <Link href="/logs" className={route.path === '/logs' ? 'nav-link active' : 'nav-link'}>
+          <SearchIcon />
+          <span>Logs</span>
+        </Link>
+        {isAdmin && (
+          <Link
+            href="/admin/apps"
+            className={route.path.startsWith('/admin') ? 'nav-link active' : 'nav-link'}
+          >
+            <SettingsIcon />
+            <span>Settings</span>
+          </Link>
+        )}
+      </nav>
+      <div className="topbar-right">
+        {me.orgs.length > 1 && (
+          <select
+            className="select org-select"
+            aria-label="Organisation"
+            value={org?.id}
+            onChange={(e) => setOrgId(e.target.value)}
+          >
+            {me.orgs.map((o) => (
+              <option key={o.id} value={o.id}>
+                {o.name}
+              </option>
+            ))}
+          </select>
+        )}
+        {me.orgs.length === 1 && <span className="org-name muted">{org?.name}</span>}
+        <button
+          className="icon-button"
+          aria-label={dark ? 'Switch to light theme' : 'Switch to dark theme'}
+          title={dark ? 'Light theme' : 'Dark theme'}
+          onClick={() => {
+            const next = dark ? 'light' : 'dark';
+            applyTheme(next);
+            setTheme(next);
+          }}
+        >
+          {dark ? <SunIcon /> : <MoonIcon />}
+        </button>
+        <div className="popover-anchor" ref={menuRef}>
+          <button
+            className="avatar"
+            aria-label="Account"
+            aria-haspopup="menu"
+            aria-expanded={menu}
+            onClick={() => setMenu((m) => !m)}
+          >
+            {initials}
+          </button>
+          {menu && (
+            <div className="popover account-popover" role="menu">
+              <div className="account-head">
+                <strong>{me.user.name ?? me.user.email}</strong>
+                <span className="muted small">{me.user.email}</span>
+                {org && <span className="role-pill">{org.role}</span>}
+                {me.user.platform_admin && <span className="role-pill">platform admin</span>}
+              </div>
+              <div className="menu-divider" />
+              <a className="menu-item" href="/docs" target="_blank" rel="noreferrer">
+                API reference
+              </a>
+              <button className="menu-item" onClick={() => void signOut()}>
+                <LogOutIcon /> Sign out
+              </button>
+            </div>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="page narrow">
+      <h1>Page not found</h1>
+      <p className="muted">
+        <Link href="/logs">Back to your logs</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,99 @@
+// Which apps to search: all readable apps by default, or a chosen few (by slug, so links read well).
+import { useEffect, useRef, useState } from 'react';
+import type { MeApp } from '../lib/types.ts';
+import { BoxIcon, ChevronDown } from './icons.tsx';
+
+export function AppSelector({
+  apps,
+  value,
+  onChange,
+}: {
+  apps: MeApp[];
+  value: string[];
+  onChange: (apps: string[]) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [filter, setFilter] = useState('');
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const close = (event: MouseEvent): void => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  const selected = new Set(value);
+  const label =
+    value.length === 0
+      ? 'All apps'
+      : value.length === 1
+        ? (apps.find((a) => a.slug === value[0] || a.id === value[0])?.name ?? value[0])
+        : `${value.length} apps`;
+  const visible = apps.filter((a) =>
+    `${a.name} ${a.slug} ${a.org_slug}`.toLowerCase().includes(filter.toLowerCase()),
+  );
+  const multiOrg = new Set(apps.map((a) => a.org_id)).size > 1;
+
+  const toggle = (slug: string): void => {
+    const next = new Set(selected);
+    if (next.has(slug)) next.delete(slug);
+    else next.add(slug);
+    onChange([...next]);
+  };
+
+  return (
+    <div className="popover-anchor" ref={root}>
+      <button
+        className="button toolbar-button"
+        aria-haspopup="listbox"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        title="Apps"
+      >
+        <BoxIcon />
+        <span className="app-label">{label}</span>
+        <ChevronDown className="chevron" />
+      </button>
+      {open && (
+        <div className="popover app-popover">
+          {apps.length > 6 && (
+            <input
+              className="input"
+              placeholder="Filter apps"
+              value={filter}
+              autoFocus
+              onChange={(e) => setFilter(e.target.value)}
+            />
+          )}
+          <button
+            className={`menu-item${value.length === 0 ? ' active' : ''}`}
+            onClick={() => {
+              onChange([]);
+              setOpen(false);
+            }}
+          >
+            All apps
+          </button>
+          <div className="menu-list" role="listbox" aria-multiselectable="true">
+            {visible.map((app) => (
+              <label key={app.id} className="menu-item check-item">
+                <input
+                  type="checkbox"
+                  checked={selected.has(app.slug) || selected.has(app.id)}
+                  onChange={() => toggle(app.slug)}
+                />
+                <span>{app.name}</span>
+                <span className="muted mono">
+                  {multiOrg ? `${app.org_slug}/${app.slug}` : app.slug}
+                </span>
+              </label>
+            ))}
+            {apps.length === 0 && <p className="muted small pad">No apps yet.</p>}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

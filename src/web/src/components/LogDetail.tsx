@@ -1,0 +1,216 @@
+// One log line in full: message, fields (each addable as a filter), attributes, resource, trace
+// ids, the raw JSON, and the lines around it. Everything is rendered as text.
+import { useEffect, useState } from 'react';
+import { api, errorMessage } from '../lib/api.ts';
+import { formatRowTime } from '../lib/time.ts';
+import { visibleControlChars, oneLine } from '../lib/text.ts';
+import type { LogRow } from '../lib/types.ts';
+import { CloseIcon, FilterIcon, ListIcon, MinusCircle } from './icons.tsx';
+import { CopyButton, LevelBadge, Spinner } from './ui.tsx';
+
+export function LogDetail({
+  row,
+  appName,
+  onClose,
+  onFilter,
+}: {
+  row: LogRow;
+  appName: (id: string) => string;
+  onClose: () => void;
+  onFilter: (field: string, value: string, exclude: boolean) => void;
+}) {
+  const [tab, setTab] = useState<'fields' | 'json' | 'context'>('fields');
+  useEffect(() => setTab((t) => (t === 'context' ? 'fields' : t)), [row.id]);
+  const { date, time } = formatRowTime(row.ts);
+  const json = JSON.stringify(row, null, 2);
+  const columns: [string, string][] = [
+    ['level', row.level],
+    ['service', row.service],
+    ['host', row.host],
+    ['app', appName(row.app_id)],
+    ['trace_id', row.trace_id],
+    ['span_id', row.span_id],
+    ['user_id', row.user_id],
+  ];
+  const filterField = (name: string): string => (name === 'app' ? 'app' : name);
+  return (
+    <aside className="detail" aria-label="Log detail">
+      <header className="detail-header">
+        <div className="detail-title">
+          <LevelBadge level={row.level} />
+          <span className="mono">
+            {date} {time}
+          </span>
+          <span className="muted mono detail-ts" title="Full timestamp">
+            {row.ts}
+          </span>
+        </div>
+        <div className="detail-actions">
+          <CopyButton text={json} label="Copy JSON" />
+          <CopyButton text={location.href} label="Copy link" compact />
+          <button
+            className="icon-button"
+            onClick={onClose}
+            aria-label="Close detail"
+            title="Close (Esc)"
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      </header>
+      <pre className="detail-message" data-testid="detail-message">
+        {visibleControlChars(row.message)}
+      </pre>
+      <nav className="tabs" role="tablist">
+        {(['fields', 'json', 'context'] as const).map((name) => (
+          <button
+            key={name}
+            role="tab"
+            aria-selected={tab === name}
+            className={tab === name ? 'tab active' : 'tab'}
+            onClick={() => setTab(name)}
+          >
+            {name === 'fields' ? 'Fields' : name === 'json' ? 'JSON' : 'Context'}
+          </button>
+        ))}
+      </nav>
+      <div className="detail-body">
+        {tab === 'fields' && (
+          <>
+            <FieldTable
+              title="Log"
+              entries={columns}
+              onFilter={(k, v, x) => onFilter(filterField(k), v, x)}
+            />
+            <FieldTable
+              title="Attributes"
+              entries={Object.entries(row.attributes ?? {})}
+              onFilter={onFilter}
+              empty="No attributes"
+            />
+            <FieldTable
+              title="Resource"
+              entries={Object.entries(row.resource ?? {})}
+              prefix="resource."
+              onFilter={onFilter}
+              empty="No resource attributes"
+            />
+          </>
+        )}
+        {tab === 'json' && (
+          <div className="json-block">
+            <div className="json-actions">
+              <CopyButton text={json} label="Copy" />
+            </div>
+            <pre className="mono">{json}</pre>
+          </div>
+        )}
+        {tab === 'context' && <ContextView row={row} />}
+      </div>
+    </aside>
+  );
+}
+
+function FieldTable({
+  title,
+  entries,
+  prefix = '',
+  onFilter,
+  empty,
+}: {
+  title: string;
+  entries: [string, string][];
+  prefix?: string;
+  onFilter: (field: string, value: string, exclude: boolean) => void;
+  empty?: string;
+}) {
+  const shown = entries.filter(([, v]) => v !== '' && v !== undefined && v !== null);
+  return (
+    <section className="field-section">
+      <h4>{title}</h4>
+      {shown.length === 0 ? (
+        <p className="muted small">{empty ?? 'Nothing here'}</p>
+      ) : (
+        <dl className="field-table">
+          {shown.map(([key, value]) => (
+            <div className="field-row" key={key}>
+              <dt className="mono" title={prefix + key}>
+                {key}
+              </dt>
+              <dd className="mono">{visibleControlChars(String(value))}</dd>
+              <span className="field-actions">
+                <button
+                  className="icon-button"
+                  title={`Filter: ${prefix}${key}:${oneLine(String(value), 40)}`}
+                  aria-label={`Add ${prefix}${key} as filter`}
+                  onClick={() => onFilter(prefix + key, String(value), false)}
+                >
+                  <FilterIcon />
+                </button>
+                <button
+                  className="icon-button"
+                  title="Exclude"
+                  aria-label={`Exclude ${prefix}${key}`}
+                  onClick={() => onFilter(prefix + key, String(value), true)}
+                >
+                  <MinusCircle />
+                </button>
+                <CopyButton text={String(value)} compact label={`Copy ${key}`} />
+              </span>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+interface ContextAnswer {
+  before?: LogRow[];
+  after?: LogRow[];
+  rows?: LogRow[];
+  row?: LogRow;
+}
+
+function ContextView({ row }: { row: LogRow }) {
+  const [rows, setRows] = useState<LogRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    setRows(null);
+    setError(null);
+    api<ContextAnswer>(`/v1/logs/${encodeURIComponent(row.id)}/context`, {
+      query: { before: 25, after: 25 },
+      signal: controller.signal,
+    }).then(
+      (answer) => {
+        const list = answer.rows ?? [
+          ...(answer.before ?? []),
+          answer.row ?? row,
+          ...(answer.after ?? []),
+        ];
+        setRows(list);
+      },
+      (e: unknown) => {
+        if (!controller.signal.aborted) setError(errorMessage(e));
+      },
+    );
+    return () => controller.abort();
+  }, [row]);
+  if (error) return <p className="form-error">{error}</p>;
+  if (!rows) return <Spinner label="Loading context" />;
+  return (
+    <div className="context-list">
+      <p className="muted small">
+        <ListIcon /> Lines around this one from the same app, host and service, in time order.
+      </p>
+      {rows.map((r) => (
+        <div key={r.id} className={`context-line mono${r.id === row.id ? ' current' : ''}`}>
+          <span className="cell-time">{formatRowTime(r.ts).time}</span>
+          <LevelBadge level={r.level} />
+          <span className="context-message">{oneLine(r.message, 500)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}

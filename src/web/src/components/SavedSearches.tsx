@@ -1,0 +1,179 @@
+// Saved searches: a menu to open one, and "Save current search".
+import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../lib/api.ts';
+import type { ExplorerState } from '../lib/explorer-state.ts';
+import { createSavedSearch, deleteSavedSearch, listSavedSearches } from '../lib/saved-searches.ts';
+import type { SavedSearch } from '../lib/types.ts';
+import { ChevronDown, StarIcon, TrashIcon } from './icons.tsx';
+import { Dialog, Spinner, useToast } from './ui.tsx';
+
+interface Current {
+  q: string;
+  from: string;
+  to: string;
+  apps: string[];
+}
+
+export function SavedSearches({
+  current,
+  onOpen,
+}: {
+  current: Current;
+  onOpen: (state: ExplorerState) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [list, setList] = useState<SavedSearch[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const toast = useToast();
+
+  const refresh = (): void => {
+    setError(null);
+    listSavedSearches().then(setList, (e: unknown) => setError(errorMessage(e)));
+  };
+  useEffect(() => {
+    if (!open) return;
+    refresh();
+    const close = (event: MouseEvent): void => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, [open]);
+
+  const openSaved = (saved: SavedSearch): void => {
+    const p = (saved.params ?? {}) as Partial<Current>;
+    onOpen({
+      q: saved.query ?? '',
+      range: { from: p.from ?? 'now-1h', to: p.to ?? 'now' },
+      apps: Array.isArray(p.apps) ? p.apps : [],
+      row: null,
+      live: false,
+    });
+    setOpen(false);
+  };
+
+  return (
+    <div className="popover-anchor" ref={root}>
+      <button
+        className="button toolbar-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        title="Saved searches"
+      >
+        <StarIcon />
+        <span className="saved-label">Saved</span>
+        <ChevronDown className="chevron" />
+      </button>
+      {open && (
+        <div className="popover saved-popover" role="menu">
+          <button
+            className="menu-item strong"
+            onClick={() => {
+              setSaving(true);
+              setOpen(false);
+            }}
+          >
+            + Save current search…
+          </button>
+          <div className="menu-divider" />
+          {error && <p className="form-error pad">{error}</p>}
+          {!list && !error && (
+            <div className="pad">
+              <Spinner />
+            </div>
+          )}
+          {list?.length === 0 && <p className="muted small pad">No saved searches yet.</p>}
+          {list?.map((saved) => (
+            <div key={saved.id} className="menu-item saved-item">
+              <button className="saved-open" onClick={() => openSaved(saved)}>
+                <span>{saved.name}</span>
+                <span className="muted mono small">{saved.query || '*'}</span>
+              </button>
+              <button
+                className="icon-button"
+                aria-label={`Delete ${saved.name}`}
+                onClick={() =>
+                  void deleteSavedSearch(saved.id).then(refresh, (e: unknown) =>
+                    toast(errorMessage(e), 'error'),
+                  )
+                }
+              >
+                <TrashIcon />
+              </button>
+            </div>
+          ))}
+        </div>
+      )}
+      {saving && (
+        <SaveDialog
+          current={current}
+          onClose={() => setSaving(false)}
+          onSaved={(name) => toast(`Saved “${name}”`, 'success')}
+        />
+      )}
+    </div>
+  );
+}
+
+function SaveDialog({
+  current,
+  onClose,
+  onSaved,
+}: {
+  current: Current;
+  onClose: () => void;
+  onSaved: (name: string) => void;
+}) {
+  const [name, setName] = useState(current.q.slice(0, 60));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Dialog title="Save search" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setBusy(true);
+          createSavedSearch({
+            name: name.trim() || 'Untitled search',
+            query: current.q,
+            params: { from: current.from, to: current.to, apps: current.apps },
+          }).then(
+            () => {
+              onSaved(name);
+              onClose();
+            },
+            (e: unknown) => {
+              setBusy(false);
+              setError(errorMessage(e));
+            },
+          );
+        }}
+      >
+        <label>
+          Name
+          <input
+            className="input"
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+          />
+        </label>
+        <p className="muted small mono">{current.q || '*'}</p>
+        {error && <p className="form-error">{error}</p>}
+        <div className="button-row end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="button button-primary" disabled={busy}>
+            Save
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,117 @@
+// Presets and an absolute range. Relative ranges stay relative in the URL.
+import { useEffect, useRef, useState } from 'react';
+import {
+  describeRange,
+  fromLocalInput,
+  PRESETS,
+  resolveTime,
+  toLocalInput,
+  type TimeRange,
+} from '../lib/time.ts';
+import { ChevronDown, ClockIcon } from './icons.tsx';
+
+export function TimeRangePicker({
+  value,
+  onChange,
+}: {
+  value: TimeRange;
+  onChange: (range: TimeRange) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    setFrom(toLocalInput(resolveTime(value.from)));
+    setTo(toLocalInput(resolveTime(value.to)));
+    setError(null);
+    const close = (event: MouseEvent): void => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    const escape = (event: KeyboardEvent): void => {
+      if (event.key === 'Escape') setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    document.addEventListener('keydown', escape);
+    return () => {
+      document.removeEventListener('mousedown', close);
+      document.removeEventListener('keydown', escape);
+    };
+  }, [open, value.from, value.to]);
+
+  const applyAbsolute = (): void => {
+    const a = fromLocalInput(from);
+    const b = fromLocalInput(to);
+    if (!a || !b) return setError('Enter both dates.');
+    if (Date.parse(a) >= Date.parse(b)) return setError('"From" must be before "to".');
+    onChange({ from: a, to: b });
+    setOpen(false);
+  };
+
+  return (
+    <div className="popover-anchor" ref={root}>
+      <button
+        className="button toolbar-button"
+        aria-haspopup="dialog"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        title="Time range"
+      >
+        <ClockIcon />
+        <span className="time-label">{describeRange(value)}</span>
+        <ChevronDown className="chevron" />
+      </button>
+      {open && (
+        <div className="popover time-popover" role="dialog" aria-label="Time range">
+          <div className="preset-grid">
+            {PRESETS.map((preset) => (
+              <button
+                key={preset.from}
+                className={`chip${preset.from === value.from && value.to === 'now' ? ' chip-active' : ''}`}
+                onClick={() => {
+                  onChange({ from: preset.from, to: 'now' });
+                  setOpen(false);
+                }}
+              >
+                {preset.label}
+              </button>
+            ))}
+          </div>
+          <form
+            className="absolute-form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              applyAbsolute();
+            }}
+          >
+            <label>
+              From
+              <input
+                type="datetime-local"
+                step="1"
+                value={from}
+                onChange={(e) => setFrom(e.target.value)}
+              />
+            </label>
+            <label>
+              To
+              <input
+                type="datetime-local"
+                step="1"
+                value={to}
+                onChange={(e) => setTo(e.target.value)}
+              />
+            </label>
+            {error && <p className="form-error">{error}</p>}
+            <button className="button button-primary" type="submit">
+              Apply absolute range
+            </button>
+          </form>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,213 @@
+// Small building blocks shared by every page: dialog, toasts, copy button, spinner, empty state.
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import { CheckIcon, CloseIcon, CopyIcon } from './icons.tsx';
+
+export function Spinner({ label = 'Loading' }: { label?: string }) {
+  return <span className="spinner" role="status" aria-label={label} />;
+}
+
+export function Dialog({
+  title,
+  onClose,
+  children,
+  footer,
+  wide,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog${wide ? ' dialog-wide' : ''}`}
+      aria-label={title}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+      onClick={(event) => {
+        if (event.target === ref.current) onClose();
+      }}
+    >
+      <div className="dialog-inner">
+        <header className="dialog-header">
+          <h2>{title}</h2>
+          <button className="icon-button" onClick={onClose} aria-label="Close">
+            <CloseIcon />
+          </button>
+        </header>
+        <div className="dialog-body">{children}</div>
+        {footer && <footer className="dialog-footer">{footer}</footer>}
+      </div>
+    </dialog>
+  );
+}
+
+export function ConfirmDialog({
+  title,
+  message,
+  confirmLabel,
+  danger,
+  onConfirm,
+  onClose,
+}: {
+  title: string;
+  message: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Dialog
+      title={title}
+      onClose={onClose}
+      footer={
+        <>
+          <button className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            className={`button ${danger ? 'button-danger' : 'button-primary'}`}
+            disabled={busy}
+            onClick={() => {
+              setBusy(true);
+              onConfirm().then(onClose, (e: unknown) => {
+                setBusy(false);
+                setError(e instanceof Error ? e.message : String(e));
+              });
+            }}
+          >
+            {busy ? <Spinner /> : null}
+            {confirmLabel}
+          </button>
+        </>
+      }
+    >
+      <p>{message}</p>
+      {error && <p className="form-error">{error}</p>}
+    </Dialog>
+  );
+}
+
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    // Without a secure context or permission: select-and-copy through a temporary field.
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.className = 'offscreen';
+    document.body.append(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
+
+export function CopyButton({
+  text,
+  label = 'Copy',
+  compact,
+}: {
+  text: string;
+  label?: string;
+  compact?: boolean;
+}) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return (
+    <button
+      type="button"
+      className={compact ? 'icon-button' : 'button button-small'}
+      title={label}
+      aria-label={label}
+      onClick={() => void copyText(text).then(() => setCopied(true))}
+    >
+      {copied ? <CheckIcon /> : <CopyIcon />}
+      {!compact && <span>{copied ? 'Copied' : label}</span>}
+    </button>
+  );
+}
+
+interface Toast {
+  id: number;
+  text: string;
+  tone: 'info' | 'error' | 'success';
+}
+const ToastContext = createContext<(text: string, tone?: Toast['tone']) => void>(() => {});
+
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const next = useRef(1);
+  const show = useCallback((text: string, tone: Toast['tone'] = 'info') => {
+    const id = next.current++;
+    setToasts((list) => [...list.slice(-3), { id, text, tone }]);
+    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), 4000);
+  }, []);
+  return (
+    <ToastContext.Provider value={show}>
+      {children}
+      <div className="toasts" role="status" aria-live="polite">
+        {toasts.map((toast) => (
+          <div key={toast.id} className={`toast toast-${toast.tone}`}>
+            {toast.text}
+          </div>
+        ))}
+      </div>
+    </ToastContext.Provider>
+  );
+}
+
+export function useToast() {
+  return useContext(ToastContext);
+}
+
+export function EmptyState({
+  title,
+  children,
+  icon,
+}: {
+  title: string;
+  children?: ReactNode;
+  icon?: ReactNode;
+}) {
+  return (
+    <div className="empty-state">
+      {icon && <div className="empty-icon">{icon}</div>}
+      <h3>{title}</h3>
+      {children}
+    </div>
+  );
+}
+
+export function Kbd({ children }: { children: ReactNode }) {
+  return <kbd className="kbd">{children}</kbd>;
+}
+
+export function LevelBadge({ level }: { level: string }) {
+  return <span className={`level level-${level || 'none'}`}>{level || '—'}</span>;
+}

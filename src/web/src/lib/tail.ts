@@ -1,0 +1,143 @@
+// Live tail client: a one-time ticket (POST /v1/tail/ticket, cookie + CSRF), then a WebSocket to
+// /v1/tail that streams rows matching the query. Reconnects with backoff; reports dropped rows.
+import { api } from './api.ts';
+import type { LogRow } from './types.ts';
+
+export type TailStatus = 'connecting' | 'live' | 'reconnecting' | 'error' | 'closed';
+
+export interface TailHandlers {
+  onRows: (rows: LogRow[]) => void;
+  onDropped: (count: number) => void;
+  onStatus: (status: TailStatus, message?: string) => void;
+}
+
+export interface TailOptions {
+  apps: string[];
+  q: string;
+}
+
+interface TicketAnswer {
+  ticket: string;
+  url?: string;
+  expires_at?: string;
+}
+
+type ServerMessage = {
+  type?: string;
+  rows?: LogRow[];
+  row?: LogRow;
+  count?: number;
+  dropped?: number;
+  error?: { code?: string; message?: string } | string;
+  message?: string;
+  code?: string;
+};
+
+export function startTail(options: TailOptions, handlers: TailHandlers): () => void {
+  let socket: WebSocket | null = null;
+  let stopped = false;
+  let attempt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let lastId: string | undefined;
+
+  const connect = async (): Promise<void> => {
+    handlers.onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
+    let ticket: TicketAnswer;
+    try {
+      ticket = await api<TicketAnswer>('/v1/tail/ticket', {
+        method: 'POST',
+        body: { apps: options.apps, q: options.q },
+      });
+    } catch (error) {
+      if (stopped) return;
+      const message = error instanceof Error ? error.message : String(error);
+      // A bad query or no access will not get better by retrying.
+      if (
+        error &&
+        typeof error === 'object' &&
+        'status' in error &&
+        [400, 403, 404].includes((error as { status: number }).status)
+      ) {
+        handlers.onStatus('error', message);
+        return;
+      }
+      return retry(message);
+    }
+    if (stopped) return;
+    const url = new URL(ticket.url ?? '/v1/tail', location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('ticket', ticket.ticket);
+    const ws = new WebSocket(url);
+    socket = ws;
+    ws.onopen = () => {
+      ws.send(
+        JSON.stringify({
+          type: 'subscribe',
+          apps: options.apps,
+          q: options.q,
+          query: options.q,
+          ...(lastId ? { resume_after: lastId } : {}),
+        }),
+      );
+    };
+    ws.onmessage = (event) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
+      handle(message);
+    };
+    ws.onclose = (event) => {
+      if (socket !== ws || stopped) return;
+      socket = null;
+      if (event.code === 1008 || event.code === 4400 || event.code === 4403) {
+        handlers.onStatus('error', event.reason || 'The live tail was refused.');
+        return;
+      }
+      retry(event.reason || 'Connection lost');
+    };
+  };
+
+  const handle = (message: ServerMessage): void => {
+    const type = message.type ?? (message.rows ? 'rows' : undefined);
+    if (type === 'subscribed' || type === 'ready' || type === 'hello') {
+      attempt = 0;
+      handlers.onStatus('live');
+    } else if (type === 'rows' || type === 'row' || type === 'logs') {
+      attempt = 0;
+      handlers.onStatus('live');
+      const rows = message.rows ?? (message.row ? [message.row] : []);
+      if (rows.length) {
+        lastId = rows[rows.length - 1]!.id;
+        handlers.onRows(rows);
+      }
+      const dropped = message.dropped ?? 0;
+      if (dropped > 0) handlers.onDropped(dropped);
+    } else if (type === 'dropped' || type === 'lagged' || type === 'overflow') {
+      handlers.onDropped(message.count ?? message.dropped ?? 0);
+    } else if (type === 'error') {
+      const error = message.error;
+      const text =
+        typeof error === 'string' ? error : (error?.message ?? message.message ?? 'Tail error');
+      handlers.onStatus('error', text);
+    }
+  };
+
+  const retry = (message: string): void => {
+    if (stopped) return;
+    attempt += 1;
+    handlers.onStatus('reconnecting', message);
+    const delay = Math.min(15_000, 500 * 2 ** Math.min(attempt, 5)) * (0.75 + Math.random() / 2);
+    timer = setTimeout(() => void connect(), delay);
+  };
+
+  void connect();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    socket?.close(1000, 'bye');
+    handlers.onStatus('closed');
+  };
+}

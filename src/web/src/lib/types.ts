@@ -1,0 +1,138 @@
+// Shapes of the HTTP contract (docs: /docs and ARCHITECTURE.md "HTTP contract").
+
+export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+
+export interface LogRow {
+  id: string;
+  ts: string;
+  observed_ts?: string;
+  app_id: string;
+  level: string;
+  service: string;
+  host: string;
+  message: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  trace_id: string;
+  span_id: string;
+  user_id: string;
+  [extra: string]: unknown;
+}
+
+export interface LogPage {
+  rows: LogRow[];
+  next_cursor: string | null;
+}
+
+export interface HistogramBucket {
+  ts: string;
+  total: number;
+  levels: Partial<Record<string, number>>;
+}
+
+export interface Histogram {
+  interval_ms: number;
+  buckets: HistogramBucket[];
+}
+
+export interface MeOrg {
+  id: string;
+  slug: string;
+  name: string;
+  role: 'owner' | 'admin' | 'member' | 'viewer' | string;
+}
+
+export interface MeApp {
+  id: string;
+  slug: string;
+  name: string;
+  org_id: string;
+  org_slug: string;
+}
+
+export interface Me {
+  user: { id: string; email: string; name: string | null; platform_admin: boolean };
+  via: 'session' | 'token' | string;
+  csrf_token: string | null;
+  orgs: MeOrg[];
+  apps: MeApp[];
+}
+
+export interface Org {
+  id: string;
+  slug: string;
+  name: string;
+  disabled_at: string | null;
+  created_at: string;
+  role?: string;
+}
+
+export interface App {
+  id: string;
+  org_id: string;
+  slug: string;
+  name: string;
+  retention_days: number;
+  rate_limit_records_per_s: number | null;
+  rate_limit_bytes_per_s: number | null;
+  daily_quota_records: number | null;
+  created_at: string;
+}
+
+export interface IngestKey {
+  id: string;
+  app_id: string;
+  name: string;
+  display_prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  expires_at: string | null;
+  replaced_by: string | null;
+}
+
+export interface Member {
+  user_id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  created_at: string;
+}
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  org_id: string | null;
+  actor_user_id: string | null;
+  actor_token_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before: unknown;
+  after: unknown;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+}
+
+export interface SavedSearch {
+  id: string;
+  name: string;
+  query: string;
+  /** Whatever else the explorer state holds (time range, apps), as the URL's search string. */
+  params?: Record<string, unknown> | null;
+  created_at?: string;
+}
+
+export interface FieldInfo {
+  name: string;
+  count?: number;
+  type?: string;
+}
+
+export interface FieldValue {
+  value: string;
+  count?: number;
+}

@@ -1,0 +1,437 @@
+// The log explorer: query, time range, apps, histogram, results, detail and live tail. Everything
+// that defines what is on screen is in the URL.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { AppSelector } from '../components/AppSelector.tsx';
+import { Histogram } from '../components/Histogram.tsx';
+import {
+  DownloadIcon,
+  PauseIcon,
+  PlayIcon,
+  RotateIcon,
+  SearchIcon,
+  ZoomOutIcon,
+} from '../components/icons.tsx';
+import { LogDetail } from '../components/LogDetail.tsx';
+import { LogList } from '../components/LogList.tsx';
+import { QueryBar } from '../components/QueryBar.tsx';
+import { SavedSearches } from '../components/SavedSearches.tsx';
+import { SendFirstLog } from '../components/SendFirstLog.tsx';
+import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
+import { EmptyState, Kbd, Spinner } from '../components/ui.tsx';
+import { api, ApiError, isAbort, withQuery } from '../lib/api.ts';
+import {
+  addFilter,
+  explorerSearch,
+  readExplorerState,
+  type ExplorerState,
+} from '../lib/explorer-state.ts';
+import { useHotkey } from '../lib/hooks.ts';
+import type { QueryProblem } from '../lib/query-syntax.ts';
+import { Link, navigate, useRoute } from '../lib/router.tsx';
+import { canAdminister, useSession } from '../lib/session.tsx';
+import { startTail, type TailStatus } from '../lib/tail.ts';
+import { isRelative, resolveTime } from '../lib/time.ts';
+import type { Histogram as HistogramData, LogPage, LogRow } from '../lib/types.ts';
+
+const PAGE_SIZE = 200;
+/** Live rows kept on screen; older ones fall off the end so a busy tail cannot exhaust memory. */
+const LIVE_MAX_ROWS = 5000;
+const FRESH_HIGHLIGHT_MS = 2500;
+
+export function Explorer() {
+  const { me, org } = useSession();
+  const route = useRoute();
+  const state = useMemo(() => readExplorerState(route.search), [route.search]);
+  const apps = me?.apps ?? [];
+
+  const update = useCallback(
+    (patch: Partial<ExplorerState>, options: { replace?: boolean } = {}) => {
+      const current = readExplorerState(new URLSearchParams(location.search));
+      navigate(`/logs${explorerSearch({ ...current, ...patch })}`, options);
+    },
+    [],
+  );
+
+  const [rows, setRows] = useState<LogRow[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [queryProblem, setQueryProblem] = useState<QueryProblem | null>(null);
+  const [histogram, setHistogram] = useState<HistogramData | undefined>();
+  const [histogramLoading, setHistogramLoading] = useState(false);
+  const [window_, setWindow] = useState({ fromMs: 0, toMs: 0 });
+  const [runId, setRunId] = useState(0);
+  const searchAbort = useRef<AbortController | null>(null);
+
+  const params = useMemo(
+    () => ({ q: state.q, from: state.range.from, to: state.range.to, apps: state.apps }),
+    [state.q, state.range.from, state.range.to, state.apps],
+  );
+  const paramsKey = JSON.stringify(params);
+
+  // Search and histogram run together whenever the query, range or apps change.
+  useEffect(() => {
+    if (apps.length === 0) return;
+    searchAbort.current?.abort();
+    const controller = new AbortController();
+    searchAbort.current = controller;
+    const now = Date.now();
+    setWindow({ fromMs: resolveTime(params.from, now), toMs: resolveTime(params.to, now) });
+    setLoading(true);
+    setHistogramLoading(true);
+    setError(null);
+    api<LogPage>('/v1/logs', {
+      query: { ...params, limit: PAGE_SIZE },
+      signal: controller.signal,
+    }).then(
+      (page) => {
+        setRows(page.rows);
+        setCursor(page.next_cursor);
+        setQueryProblem(null);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (isAbort(e)) return;
+        setLoading(false);
+        setRows([]);
+        setCursor(null);
+        const details = e instanceof ApiError ? e.queryDetails : undefined;
+        if (e instanceof ApiError && e.code === 'invalid_query') {
+          setQueryProblem({
+            message: e.message,
+            position: details?.position ?? 0,
+            expected: details?.expected ?? [],
+          });
+        } else setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    api<HistogramData>('/v1/logs/histogram', { query: params, signal: controller.signal }).then(
+      (data) => {
+        setHistogram(data);
+        setHistogramLoading(false);
+      },
+      (e: unknown) => {
+        if (isAbort(e)) return;
+        setHistogram(undefined);
+        setHistogramLoading(false);
+      },
+    );
+    return () => controller.abort();
+    // runId re-runs the same search (refresh); paramsKey stands for params.
+  }, [paramsKey, runId, apps.length]);
+
+  const loadMore = useCallback(() => {
+    if (!cursor || loadingMore) return;
+    setLoadingMore(true);
+    api<LogPage>('/v1/logs', { query: { ...params, limit: PAGE_SIZE, cursor } }).then(
+      (page) => {
+        setRows((list) => {
+          const seen = new Set(list.map((r) => r.id));
+          return [...list, ...page.rows.filter((r) => !seen.has(r.id))];
+        });
+        setCursor(page.next_cursor);
+        setLoadingMore(false);
+      },
+      (e: unknown) => {
+        setLoadingMore(false);
+        setError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    // paramsKey stands for params.
+  }, [cursor, loadingMore, paramsKey]);
+
+  // Live tail.
+  const [tailStatus, setTailStatus] = useState<{ status: TailStatus; message?: string }>({
+    status: 'closed',
+  });
+  const [pending, setPending] = useState<LogRow[]>([]);
+  const [dropped, setDropped] = useState(0);
+  const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
+  const paused = useRef(false);
+
+  const prepend = useCallback((incoming: LogRow[]) => {
+    const newestFirst = [...incoming].reverse();
+    setRows((list) => {
+      const seen = new Set(list.map((r) => r.id));
+      return [...newestFirst.filter((r) => !seen.has(r.id)), ...list].slice(0, LIVE_MAX_ROWS);
+    });
+    const ids = new Set(newestFirst.map((r) => r.id));
+    setFresh(ids);
+    setTimeout(
+      () => setFresh((current) => (current === ids ? new Set() : current)),
+      FRESH_HIGHLIGHT_MS,
+    );
+  }, []);
+
+  useEffect(() => {
+    if (!state.live || apps.length === 0) return;
+    setPending([]);
+    setDropped(0);
+    const stop = startTail(
+      { apps: state.apps, q: state.q },
+      {
+        onRows: (incoming) => {
+          if (paused.current) setPending((list) => [...list, ...incoming].slice(-LIVE_MAX_ROWS));
+          else prepend(incoming);
+        },
+        onDropped: (count) => setDropped((n) => n + count),
+        onStatus: (status, message) => setTailStatus({ status, message }),
+      },
+    );
+    return stop;
+  }, [state.live, state.q, state.apps.join(','), apps.length, prepend]);
+
+  const flush = useCallback(() => {
+    setPending((list) => {
+      if (list.length) prepend(list);
+      return [];
+    });
+  }, [prepend]);
+
+  const onPausedChange = useCallback(
+    (isPaused: boolean) => {
+      paused.current = isPaused;
+      if (!isPaused) flush();
+    },
+    [flush],
+  );
+
+  const selected = state.row ? (rows.find((r) => r.id === state.row) ?? null) : null;
+  const appNames = useMemo(() => new Map(apps.map((a) => [a.id, a.name])), [apps]);
+  const appName = useCallback((id: string) => appNames.get(id) ?? id.slice(0, 8), [appNames]);
+  const select = useCallback((row: LogRow) => update({ row: row.id }, { replace: true }), [update]);
+
+  const move = (delta: number): void => {
+    if (rows.length === 0) return;
+    const index = state.row ? rows.findIndex((r) => r.id === state.row) : -1;
+    const next = rows[Math.min(rows.length - 1, Math.max(0, index + delta))];
+    if (next) select(next);
+  };
+  useHotkey('j', () => move(1));
+  useHotkey('ArrowDown', (e) => {
+    if (state.row) {
+      e.preventDefault();
+      move(1);
+    }
+  });
+  useHotkey('k', () => move(-1));
+  useHotkey('ArrowUp', (e) => {
+    if (state.row) {
+      e.preventDefault();
+      move(-1);
+    }
+  });
+  useHotkey('Escape', () => state.row && update({ row: null }, { replace: true }));
+  useHotkey('l', () => update({ live: !state.live }));
+  useHotkey('r', () => setRunId((n) => n + 1));
+
+  if (!me) return null;
+  if (apps.length === 0) return <NoApps canAdmin={canAdminister(org?.role)} />;
+
+  const zoomed = !isRelative(state.range);
+  const emptyQuery = state.q.trim() === '' || state.q.trim() === '*';
+  const exportUrl = withQuery('/v1/logs/export', { ...params, format: 'ndjson' });
+
+  return (
+    <div className={`explorer${selected ? ' has-detail' : ''}`}>
+      <div className="toolbar">
+        <QueryBar
+          value={state.q}
+          serverError={queryProblem}
+          scope={{ apps: state.apps, from: state.range.from, to: state.range.to }}
+          onSubmit={(q) => {
+            if (q === state.q) setRunId((n) => n + 1);
+            else update({ q, row: null });
+          }}
+        />
+        <div className="toolbar-controls">
+          <AppSelector
+            apps={apps}
+            value={state.apps}
+            onChange={(list) => update({ apps: list, row: null })}
+          />
+          <TimeRangePicker value={state.range} onChange={(range) => update({ range, row: null })} />
+          {zoomed && (
+            <button
+              className="icon-button bordered"
+              title="Back to the last hour"
+              aria-label="Zoom out"
+              onClick={() => update({ range: { from: 'now-1h', to: 'now' } })}
+            >
+              <ZoomOutIcon />
+            </button>
+          )}
+          <button
+            className={`button toolbar-button live-toggle${state.live ? ' on' : ''}`}
+            aria-pressed={state.live}
+            onClick={() => update({ live: !state.live })}
+            title="Live tail (L)"
+          >
+            {state.live ? <PauseIcon /> : <PlayIcon />}
+            <span>{state.live ? 'Live' : 'Live tail'}</span>
+            {state.live && <i className={`live-dot ${tailStatus.status}`} />}
+          </button>
+          <SavedSearches
+            current={{ q: state.q, from: state.range.from, to: state.range.to, apps: state.apps }}
+            onOpen={(s) => navigate(`/logs${explorerSearch(s)}`)}
+          />
+          <div className="toolbar-more">
+            <button
+              className="icon-button bordered"
+              title="Run again (R)"
+              aria-label="Refresh"
+              onClick={() => setRunId((n) => n + 1)}
+            >
+              <RotateIcon />
+            </button>
+            <a
+              className="icon-button bordered"
+              href={exportUrl}
+              title="Export NDJSON"
+              aria-label="Export"
+              download
+            >
+              <DownloadIcon />
+            </a>
+          </div>
+        </div>
+      </div>
+
+      {state.live &&
+        (tailStatus.status === 'error' || tailStatus.status === 'reconnecting' || dropped > 0) && (
+          <div
+            className={`banner ${tailStatus.status === 'error' ? 'banner-error' : 'banner-warn'}`}
+            role="status"
+          >
+            {tailStatus.status === 'error' && <>Live tail stopped: {tailStatus.message}</>}
+            {tailStatus.status === 'reconnecting' && (
+              <>Live tail reconnecting… {tailStatus.message}</>
+            )}
+            {dropped > 0 && (
+              <>
+                {' '}
+                {dropped.toLocaleString()} rows were dropped because they arrived faster than the
+                tail could deliver them. Narrow the query, or search the time range to see them all.
+              </>
+            )}
+          </div>
+        )}
+
+      <Histogram
+        data={histogram}
+        fromMs={window_.fromMs}
+        toMs={window_.toMs}
+        loading={histogramLoading}
+        onZoom={(from, to) =>
+          update({
+            range: { from: new Date(from).toISOString(), to: new Date(to).toISOString() },
+            row: null,
+            live: false,
+          })
+        }
+      />
+
+      <div className="results">
+        <div className="results-list">
+          {error && <div className="banner banner-error">{error}</div>}
+          {loading && rows.length === 0 ? (
+            <div className="center-fill">
+              <Spinner label="Searching" />
+            </div>
+          ) : rows.length === 0 && !queryProblem ? (
+            emptyQuery && !zoomed ? (
+              <EmptyState title="No logs in this time range yet" icon={<SearchIcon />}>
+                <p className="muted">
+                  Send your first log and it shows up here within a second. Turn on{' '}
+                  <strong>Live tail</strong> to watch it arrive.
+                </p>
+                <SendFirstLog />
+                <p className="muted small">
+                  Need an ingest key?{' '}
+                  {canAdminister(org?.role) ? (
+                    <Link href="/admin/apps">Create one in Settings → Apps</Link>
+                  ) : (
+                    'Ask an admin of your organisation.'
+                  )}
+                </p>
+              </EmptyState>
+            ) : (
+              <EmptyState title="No logs match" icon={<SearchIcon />}>
+                <p className="muted">
+                  Nothing matched <code className="mono">{state.q || '*'}</code> in this range.
+                </p>
+                <div className="button-row">
+                  <button
+                    className="button"
+                    onClick={() => update({ range: { from: 'now-7d', to: 'now' } })}
+                  >
+                    Search the last 7 days
+                  </button>
+                  {!emptyQuery && (
+                    <button className="button" onClick={() => update({ q: '' })}>
+                      Clear the query
+                    </button>
+                  )}
+                </div>
+              </EmptyState>
+            )
+          ) : (
+            <LogList
+              rows={rows}
+              selectedId={state.row}
+              onSelect={select}
+              hasMore={!state.live && cursor !== null}
+              loadingMore={loadingMore}
+              onLoadMore={loadMore}
+              appName={appName}
+              pending={state.live ? pending.length : 0}
+              onFlush={flush}
+              onPausedChange={state.live ? onPausedChange : undefined}
+              highlightIds={fresh}
+            />
+          )}
+        </div>
+        {selected && (
+          <LogDetail
+            row={selected}
+            appName={appName}
+            onClose={() => update({ row: null }, { replace: true })}
+            onFilter={(field, value, exclude) =>
+              update({ q: addFilter(state.q, field, value, exclude) })
+            }
+          />
+        )}
+      </div>
+      <footer className="explorer-footer muted small">
+        <span>
+          {rows.length.toLocaleString()} shown{cursor && !state.live ? ', more below' : ''}
+        </span>
+        <span className="shortcuts">
+          <Kbd>/</Kbd> search <Kbd>j</Kbd>
+          <Kbd>k</Kbd> move <Kbd>Esc</Kbd> close <Kbd>L</Kbd> live <Kbd>R</Kbd> refresh
+        </span>
+      </footer>
+    </div>
+  );
+}
+
+function NoApps({ canAdmin }: { canAdmin: boolean }) {
+  return (
+    <div className="page narrow">
+      <EmptyState title="Welcome to MyLog" icon={<SearchIcon />}>
+        <p className="muted">
+          Logs belong to apps.{' '}
+          {canAdmin
+            ? 'Create your first app, then send it a log:'
+            : 'An admin of your organisation has to create an app first; then you can search its logs here.'}
+        </p>
+        {canAdmin && (
+          <Link className="button button-primary" href="/admin/apps?new=1">
+            Create an app
+          </Link>
+        )}
+      </EmptyState>
+    </div>
+  );
+}

@@ -1,0 +1,501 @@
+// One app: its ingest keys (create, rotate, revoke, last used), settings (retention, limits) and
+// deletion.
+import { useEffect, useState } from 'react';
+import { KeyIcon, PlusIcon, RotateIcon, SearchIcon, TrashIcon } from '../../components/icons.tsx';
+import { SendFirstLog } from '../../components/SendFirstLog.tsx';
+import { ConfirmDialog, Dialog, Spinner, useToast } from '../../components/ui.tsx';
+import { api, errorMessage } from '../../lib/api.ts';
+import { useApi } from '../../lib/hooks.ts';
+import { Link, navigate } from '../../lib/router.tsx';
+import { useSession } from '../../lib/session.tsx';
+import { relativeAge } from '../../lib/time.ts';
+import type { App, IngestKey, MeOrg } from '../../lib/types.ts';
+import { NewKeyDialog, type CreatedKey } from './NewKeyDialog.tsx';
+
+export function AppDetail({ org, appRef }: { org: MeOrg; appRef: string }) {
+  const appQuery = useApi<{ app: App }>(`/v1/orgs/${org.id}/apps/${encodeURIComponent(appRef)}`);
+  const app = appQuery.data?.app;
+  if (appQuery.error) return <p className="form-error page">{errorMessage(appQuery.error)}</p>;
+  if (!app) return <Spinner />;
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <div className="breadcrumbs muted small">
+            <Link href="/admin/apps">Apps</Link> / {app.slug}
+          </div>
+          <h1>{app.name}</h1>
+        </div>
+        <Link className="button" href={`/logs?apps=${encodeURIComponent(app.slug)}`}>
+          <SearchIcon /> View logs
+        </Link>
+      </header>
+      <Keys app={app} />
+      <Settings org={org} app={app} onSaved={appQuery.reload} />
+      <DangerZone org={org} app={app} />
+    </div>
+  );
+}
+
+function Keys({ app }: { app: App }) {
+  const { data, error, reload } = useApi<{ keys: IngestKey[] }>(`/v1/apps/${app.id}/keys`);
+  const [creating, setCreating] = useState(false);
+  const [shown, setShown] = useState<{ title: string; created: CreatedKey } | null>(null);
+  const [rotating, setRotating] = useState<IngestKey | null>(null);
+  const [revoking, setRevoking] = useState<IngestKey | null>(null);
+  const keys = data?.keys ?? [];
+  const active = keys.filter((k) => !k.revoked_at);
+  const neverUsed = active.length > 0 && active.every((k) => !k.last_used_at);
+
+  return (
+    <section className="card">
+      <header className="card-header">
+        <div>
+          <h2>
+            <KeyIcon /> Ingest keys
+          </h2>
+          <p className="muted small">
+            Keys authenticate what your apps send. Only their prefix is stored in the clear.
+          </p>
+        </div>
+        <button className="button button-primary" onClick={() => setCreating(true)}>
+          <PlusIcon /> New key
+        </button>
+      </header>
+      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
+      {!data && !error && <Spinner />}
+      {data && (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Key</th>
+                <th>Last used</th>
+                <th className="hide-sm">Created</th>
+                <th>Status</th>
+                <th className="actions-col" aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {keys.length === 0 && (
+                <tr>
+                  <td colSpan={6} className="muted">
+                    No keys. Create one to start sending logs.
+                  </td>
+                </tr>
+              )}
+              {keys.map((key) => (
+                <tr key={key.id} className={key.revoked_at ? 'dim' : ''}>
+                  <td>{key.name}</td>
+                  <td className="mono">{key.display_prefix}…</td>
+                  <td title={key.last_used_at ?? ''}>{relativeAge(key.last_used_at)}</td>
+                  <td className="hide-sm muted">{relativeAge(key.created_at)}</td>
+                  <td>
+                    <KeyStatus ingestKey={key} />
+                  </td>
+                  <td className="actions-col">
+                    {!key.revoked_at && (
+                      <>
+                        <button
+                          className="button button-small"
+                          onClick={() => setRotating(key)}
+                          title="Rotate"
+                        >
+                          <RotateIcon /> <span className="hide-sm">Rotate</span>
+                        </button>
+                        <button
+                          className="button button-small button-danger-ghost"
+                          onClick={() => setRevoking(key)}
+                        >
+                          Revoke
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {neverUsed && (
+        <div className="onboarding">
+          <h3 className="section-title">Waiting for the first log</h3>
+          <p className="muted small">
+            None of this app’s keys has been used yet. Send a log with your key in place of{' '}
+            <code className="mono">$MYLOG_INGEST_KEY</code>:
+          </p>
+          <SendFirstLog appName={app.name} />
+        </div>
+      )}
+      {creating && (
+        <CreateKeyDialog
+          app={app}
+          onClose={() => setCreating(false)}
+          onCreated={(created) => {
+            setCreating(false);
+            setShown({ title: 'New ingest key', created });
+            reload();
+          }}
+        />
+      )}
+      {rotating && (
+        <RotateKeyDialog
+          app={app}
+          ingestKey={rotating}
+          onClose={() => setRotating(null)}
+          onRotated={(created) => {
+            setRotating(null);
+            setShown({ title: 'Key rotated', created });
+            reload();
+          }}
+        />
+      )}
+      {revoking && (
+        <ConfirmDialog
+          title="Revoke key?"
+          danger
+          confirmLabel="Revoke key"
+          message={`Anything still sending with “${revoking.name}” (${revoking.display_prefix}…) will be refused from now on.`}
+          onClose={() => setRevoking(null)}
+          onConfirm={async () => {
+            await api(`/v1/apps/${app.id}/keys/${revoking.id}/revoke`, { method: 'POST' });
+            reload();
+          }}
+        />
+      )}
+      {shown && (
+        <NewKeyDialog
+          title={shown.title}
+          appName={app.name}
+          created={shown.created}
+          onClose={() => setShown(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+function KeyStatus({ ingestKey }: { ingestKey: IngestKey }) {
+  if (ingestKey.revoked_at) {
+    const future = Date.parse(ingestKey.revoked_at) > Date.now();
+    return (
+      <span className={`pill ${future ? 'pill-warn' : 'pill-muted'}`}>
+        {future ? `expires ${relativeIn(ingestKey.revoked_at)}` : 'revoked'}
+      </span>
+    );
+  }
+  if (ingestKey.expires_at && Date.parse(ingestKey.expires_at) < Date.now())
+    return <span className="pill pill-muted">expired</span>;
+  return <span className="pill pill-ok">active</span>;
+}
+
+function relativeIn(iso: string): string {
+  const minutes = Math.round((Date.parse(iso) - Date.now()) / 60_000);
+  return minutes < 60 ? `in ${minutes} min` : `in ${Math.round(minutes / 60)} h`;
+}
+
+function CreateKeyDialog({
+  app,
+  onClose,
+  onCreated,
+}: {
+  app: App;
+  onClose: () => void;
+  onCreated: (created: CreatedKey) => void;
+}) {
+  const [name, setName] = useState('');
+  const [expires, setExpires] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Dialog title="New ingest key" onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setBusy(true);
+          api<CreatedKey>(`/v1/apps/${app.id}/keys`, {
+            method: 'POST',
+            body: { name: name.trim(), ...(expires ? { expires_in_days: Number(expires) } : {}) },
+          }).then(onCreated, (e: unknown) => {
+            setBusy(false);
+            setError(errorMessage(e));
+          });
+        }}
+      >
+        <label>
+          Name
+          <input
+            className="input"
+            name="key-name"
+            autoFocus
+            required
+            placeholder="production web servers"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+        <label>
+          Expires
+          <select className="select" value={expires} onChange={(e) => setExpires(e.target.value)}>
+            <option value="">Never</option>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In a year</option>
+          </select>
+        </label>
+        {error && <p className="form-error">{error}</p>}
+        <div className="button-row end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="button button-primary" disabled={busy || !name.trim()}>
+            Create key
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function RotateKeyDialog({
+  app,
+  ingestKey,
+  onClose,
+  onRotated,
+}: {
+  app: App;
+  ingestKey: IngestKey;
+  onClose: () => void;
+  onRotated: (created: CreatedKey) => void;
+}) {
+  const [overlap, setOverlap] = useState(3600);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Dialog title={`Rotate “${ingestKey.name}”`} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setBusy(true);
+          api<CreatedKey>(`/v1/apps/${app.id}/keys/${ingestKey.id}/rotate`, {
+            method: 'POST',
+            body: { overlap_seconds: overlap },
+          }).then(onRotated, (e: unknown) => {
+            setBusy(false);
+            setError(errorMessage(e));
+          });
+        }}
+      >
+        <p className="muted">
+          A new key replaces this one. Keep the old key working while you roll the new one out:
+        </p>
+        <label>
+          Old key keeps working for
+          <select
+            className="select"
+            value={overlap}
+            onChange={(e) => setOverlap(Number(e.target.value))}
+          >
+            <option value={0}>Stop it now</option>
+            <option value={600}>10 minutes</option>
+            <option value={3600}>1 hour</option>
+            <option value={86400}>24 hours</option>
+          </select>
+        </label>
+        {error && <p className="form-error">{error}</p>}
+        <div className="button-row end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="button button-primary" disabled={busy}>
+            Rotate key
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+function numberOrNull(value: string): number | null {
+  return value.trim() === '' ? null : Number(value);
+}
+
+function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => void }) {
+  const [name, setName] = useState(app.name);
+  const [retention, setRetention] = useState(String(app.retention_days));
+  const [rate, setRate] = useState(app.rate_limit_records_per_s?.toString() ?? '');
+  const [bytes, setBytes] = useState(app.rate_limit_bytes_per_s?.toString() ?? '');
+  const [quota, setQuota] = useState(app.daily_quota_records?.toString() ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const toast = useToast();
+  const { refresh } = useSession();
+  useEffect(() => {
+    setName(app.name);
+    setRetention(String(app.retention_days));
+  }, [app]);
+  return (
+    <section className="card">
+      <header className="card-header">
+        <div>
+          <h2>Settings</h2>
+          <p className="muted small">
+            Retention applies to new data; limits protect the platform from a noisy app.
+          </p>
+        </div>
+      </header>
+      <form
+        className="form grid-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setBusy(true);
+          setError(null);
+          api(`/v1/orgs/${org.id}/apps/${app.id}`, {
+            method: 'PATCH',
+            body: {
+              name: name.trim(),
+              retention_days: Number(retention),
+              rate_limit_records_per_s: numberOrNull(rate),
+              rate_limit_bytes_per_s: numberOrNull(bytes),
+              daily_quota_records: numberOrNull(quota),
+            },
+          }).then(
+            () => {
+              setBusy(false);
+              toast('Settings saved', 'success');
+              onSaved();
+              void refresh();
+            },
+            (e: unknown) => {
+              setBusy(false);
+              setError(errorMessage(e));
+            },
+          );
+        }}
+      >
+        <label>
+          Name
+          <input
+            className="input"
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+        <label>
+          Retention (days)
+          <input
+            className="input"
+            type="number"
+            min={1}
+            max={3650}
+            required
+            value={retention}
+            onChange={(e) => setRetention(e.target.value)}
+          />
+        </label>
+        <label>
+          Rate limit (records/s)
+          <input
+            className="input"
+            type="number"
+            min={1}
+            placeholder="platform default"
+            value={rate}
+            onChange={(e) => setRate(e.target.value)}
+          />
+        </label>
+        <label>
+          Rate limit (bytes/s)
+          <input
+            className="input"
+            type="number"
+            min={1}
+            placeholder="platform default"
+            value={bytes}
+            onChange={(e) => setBytes(e.target.value)}
+          />
+        </label>
+        <label>
+          Daily quota (records)
+          <input
+            className="input"
+            type="number"
+            min={1}
+            placeholder="unlimited"
+            value={quota}
+            onChange={(e) => setQuota(e.target.value)}
+          />
+        </label>
+        {error && <p className="form-error full-row">{error}</p>}
+        <div className="button-row full-row">
+          <button className="button button-primary" disabled={busy}>
+            Save settings
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function DangerZone({ org, app }: { org: MeOrg; app: App }) {
+  const [open, setOpen] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const { refresh } = useSession();
+  return (
+    <section className="card danger-card">
+      <header className="card-header">
+        <div>
+          <h2>Delete app</h2>
+          <p className="muted small">
+            Its keys stop working at once and its logs are removed. This cannot be undone.
+          </p>
+        </div>
+        <button className="button button-danger" onClick={() => setOpen(true)}>
+          <TrashIcon /> Delete app
+        </button>
+      </header>
+      {open && (
+        <Dialog title={`Delete ${app.name}?`} onClose={() => setOpen(false)}>
+          <form
+            className="form"
+            onSubmit={(event) => {
+              event.preventDefault();
+              api(`/v1/orgs/${org.id}/apps/${app.id}`, { method: 'DELETE' }).then(
+                () => {
+                  void refresh();
+                  navigate('/admin/apps');
+                },
+                (e: unknown) => setError(errorMessage(e)),
+              );
+            }}
+          >
+            <label>
+              Type <strong className="mono">{app.slug}</strong> to confirm
+              <input
+                className="input"
+                autoFocus
+                value={typed}
+                onChange={(e) => setTyped(e.target.value)}
+              />
+            </label>
+            {error && <p className="form-error">{error}</p>}
+            <div className="button-row end">
+              <button type="button" className="button" onClick={() => setOpen(false)}>
+                Cancel
+              </button>
+              <button className="button button-danger" disabled={typed !== app.slug}>
+                Delete forever
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,200 @@
+import { useState } from 'react';
+import { PlusIcon } from '../../components/icons.tsx';
+import { ConfirmDialog, Dialog, Spinner, useToast } from '../../components/ui.tsx';
+import { api, errorMessage } from '../../lib/api.ts';
+import { useApi } from '../../lib/hooks.ts';
+import { useSession } from '../../lib/session.tsx';
+import { relativeAge } from '../../lib/time.ts';
+import type { MeOrg, Member } from '../../lib/types.ts';
+
+const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+const ROLE_HELP: Record<string, string> = {
+  owner: 'everything, including owners',
+  admin: 'apps, keys, members',
+  member: 'search and tail, saved searches',
+  viewer: 'search and tail',
+};
+
+export function Members({ org }: { org: MeOrg }) {
+  const { me } = useSession();
+  const { data, error, reload } = useApi<{ members: Member[] }>(`/v1/orgs/${org.id}/members`);
+  const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const toast = useToast();
+
+  const changeRole = (member: Member, role: string): void => {
+    api(`/v1/orgs/${org.id}/members/${member.user_id}`, { method: 'PATCH', body: { role } }).then(
+      () => {
+        toast(`${member.email} is now ${role}`, 'success');
+        reload();
+      },
+      (e: unknown) => toast(errorMessage(e), 'error'),
+    );
+  };
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Members</h1>
+          <p className="muted">Who can see {org.name}’s logs, and what they may change.</p>
+        </div>
+        <button className="button button-primary" onClick={() => setInviting(true)}>
+          <PlusIcon /> Invite member
+        </button>
+      </header>
+      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
+      {!data && !error && <Spinner />}
+      {data && (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Member</th>
+                <th>Role</th>
+                <th className="hide-sm">Joined</th>
+                <th className="actions-col" aria-label="Actions" />
+              </tr>
+            </thead>
+            <tbody>
+              {data.members.map((member) => (
+                <tr key={member.user_id}>
+                  <td>
+                    <div>{member.name ?? member.email}</div>
+                    {member.name && <div className="muted small">{member.email}</div>}
+                  </td>
+                  <td>
+                    <select
+                      className="select select-small"
+                      aria-label={`Role of ${member.email}`}
+                      value={member.role}
+                      disabled={member.user_id === me?.user.id}
+                      onChange={(e) => changeRole(member, e.target.value)}
+                    >
+                      {ROLES.map((r) => (
+                        <option key={r} value={r}>
+                          {r}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                  <td className="hide-sm muted">{relativeAge(member.created_at)}</td>
+                  <td className="actions-col">
+                    {member.user_id !== me?.user.id && (
+                      <button
+                        className="button button-small button-danger-ghost"
+                        onClick={() => setRemoving(member)}
+                      >
+                        Remove
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <dl className="role-legend muted small">
+        {ROLES.map((r) => (
+          <div key={r}>
+            <dt>{r}</dt>
+            <dd>{ROLE_HELP[r]}</dd>
+          </div>
+        ))}
+      </dl>
+      {inviting && (
+        <InviteDialog
+          org={org}
+          onClose={() => setInviting(false)}
+          onInvited={(email) => {
+            setInviting(false);
+            toast(`${email} added`, 'success');
+            reload();
+          }}
+        />
+      )}
+      {removing && (
+        <ConfirmDialog
+          title="Remove member?"
+          danger
+          confirmLabel="Remove"
+          message={`${removing.email} will lose access to ${org.name} at once.`}
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            await api(`/v1/orgs/${org.id}/members/${removing.user_id}`, { method: 'DELETE' });
+            reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+function InviteDialog({
+  org,
+  onClose,
+  onInvited,
+}: {
+  org: MeOrg;
+  onClose: () => void;
+  onInvited: (email: string) => void;
+}) {
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<string>('member');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <Dialog title={`Invite to ${org.name}`} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          setBusy(true);
+          api(`/v1/orgs/${org.id}/members`, {
+            method: 'POST',
+            body: { email: email.trim(), role },
+          }).then(
+            () => onInvited(email),
+            (e: unknown) => {
+              setBusy(false);
+              setError(errorMessage(e));
+            },
+          );
+        }}
+      >
+        <label>
+          Email
+          <input
+            className="input"
+            type="email"
+            autoFocus
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          Role
+          <select className="select" value={role} onChange={(e) => setRole(e.target.value)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {r} — {ROLE_HELP[r]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="muted small">They get access the next time they sign in with this email.</p>
+        {error && <p className="form-error">{error}</p>}
+        <div className="button-row end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="button button-primary" disabled={busy}>
+            Invite
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

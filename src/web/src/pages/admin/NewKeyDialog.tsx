@@ -1,0 +1,73 @@
+// Shows a new ingest key exactly once, with how to use it. Closing asks for confirmation that it
+// was copied, because there is no way to see it again.
+import { useState } from 'react';
+import { SendFirstLog } from '../../components/SendFirstLog.tsx';
+import { CopyButton, Dialog, copyText } from '../../components/ui.tsx';
+import type { IngestKey } from '../../lib/types.ts';
+
+export interface CreatedKey {
+  key: string;
+  record: IngestKey;
+}
+
+export function NewKeyDialog({
+  title,
+  appName,
+  created,
+  onClose,
+}: {
+  title: string;
+  appName: string;
+  created: CreatedKey;
+  onClose: () => void;
+}) {
+  const [copied, setCopied] = useState(false);
+  const [warned, setWarned] = useState(false);
+  const close = (): void => {
+    if (!copied && !warned) {
+      setWarned(true);
+      return;
+    }
+    onClose();
+  };
+  return (
+    <Dialog
+      title={title}
+      onClose={close}
+      wide
+      footer={
+        <>
+          {warned && !copied && (
+            <span className="form-error">You have not copied the key. Close anyway?</span>
+          )}
+          <button className="button button-primary" onClick={close}>
+            {copied || warned ? 'Done' : 'I have copied the key'}
+          </button>
+        </>
+      }
+    >
+      <p>
+        Ingest key <strong>{created.record.name}</strong> for {appName}. Copy it now:{' '}
+        <strong>it will not be shown again.</strong>
+      </p>
+      <div className="secret-box">
+        <code className="mono" data-testid="new-key">
+          {created.key}
+        </code>
+        <button
+          className="button button-primary button-small"
+          onClick={() => void copyText(created.key).then(() => setCopied(true))}
+        >
+          {copied ? 'Copied' : 'Copy key'}
+        </button>
+      </div>
+      <h3 className="section-title">Send your first log</h3>
+      <SendFirstLog appName={appName} ingestKey={created.key} />
+      <p className="muted small">
+        Keep the key in your secret store.{' '}
+        <CopyButton text={created.record.display_prefix} label="Copy prefix" compact /> Its prefix{' '}
+        <code className="mono">{created.record.display_prefix}</code> identifies it in the list.
+      </p>
+    </Dialog>
+  );
+}
