@@ -23,6 +23,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [orgId, setOrgIdState] = useState<string | null>(() => localStorage.getItem(ORG_KEY));
 
   const refresh = useCallback(async () => {
+    // The readable CSRF cookie exists exactly when a session cookie does; without it, asking
+    // /v1/me would only earn a 401 (and a console error) on every signed-out visit.
+    if (!/(?:^|;\s*)mylog_csrf=/.test(document.cookie)) {
+      setMe(null);
+      setLoading(false);
+      return;
+    }
     try {
       const next = await api<Me>('/v1/me');
       setCsrfToken(next.csrf_token);

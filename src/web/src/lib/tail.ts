@@ -1,5 +1,6 @@
-// Live tail client: a one-time ticket (POST /v1/tail/ticket, cookie + CSRF), then a WebSocket to
-// /v1/tail that streams rows matching the query. Reconnects with backoff; reports dropped rows.
+// Live tail client (docs/tail-protocol.md): a single-use ticket (POST /v1/tail/ticket, cookie +
+// CSRF), then a WebSocket to /v1/tail?ticket=… that streams `logs` messages for one `subscribe`.
+// Reconnects with backoff and resumes after the last row it saw (`last_id`); reports dropped rows.
 import { api } from './api.ts';
 import type { LogRow } from './types.ts';
 
@@ -44,10 +45,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
     handlers.onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
     let ticket: TicketAnswer;
     try {
-      ticket = await api<TicketAnswer>('/v1/tail/ticket', {
-        method: 'POST',
-        body: { apps: options.apps, q: options.q },
-      });
+      ticket = await api<TicketAnswer>('/v1/tail/ticket', { method: 'POST' });
     } catch (error) {
       if (stopped) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -75,8 +73,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
           type: 'subscribe',
           apps: options.apps,
           q: options.q,
-          query: options.q,
-          ...(lastId ? { resume_after: lastId } : {}),
+          ...(lastId ? { last_id: lastId } : {}),
         }),
       );
     };
@@ -92,7 +89,8 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
     ws.onclose = (event) => {
       if (socket !== ws || stopped) return;
       socket = null;
-      if (event.code === 1008 || event.code === 4400 || event.code === 4403) {
+      // 1008: refused by policy (origin, limits); retrying would be refused again.
+      if (event.code === 1008) {
         handlers.onStatus('error', event.reason || 'The live tail was refused.');
         return;
       }
@@ -121,7 +119,10 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
       const error = message.error;
       const text =
         typeof error === 'string' ? error : (error?.message ?? message.message ?? 'Tail error');
-      handlers.onStatus('error', text);
+      // A bad query or no readable app stops the tail; anything else (a failed resume) is a notice.
+      const fatal = ['invalid_query', 'no_apps', 'not_found', 'too_many_apps', 'forbidden'];
+      if (message.code && !fatal.includes(message.code)) handlers.onStatus('live', text);
+      else handlers.onStatus('error', text);
     }
   };
 
