@@ -112,6 +112,26 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export type SavedSearchVisibility = 'private' | 'org';
+
+export interface SavedSearchesTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_user_id: string | null;
+  name: string;
+  query: Generated<string>;
+  time_from: string | null;
+  time_to: string | null;
+  app_ids: ColumnType<string[], string[] | undefined, string[]>;
+  visibility: ColumnType<
+    SavedSearchVisibility,
+    SavedSearchVisibility | undefined,
+    SavedSearchVisibility
+  >;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   orgs: OrgsTable;
   apps: AppsTable;
@@ -121,6 +141,7 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  saved_searches: SavedSearchesTable;
 }
 
 export type { Timestamp };
