@@ -15,6 +15,8 @@ import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import pipeline from './modules/pipeline/pipeline.plugin.ts';
+import { savedSearchesRoutes } from './modules/search/saved-searches.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import web from './modules/web/web.plugin.ts';
 
@@ -22,7 +24,7 @@ import web from './modules/web/web.plugin.ts';
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
  * Features add theirs here; see src/modules/auth/user-context.ts.
  */
-const USER_ROUTES = [adminRoutes];
+const USER_ROUTES = [adminRoutes, searchRoutes, savedSearchesRoutes];
 
 export interface AppDeps {
   config: Config;

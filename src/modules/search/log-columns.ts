@@ -1,0 +1,33 @@
+// What a search reads from `logs`, in the order of the API's row shape (ARCHITECTURE.md, "a log
+// row"). With OUTPUT_SETTINGS, ClickHouse writes that shape itself (ts as RFC 3339 with
+// nanoseconds, UUIDs as text), so pages and exports pass rows through without rebuilding them.
+import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
+
+export const LOG_ROW_COLUMNS =
+  'id, ts, app_id, level, service, host, message, attributes, resource, trace_id, span_id, user_id';
+
+/** CSV has no maps: attributes and resource become JSON text in their cells. */
+export const LOG_CSV_COLUMNS =
+  'id, ts, app_id, level, service, host, message, toJSONString(attributes) AS attributes, ' +
+  'toJSONString(resource) AS resource, trace_id, span_id, user_id';
+
+export const OUTPUT_SETTINGS: ClickHouseSettings = {
+  date_time_output_format: 'iso',
+  output_format_json_escape_forward_slashes: 0,
+};
+
+export interface LogRowJson {
+  id: string;
+  /** RFC 3339, UTC, nine fraction digits. */
+  ts: string;
+  app_id: string;
+  level: string;
+  service: string;
+  host: string;
+  message: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  trace_id: string;
+  span_id: string;
+  user_id: string;
+}
