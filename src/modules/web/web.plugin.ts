@@ -155,7 +155,8 @@ async function web(app: FastifyInstance, options: WebOptions): Promise<void> {
         .type('text/html; charset=utf-8')
         .send(MISSING_BUILD_PAGE);
     }
-    const file = files.get(urlPath);
+    // Pages outside the SPA (the dev IdP's, /docs) make browsers ask for /favicon.ico.
+    const file = files.get(urlPath === '/favicon.ico' ? '/favicon.svg' : urlPath);
     if (file) return send(request, reply, file);
     // A missing fingerprinted asset is a real 404 (a stale tab after a deploy), not a client route.
     if (urlPath.startsWith('/assets/') || path.extname(urlPath) !== '') {

@@ -33,6 +33,8 @@ export interface HistogramBucket {
 
 export interface Histogram {
   interval_ms: number;
+  from?: string;
+  to?: string;
   buckets: HistogramBucket[];
 }
 

@@ -26,7 +26,7 @@ import {
   type ExplorerState,
 } from '../lib/explorer-state.ts';
 import { useHotkey } from '../lib/hooks.ts';
-import type { QueryProblem } from '../lib/query-syntax.ts';
+import { checkQuery, type QueryProblem } from '../lib/query-syntax.ts';
 import { Link, navigate, useRoute } from '../lib/router.tsx';
 import { canAdminister, useSession } from '../lib/session.tsx';
 import { startTail, type TailStatus } from '../lib/tail.ts';
@@ -78,6 +78,17 @@ export function Explorer() {
     searchAbort.current = controller;
     const now = Date.now();
     setWindow({ fromMs: resolveTime(params.from, now), toMs: resolveTime(params.to, now) });
+    // The shared parser already knows a bad query is bad: point at it without a round trip.
+    const problem = checkQuery(params.q);
+    if (problem) {
+      setQueryProblem(problem);
+      setRows([]);
+      setCursor(null);
+      setHistogram(undefined);
+      setLoading(false);
+      setHistogramLoading(false);
+      return;
+    }
     setLoading(true);
     setHistogramLoading(true);
     setError(null);
@@ -110,6 +121,11 @@ export function Explorer() {
       (data) => {
         setHistogram(data);
         setHistogramLoading(false);
+        // The server's resolved range, so bars line up with what it counted.
+        const from = Date.parse(data.from ?? '');
+        const to = Date.parse(data.to ?? '');
+        if (!Number.isNaN(from) && !Number.isNaN(to) && to > from)
+          setWindow({ fromMs: from, toMs: to });
       },
       (e: unknown) => {
         if (isAbort(e)) return;

@@ -2,7 +2,7 @@
 // was copied, because there is no way to see it again.
 import { useState } from 'react';
 import { SendFirstLog } from '../../components/SendFirstLog.tsx';
-import { CopyButton, Dialog, copyText } from '../../components/ui.tsx';
+import { Dialog, copyText } from '../../components/ui.tsx';
 import type { IngestKey } from '../../lib/types.ts';
 
 export interface CreatedKey {
@@ -64,8 +64,7 @@ export function NewKeyDialog({
       <h3 className="section-title">Send your first log</h3>
       <SendFirstLog appName={appName} ingestKey={created.key} />
       <p className="muted small">
-        Keep the key in your secret store.{' '}
-        <CopyButton text={created.record.display_prefix} label="Copy prefix" compact /> Its prefix{' '}
+        Keep the key in your secret store. Its prefix{' '}
         <code className="mono">{created.record.display_prefix}</code> identifies it in the list.
       </p>
     </Dialog>
