@@ -6,8 +6,11 @@
  * Run: npm run bench:ingest            (BENCH_DURATION_S=15, BENCH_CONCURRENCY=16, BENCH_BATCHES=1,100,1000)
  * Prints records/s accepted and stored, HTTP p50/p99, ingest→stored lag p50/p99, CPU and RSS.
  */
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fork } from 'node:child_process';
+import { Session as InspectorSession } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -26,6 +29,8 @@ import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BATCHES = (process.env.BENCH_BATCHES ?? '1,100,1000').split(',').map(Number);
+/** A directory: each scenario's main-thread CPU profile is written there (.cpuprofile). */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
@@ -86,15 +91,38 @@ interface Row {
   lagP50: number;
   lagP99: number;
   cpuPct: number;
+  /** CPU time per stored record, µs, of this process (HTTP, decode, worker, chdb), Redis, senders. */
+  serverUsPerRow: number;
+  redisUsPerRow: number;
+  senderUsPerRow: number;
+  load: string;
   rssMb: number;
   refused: string;
 }
+
+/** Redis's own CPU time, µs (it is a separate process: its share of the box counts too). */
+async function redisCpuUs(): Promise<number> {
+  const info = await redis.info('cpu');
+  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1] ?? 0);
+  const user = Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1] ?? 0);
+  return (sys + user) * 1e6;
+}
+
+const loadAverage = (): string => os.loadavg()[0]?.toFixed(1) ?? '-';
 
 async function scenario(batchSize: number): Promise<Row> {
   storedRows = 0;
   lag = [];
   let rssMax = 0;
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 200);
+  const load0 = loadAverage();
+  const redisCpu0 = await redisCpuUs();
+  const profiler = PROFILE_DIR ? new InspectorSession() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const cpu0 = process.cpuUsage();
   const wall0 = performance.now();
   const spec: LoadSpec = {
@@ -119,7 +147,17 @@ async function scenario(batchSize: number): Promise<Row> {
   }
   const cpu = process.cpuUsage(cpu0);
   const wallMs = performance.now() - wall0;
+  const redisCpu = (await redisCpuUs()) - redisCpu0;
   clearInterval(rssTimer);
+  if (profiler && PROFILE_DIR) {
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.mkdirSync(PROFILE_DIR, { recursive: true });
+    fs.writeFileSync(
+      path.join(PROFILE_DIR, `ingest-batch-${batchSize}-${Date.now()}.cpuprofile`),
+      JSON.stringify(profile),
+    );
+    profiler.disconnect();
+  }
   const latencies = result.latenciesMs.sort((a, b) => a - b);
   const sendS = (result.endedAtMs - result.startedAtMs) / 1000;
   return {
@@ -131,6 +169,10 @@ async function scenario(batchSize: number): Promise<Row> {
     lagP50: weightedPercentile(lag, 50),
     lagP99: weightedPercentile(lag, 99),
     cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
+    serverUsPerRow: (cpu.user + cpu.system) / storedRows,
+    redisUsPerRow: redisCpu / storedRows,
+    senderUsPerRow: result.cpuUs / storedRows,
+    load: `${load0}→${loadAverage()}`,
     rssMb: rssMax / 1e6,
     refused:
       storedRows === result.accepted
@@ -141,7 +183,10 @@ async function scenario(batchSize: number): Promise<Row> {
   };
 }
 
-async function rawCeiling(rowsPerInsert: number, seconds: number): Promise<number> {
+async function rawCeiling(
+  rowsPerInsert: number,
+  seconds: number,
+): Promise<{ rowsPerS: number; rows: number }> {
   const lines = Array.from({ length: 1000 }, (_, i) =>
     JSON.stringify({
       timestamp: new Date().toISOString(),
@@ -172,7 +217,7 @@ async function rawCeiling(rowsPerInsert: number, seconds: number): Promise<numbe
     await clickhouse.insertRaw('logs', payload, insertSettings(`raw-${rowsPerInsert}-${i}`));
     inserted += rowsPerInsert;
   }
-  return inserted / ((performance.now() - started) / 1000);
+  return { rowsPerS: inserted / ((performance.now() - started) / 1000), rows: inserted };
 }
 
 const fmt = (n: number, digits = 0): string =>
@@ -189,20 +234,30 @@ for (const batch of BATCHES) {
   const r = results[results.length - 1] as Row;
   console.log(`  batch ${batch}: done (${fmt(r.storedPerS)} rec/s stored)`);
 }
-const ceiling = await rawCeiling(config.ingest.groupCommitMaxRows, Math.min(10, DURATION_S));
+const ceilingCpu0 = process.cpuUsage();
+const ceilingLoad0 = loadAverage();
+const ceilingRowsPerInsert = Number(process.env.BENCH_RAW_ROWS ?? config.ingest.groupCommitMaxRows);
+const { rowsPerS: ceiling, rows: ceilingRows } = await rawCeiling(
+  ceilingRowsPerInsert,
+  Math.min(10, DURATION_S),
+);
+const ceilingCpu = process.cpuUsage(ceilingCpu0);
 console.log('');
 console.log(
-  '| batch | rec/s accepted | rec/s stored | HTTP p50 ms | HTTP p99 ms | lag p50 ms | lag p99 ms | CPU % (1 core = 100) | RSS MB | % of raw | refused |',
+  '| batch | rec/s accepted | rec/s stored | HTTP p50 ms | HTTP p99 ms | lag p50 ms | lag p99 ms | CPU % (1 core = 100) | CPU µs/rec server+redis+senders | RSS MB | % of raw | load avg | refused |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|');
 for (const r of results) {
   console.log(
     `| ${r.batch} | ${fmt(r.acceptedPerS)} | ${fmt(r.storedPerS)} | ${fmt(r.httpP50, 1)} | ${fmt(r.httpP99, 1)} | ` +
-      `${fmt(r.lagP50)} | ${fmt(r.lagP99)} | ${fmt(r.cpuPct)} | ${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.refused} |`,
+      `${fmt(r.lagP50)} | ${fmt(r.lagP99)} | ${fmt(r.cpuPct)} | ` +
+      `${fmt(r.serverUsPerRow, 1)}+${fmt(r.redisUsPerRow, 1)}+${fmt(r.senderUsPerRow, 1)} | ` +
+      `${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.load} | ${r.refused} |`,
   );
 }
 console.log(
-  `\nraw ceiling: chdb insertRaw of the same rows, ${config.ingest.groupCommitMaxRows} rows per insert: ${fmt(ceiling)} rows/s`,
+  `\nraw ceiling: chdb insertRaw of the same rows, ${ceilingRowsPerInsert} rows per insert: ${fmt(ceiling)} rows/s, ` +
+    `${fmt((ceilingCpu.user + ceilingCpu.system) / ceilingRows, 1)} CPU µs/row, load avg ${ceilingLoad0}→${loadAverage()}`,
 );
 
 if (process.env.BENCH_METRICS) {
@@ -211,7 +266,7 @@ if (process.env.BENCH_METRICS) {
     text
       .split('\n')
       .filter((l) =>
-        /^mylog_(group_commit|clickhouse_insert|ingest_lag)[a-z_]*_(sum|count)/.test(l),
+        /^mylog_(group_commit|clickhouse_insert|ingest_lag|ingest_queue_wait|ingest_payload_read)[a-z_]*_(sum|count)/.test(l),
       )
       .join('\n'),
   );

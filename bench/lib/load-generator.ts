@@ -17,6 +17,8 @@ export interface LoadResult {
   latenciesMs: number[];
   startedAtMs: number;
   endedAtMs: number;
+  /** This process's CPU time (user + system), µs: the sender's share of the box. */
+  cpuUs: number;
 }
 
 function body(batchSize: number, sender: number, seq: number): Buffer {
@@ -51,7 +53,9 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     latenciesMs: [],
     startedAtMs: Date.now(),
     endedAtMs: 0,
+    cpuUs: 0,
   };
+  const cpu0 = process.cpuUsage();
   // A few distinct bodies per sender are enough: timestamps are re-stamped by the server anyway.
   const bodies = Array.from({ length: spec.concurrency }, (_, s) => body(spec.batchSize, s, 0));
   const deadline = Date.now() + spec.durationMs;
@@ -92,6 +96,8 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     }),
   );
   result.endedAtMs = Date.now();
+  const cpu = process.cpuUsage(cpu0);
+  result.cpuUs = cpu.user + cpu.system;
   agent.destroy();
   return result;
 }

@@ -58,35 +58,67 @@ export function ingestLimitsFromConfig(config: Config): IngestLimits {
   };
 }
 
+/** A request's rows as JSONEachRow bytes, with the per-record verdicts. */
+interface Prepared {
+  accepted: number;
+  /** Undefined when no record was accepted. */
+  serialised: Buffer | undefined;
+  rejected: RejectedRecord[];
+  bulkItems: BulkItem[] | undefined;
+}
+
 export function createIngestService(deps: IngestServiceDeps) {
   const { config, metrics } = deps;
   const limits = ingestLimitsFromConfig(config);
+
+  /**
+   * Decode and serialise with nothing awaited in between, in a frame of its own: the parsed rows
+   * then die young (a cheap scavenge) instead of surviving the rate-limit and Redis round trips
+   * into the old generation. A refused request wastes the serialisation; the common case saves GC.
+   */
+  async function decodeAndSerialise(request: IngestRequest): Promise<Prepared> {
+    const decoded = await decodeIngestBody({
+      kind: request.kind,
+      contentType: request.contentType,
+      contentEncoding: request.contentEncoding,
+      body: request.body,
+      limits,
+      now: request.receivedAtMs,
+      bulkIndex: request.bulkIndex,
+    }).catch((error: unknown) => {
+      if (error instanceof IngestInputError) {
+        metrics.requestsRefusedTotal.inc({ reason: error.code });
+        throw new AppError(error.statusCode, error.code, error.message);
+      }
+      throw error;
+    });
+    const { key } = request;
+    const serialised =
+      decoded.rows.length === 0
+        ? undefined
+        : serialiseRows(decoded.rows, {
+            org_id: key.orgId,
+            app_id: key.appId,
+            retention_days: key.retentionDays,
+          });
+    return {
+      accepted: decoded.rows.length,
+      serialised,
+      rejected: decoded.rejected,
+      bulkItems: decoded.bulkItems,
+    };
+  }
+
   return {
     async ingest(request: IngestRequest): Promise<IngestOutcome> {
-      const decoded = await decodeIngestBody({
-        kind: request.kind,
-        contentType: request.contentType,
-        contentEncoding: request.contentEncoding,
-        body: request.body,
-        limits,
-        now: request.receivedAtMs,
-        bulkIndex: request.bulkIndex,
-      }).catch((error: unknown) => {
-        if (error instanceof IngestInputError) {
-          metrics.requestsRefusedTotal.inc({ reason: error.code });
-          throw new AppError(error.statusCode, error.code, error.message);
-        }
-        throw error;
-      });
-      for (const r of decoded.rejected)
-        metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
-      const { rows } = decoded;
-      if (rows.length > 0) {
-        const { key } = request;
-        const decision = await deps.rateLimiter.check(key, rows.length, request.body.length);
+      const { accepted, serialised, rejected, bulkItems } = await decodeAndSerialise(request);
+      for (const r of rejected) metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
+      const { key } = request;
+      if (serialised !== undefined) {
+        const decision = await deps.rateLimiter.check(key, accepted, request.body.length);
         if (!decision.ok) {
           metrics.requestsRefusedTotal.inc({ reason: decision.reason });
-          metrics.recordsTotal.inc({ outcome: 'rejected', reason: decision.reason }, rows.length);
+          metrics.recordsTotal.inc({ outcome: 'rejected', reason: decision.reason }, accepted);
           throw new RateLimitedError(
             decision.reason,
             decision.retryAfterS,
@@ -95,29 +127,22 @@ export function createIngestService(deps: IngestServiceDeps) {
               : 'the app has used its daily record quota',
           );
         }
-        const serialised = serialiseRows(rows, {
-          org_id: key.orgId,
-          app_id: key.appId,
-          retention_days: key.retentionDays,
-        });
         try {
-          await deps.committer.submit(serialised, rows.length, request.receivedAtMs);
+          await deps.committer.submit(serialised, accepted, request.receivedAtMs);
         } catch (error) {
           metrics.requestsRefusedTotal.inc({ reason: 'not_durable' });
-          metrics.recordsTotal.inc({ outcome: 'rejected', reason: 'not_durable' }, rows.length);
+          metrics.recordsTotal.inc({ outcome: 'rejected', reason: 'not_durable' }, accepted);
           throw new OverloadedError(
             'not_durable',
             config.ingest.overloadRetryAfterS,
             error instanceof BatchNotDurableError ? error.message : 'could not queue the records',
           );
         }
-        metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, rows.length);
+        metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, accepted);
         metrics.bytesTotal.inc({ outcome: 'accepted', reason: '' }, request.body.length);
         void deps.tail.publish(key.appId, serialised);
       }
-      return decoded.bulkItems === undefined
-        ? { accepted: rows.length, rejected: decoded.rejected }
-        : { accepted: rows.length, rejected: decoded.rejected, bulkItems: decoded.bulkItems };
+      return bulkItems === undefined ? { accepted, rejected } : { accepted, rejected, bulkItems };
     },
   };
 }

@@ -37,7 +37,10 @@ export function createInsertJobProcessor(deps: InsertJobDeps) {
       throw new UnrecoverableError('not an ingest job payload');
     }
     const data = job.data;
+    deps.metrics.queueWaitSeconds.observe(Math.max(0, Date.now() - data.enqueuedAtMs) / 1000);
+    const readStarted = performance.now();
     const payload = await deps.redis.getBuffer(data.payloadKey);
+    deps.metrics.payloadReadSeconds.observe((performance.now() - readStarted) / 1000);
     // Only a successful insert deletes the payload, so a missing payload means "already stored".
     if (payload === null) return { rows: data.rows, alreadyStored: true };
     const started = performance.now();

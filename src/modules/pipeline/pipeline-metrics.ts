@@ -11,6 +11,8 @@ export interface PipelineMetrics {
   groupCommitWriteSeconds: Histogram;
   queueDepth: Gauge;
   deadLetterSize: Gauge;
+  queueWaitSeconds: Histogram;
+  payloadReadSeconds: Histogram;
   insertSeconds: Histogram;
   insertRowsTotal: Counter;
   insertFailuresTotal: Counter<'kind'>;
@@ -69,6 +71,18 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
     deadLetterSize: new Gauge({
       name: 'mylog_ingest_dlq_size',
       help: 'Insert jobs that failed their last attempt (mylog dlq list)',
+      registers,
+    }),
+    queueWaitSeconds: new Histogram({
+      name: 'mylog_ingest_queue_wait_seconds',
+      help: 'From a job being queued to a worker starting it (its share of the ingest → stored lag)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    payloadReadSeconds: new Histogram({
+      name: 'mylog_ingest_payload_read_seconds',
+      help: "Time to read one job's rows back from Redis",
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
       registers,
     }),
     insertSeconds: new Histogram({

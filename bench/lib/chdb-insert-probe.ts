@@ -1,0 +1,146 @@
+/**
+ * Where does a chdb insert's time go? Inserts the bench's rows (decoded and serialised by the real
+ * ingest code) into a fresh logs table under several variants and prints rows per wall second.
+ *
+ * Run: node --import tsx bench/lib/chdb-insert-probe.ts [variant ...]
+ *   PROBE_SECONDS=6 PROBE_ROWS=20000,50000 PROBE_SESSIONS=1,2,3
+ * Variants: schema (as migrated), noindex (skip indexes dropped), nomv (rollup MV dropped),
+ * bare (both dropped), and settings variants: serialparse (input_format_parallel_parsing = 0).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createChdbStore, type ChdbStore } from '../../src/infra/clickhouse/chdb-store.ts';
+import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
+import {
+  decodeIngestBody,
+  serialiseRows,
+  DEFAULT_INGEST_LIMITS,
+} from '../../src/modules/ingest/decode/index.ts';
+import type { ClickHouseSettings } from '../../src/infra/clickhouse/store.ts';
+
+const SECONDS = Number(process.env.PROBE_SECONDS ?? 6);
+const ROWS = (process.env.PROBE_ROWS ?? '20000,50000').split(',').map(Number);
+const SESSIONS = (process.env.PROBE_SESSIONS ?? '1,2').split(',').map(Number);
+const variants = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['schema'];
+
+async function chunkOf1000(): Promise<Buffer> {
+  const now = Date.now();
+  const lines = Array.from({ length: 1000 }, (_, i) =>
+    JSON.stringify({
+      timestamp: new Date(now).toISOString(),
+      level: i % 10 === 0 ? 'error' : 'info',
+      message: `GET /api/orders/${i} 200 in ${i % 97} ms`,
+      service: 'checkout',
+      host: `web-${i % 8}`,
+      trace_id: '5b8efff798038103d269b633813fc60c',
+      user_id: `u${i % 1000}`,
+      http: { method: 'GET', status: 200 },
+      sender: 0,
+      seq: i,
+    }),
+  ).join('\n');
+  const { rows } = await decodeIngestBody({
+    kind: 'logs',
+    contentType: 'application/x-ndjson',
+    contentEncoding: undefined,
+    body: Buffer.from(lines),
+    limits: DEFAULT_INGEST_LIMITS,
+    now,
+  });
+  const id = '0190b6a4-0000-7000-8000-000000000001';
+  return serialiseRows(rows, { org_id: id, app_id: id, retention_days: 30 });
+}
+
+async function run(
+  stores: ChdbStore[],
+  payload: Buffer,
+  rows: number,
+  settings: ClickHouseSettings,
+  perStore = 1,
+): Promise<{ rowsPerS: number; msPerInsert: number; cpuUsPerRow: number }> {
+  const cpu0 = process.cpuUsage();
+  let inserted = 0;
+  let inserts = 0;
+  let busyMs = 0;
+  const started = performance.now();
+  let seq = 0;
+  await Promise.all(
+    stores
+      .flatMap((store) => Array.from({ length: perStore }, () => store))
+      .map(async (store) => {
+        while (performance.now() - started < SECONDS * 1000) {
+          const t0 = performance.now();
+          await store.insertRaw('logs', payload, {
+            insert_deduplication_token: `p-${process.pid}-${seq++}`,
+            deduplicate_blocks_in_dependent_materialized_views: 1,
+            ...settings,
+          });
+          busyMs += performance.now() - t0;
+          inserted += rows;
+          inserts += 1;
+        }
+      }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  return {
+    rowsPerS: inserted / ((performance.now() - started) / 1000),
+    msPerInsert: busyMs / inserts,
+    cpuUsPerRow: (cpu.user + cpu.system) / inserted,
+  };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mylog-probe-'));
+const chunk = await chunkOf1000();
+console.log(
+  `row bytes ≈ ${(chunk.length / 1000).toFixed(0)}, ${os.cpus().length} CPUs, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+let dbIndex = 0;
+for (const variant of variants) {
+  // A fresh database per variant so parts from earlier variants do not merge underneath.
+  const database = `probe_${dbIndex++}`;
+  const maxSessions = Math.max(...SESSIONS);
+  const stores = Array.from({ length: maxSessions }, () =>
+    createChdbStore({ dataDir: dir, database, readSessions: 1 }),
+  );
+  const first = stores[0] as ChdbStore;
+  await migrateClickHouse(first);
+  const settings: ClickHouseSettings = {};
+  if (variant === 'noindex' || variant === 'bare') {
+    for (const index of [
+      'idx_message',
+      'idx_attr_keys',
+      'idx_attr_values',
+      'idx_trace_id',
+      'idx_user_id',
+    ])
+      await first.command(`ALTER TABLE logs DROP INDEX ${index}`);
+  }
+  if (variant === 'nomv' || variant === 'bare') await first.command('DROP VIEW logs_rollup_1m_mv');
+  if (variant === 'noidxmsg') await first.command('ALTER TABLE logs DROP INDEX idx_message');
+  if (variant === 'serialparse') settings.input_format_parallel_parsing = 0;
+  if (variant === 'nodedup') settings.insert_deduplicate = 0;
+  if (variant === 'lz4') {
+    for (const col of ['message', 'attributes', 'resource', 'trace_id', 'span_id', 'user_id'])
+      await first.command(`ALTER TABLE logs MODIFY COLUMN ${col} CODEC(LZ4)`);
+    await first.command('ALTER TABLE logs MODIFY COLUMN ts CODEC(Delta, LZ4)');
+    await first.command('ALTER TABLE logs MODIFY COLUMN observed_ts CODEC(Delta, LZ4)');
+  }
+  for (const rows of ROWS) {
+    const payload = Buffer.concat(Array.from({ length: rows / 1000 }, () => chunk));
+    for (const sessions of SESSIONS) {
+      const perStore = Number(process.env.PROBE_PER_SESSION ?? 1);
+      const r = await run(stores.slice(0, sessions), payload, rows, settings, perStore);
+      console.log(
+        `${variant.padEnd(12)} rows/insert ${String(rows).padStart(6)} sessions ${sessions}: ` +
+          `${Math.round(r.rowsPerS).toLocaleString('en').padStart(8)} rows/s, ${r.msPerInsert.toFixed(0)} ms/insert, ${r.cpuUsPerRow.toFixed(2)} CPU µs/row, load ${os.loadavg()[0]?.toFixed(2)}`,
+      );
+    }
+  }
+  for (const s of stores) await s.close();
+}
+fs.rmSync(dir, { recursive: true, force: true });
+process.exit(0);
