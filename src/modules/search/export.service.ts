@@ -2,6 +2,7 @@
 // range would sort every row in memory before the first byte. The range is instead cut into
 // windows of at most EXPORT_WINDOW_ROWS rows (sized from the per-minute rollup) and each window is
 // streamed in order, so memory stays bounded and the first bytes leave at once.
+import { LOG_CSV_HEADER } from './log-columns.ts';
 import { parseFilter } from './search-filter.ts';
 import { QueryBudget } from './search-guardrails.ts';
 import type { SortOrder } from './search-cursor.ts';
@@ -64,31 +65,29 @@ export async function exportLogs(
     if (input.order === 'asc') windows.reverse();
   }
   return (async function* () {
-    if (input.format === 'csv' && isEmptyScope(scope)) {
-      yield Buffer.from(
-        '"id","ts","app_id","level","service","host","message","attributes","resource","trace_id","span_id","user_id"\n',
-      );
-      return;
-    }
-    if (isEmptyScope(scope)) return;
-    for (const [index, window] of windows.entries()) {
-      try {
-        yield* deps.repo.exportWindow(
-          scope,
-          filter.sql,
-          window,
-          input.order,
-          input.format,
-          index === 0,
-          {
-            settings: budget.settings(),
-            signal,
-          },
-        );
-      } catch (error) {
-        throw budget.translate(error);
+    // The header rides with the first rows, so a failing first query still fails before any byte.
+    let header: Buffer | null = input.format === 'csv' ? Buffer.from(LOG_CSV_HEADER) : null;
+    if (!isEmptyScope(scope)) {
+      for (const window of windows) {
+        const settings = budget.settings();
+        try {
+          for await (const chunk of deps.repo.exportWindow(
+            scope,
+            filter.sql,
+            window,
+            input.order,
+            input.format,
+            { settings, signal },
+          )) {
+            yield header ? Buffer.concat([header, chunk]) : chunk;
+            header = null;
+          }
+        } catch (error) {
+          throw budget.translate(error);
+        }
+        if (signal.aborted) return;
       }
-      if (signal.aborted) return;
     }
+    if (header) yield header;
   })();
 }

@@ -11,6 +11,11 @@ export const LOG_CSV_COLUMNS =
   'id, ts, app_id, level, service, host, message, toJSONString(attributes) AS attributes, ' +
   'toJSONString(resource) AS resource, trace_id, span_id, user_id';
 
+/** The CSV header line, written by us once (see exportWindow). */
+export const LOG_CSV_HEADER = `${LOG_ROW_COLUMNS.split(', ')
+  .map((name) => `"${name}"`)
+  .join(',')}\n`;
+
 export const OUTPUT_SETTINGS: ClickHouseSettings = {
   date_time_output_format: 'iso',
   output_format_json_escape_forward_slashes: 0,

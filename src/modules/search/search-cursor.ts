@@ -2,6 +2,7 @@
 // Rows are ordered by (ts, id), a total order, and each page asks strictly past the last row, so
 // rows arriving meanwhile can neither shift a page (no repeats) nor slide under it (no skips), as
 // offsets would. Pinning the window keeps `now-15m` from moving while someone pages.
+import { createHash } from 'node:crypto';
 import { BadRequestError } from '../../infra/errors.ts';
 import { UUID_PATTERN } from '../../infra/slug.ts';
 import type { TimeRange } from './time-range.ts';
@@ -14,6 +15,8 @@ export interface SearchCursor {
   id: string;
   range: TimeRange;
   order: SortOrder;
+  /** Fingerprint of what was searched (q and apps): a cursor only continues its own search. */
+  search: string;
 }
 
 interface CursorJson {
@@ -23,6 +26,15 @@ interface CursorJson {
   f: string;
   u: string;
   o: SortOrder;
+  s: string;
+}
+
+/** A short fingerprint of the search a cursor belongs to. */
+export function searchFingerprint(q: string | undefined, apps: string | undefined): string {
+  return createHash('sha256')
+    .update(`${q ?? ''}\u0000${apps ?? ''}`)
+    .digest('base64url')
+    .slice(0, 12);
 }
 
 export function encodeCursor(cursor: SearchCursor): string {
@@ -33,20 +45,21 @@ export function encodeCursor(cursor: SearchCursor): string {
     f: cursor.range.fromNs.toString(),
     u: cursor.range.toNs.toString(),
     o: cursor.order,
+    s: cursor.search,
   };
   return Buffer.from(JSON.stringify(json)).toString('base64url');
 }
 
 const INTEGER = /^-?\d{1,20}$/;
 
-export function decodeCursor(text: string): SearchCursor {
+export function decodeCursor(text: string, search: string): SearchCursor {
   let json: Partial<CursorJson>;
   try {
     json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Partial<CursorJson>;
   } catch {
     throw invalid();
   }
-  const { v, t, i, f, u, o } = json ?? {};
+  const { v, t, i, f, u, o, s } = json ?? {};
   if (
     v !== 1 ||
     typeof t !== 'string' ||
@@ -57,15 +70,23 @@ export function decodeCursor(text: string): SearchCursor {
     !INTEGER.test(u) ||
     typeof i !== 'string' ||
     !UUID_PATTERN.test(i) ||
-    (o !== 'asc' && o !== 'desc')
+    (o !== 'asc' && o !== 'desc') ||
+    typeof s !== 'string'
   ) {
     throw invalid();
+  }
+  if (s !== search) {
+    throw new BadRequestError(
+      'cursor_mismatch',
+      'this cursor belongs to another search: send the same q and apps as for the first page',
+    );
   }
   return {
     tsNs: BigInt(t),
     id: i.toLowerCase(),
     range: { fromNs: BigInt(f), toNs: BigInt(u) },
     order: o,
+    search: s,
   };
 }
 

@@ -153,16 +153,19 @@ export function createSearchRepository(store: ClickHouseStore) {
       range: TimeRange,
       options: ExecOptions,
     ): Promise<{ minute: string; n: string }[]> {
-      return store.query(
-        `SELECT toString(toUnixTimestamp(minute)) AS minute, toString(sum(count)) AS n
+      // Aliases must not reuse a column name: ClickHouse would substitute them in WHERE too.
+      return store
+        .query<{ minute_s: string; n: string }>(
+          `SELECT toString(toUnixTimestamp(minute)) AS minute_s, toString(sum(count)) AS n
          FROM logs_rollup_1m
          WHERE ${SCOPE_SQL}
            AND minute >= toStartOfMinute(toDateTime64({t_from:String}, 9, 'UTC'))
            AND minute < toDateTime64({t_to:String}, 9, 'UTC')
          GROUP BY minute ORDER BY minute DESC`,
-        { ...scopeParams(scope), ...rangeParams(range) },
-        options,
-      );
+          { ...scopeParams(scope), ...rangeParams(range) },
+          options,
+        )
+        .then((rows) => rows.map((r) => ({ minute: r.minute_s, n: r.n })));
     },
 
     async countRows(
@@ -273,7 +276,6 @@ export function createSearchRepository(store: ClickHouseStore) {
       range: TimeRange,
       order: SortOrder,
       format: ExportFormat,
-      withHeader: boolean,
       options: ExecOptions,
     ): AsyncIterable<Uint8Array> {
       const where = rowsWhere(scope, filter, range, null, order);
@@ -284,7 +286,8 @@ export function createSearchRepository(store: ClickHouseStore) {
         {
           settings: withOutput(options),
           signal: options.signal,
-          format: format === 'csv' ? (withHeader ? 'CSVWithNames' : 'CSV') : 'JSONEachRow',
+          // Never CSVWithNames: chdb formats each streamed chunk on its own and would repeat the header.
+          format: format === 'csv' ? 'CSV' : 'JSONEachRow',
         },
       );
     },

@@ -61,8 +61,8 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { apps, ...input } = request.query;
-      return searchLogs(deps, await searchScope(app, request, apps), input);
+      const { apps } = request.query;
+      return searchLogs(deps, await searchScope(app, request, apps), request.query);
     },
   );
 

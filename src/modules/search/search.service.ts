@@ -4,7 +4,7 @@
 import type { LogRowJson } from './log-columns.ts';
 import { CANONICAL_LEVELS } from './query-language/index.ts';
 import { autoIntervalS, parseIntervalS } from './histogram-interval.ts';
-import { decodeCursor, encodeCursor, type SortOrder } from './search-cursor.ts';
+import { decodeCursor, encodeCursor, searchFingerprint, type SortOrder } from './search-cursor.ts';
 import { parseFilter, readsOnlyRollupColumns } from './search-filter.ts';
 import { QueryBudget, type SearchLimits } from './search-guardrails.ts';
 import type { LevelCount, RowPosition, SearchRepository } from './search.repository.ts';
@@ -23,6 +23,8 @@ export interface SearchInput {
   limit: number;
   cursor?: string;
   order?: SortOrder;
+  /** The apps parameter as sent: part of what a cursor is bound to. */
+  apps?: string;
 }
 
 export interface SearchPage {
@@ -39,7 +41,8 @@ export async function searchLogs(
   input: SearchInput,
 ): Promise<SearchPage> {
   const filter = parseFilter(input.q);
-  const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor);
+  const search = searchFingerprint(input.q, input.apps);
+  const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor, search);
   const range = cursor?.range ?? resolveRange(input.from, input.to);
   const order = cursor?.order ?? input.order ?? 'desc';
   if (isEmptyScope(scope)) return { rows: [], next_cursor: null };
@@ -62,7 +65,7 @@ export async function searchLogs(
   const last = rows.at(-1) as LogRowJson;
   return {
     rows,
-    next_cursor: encodeCursor({ tsNs: rowTsToNanos(last.ts), id: last.id, range, order }),
+    next_cursor: encodeCursor({ tsNs: rowTsToNanos(last.ts), id: last.id, range, order, search }),
   };
 }
 
