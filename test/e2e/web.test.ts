@@ -169,6 +169,37 @@ async function run(): Promise<void> {
     t.equal(await page.locator('.query-overlay .tok-error').count(), 1, 'the position is marked');
   });
 
+  await t.test('the query bar completes field names and values', async (t) => {
+    await page.goto(`${base}/logs?from=now-15m`);
+    await page.getByLabel('Query').waitFor();
+    await page.keyboard.press('/');
+    await page.keyboard.type('serv');
+    await page.getByRole('option', { name: /service:/ }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.getByRole('option', { name: /checkout/ }).waitFor();
+    await page.keyboard.press('Tab');
+    t.match(await page.getByLabel('Query').inputValue(), /^service:(checkout|payments) $/);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/q=service/);
+    await page.locator('.log-line').first().waitFor();
+  });
+
+  await t.test('save a search and open it again', async (t) => {
+    await page.goto(
+      `${base}/logs?q=${encodeURIComponent(`needle${tag} level:error`)}&from=now-15m`,
+    );
+    await page.getByRole('button', { name: 'Saved' }).click();
+    await page.getByRole('button', { name: /Save current search/ }).click();
+    await page.getByLabel('Name').fill(`errors ${tag}`);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.toast', { hasText: `errors ${tag}` }).waitFor();
+    await page.goto(`${base}/logs?from=now-15m`);
+    await page.getByRole('button', { name: 'Saved' }).click();
+    await page.locator('.saved-open', { hasText: `errors ${tag}` }).click();
+    await page.waitForURL(/level%3Aerror/);
+    t.equal(new URL(page.url()).searchParams.get('q'), `needle${tag} level:error`);
+  });
+
   await t.test('log content renders as text, never as HTML', async (t) => {
     await searchUntilFound(page, `${base}/logs?q=xss${tag}&from=now-15m`, `xss${tag}`);
     const row = page.locator('.log-line', { hasText: `xss${tag}` }).first();

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/api.ts';
 import type { ExplorerState } from '../lib/explorer-state.ts';
+import { useSession } from '../lib/session.tsx';
 import { createSavedSearch, deleteSavedSearch, listSavedSearches } from '../lib/saved-searches.ts';
 import type { SavedSearch } from '../lib/types.ts';
 import { ChevronDown, StarIcon, TrashIcon } from './icons.tsx';
@@ -43,11 +44,10 @@ export function SavedSearches({
   }, [open]);
 
   const openSaved = (saved: SavedSearch): void => {
-    const p = (saved.params ?? {}) as Partial<Current>;
     onOpen({
       q: saved.query ?? '',
-      range: { from: p.from ?? 'now-1h', to: p.to ?? 'now' },
-      apps: Array.isArray(p.apps) ? p.apps : [],
+      range: { from: saved.from ?? 'now-1h', to: saved.to ?? 'now' },
+      apps: saved.apps ?? [],
       row: null,
       live: false,
     });
@@ -89,7 +89,10 @@ export function SavedSearches({
           {list?.map((saved) => (
             <div key={saved.id} className="menu-item saved-item">
               <button className="saved-open" onClick={() => openSaved(saved)}>
-                <span>{saved.name}</span>
+                <span>
+                  {saved.name}
+                  {saved.visibility === 'org' && <span className="pill small-pill">shared</span>}
+                </span>
                 <span className="muted mono small">{saved.query || '*'}</span>
               </button>
               <button
@@ -127,7 +130,9 @@ function SaveDialog({
   onClose: () => void;
   onSaved: (name: string) => void;
 }) {
+  const { org } = useSession();
   const [name, setName] = useState(current.q.slice(0, 60));
+  const [shared, setShared] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   return (
@@ -136,11 +141,16 @@ function SaveDialog({
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
+          if (!org) return setError('You are not a member of any organisation.');
           setBusy(true);
           createSavedSearch({
+            org: org.id,
             name: name.trim() || 'Untitled search',
             query: current.q,
-            params: { from: current.from, to: current.to, apps: current.apps },
+            from: current.from,
+            to: current.to,
+            apps: current.apps,
+            visibility: shared ? 'org' : 'private',
           }).then(
             () => {
               onSaved(name);
@@ -162,6 +172,10 @@ function SaveDialog({
             onChange={(e) => setName(e.target.value)}
             required
           />
+        </label>
+        <label className="check-row">
+          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+          Share with everyone in {org?.name ?? 'the organisation'}
         </label>
         <p className="muted small mono">{current.q || '*'}</p>
         {error && <p className="form-error">{error}</p>}

@@ -14,9 +14,13 @@ export async function listSavedSearches(): Promise<SavedSearch[]> {
 }
 
 export async function createSavedSearch(input: {
+  org: string;
   name: string;
   query: string;
-  params: Record<string, unknown>;
+  from: string;
+  to: string;
+  apps: string[];
+  visibility: 'private' | 'org';
 }): Promise<SavedSearch> {
   const data = await api<unknown>('/v1/saved-searches', { method: 'POST', body: input });
   const wrapped = data as { saved_search?: SavedSearch };

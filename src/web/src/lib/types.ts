@@ -121,11 +121,16 @@ export interface AuditEntry {
 
 export interface SavedSearch {
   id: string;
+  org_id: string;
+  owner_user_id: string | null;
   name: string;
   query: string;
-  /** Whatever else the explorer state holds (time range, apps), as the URL's search string. */
-  params?: Record<string, unknown> | null;
-  created_at?: string;
+  from: string | null;
+  to: string | null;
+  apps: string[];
+  visibility: 'private' | 'org';
+  created_at: string;
+  updated_at: string;
 }
 
 export interface FieldInfo {
