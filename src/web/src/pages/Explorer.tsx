@@ -447,6 +447,10 @@ function NoApps({ canAdmin }: { canAdmin: boolean }) {
             Create an app
           </Link>
         )}
+        <p className="muted small section-gap">
+          Then send logs with its ingest key, from curl, OpenTelemetry or any Elasticsearch output:
+        </p>
+        <SendFirstLog />
       </EmptyState>
     </div>
   );
