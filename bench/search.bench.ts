@@ -1,0 +1,394 @@
+/**
+ * Search latency on a realistic dataset: several orgs and apps, skewed levels, services and hosts,
+ * templated messages with a long tail of tokens, attributes, spread over the last 7 days.
+ * Rows are generated inside ClickHouse (INSERT … SELECT FROM numbers) so 100M rows take minutes.
+ *
+ * Run: npm run bench:search                  (10M rows, 20 runs per query)
+ *      npm run bench:search -- --rows 100000000 --iterations 30
+ * Prints p50/p95 per query of the fixed mix, measured through the HTTP layer (app.inject: auth,
+ * scope lookup in Postgres, ClickHouse, serialisation), then index on/off comparisons.
+ */
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { migrateClickHouse } from '../src/infra/clickhouse/migrations.ts';
+import type { ClickHouseStore } from '../src/infra/clickhouse/store.ts';
+import { createDb, migratePostgres } from '../src/infra/postgres.ts';
+import { createRedis } from '../src/infra/redis.ts';
+import { cliActor } from '../src/modules/auth/auth-context.ts';
+import { createApiToken } from '../src/modules/auth/api-tokens.service.ts';
+import { createUsersRepository } from '../src/modules/auth/users.repository.ts';
+import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
+import { createMembershipsRepository } from '../src/modules/members/memberships.repository.ts';
+import { createOrg } from '../src/modules/orgs/orgs.service.ts';
+import { encodeCursor, searchFingerprint } from '../src/modules/search/search-cursor.ts';
+import { NS_PER_S, nowNanos } from '../src/modules/search/time-range.ts';
+import { testEnv } from '../test/helpers/app.ts';
+import { createChdbTestStore } from '../test/helpers/services.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: process.env.BENCH_ROWS ?? '10000000' },
+    iterations: { type: 'string', default: process.env.BENCH_ITERATIONS ?? '20' },
+    'batch-rows': { type: 'string', default: '1000000' },
+  },
+});
+const ROWS = Number(args.rows);
+const ITERATIONS = Number(args.iterations);
+const BATCH_ROWS = Math.min(ROWS, Number(args['batch-rows']));
+const SPAN_DAYS = 7;
+
+const teardowns: (() => unknown)[] = [];
+const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
+
+const env = await testEnv(t, { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api' });
+const config = loadConfig(env);
+const db = createDb(config.databaseUrl as string, 5);
+const redis = createRedis(config.redisUrl as string);
+const clickhouse = createChdbTestStore(t);
+await migratePostgres(db);
+await migrateClickHouse(clickhouse);
+const app = await buildApp({ config, db, redis, clickhouse, logger: false });
+app.lifecycle.state = 'ready';
+
+// Tenants: the searching user belongs to org "acme" (4 apps); "globex" (6 apps) is someone else's.
+const acme = await createOrg(db, { name: 'Acme', slug: 'acme' });
+const globex = await createOrg(db, { name: 'Globex', slug: 'globex' });
+const apps: { id: string; orgId: string }[] = [];
+for (const [org, count] of [
+  [acme, 4],
+  [globex, 6],
+] as const) {
+  for (let i = 0; i < count; i++) {
+    const { app: created } = await createAppWithKey(
+      db,
+      { orgId: org.id },
+      { name: `${org.slug} app ${i}`, slug: `app-${i}` },
+    );
+    apps.push({ id: created.id, orgId: org.id });
+  }
+}
+const user = await createUsersRepository(db).create({
+  email: 'bench@acme.test',
+  passwordHash: null,
+  platformAdmin: false,
+});
+await createMembershipsRepository(db).add({ orgId: acme.id }, user.id, 'viewer');
+const token = (
+  await createApiToken(
+    db,
+    config,
+    cliActor('bench'),
+    { userId: user.id },
+    { name: 'b', scope: 'read' },
+  )
+).token;
+
+// ---------------------------------------------------------------------------------------------
+// Data generation, inside ClickHouse. h1…h4 are independent hashes of the row number.
+const GENERATE = `
+INSERT INTO logs
+SELECT
+  org_ids[app_idx] AS org_id,
+  app_ids[app_idx] AS app_id,
+  fromUnixTimestamp64Nano(ts_ns, 'UTC') AS ts,
+  fromUnixTimestamp64Nano(ts_ns + toInt64(h2 % 2000000000), 'UTC') AS observed_ts,
+  toUUID(concat(
+    substring(ms_hex, 1, 8), '-', substring(ms_hex, 9, 4), '-7', substring(h3_hex, 1, 3), '-8',
+    substring(h3_hex, 4, 3), '-', substring(h3_hex, 7, 12))) AS id,
+  level,
+  multiIf(level = 'trace', 1, level = 'debug', 5, level = 'info', 9, level = 'warn', 13,
+          level = 'error', 17, 21) AS severity_number,
+  services[1 + (h2 % 12)] AS service,
+  concat('web-', toString(1 + (h3 % 40))) AS host,
+  concat(
+    multiIf(
+      t < 30, concat('GET /api/v1/orders/', toString(h2 % 100000), ' completed in ', toString(h3 % 900), 'ms'),
+      t < 50, concat('user u', toString(h3 % 50000), ' logged in from ', toString(h2 % 256), '.', toString(h3 % 256), '.0.1'),
+      t < 58, concat('payment declined for order ', toString(h2 % 1000000), ' code ', toString(h3 % 57)),
+      t < 66, concat('upstream timeout after ', toString(h2 % 30000), 'ms calling ', services[1 + (h3 % 12)]),
+      t < 76, concat('cache miss key ', lower(hex(h2 % 4294967296))),
+      t < 86, concat('POST /api/v2/checkout status ', toString(status)),
+      t < 94, concat('job ', toString(h3 % 10000), ' finished: processed ', toString(h2 % 5000), ' items'),
+      concat('connection reset by peer while reading response header from upstream ', toString(h2 % 999))),
+    ' tok', toString(toUInt32(exp((h4 % 1000000) / 1000000 * 13.8))),
+    if(h1 % 1000003 = 17, ' zircon', '')) AS message,
+  mapFilter((k, v) -> v != '', map(
+    'status', toString(status),
+    'http.method', ['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'][1 + (h3 % 6)],
+    'route', ['/api/v1/orders', '/api/v1/users', '/api/v2/checkout', '/health', '/api/v1/search'][1 + (h2 % 5)],
+    'duration_ms', toString(h4 % 3000),
+    'customer_tier', if(h2 % 10 = 0, ['free', 'pro', 'enterprise'][1 + (h3 % 3)], ''),
+    'region', if(h3 % 3 = 0, ['eu-west-1', 'us-east-1', 'ap-south-1'][1 + (h4 % 3)], ''))) AS attributes,
+  map('service.version', concat('1.', toString(h4 % 20)), 'deployment.environment', 'production') AS resource,
+  lower(hex(h2)) AS trace_id,
+  lower(substring(hex(h3), 1, 16)) AS span_id,
+  concat('u', toString(h3 % 50000)) AS user_id,
+  30 AS retention_days
+FROM (
+  SELECT
+    number,
+    cityHash64(number, 1) AS h1, cityHash64(number, 2) AS h2,
+    cityHash64(number, 3) AS h3, cityHash64(number, 4) AS h4,
+    {start_ns:Int64} + toInt64(number) * {step_ns:Int64} + toInt64(h1 % {step_ns:UInt64}) AS ts_ns,
+    leftPad(lower(hex(intDiv(ts_ns + toInt64(h2 % 2000000000), 1000000))), 12, '0') AS ms_hex,
+    leftPad(lower(hex(h3)), 18, '0') AS h3_hex,
+    {org_ids:Array(UUID)} AS org_ids,
+    {app_ids:Array(UUID)} AS app_ids,
+    -- App sizes are skewed: app 1 of each org gets the most rows.
+    [1, 1, 1, 1, 2, 2, 3, 4, 5, 5, 5, 5, 6, 6, 7, 8, 9, 10, 5, 1][1 + (h1 % 20)] AS app_idx,
+    h4 % 1000 AS lv,
+    multiIf(lv < 20, 'trace', lv < 170, 'debug', lv < 850, 'info', lv < 950, 'warn', lv < 995, 'error', 'fatal') AS level,
+    h2 % 100 AS t,
+    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 204, 301, 404, 404, 500, 502][1 + (h3 % 20)] AS status,
+    ['checkout', 'payments', 'auth', 'search', 'catalog', 'cart', 'shipping', 'email',
+     'gateway', 'inventory', 'recommendations', 'billing'] AS services
+  FROM numbers({first:UInt64}, {count:UInt64})
+)`;
+
+async function generate(store: ClickHouseStore): Promise<void> {
+  const endNs = nowNanos() - 60n * NS_PER_S;
+  const spanNs = BigInt(SPAN_DAYS) * 86_400n * NS_PER_S;
+  const stepNs = spanNs / BigInt(ROWS);
+  const started = performance.now();
+  for (let first = 0; first < ROWS; first += BATCH_ROWS) {
+    const count = Math.min(BATCH_ROWS, ROWS - first);
+    await store.command(GENERATE, {
+      start_ns: (endNs - spanNs).toString(),
+      step_ns: stepNs.toString(),
+      org_ids: apps.map((a) => a.orgId),
+      app_ids: apps.map((a) => a.id),
+      first,
+      count,
+    });
+    progress(first + count, started);
+  }
+  process.stdout.write('\n');
+}
+
+function progress(done: number, started: number): void {
+  const width = 30;
+  const filled = Math.round((done / ROWS) * width);
+  const rate = done / ((performance.now() - started) / 1000);
+  const eta = (ROWS - done) / rate;
+  process.stdout.write(
+    `\r  [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${((done / ROWS) * 100).toFixed(0).padStart(3)}% ` +
+      `${(done / 1e6).toFixed(1)}M/${(ROWS / 1e6).toFixed(1)}M rows, ${(rate / 1e6).toFixed(2)}M rows/s, ETA ${eta.toFixed(0)} s   `,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The query mix.
+async function get(url: string): Promise<{ status: number; body: string }> {
+  const res = await app.inject({
+    method: 'GET',
+    url,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.statusCode, body: res.body };
+}
+
+function qs(params: Record<string, string>): string {
+  return new URLSearchParams(params).toString();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+interface Result {
+  name: string;
+  p50: number;
+  p95: number;
+  detail: string;
+}
+
+async function measure(
+  name: string,
+  url: () => string,
+  describe: (body: string) => string,
+): Promise<Result> {
+  const first = await get(url());
+  if (first.status !== 200) throw new Error(`${name}: ${first.status} ${first.body.slice(0, 300)}`);
+  const times: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    const started = performance.now();
+    const res = await get(url());
+    times.push(performance.now() - started);
+    if (res.status !== 200) throw new Error(`${name}: ${res.status} ${res.body.slice(0, 300)}`);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    detail: describe(first.body),
+  };
+}
+
+const rowsOf = (body: string): string =>
+  `${(JSON.parse(body) as { rows: unknown[] }).rows.length} rows`;
+const bucketsOf = (body: string): string => {
+  const h = JSON.parse(body) as { source: string; buckets: { total: number }[] };
+  return `${h.buckets.length} buckets, ${h.buckets.reduce((n, b) => n + b.total, 0)} rows, ${h.source}`;
+};
+
+async function deepCursor(): Promise<string> {
+  // A cursor 5 days back into a 7-day search: what page N of a long walk would hold.
+  const now = nowNanos();
+  return encodeCursor({
+    tsNs: now - 5n * 86_400n * NS_PER_S,
+    id: 'ffffffff-ffff-7fff-bfff-ffffffffffff',
+    range: { fromNs: now - 7n * 86_400n * NS_PER_S, toNs: now },
+    order: 'desc',
+    search: searchFingerprint('level:error', undefined),
+  });
+}
+
+async function runMix(): Promise<Result[]> {
+  const results: Result[] = [];
+  const sample = JSON.parse((await get(`/v1/logs?${qs({ from: 'now-1h', limit: '1' })}`)).body) as {
+    rows: { id: string }[];
+  };
+  const contextId = sample.rows[0]?.id ?? '';
+  const cursor = await deepCursor();
+  const mix: [string, () => string, (b: string) => string][] = [
+    ['last 15 min, first page', () => '/v1/logs', rowsOf],
+    ['24h rare token (zircon)', () => `/v1/logs?${qs({ from: 'now-24h', q: 'zircon' })}`, rowsOf],
+    [
+      '24h phrase',
+      () => `/v1/logs?${qs({ from: 'now-24h', q: '"payment declined for order 4242"' })}`,
+      rowsOf,
+    ],
+    [
+      '24h attribute equality',
+      () => `/v1/logs?${qs({ from: 'now-24h', q: 'status:502 customer_tier:enterprise' })}`,
+      rowsOf,
+    ],
+    [
+      '24h regex',
+      () =>
+        `/v1/logs?${qs({ from: 'now-24h', q: 'route:/^\\/api\\/v[12]\\/orders$/ level:error' })}`,
+      rowsOf,
+    ],
+    [
+      '24h negation',
+      () =>
+        `/v1/logs?${qs({ from: 'now-24h', q: 'service:checkout -level:info -level:debug -status:200' })}`,
+      rowsOf,
+    ],
+    ['7d rare token', () => `/v1/logs?${qs({ from: 'now-7d', q: 'zircon' })}`, rowsOf],
+    ['histogram 24h (rollup)', () => `/v1/logs/histogram?${qs({ from: 'now-24h' })}`, bucketsOf],
+    [
+      'histogram 7d level:error (rollup)',
+      () => `/v1/logs/histogram?${qs({ from: 'now-7d', q: 'level:error' })}`,
+      bucketsOf,
+    ],
+    [
+      'histogram 24h text (raw)',
+      () => `/v1/logs/histogram?${qs({ from: 'now-24h', q: 'timeout' })}`,
+      bucketsOf,
+    ],
+    [
+      'top values status 24h',
+      () => `/v1/logs/fields/status/values?${qs({ from: 'now-24h' })}`,
+      (b) =>
+        `${(JSON.parse(b) as { values: unknown[]; sampled: boolean }).values.length} values, sampled=${(JSON.parse(b) as { sampled: boolean }).sampled}`,
+    ],
+    [
+      'fields 24h',
+      () => `/v1/logs/fields?${qs({ from: 'now-24h' })}`,
+      (b) => `${(JSON.parse(b) as { fields: unknown[] }).fields.length} keys`,
+    ],
+    [
+      'deep cursor page (5 days back)',
+      () => `/v1/logs?${qs({ q: 'level:error', cursor })}`,
+      rowsOf,
+    ],
+    [
+      'context of a line',
+      () => `/v1/logs/${contextId}/context?before=20&after=20`,
+      (b) =>
+        `${(JSON.parse(b) as { before: unknown[] }).before.length}+1+${(JSON.parse(b) as { after: unknown[] }).after.length} rows`,
+    ],
+  ];
+  for (const [name, url, describe] of mix) {
+    const result = await measure(name, url, describe);
+    results.push(result);
+    console.log(
+      `  ${name.padEnd(36)} p50 ${result.p50.toFixed(0).padStart(5)} ms  p95 ${result.p95.toFixed(0).padStart(5)} ms  ${result.detail}`,
+    );
+  }
+  return results;
+}
+
+/** The same SQL with one skip index ignored: what the index buys. */
+async function indexEffect(
+  label: string,
+  sql: string,
+  params: Record<string, unknown>,
+  index: string,
+): Promise<void> {
+  const time = async (settings: Record<string, string | number>): Promise<number> => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await clickhouse.query(sql, params, { settings });
+      times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[2] as number;
+  };
+  const withIndex = await time({});
+  const without = await time({ ignore_data_skipping_indices: index });
+  console.log(
+    `  ${label.padEnd(44)} with ${withIndex.toFixed(0).padStart(5)} ms   without ${without.toFixed(0).padStart(5)} ms`,
+  );
+}
+
+try {
+  console.log(
+    `search bench: ${ROWS.toLocaleString('en')} rows over ${SPAN_DAYS} days, ${apps.length} apps in 2 orgs; ${ITERATIONS} runs per query`,
+  );
+  console.log('generating (INSERT … SELECT inside chdb):');
+  const genStarted = performance.now();
+  await generate(clickhouse);
+  console.log(`  generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`);
+  const [parts] = await clickhouse.query<{ parts: string; bytes: string }>(
+    "SELECT toString(count()) AS parts, formatReadableSize(sum(bytes_on_disk)) AS bytes FROM system.parts WHERE table = 'logs' AND active AND database = currentDatabase()",
+  );
+  console.log(`  logs: ${parts?.parts} active parts, ${parts?.bytes} on disk`);
+  console.log('query mix (through HTTP handlers; user sees 4 of the 10 apps):');
+  await runMix();
+  console.log('skip indexes (same SQL, index ignored):');
+  const scope = { apps: apps.filter((a) => a.orgId === acme.id).map((a) => a.id) };
+  const day = {
+    from: new Date(Date.now() - 86_400_000).toISOString().replace('T', ' ').replace('Z', ''),
+  };
+  await indexEffect(
+    'rare token 24h (tokenbf on lower(message))',
+    "SELECT count() FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= toDateTime64({from:String}, 9, 'UTC') AND hasToken(lower(message), 'zircon')",
+    { ...scope, ...day },
+    'idx_message',
+  );
+  await indexEffect(
+    'attribute value 24h (bloom on mapValues)',
+    "SELECT count() FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= toDateTime64({from:String}, 9, 'UTC') AND attributes['customer_tier'] = 'enterprise'",
+    { ...scope, ...day },
+    'idx_attr_values',
+  );
+  const [anyRow] = await clickhouse.query<{ id: string; o: string }>(
+    'SELECT toString(id) AS id, toString(observed_ts) AS o FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= now() - INTERVAL 2 DAY LIMIT 1',
+    scope,
+  );
+  await indexEffect(
+    'row by id, 8-day ts window (minmax observed_ts)',
+    "SELECT * FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= now64(9) - INTERVAL 8 DAY AND id = {id:UUID} AND observed_ts BETWEEN toDateTime64({o:String}, 9, 'UTC') - INTERVAL 10 MINUTE AND toDateTime64({o:String}, 9, 'UTC') + INTERVAL 1 SECOND",
+    { ...scope, id: anyRow?.id, o: anyRow?.o },
+    'idx_observed_ts',
+  );
+} finally {
+  await app.close();
+  await db.destroy();
+  await redis.quit().catch(() => redis.disconnect());
+  for (const fn of teardowns.reverse()) await fn();
+}
