@@ -18,13 +18,14 @@ import pipeline from './modules/pipeline/pipeline.plugin.ts';
 import { savedSearchesRoutes } from './modules/search/saved-searches.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
+import { tailRoutes } from './modules/tail/tail.routes.ts';
 import web from './modules/web/web.plugin.ts';
 
 /**
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
  * Features add theirs here; see src/modules/auth/user-context.ts.
  */
-const USER_ROUTES = [adminRoutes, searchRoutes, savedSearchesRoutes];
+const USER_ROUTES = [adminRoutes, tailRoutes, searchRoutes, savedSearchesRoutes];
 
 export interface AppDeps {
   config: Config;

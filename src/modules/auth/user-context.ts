@@ -16,8 +16,10 @@
 //    X-CSRF-Token header (the value is in the mylog_csrf cookie, /v1/me and the login answer);
 //  - 403 `insufficient_scope` for any non-GET request made with a `read` API token;
 //  - OpenAPI security requirements (cookie or bearer) on every route.
-// WebSocket routes registered here inherit the same onRequest authentication.
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+// WebSocket routes registered here inherit the same onRequest authentication. A GET route may also
+// accept one more credential through `config.alternateAuth` (the tail WebSocket's single-use
+// ticket, because a browser cannot set headers on a WebSocket); see src/modules/tail/tail.routes.ts.
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { ForbiddenError } from '../../infra/errors.ts';
 import type { AuthContext } from './auth-context.ts';
 import { CSRF_HEADER, csrfMatches, resolveAuth } from './resolve-auth.ts';
@@ -29,6 +31,13 @@ declare module 'fastify' {
     auth: AuthContext;
     /** The browser session behind `auth`, or null for API-token requests. */
     authSession: Session | null;
+  }
+  interface FastifyContextConfig {
+    /**
+     * Tried before the session cookie / API token; a context it returns is the request's auth.
+     * Only honoured on safe methods, so it can never bypass the CSRF check.
+     */
+    alternateAuth?: (request: FastifyRequest) => Promise<AuthContext | null>;
   }
 }
 
@@ -53,6 +62,15 @@ export async function userContext(
   });
 
   app.addHook('onRequest', async (request) => {
+    const alternateAuth = request.routeOptions.config.alternateAuth;
+    if (alternateAuth && SAFE_METHODS.has(request.method)) {
+      const alternate = await alternateAuth(request);
+      if (alternate) {
+        request.auth = alternate;
+        request.authSession = null;
+        return;
+      }
+    }
     const { auth, session } = await resolveAuth(app.db, app.config, request);
     request.auth = auth;
     request.authSession = session;

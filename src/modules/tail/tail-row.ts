@@ -1,0 +1,88 @@
+// Rows as the tail handles them: the LogRow the query predicate reads, and the JSON a client gets
+// (ARCHITECTURE.md "a log row"), serialised once per row however many sockets receive it.
+import type { LogRow } from '../search/query-language/index.ts';
+
+export interface TailRow {
+  readonly id: string;
+  readonly appId: string;
+  readonly row: LogRow;
+  readonly json: string;
+  /** When ingest received the row (from the UUIDv7 id): the start of POST → delivery latency. */
+  readonly receivedAtMs: number;
+}
+
+/** ClickHouse DateTime64 text 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) → RFC 3339. */
+export function rfc3339(dateTime64: string): string {
+  return dateTime64.includes(' ') ? `${dateTime64.replace(' ', 'T')}Z` : dateTime64;
+}
+
+/** UUIDv7 carries its creation time in the top 48 bits. */
+export function uuidV7Ms(id: string): number {
+  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+}
+
+interface StoredShape {
+  id: string;
+  ts: string;
+  org_id: string;
+  app_id: string;
+  level: string;
+  service: string;
+  host: string;
+  message: string;
+  attributes: Record<string, string>;
+  resource: Record<string, string>;
+  trace_id: string;
+  span_id: string;
+  user_id: string;
+}
+
+export function toTailRow(stored: StoredShape): TailRow {
+  const row: LogRow = {
+    id: stored.id,
+    ts: rfc3339(stored.ts),
+    org_id: stored.org_id,
+    app_id: stored.app_id,
+    level: stored.level,
+    service: stored.service,
+    host: stored.host,
+    message: stored.message,
+    attributes: stored.attributes,
+    resource: stored.resource,
+    trace_id: stored.trace_id,
+    span_id: stored.span_id,
+    user_id: stored.user_id,
+  };
+  const json = JSON.stringify({
+    id: row.id,
+    ts: row.ts,
+    app_id: row.app_id,
+    level: row.level,
+    service: row.service,
+    host: row.host,
+    message: row.message,
+    attributes: row.attributes,
+    resource: row.resource,
+    trace_id: row.trace_id,
+    span_id: row.span_id,
+    user_id: row.user_id,
+  });
+  return { id: row.id, appId: row.app_id, row, json, receivedAtMs: uuidV7Ms(row.id) };
+}
+
+/**
+ * The publisher's message: the request's JSONEachRow bytes (src/modules/ingest/tail-publisher.ts).
+ * A line that does not parse is skipped: the tail is best effort, the stored rows are the truth.
+ */
+export function parsePublishedRows(payload: Buffer): TailRow[] {
+  const rows: TailRow[] = [];
+  for (const line of payload.toString('utf8').split('\n')) {
+    if (line.length === 0) continue;
+    try {
+      rows.push(toTailRow(JSON.parse(line) as StoredShape));
+    } catch {
+      // see above
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,68 @@
+// ClickHouse reads for resume: the rows of the caller's apps that arrived after the last row a
+// client saw. Ids are UUIDv7 from ingest's receive time, so "after" is `id >` in text order (the
+// canonical lower-case hex sorts like the number). A row's ts may lag its receive time by up to
+// INGEST_MAX_PAST_SKEW_MS, which is the one bound the (app_id, ts) key can use.
+import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
+import type { CompiledSql } from '../search/query-language/index.ts';
+import { toTailRow, type TailRow } from './tail-row.ts';
+
+export interface TailScope {
+  orgIds: readonly string[];
+  appIds: readonly string[];
+}
+
+const COLUMNS = `toString(id) AS id, toString(ts) AS ts, toString(org_id) AS org_id,
+  toString(app_id) AS app_id, level, service, host, message, attributes, resource, trace_id,
+  span_id, user_id`;
+
+const QUERY_TIMEOUT_S = 10;
+
+export function createTailRepository(clickhouse: ClickHouseStore) {
+  const where = (filter: CompiledSql) => `app_id IN {tail_apps:Array(UUID)}
+      AND org_id IN {tail_orgs:Array(UUID)}
+      AND ts >= fromUnixTimestamp64Milli({tail_from_ms:Int64})
+      AND toString(id) > {tail_after:String}
+      AND (${filter.sql})`;
+  const params = (scope: TailScope, afterId: string, fromMs: number, filter: CompiledSql) => ({
+    ...filter.params,
+    tail_apps: scope.appIds,
+    tail_orgs: scope.orgIds,
+    tail_from_ms: fromMs,
+    tail_after: afterId,
+  });
+  const settings = { max_execution_time: QUERY_TIMEOUT_S };
+  return {
+    /** The newest `limit` rows after `afterId`, oldest first. */
+    async rowsAfter(
+      scope: TailScope,
+      afterId: string,
+      fromMs: number,
+      filter: CompiledSql,
+      limit: number,
+    ): Promise<TailRow[]> {
+      if (limit === 0) return [];
+      const rows = await clickhouse.query<Parameters<typeof toTailRow>[0]>(
+        `SELECT ${COLUMNS} FROM logs WHERE ${where(filter)}
+         ORDER BY toString(logs.id) DESC LIMIT {tail_limit:UInt32}`,
+        { ...params(scope, afterId, fromMs, filter), tail_limit: limit },
+        { settings },
+      );
+      return rows.reverse().map(toTailRow);
+    },
+    async countAfter(
+      scope: TailScope,
+      afterId: string,
+      fromMs: number,
+      filter: CompiledSql,
+    ): Promise<number> {
+      const [row] = await clickhouse.query<{ n: string | number }>(
+        `SELECT count() AS n FROM logs WHERE ${where(filter)}`,
+        params(scope, afterId, fromMs, filter),
+        { settings },
+      );
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+export type TailRepository = ReturnType<typeof createTailRepository>;
