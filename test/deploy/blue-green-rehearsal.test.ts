@@ -1,7 +1,3 @@
-// NOT in the default test glob (test/**/*.test.ts) yet: the app has no search route (GET /v1/logs)
-// so the load generator cannot query. Run it with
-//   npx tap test/deploy/blue-green-rehearsal.rehearsal.ts
-// and once it passes, rename it to blue-green-rehearsal.test.ts so `npm test` runs it.
 // Blue/green rehearsal on one machine, with the real build and the real hook scripts:
 //   - the revision is packed the way buildspec.yml packs it (tsc build + appspec + codedeploy/);
 //   - an agent stand-in installs it on "instances" (temp dirs standing in for /opt/mylog) and runs
