@@ -18,6 +18,7 @@ export interface ContextAnswer {
 }
 
 const DAY_MS = 86_400_000;
+const NEIGHBOUR_WINDOW_NS = 3600n * 1_000_000_000n;
 // Ids are minted at receive time, a little after it when a millisecond's counter overflows.
 const OBSERVED_BEFORE_ID_MS = 10 * 60_000;
 const OBSERVED_AFTER_ID_MS = 1_000;
@@ -66,21 +67,21 @@ export async function logContext(
   );
   if (!row) throw new NotFoundError('log');
   const position = { tsNs: rowTsToNanos(row.ts), id: row.id };
+  const around = async (order: 'asc' | 'desc', count: number) => {
+    if (count === 0) return [];
+    const run = (withinNs: bigint | null) =>
+      budget.run(() =>
+        deps.repo.neighbours(scope, row.app_id, position, order, count, withinNs, {
+          settings: budget.settings(),
+        }),
+      );
+    // Neighbours are almost always within the hour; only a sparse app needs the unbounded read.
+    const near = await run(NEIGHBOUR_WINDOW_NS);
+    return near.length === count ? near : run(null);
+  };
   const [before, after] = await Promise.all([
-    counts.before === 0
-      ? []
-      : budget.run(() =>
-          deps.repo.neighbours(scope, row.app_id, position, 'desc', counts.before, {
-            settings: budget.settings(),
-          }),
-        ),
-    counts.after === 0
-      ? []
-      : budget.run(() =>
-          deps.repo.neighbours(scope, row.app_id, position, 'asc', counts.after, {
-            settings: budget.settings(),
-          }),
-        ),
+    around('desc', counts.before),
+    around('asc', counts.after),
   ]);
   return { row, before: before.reverse(), after };
 }

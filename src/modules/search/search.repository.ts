@@ -245,26 +245,42 @@ export function createSearchRepository(store: ClickHouseStore) {
       return row;
     },
 
-    /** Rows of the same app right before (desc) or after (asc) a position, nearest first. */
+    /**
+     * Rows of the same app right before (desc) or after (asc) a position, nearest first. `withinNs`
+     * bounds how far from the position to look: without it ClickHouse cannot prune by ts and
+     * reads the app's whole history to sort it.
+     */
     async neighbours(
       scope: SearchScope,
       appId: string,
       position: RowPosition,
       order: SortOrder,
       limit: number,
+      withinNs: bigint | null,
       options: ExecOptions,
     ): Promise<LogRowJson[]> {
+      const params: QueryParams = {
+        ...scopeParams(scope),
+        app: appId,
+        c_ts: toClickHouseTime(position.tsNs),
+        c_id: position.id,
+        lim: limit,
+      };
+      let bound = '';
+      if (withinNs !== null) {
+        bound =
+          order === 'desc'
+            ? " AND ts >= toDateTime64({n_edge:String}, 9, 'UTC')"
+            : " AND ts <= toDateTime64({n_edge:String}, 9, 'UTC')";
+        params.n_edge = toClickHouseTime(
+          order === 'desc' ? position.tsNs - withinNs : position.tsNs + withinNs,
+        );
+      }
       return store.query<LogRowJson>(
         `SELECT ${LOG_ROW_COLUMNS} FROM logs
-         WHERE ${SCOPE_SQL} AND app_id = {app:UUID} AND ${order === 'desc' ? AFTER_DESC : AFTER_ASC}
+         WHERE ${SCOPE_SQL} AND app_id = {app:UUID} AND ${order === 'desc' ? AFTER_DESC : AFTER_ASC}${bound}
          ${orderBy(order)} LIMIT {lim:UInt32}`,
-        {
-          ...scopeParams(scope),
-          app: appId,
-          c_ts: toClickHouseTime(position.tsNs),
-          c_id: position.id,
-          lim: limit,
-        },
+        params,
         { settings: withOutput(options), signal: options.signal },
       );
     },
