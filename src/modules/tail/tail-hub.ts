@@ -18,6 +18,8 @@ const UNWATCH_LINGER_MS = 5_000;
 /** Latency samples per frame: observing every row for every query would cost more than sending. */
 const LATENCY_SAMPLES_PER_FRAME = 8;
 const HOUSEKEEPING_INTERVAL_MS = 1_000;
+/** Rows one query may collect within one tick, in socket budgets. */
+const GROUP_PENDING_FACTOR = 4;
 
 interface Group {
   readonly key: string;
@@ -224,7 +226,9 @@ export class TailHub {
     const watch = this.apps.get(channel.toString('utf8').slice(this.channelPrefix.length));
     if (!watch || watch.groups.size === 0) return;
     const rows = parsePublishedRows(message);
-    const limit = this.config.tail.socketBufferBytes;
+    // Pending rows are references to rows parsed once for all groups; the cap only matters when
+    // flushes are starved, and is wide so that a burst in one tick still reaches fast sockets.
+    const limit = this.config.tail.socketBufferBytes * GROUP_PENDING_FACTOR;
     for (const group of watch.groups) {
       for (const row of rows) {
         if (!matches(group.predicate, row)) continue;
@@ -247,10 +251,12 @@ export class TailHub {
       group.pending = [];
       group.pendingBytes = 0;
       if (group.members.size === 0) continue;
-      const frame = logsFrame(rows.map((r) => r.json));
-      let delivered = 0;
-      for (const member of group.members) delivered += member.offer(frame, rows);
-      if (delivered > 0) observeLatency(this.metrics, rows, now);
+      for (const chunk of chunks(rows, this.config.tail.socketBufferBytes / 4)) {
+        const frame = logsFrame(chunk.map((r) => r.json));
+        let delivered = 0;
+        for (const member of group.members) delivered += member.offer(frame, chunk);
+        if (delivered > 0) observeLatency(this.metrics, chunk, now);
+      }
     }
     for (const connection of this.connections) {
       if (connection.backlogged) connection.drain();
@@ -285,6 +291,24 @@ export class TailHub {
       }
     }
   }
+}
+
+/** Frames small enough that one socket's budget holds several: a slow socket loses whole frames. */
+function chunks(rows: TailRow[], maxBytes: number): TailRow[][] {
+  const out: TailRow[][] = [];
+  let current: TailRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    if (current.length > 0 && bytes + row.json.length > maxBytes) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += row.json.length + 1;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 function matches(predicate: LogRowPredicate, row: TailRow): boolean {

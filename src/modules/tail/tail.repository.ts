@@ -11,9 +11,21 @@ export interface TailScope {
   appIds: readonly string[];
 }
 
-const COLUMNS = `toString(id) AS id, toString(ts) AS ts, toString(org_id) AS org_id,
-  toString(app_id) AS app_id, level, service, host, message, attributes, resource, trace_id,
+// Aliases differ from the column names: an alias named `ts` would shadow the column in WHERE.
+const COLUMNS = `toString(id) AS id_text, toString(ts) AS ts_text, toString(org_id) AS org_text,
+  toString(app_id) AS app_text, level, service, host, message, attributes, resource, trace_id,
   span_id, user_id`;
+
+type Selected = Omit<Parameters<typeof toTailRow>[0], 'id' | 'ts' | 'org_id' | 'app_id'> & {
+  id_text: string;
+  ts_text: string;
+  org_text: string;
+  app_text: string;
+};
+
+function fromSelected({ id_text, ts_text, org_text, app_text, ...rest }: Selected): TailRow {
+  return toTailRow({ ...rest, id: id_text, ts: ts_text, org_id: org_text, app_id: app_text });
+}
 
 const QUERY_TIMEOUT_S = 10;
 
@@ -41,13 +53,13 @@ export function createTailRepository(clickhouse: ClickHouseStore) {
       limit: number,
     ): Promise<TailRow[]> {
       if (limit === 0) return [];
-      const rows = await clickhouse.query<Parameters<typeof toTailRow>[0]>(
+      const rows = await clickhouse.query<Selected>(
         `SELECT ${COLUMNS} FROM logs WHERE ${where(filter)}
-         ORDER BY toString(logs.id) DESC LIMIT {tail_limit:UInt32}`,
+         ORDER BY id_text DESC LIMIT {tail_limit:UInt32}`,
         { ...params(scope, afterId, fromMs, filter), tail_limit: limit },
         { settings },
       );
-      return rows.reverse().map(toTailRow);
+      return rows.reverse().map(fromSelected);
     },
     async countAfter(
       scope: TailScope,
