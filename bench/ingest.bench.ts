@@ -266,7 +266,9 @@ if (process.env.BENCH_METRICS) {
     text
       .split('\n')
       .filter((l) =>
-        /^mylog_(group_commit|clickhouse_insert|ingest_lag|ingest_queue_wait|ingest_payload_read)[a-z_]*_(sum|count)/.test(l),
+        /^mylog_(group_commit|clickhouse_insert|ingest_lag|ingest_queue_wait|ingest_payload_read)[a-z_]*_(sum|count)/.test(
+          l,
+        ),
       )
       .join('\n'),
   );

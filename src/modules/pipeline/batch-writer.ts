@@ -3,6 +3,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
+import type { LocalPayloads } from './local-payloads.ts';
 import {
   INGEST_JOB_NAME,
   ingestJobOptions,
@@ -41,8 +42,10 @@ export function createBatchWriter(deps: {
   config: Config;
   connection: Redis;
   queue: Queue<IngestJobData>;
+  /** This process's own worker, when it has one: it gets the payload without reading Redis. */
+  localPayloads?: LocalPayloads;
 }): BatchWriter {
-  const { config, connection, queue } = deps;
+  const { config, connection, queue, localPayloads } = deps;
   const jobOptions = ingestJobOptions(config);
   return {
     async write(batch) {
@@ -52,6 +55,8 @@ export function createBatchWriter(deps: {
         // Payload first: a job never points at missing bytes. A crash between the two leaves an
         // orphan payload (never acknowledged) that the sweeper removes.
         await connection.set(key, batch.body);
+        // Before the job exists, so that the worker can never start it before the hand-off.
+        localPayloads?.put(key, batch.body);
         await queue.add(
           INGEST_JOB_NAME,
           {
@@ -65,6 +70,7 @@ export function createBatchWriter(deps: {
           { ...jobOptions, jobId },
         );
       } catch (error) {
+        localPayloads?.drop(key);
         throw new BatchNotDurableError('could not queue the batch in Redis', 'redis_error', {
           cause: error,
         });

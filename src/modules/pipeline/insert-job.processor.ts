@@ -4,6 +4,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClickHouseSettings, ClickHouseStore } from '../../infra/clickhouse/store.ts';
 import { isIngestJobData, LOGS_TABLE, type IngestJobData } from './ingest-queue.ts';
+import type { LocalPayloads } from './local-payloads.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
 export interface InsertJobResult {
@@ -16,6 +17,8 @@ export interface InsertJobDeps {
   redis: Redis;
   clickhouse: ClickHouseStore;
   metrics: PipelineMetrics;
+  /** Payloads written by this process's own ingest role, used instead of reading them back. */
+  localPayloads?: LocalPayloads;
   unavailableRetryMs: number;
   /** The worker running this processor, for pausing it while ClickHouse is unreachable. */
   worker(): Worker | undefined;
@@ -39,7 +42,8 @@ export function createInsertJobProcessor(deps: InsertJobDeps) {
     const data = job.data;
     deps.metrics.queueWaitSeconds.observe(Math.max(0, Date.now() - data.enqueuedAtMs) / 1000);
     const readStarted = performance.now();
-    const payload = await deps.redis.getBuffer(data.payloadKey);
+    const payload =
+      deps.localPayloads?.take(data.payloadKey) ?? (await deps.redis.getBuffer(data.payloadKey));
     deps.metrics.payloadReadSeconds.observe((performance.now() - readStarted) / 1000);
     // Only a successful insert deletes the payload, so a missing payload means "already stored".
     if (payload === null) return { rows: data.rows, alreadyStored: true };

@@ -18,6 +18,7 @@ import { createRateLimiter } from '../ingest/rate-limiter.ts';
 import { createTailPublisher } from '../ingest/tail-publisher.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import { GroupCommitter } from './group-commit.ts';
+import { LocalPayloads } from './local-payloads.ts';
 import { bullPrefix, INGEST_QUEUE_NAME, type IngestJobData } from './ingest-queue.ts';
 import { sweepOrphanPayloads } from './payload-sweeper.ts';
 import { pipelineMetrics, type PipelineMetrics } from './pipeline-metrics.ts';
@@ -84,11 +85,16 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     events,
   };
   app.decorate('pipeline', pipeline);
+  // Both roles in one process: batches go from the group commit to the worker in memory too.
+  const localPayloads =
+    ingestRole && workerRole && config.ingest.localPayloadMaxBytes > 0
+      ? new LocalPayloads(config.ingest.localPayloadMaxBytes)
+      : undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
   if (ingestRole) {
-    const writer = createBatchWriter({ config, connection: producer, queue });
+    const writer = createBatchWriter({ config, connection: producer, queue, localPayloads });
     const committer = new GroupCommitter({
       windowMs: config.ingest.groupCommitWindowMs,
       maxRows: config.ingest.groupCommitMaxRows,
@@ -159,6 +165,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
       redis: app.redis,
       clickhouse: app.clickhouse,
       metrics,
+      localPayloads,
       log: app.log,
       onStored: (job, storedAtMs) => events.emit('stored', job, storedAtMs),
     });

@@ -11,6 +11,7 @@ import {
   type IngestJobData,
 } from './ingest-queue.ts';
 import { createInsertJobProcessor, type InsertJobResult } from './insert-job.processor.ts';
+import type { LocalPayloads } from './local-payloads.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
 export interface WorkerLogger {
@@ -28,6 +29,7 @@ export function startWorkers(deps: {
   redis: Redis;
   clickhouse: ClickHouseStore;
   metrics: PipelineMetrics;
+  localPayloads?: LocalPayloads;
   log: WorkerLogger;
   onStored?(job: Job<IngestJobData>, storedAtMs: number): void;
 }): WorkerManager {
@@ -37,6 +39,7 @@ export function startWorkers(deps: {
     redis: deps.redis,
     clickhouse: deps.clickhouse,
     metrics,
+    localPayloads: deps.localPayloads,
     unavailableRetryMs: config.worker.unavailableRetryMs,
     worker: () => ref.worker,
     onStored: deps.onStored,
