@@ -12,6 +12,7 @@ declare module 'ws' {
     origin?: string;
     maxPayload?: number;
     perMessageDeflate?: boolean;
+    skipUTF8Validation?: boolean;
   }
 
   class WebSocket extends EventEmitter {
