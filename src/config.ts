@@ -114,7 +114,7 @@ export interface Config {
     socketBufferBytes: number;
     /** Rows are batched into one `logs` message per socket at most this often. */
     batchIntervalMs: number;
-    /** WebSocket ping (and JSON `ping`) interval; a client silent for two intervals is dropped. */
+    /** WebSocket ping (and JSON `ping`) interval; a client with no pong between two pings is dropped. */
     pingIntervalMs: number;
     /** A socket without a subscription is closed after this long. */
     idleTimeoutMs: number;
