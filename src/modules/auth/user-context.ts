@@ -19,7 +19,7 @@
 // WebSocket routes registered here inherit the same onRequest authentication. A GET route may also
 // accept one more credential through `config.alternateAuth` (the tail WebSocket's single-use
 // ticket, because a browser cannot set headers on a WebSocket); see src/modules/tail/tail.routes.ts.
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { ForbiddenError } from '../../infra/errors.ts';
 import type { AuthContext } from './auth-context.ts';
 import { CSRF_HEADER, csrfMatches, resolveAuth } from './resolve-auth.ts';
