@@ -5,6 +5,11 @@
  *
  * Run: npm run bench:ingest            (BENCH_DURATION_S=15, BENCH_CONCURRENCY=16, BENCH_BATCHES=1,100,1000)
  * Prints records/s accepted and stored, HTTP p50/p99, ingest→stored lag p50/p99, CPU and RSS.
+ * The box is often shared, so each scenario also prints the load average and the CPU time per
+ * stored record of this process, Redis and the senders: those move far less with other work than
+ * records/s do. BENCH_METRICS=1 adds per-stage sums (group commit write, queue wait, payload read,
+ * insert); BENCH_PROFILE=<dir> writes each scenario's main-thread CPU profile; BENCH_RAW_ROWS sets
+ * the rows per insert of the raw ceiling.
  */
 import fs from 'node:fs';
 import os from 'node:os';
