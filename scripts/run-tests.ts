@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/infra/embedded/embedded-postgres.ts';
 import { startEmbeddedRedis } from '../src/infra/embedded/embedded-redis.ts';
+import { reapWhenThisProcessExits } from '../test/helpers/reaper.ts';
 import { makeTempDir } from '../test/helpers/services.ts';
 
 async function main(): Promise<number> {
@@ -22,6 +23,7 @@ async function main(): Promise<number> {
       ? undefined
       : startEmbeddedRedis({ dir: path.join(dir, 'redis'), adopt: true }),
   ]);
+  reapWhenThisProcessExits([postgres?.pid, redis?.pid], dir);
   const env = {
     ...process.env,
     TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? (postgres?.url as string),

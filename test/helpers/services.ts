@@ -12,6 +12,7 @@ import { createHttpStore, ensureHttpDatabase } from '../../src/infra/clickhouse/
 import type { ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
 import { startEmbeddedPostgres } from '../../src/infra/embedded/embedded-postgres.ts';
 import { startEmbeddedRedis } from '../../src/infra/embedded/embedded-redis.ts';
+import { reapWhenThisProcessExits } from './reaper.ts';
 
 export interface Teardown {
   teardown(fn: () => unknown): void;
@@ -43,6 +44,7 @@ async function sharedOrOwn(): Promise<{ postgresAdminUrl: string; redisUrl: stri
           }),
       redisUrl ? undefined : startEmbeddedRedis({ dir: path.join(dir, 'redis'), adopt: true }),
     ]);
+    reapWhenThisProcessExits([postgres?.pid, redis?.pid], dir);
     process.once('beforeExit', () => {
       void Promise.all([postgres?.stop(), redis?.stop()]).then(() =>
         fs.rmSync(dir, { recursive: true, force: true }),

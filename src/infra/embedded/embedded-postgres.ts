@@ -130,6 +130,7 @@ function service(
     name: 'postgres',
     url: connectionUrl(port, password, database),
     owned,
+    pid: readPostmasterPid(dataDir)?.pid,
     async stop() {
       if (!owned) return;
       await run(bins.pg_ctl, ['stop', '-w', '-t', '30', '-m', 'fast', '-D', dataDir], runAs).catch(

@@ -132,6 +132,7 @@ function service(port: number, pid: number, owned: boolean, ownerFile: string): 
     name: 'redis',
     url: `redis://127.0.0.1:${port}`,
     owned,
+    pid,
     async stop() {
       if (!owned) return;
       // SIGTERM makes Redis fsync the AOF and exit cleanly.

@@ -4,6 +4,8 @@ export interface EmbeddedService {
   readonly url: string;
   /** True when this process started or adopted it and so must stop it on shutdown. */
   readonly owned: boolean;
+  /** The server process, so a supervisor (the test reaper) can stop it if we cannot. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import { startChdbHttpBridge } from '../../../src/infra/clickhouse/chdb-http-bri
 import { createChdbStore } from '../../../src/infra/clickhouse/chdb-store.ts';
 import { startEmbeddedPostgres } from '../../../src/infra/embedded/embedded-postgres.ts';
 import { startEmbeddedRedis } from '../../../src/infra/embedded/embedded-redis.ts';
+import { reapWhenThisProcessExits } from '../../helpers/reaper.ts';
 
 export interface SharedServiceUrls {
   databaseUrl: string;
@@ -25,6 +26,7 @@ const [postgres, redis] = await Promise.all([
   startEmbeddedPostgres({ dir: path.join(dir, 'postgres'), database: 'mylog', adopt: true }),
   startEmbeddedRedis({ dir: path.join(dir, 'redis'), adopt: true }),
 ]);
+reapWhenThisProcessExits([postgres.pid, redis.pid]);
 const store = createChdbStore({ dataDir: path.join(dir, 'chdb'), database: 'default' });
 const bridge = await startChdbHttpBridge({
   session: store.bridgeSession(),
