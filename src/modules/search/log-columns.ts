@@ -2,6 +2,7 @@
 // row"). With OUTPUT_SETTINGS, ClickHouse writes that shape itself (ts as RFC 3339 with
 // nanoseconds, UUIDs as text), so pages and exports pass rows through without rebuilding them.
 import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
+import type { LogRow } from './query-language/index.ts';
 
 export const LOG_ROW_COLUMNS =
   'id, ts, app_id, level, service, host, message, attributes, resource, trace_id, span_id, user_id';
@@ -21,18 +22,5 @@ export const OUTPUT_SETTINGS: ClickHouseSettings = {
   output_format_json_escape_forward_slashes: 0,
 };
 
-export interface LogRowJson {
-  id: string;
-  /** RFC 3339, UTC, nine fraction digits. */
-  ts: string;
-  app_id: string;
-  level: string;
-  service: string;
-  host: string;
-  message: string;
-  attributes: Record<string, string>;
-  resource: Record<string, string>;
-  trace_id: string;
-  span_id: string;
-  user_id: string;
-}
+/** The API's row (ARCHITECTURE.md "a log row"): the canonical row without org_id, `ts` in RFC 3339. */
+export type LogRowJson = Omit<LogRow, 'org_id'>;

@@ -21,21 +21,8 @@ export function uuidV7Ms(id: string): number {
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
 
-interface StoredShape {
-  id: string;
-  ts: string;
-  org_id: string;
-  app_id: string;
-  level: string;
-  service: string;
-  host: string;
-  message: string;
-  attributes: Record<string, string>;
-  resource: Record<string, string>;
-  trace_id: string;
-  span_id: string;
-  user_id: string;
-}
+/** The stored row as ingest publishes it and ClickHouse returns it: the same fields, DateTime64 text `ts`. */
+type StoredShape = LogRow;
 
 export function toTailRow(stored: StoredShape): TailRow {
   const row: LogRow = {
