@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `mylog` command. Talks to the same services as the server: the configured URLs, or the
 // embedded ones under MYLOG_DATA_DIR (borrowed from a running server when there is one).
 import { parseArgs } from 'node:util';
