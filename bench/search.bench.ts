@@ -376,6 +376,12 @@ try {
     { ...scope, ...day },
     'idx_attr_values',
   );
+  await indexEffect(
+    'attribute pair 24h (bloom on attr_kv)',
+    "SELECT count() FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= toDateTime64({from:String}, 9, 'UTC') AND has(attr_kv, 'customer_tier=enterprise')",
+    { ...scope, ...day },
+    'idx_attr_kv',
+  );
   const [anyRow] = await clickhouse.query<{ id: string; o: string }>(
     'SELECT toString(id) AS id, toString(observed_ts) AS o FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= now() - INTERVAL 2 DAY LIMIT 1',
     scope,

@@ -69,9 +69,24 @@ t.test('columns, attributes and resources', async (t) => {
     sql: 'service LIKE {q0:String}',
     params: { q0: 'Check%Out\\_' },
   });
+  // Attribute equality reads the 'key=value' pairs of attr_kv (bloom-indexed, clickhouse/0004).
   t.same(sqlOf('status:500'), {
+    sql: 'has(attr_kv, {q0:String})',
+    params: { q0: 'status=500' },
+  });
+  // '=' in the value makes the pair text ambiguous: the pair only pre-filters the exact test.
+  t.same(sqlOf('a:"b=c"'), {
+    sql: '(has(attr_kv, {q0:String}) AND attributes[{q1:String}] = {q2:String})',
+    params: { q0: 'a=b=c', q1: 'a', q2: 'b=c' },
+  });
+  // An empty value also matches rows without the key, which have no pair.
+  t.same(sqlOf('status:""'), {
     sql: 'attributes[{q0:String}] = {q1:String}',
-    params: { q0: 'status', q1: '500' },
+    params: { q0: 'status', q1: '' },
+  });
+  t.same(sqlOf('resource.k8s.version:1.2'), {
+    sql: 'resource[{q0:String}] = {q1:String}',
+    params: { q0: 'k8s.version', q1: '1.2' },
   });
   t.same(sqlOf('resource.k8s.pod:*'), {
     sql: 'mapContains(resource, {q0:String})',

@@ -88,7 +88,7 @@ class SqlCompiler {
       case 'all_of':
         return `(${condition.conditions.map((c) => this.condition(c)).join(' AND ')})`;
       case 'equals':
-        return `${this.subject(condition.subject)} = ${this.string(condition.value)}`;
+        return this.equals(condition);
       case 'glob':
         return `${this.subject(condition.subject)} LIKE ${this.string(globToLikePattern(condition.parts))}`;
       case 'message_has_token':
@@ -105,6 +105,23 @@ class SqlCompiler {
       case 'exists':
         return this.exists(condition.subject);
     }
+  }
+
+  private equals(condition: Extract<Condition, { op: 'equals' }>): string {
+    const { subject, value } = condition;
+    // attr_kv (clickhouse/0004) holds every attribute as 'key=value' with a bloom filter, so
+    // has(attr_kv, 'k=v') lets ClickHouse skip granules without the pair, and reads one array
+    // instead of a map's keys and values (measured 10M rows, 24 h: ~1.3x faster even where no
+    // granule is skipped). Without '=' in k or v the pair text names exactly one (key, value):
+    // has() alone is the test. With '=' it is ambiguous ('a=b'+'c' vs 'a'+'b=c'), so it is only
+    // a pre-filter next to the exact test. An empty value also matches rows without the key
+    // (attributes[k] reads ''), which no pair records: exact test only.
+    if (subject.kind !== 'attribute' || value === '') {
+      return `${this.subject(subject)} = ${this.string(value)}`;
+    }
+    const pair = this.string(`${subject.key}=${value}`);
+    if (!subject.key.includes('=') && !value.includes('=')) return `has(attr_kv, ${pair})`;
+    return `(has(attr_kv, ${pair}) AND ${this.subject(subject)} = ${this.string(value)})`;
   }
 
   private compare(condition: Extract<Condition, { op: 'compare' }>): string {
