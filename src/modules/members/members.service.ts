@@ -66,12 +66,10 @@ export async function changeMemberRole(
 ): Promise<MemberRow> {
   return db.transaction().execute(async (trx) => {
     const memberships = createMembershipsRepository(trx);
-    const owners = await memberships.lockOwners(scope);
-    const before = await memberships.find(scope, userId);
-    if (!before) throw new NotFoundError('member');
+    const { before, isLastOwner } = await memberUnderOwnerLock(memberships, scope, userId);
     if (before.role === role) return before;
     requireOwnerFor(scope.role, before.role, role);
-    if (before.role === 'owner' && owners.length <= 1) {
+    if (isLastOwner) {
       throw new ConflictError(
         'last_owner',
         'an org needs at least one owner; promote someone else first',
@@ -99,11 +97,9 @@ export async function removeMember(
 ): Promise<MemberRow> {
   return db.transaction().execute(async (trx) => {
     const memberships = createMembershipsRepository(trx);
-    const owners = await memberships.lockOwners(scope);
-    const before = await memberships.find(scope, userId);
-    if (!before) throw new NotFoundError('member');
+    const { before, isLastOwner } = await memberUnderOwnerLock(memberships, scope, userId);
     requireOwnerFor(scope.role, before.role);
-    if (before.role === 'owner' && owners.length <= 1) {
+    if (isLastOwner) {
       throw new ConflictError('last_owner', 'the last owner of an org cannot be removed');
     }
     await memberships.remove(scope, userId);
@@ -116,4 +112,19 @@ export async function removeMember(
     });
     return before;
   });
+}
+
+/**
+ * Reads a member with the org's owner rows locked, so two concurrent demotions or removals cannot
+ * both pass the last-owner check.
+ */
+async function memberUnderOwnerLock(
+  memberships: ReturnType<typeof createMembershipsRepository>,
+  scope: OrgScope,
+  userId: string,
+): Promise<{ before: MemberRow; isLastOwner: boolean }> {
+  const owners = await memberships.lockOwners(scope);
+  const before = await memberships.find(scope, userId);
+  if (!before) throw new NotFoundError('member');
+  return { before, isLastOwner: before.role === 'owner' && owners.length <= 1 };
 }
