@@ -1,5 +1,5 @@
 import { RecordRejection } from './ingest-errors.ts';
-import type { JsonObject } from './raw-record.ts';
+import type { JsonObject, OtlpResource } from './raw-record.ts';
 
 /** Thrown inside AnyValue conversion and caught per record, so one bad record rejects only itself. */
 export class OtlpRecordProblem extends Error {
@@ -16,6 +16,19 @@ export function nestingProblem(max: number): OtlpRecordProblem {
 
 export function typeProblem(what: string): OtlpRecordProblem {
   return new OtlpRecordProblem(new RecordRejection('invalid_field_type', what));
+}
+
+/**
+ * A resource whose attributes cannot be read (too deep, wrong type) rejects every record under it
+ * with the reason, through the normaliser's cache, instead of failing the whole request.
+ */
+export function resourceFrom(readAttributes: () => JsonObject): OtlpResource {
+  try {
+    return { attributes: readAttributes() };
+  } catch (err) {
+    if (!(err instanceof OtlpRecordProblem)) throw err;
+    return { attributes: newJsonObject(), flattened: err.rejection };
+  }
 }
 
 /** A null-prototype object, so a KeyValue key of `__proto__` is just a key. */

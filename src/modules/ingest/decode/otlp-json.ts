@@ -9,6 +9,7 @@ import {
   int64Value,
   nestingProblem,
   newJsonObject,
+  resourceFrom,
   severityNumberFromJson,
   typeProblem,
 } from './otlp-common.ts';
@@ -81,17 +82,9 @@ function keyValues(list: unknown, level: number, max: number): JsonObject {
 
 function resourceOf(rl: JsonObject, limits: IngestLimits): OtlpResource {
   const r = rl.resource;
-  try {
-    return {
-      attributes: isPlainObject(r)
-        ? keyValues(r.attributes, 1, limits.maxNestingDepth)
-        : newJsonObject(),
-    };
-  } catch (err) {
-    if (!(err instanceof OtlpRecordProblem)) throw err;
-    // Every record of this resource is rejected with the reason, through the normaliser's cache.
-    return { attributes: newJsonObject(), flattened: err.rejection };
-  }
+  return resourceFrom(() =>
+    isPlainObject(r) ? keyValues(r.attributes, 1, limits.maxNestingDepth) : newJsonObject(),
+  );
 }
 
 function logRecord(

@@ -9,6 +9,7 @@ import {
   int64Value,
   nestingProblem,
   newJsonObject,
+  resourceFrom,
 } from './otlp-common.ts';
 import type {
   DecodeResult,
@@ -154,12 +155,7 @@ function keyValues(list: PbKeyValue[], level: number, max: number): JsonObject {
 }
 
 function resourceOf(attributes: PbKeyValue[], limits: IngestLimits): OtlpResource {
-  try {
-    return { attributes: keyValues(attributes, 1, limits.maxNestingDepth) };
-  } catch (err) {
-    if (!(err instanceof OtlpRecordProblem)) throw err;
-    return { attributes: newJsonObject(), flattened: err.rejection };
-  }
+  return resourceFrom(() => keyValues(attributes, 1, limits.maxNestingDepth));
 }
 
 function logRecord(
