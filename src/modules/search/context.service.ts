@@ -60,9 +60,9 @@ export async function logContext(
   const normalised = id.toLowerCase();
   const bounds = lookupBounds(normalised, skew);
   const budget = new QueryBudget(deps.limits);
-  const row = await budget.run(() =>
+  const row = await budget.run((settings) =>
     deps.repo.findById(scope, normalised, bounds.ts, bounds.observed, {
-      settings: budget.settings(),
+      settings,
     }),
   );
   if (!row) throw new NotFoundError('log');
@@ -70,9 +70,9 @@ export async function logContext(
   const around = async (order: 'asc' | 'desc', count: number) => {
     if (count === 0) return [];
     const run = (withinNs: bigint | null) =>
-      budget.run(() =>
+      budget.run((settings) =>
         deps.repo.neighbours(scope, row.app_id, position, order, count, withinNs, {
-          settings: budget.settings(),
+          settings,
         }),
       );
     // Neighbours are almost always within the hour; only a sparse app needs the unbounded read.

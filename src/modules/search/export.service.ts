@@ -58,8 +58,8 @@ export async function exportLogs(
   const budget = new QueryBudget(deps.limits, deps.limits.exportTimeoutMs, null);
   let windows: TimeRange[] = [range];
   if (!isEmptyScope(scope)) {
-    const minutes = await budget.run(() =>
-      deps.repo.minuteCounts(scope, range, { settings: budget.settings(), signal }),
+    const minutes = await budget.run((settings) =>
+      deps.repo.minuteCounts(scope, range, { settings, signal }),
     );
     windows = exportWindows(range, minutes, EXPORT_WINDOW_ROWS);
     if (input.order === 'asc') windows.reverse();

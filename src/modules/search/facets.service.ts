@@ -44,8 +44,8 @@ async function sampleWindow(
   range: TimeRange,
   budget: QueryBudget,
 ): Promise<SampleWindow> {
-  const minutes = await budget.run(() =>
-    deps.repo.minuteCounts(scope, range, { settings: budget.settings() }),
+  const minutes = await budget.run((settings) =>
+    deps.repo.minuteCounts(scope, range, { settings }),
   );
   let seen = 0;
   for (const { minute, n } of minutes) {
@@ -79,14 +79,12 @@ export async function listFields(
   const budget = new QueryBudget(deps.limits);
   const window = await sampleWindow(deps, scope, range, budget);
   const [keys, rows] = await Promise.all([
-    budget.run(() =>
+    budget.run((settings) =>
       deps.repo.attributeKeys(scope, filter.sql, window.range, input.limit, {
-        settings: budget.settings(),
+        settings,
       }),
     ),
-    budget.run(() =>
-      deps.repo.countRows(scope, filter.sql, window.range, { settings: budget.settings() }),
-    ),
+    budget.run((settings) => deps.repo.countRows(scope, filter.sql, window.range, { settings })),
   ]);
   return {
     fields: keys.map((k) => ({ name: k.name, count: Number(k.n) })),
@@ -137,9 +135,9 @@ export async function topValues(
     : parsed.sql;
   const budget = new QueryBudget(deps.limits);
   const window = await sampleWindow(deps, scope, range, budget);
-  const values = await budget.run(() =>
+  const values = await budget.run((settings) =>
     deps.repo.topValues(scope, filter, window.range, subject, input.limit, {
-      settings: budget.settings(),
+      settings,
     }),
   );
   return {

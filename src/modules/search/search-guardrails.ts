@@ -55,10 +55,10 @@ export class QueryBudget {
     };
   }
 
-  /** Runs one query, turning a limit hit in ClickHouse into the 422. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
+  /** Runs one query with the settings left in the budget, turning a limit hit into the 422. */
+  async run<T>(work: (settings: ClickHouseSettings) => Promise<T>): Promise<T> {
     try {
-      return await work();
+      return await work(this.settings());
     } catch (error) {
       throw this.translate(error);
     }

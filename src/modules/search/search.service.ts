@@ -52,9 +52,9 @@ export async function searchLogs(
   const want = input.limit + 1;
   const rows: LogRowJson[] = [];
   for (const window of chunks(range, after, order)) {
-    const got = await budget.run(() =>
+    const got = await budget.run((settings) =>
       deps.repo.page(scope, filter.sql, window, after, order, want - rows.length, {
-        settings: budget.settings(),
+        settings,
       }),
     );
     rows.push(...got);
@@ -136,17 +136,17 @@ export async function histogram(
   let counts: LevelCount[] = [];
   if (!isEmptyScope(scope)) {
     const budget = new QueryBudget(deps.limits);
-    counts = await budget.run(() =>
+    counts = await budget.run((settings) =>
       source === 'rollup'
         ? deps.repo.histogramRollup(scope, filter.sql, fromS, toS, intervalS, {
-            settings: budget.settings(),
+            settings,
           })
         : deps.repo.histogramRaw(
             scope,
             filter.sql,
             { fromNs: BigInt(fromS) * NS_PER_S, toNs: BigInt(toS) * NS_PER_S },
             intervalS,
-            { settings: budget.settings() },
+            { settings },
           ),
     );
   }
