@@ -17,19 +17,13 @@ import path from 'node:path';
 import { fork } from 'node:child_process';
 import { Session as InspectorSession } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { migrateClickHouse } from '../src/infra/clickhouse/migrations.ts';
-import { createDb, migratePostgres } from '../src/infra/postgres.ts';
-import { createRedis } from '../src/infra/redis.ts';
 import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
-import { decodeIngestBody, serialiseRows } from '../src/modules/ingest/decode/index.ts';
-import { ingestLimitsFromConfig } from '../src/modules/ingest/ingest.service.ts';
 import { insertSettings } from '../src/modules/pipeline/insert-job.processor.ts';
 import { createOrg } from '../src/modules/orgs/orgs.service.ts';
-import { testEnv } from '../test/helpers/app.ts';
+import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
+import { jsonEachRowChunkOf1000 } from './lib/sample-rows.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -57,21 +51,20 @@ function weightedPercentile(pairs: [number, number][], p: number): number {
   return NaN;
 }
 
-const env = await testEnv(t, {
-  LOG_LEVEL: 'warn',
-  INGEST_DURABILITY: process.env.INGEST_DURABILITY ?? 'fsync',
-  INGEST_QUEUE_MAX_DEPTH: '100000',
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => /^(INGEST_|WORKER_)/.test(k)) as [string, string][],
-  ),
+const { app, config, db, redis, clickhouse } = await buildTestApp(t, {
+  clickhouse: createChdbTestStore(t),
+  env: {
+    LOG_LEVEL: 'warn',
+    INGEST_DURABILITY: process.env.INGEST_DURABILITY ?? 'fsync',
+    INGEST_QUEUE_MAX_DEPTH: '100000',
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => /^(INGEST_|WORKER_)/.test(k)) as [
+        string,
+        string,
+      ][],
+    ),
+  },
 });
-const config = loadConfig(env);
-const db = createDb(config.databaseUrl as string, 5);
-const redis = createRedis(config.redisUrl as string);
-const clickhouse = createChdbTestStore(t);
-await migratePostgres(db);
-await migrateClickHouse(clickhouse);
-const app = await buildApp({ config, db, redis, clickhouse, logger: false });
 await app.listen({ port: 0, host: '127.0.0.1' });
 app.lifecycle.state = 'ready';
 const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -192,29 +185,7 @@ async function rawCeiling(
   rowsPerInsert: number,
   seconds: number,
 ): Promise<{ rowsPerS: number; rows: number }> {
-  const lines = Array.from({ length: 1000 }, (_, i) =>
-    JSON.stringify({
-      timestamp: new Date().toISOString(),
-      level: 'info',
-      message: `GET /api/orders/${i} 200 in ${i % 97} ms`,
-      service: 'checkout',
-      host: `web-${i % 8}`,
-      trace_id: '5b8efff798038103d269b633813fc60c',
-      user_id: `u${i % 1000}`,
-      http: { method: 'GET', status: 200 },
-      sender: 0,
-      seq: i,
-    }),
-  ).join('\n');
-  const { rows } = await decodeIngestBody({
-    kind: 'logs',
-    contentType: 'application/x-ndjson',
-    contentEncoding: undefined,
-    body: Buffer.from(lines),
-    limits: ingestLimitsFromConfig(config),
-    now: Date.now(),
-  });
-  const chunk = serialiseRows(rows, { org_id: org.id, app_id: org.id, retention_days: 30 });
+  const chunk = await jsonEachRowChunkOf1000({ orgId: org.id, appId: org.id });
   const payload = Buffer.concat(Array.from({ length: rowsPerInsert / 1000 }, () => chunk));
   let inserted = 0;
   const started = performance.now();
@@ -278,8 +249,5 @@ if (process.env.BENCH_METRICS) {
       .join('\n'),
   );
 }
-await app.close();
-await db.destroy();
-await redis.quit();
 for (const fn of teardowns.reverse()) await fn();
 process.exit(0);

@@ -9,12 +9,7 @@
  * scope lookup in Postgres, ClickHouse, serialisation), then index on/off comparisons.
  */
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { migrateClickHouse } from '../src/infra/clickhouse/migrations.ts';
 import type { ClickHouseStore } from '../src/infra/clickhouse/store.ts';
-import { createDb, migratePostgres } from '../src/infra/postgres.ts';
-import { createRedis } from '../src/infra/redis.ts';
 import { cliActor } from '../src/modules/auth/auth-context.ts';
 import { createApiToken } from '../src/modules/auth/api-tokens.service.ts';
 import { createUsersRepository } from '../src/modules/auth/users.repository.ts';
@@ -23,7 +18,7 @@ import { createMembershipsRepository } from '../src/modules/members/memberships.
 import { createOrg } from '../src/modules/orgs/orgs.service.ts';
 import { encodeCursor, searchFingerprint } from '../src/modules/search/search-cursor.ts';
 import { NS_PER_S, nowNanos } from '../src/modules/search/time-range.ts';
-import { testEnv } from '../test/helpers/app.ts';
+import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 
 const { values: args } = parseArgs({
@@ -41,15 +36,10 @@ const SPAN_DAYS = 7;
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
 
-const env = await testEnv(t, { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api' });
-const config = loadConfig(env);
-const db = createDb(config.databaseUrl as string, 5);
-const redis = createRedis(config.redisUrl as string);
-const clickhouse = createChdbTestStore(t);
-await migratePostgres(db);
-await migrateClickHouse(clickhouse);
-const app = await buildApp({ config, db, redis, clickhouse, logger: false });
-app.lifecycle.state = 'ready';
+const { app, config, db, clickhouse } = await buildTestApp(t, {
+  clickhouse: createChdbTestStore(t),
+  env: { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api' },
+});
 
 // Tenants: the searching user belongs to org "acme" (4 apps); "globex" (6 apps) is someone else's.
 const acme = await createOrg(db, { name: 'Acme', slug: 'acme' });
@@ -393,8 +383,5 @@ try {
     'idx_observed_ts',
   );
 } finally {
-  await app.close();
-  await db.destroy();
-  await redis.quit().catch(() => redis.disconnect());
   for (const fn of teardowns.reverse()) await fn();
 }

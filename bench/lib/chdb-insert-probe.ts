@@ -12,44 +12,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { createChdbStore, type ChdbStore } from '../../src/infra/clickhouse/chdb-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
-import {
-  decodeIngestBody,
-  serialiseRows,
-  DEFAULT_INGEST_LIMITS,
-} from '../../src/modules/ingest/decode/index.ts';
 import type { ClickHouseSettings } from '../../src/infra/clickhouse/store.ts';
+import { jsonEachRowChunkOf1000 } from './sample-rows.ts';
 
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 6);
 const ROWS = (process.env.PROBE_ROWS ?? '20000,50000').split(',').map(Number);
 const SESSIONS = (process.env.PROBE_SESSIONS ?? '1,2').split(',').map(Number);
 const variants = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['schema'];
 
-async function chunkOf1000(): Promise<Buffer> {
-  const now = Date.now();
-  const lines = Array.from({ length: 1000 }, (_, i) =>
-    JSON.stringify({
-      timestamp: new Date(now).toISOString(),
-      level: i % 10 === 0 ? 'error' : 'info',
-      message: `GET /api/orders/${i} 200 in ${i % 97} ms`,
-      service: 'checkout',
-      host: `web-${i % 8}`,
-      trace_id: '5b8efff798038103d269b633813fc60c',
-      user_id: `u${i % 1000}`,
-      http: { method: 'GET', status: 200 },
-      sender: 0,
-      seq: i,
-    }),
-  ).join('\n');
-  const { rows } = await decodeIngestBody({
-    kind: 'logs',
-    contentType: 'application/x-ndjson',
-    contentEncoding: undefined,
-    body: Buffer.from(lines),
-    limits: DEFAULT_INGEST_LIMITS,
-    now,
-  });
+function chunkOf1000(): Promise<Buffer> {
   const id = '0190b6a4-0000-7000-8000-000000000001';
-  return serialiseRows(rows, { org_id: id, app_id: id, retention_days: 30 });
+  return jsonEachRowChunkOf1000({ orgId: id, appId: id });
 }
 
 async function run(
