@@ -6,7 +6,7 @@ import { useSession } from '../lib/session.tsx';
 import { createSavedSearch, deleteSavedSearch, listSavedSearches } from '../lib/saved-searches.ts';
 import type { SavedSearch } from '../lib/types.ts';
 import { ChevronDown, StarIcon, TrashIcon } from './icons.tsx';
-import { Dialog, Spinner, useToast } from './ui.tsx';
+import { Dialog, Spinner, useSubmit, useToast } from './ui.tsx';
 
 interface Current {
   q: string;
@@ -133,8 +133,7 @@ function SaveDialog({
   const { org } = useSession();
   const [name, setName] = useState(current.q.slice(0, 60));
   const [shared, setShared] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, submit } = useSubmit();
   return (
     <Dialog title="Save search" onClose={onClose}>
       <form
@@ -142,23 +141,20 @@ function SaveDialog({
         onSubmit={(event) => {
           event.preventDefault();
           if (!org) return setError('You are not a member of any organisation.');
-          setBusy(true);
-          createSavedSearch({
-            org: org.id,
-            name: name.trim() || 'Untitled search',
-            query: current.q,
-            from: current.from,
-            to: current.to,
-            apps: current.apps,
-            visibility: shared ? 'org' : 'private',
-          }).then(
+          submit(
+            () =>
+              createSavedSearch({
+                org: org.id,
+                name: name.trim() || 'Untitled search',
+                query: current.q,
+                from: current.from,
+                to: current.to,
+                apps: current.apps,
+                visibility: shared ? 'org' : 'private',
+              }),
             () => {
               onSaved(name);
               onClose();
-            },
-            (e: unknown) => {
-              setBusy(false);
-              setError(errorMessage(e));
             },
           );
         }}

@@ -8,7 +8,31 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { errorMessage } from '../lib/api.ts';
 import { CheckIcon, CloseIcon, CopyIcon } from './icons.tsx';
+
+/**
+ * A form's submit: `busy` while the request runs (buttons disable, spinner shows), the error it
+ * failed with, and the result handed to `onDone` on success.
+ */
+export function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = useCallback(<T,>(work: () => Promise<T>, onDone: (value: T) => void): void => {
+    setBusy(true);
+    work().then(
+      (value) => {
+        setBusy(false);
+        onDone(value);
+      },
+      (e: unknown) => {
+        setBusy(false);
+        setError(errorMessage(e));
+      },
+    );
+  }, []);
+  return { busy, error, setError, submit };
+}
 
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return <span className="spinner" role="status" aria-label={label} />;
@@ -74,8 +98,7 @@ export function ConfirmDialog({
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
   return (
     <Dialog
       title={title}
@@ -88,13 +111,7 @@ export function ConfirmDialog({
           <button
             className={`button ${danger ? 'button-danger' : 'button-primary'}`}
             disabled={busy}
-            onClick={() => {
-              setBusy(true);
-              onConfirm().then(onClose, (e: unknown) => {
-                setBusy(false);
-                setError(e instanceof Error ? e.message : String(e));
-              });
-            }}
+            onClick={() => submit(onConfirm, onClose)}
           >
             {busy ? <Spinner /> : null}
             {confirmLabel}

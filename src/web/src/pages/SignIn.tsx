@@ -1,18 +1,17 @@
 // Sign in: SSO (the org's OIDC provider; in embedded mode the dev IdP) or a local account.
 import { useState } from 'react';
-import { api, errorMessage } from '../lib/api.ts';
+import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { Logo } from '../components/Logo.tsx';
-import { Spinner } from '../components/ui.tsx';
+import { Spinner, useSubmit } from '../components/ui.tsx';
 
 export function SignIn({ returnTo }: { returnTo: string }) {
   const { refresh } = useSession();
   const [showLocal, setShowLocal] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, submit } = useSubmit();
   const ssoError = new URLSearchParams(location.search).get('error');
   const loginHref = `/auth/login?return_to=${encodeURIComponent(returnTo)}`;
 
@@ -38,17 +37,14 @@ export function SignIn({ returnTo }: { returnTo: string }) {
             className="form"
             onSubmit={(event) => {
               event.preventDefault();
-              setBusy(true);
               setError(null);
-              api('/auth/local', { method: 'POST', body: { email, password } })
-                .then(() => refresh())
-                .then(
-                  () => navigate(returnTo, { replace: true }),
-                  (e: unknown) => {
-                    setBusy(false);
-                    setError(errorMessage(e));
-                  },
-                );
+              submit(
+                () =>
+                  api('/auth/local', { method: 'POST', body: { email, password } }).then(() =>
+                    refresh(),
+                  ),
+                () => navigate(returnTo, { replace: true }),
+              );
             }}
           >
             <label>

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { KeyIcon, PlusIcon, RotateIcon, SearchIcon, TrashIcon } from '../../components/icons.tsx';
 import { SendFirstLog } from '../../components/SendFirstLog.tsx';
-import { ConfirmDialog, Dialog, Spinner, useToast } from '../../components/ui.tsx';
+import { ConfirmDialog, Dialog, Spinner, useSubmit, useToast } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -207,22 +207,24 @@ function CreateKeyDialog({
 }) {
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
   return (
     <Dialog title="New ingest key" onClose={onClose}>
       <form
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          api<CreatedKey>(`/v1/apps/${app.id}/keys`, {
-            method: 'POST',
-            body: { name: name.trim(), ...(expires ? { expires_in_days: Number(expires) } : {}) },
-          }).then(onCreated, (e: unknown) => {
-            setBusy(false);
-            setError(errorMessage(e));
-          });
+          submit(
+            () =>
+              api<CreatedKey>(`/v1/apps/${app.id}/keys`, {
+                method: 'POST',
+                body: {
+                  name: name.trim(),
+                  ...(expires ? { expires_in_days: Number(expires) } : {}),
+                },
+              }),
+            onCreated,
+          );
         }}
       >
         <label>
@@ -272,22 +274,21 @@ function RotateKeyDialog({
   onRotated: (created: CreatedKey) => void;
 }) {
   const [overlap, setOverlap] = useState(3600);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
   return (
     <Dialog title={`Rotate “${ingestKey.name}”`} onClose={onClose}>
       <form
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          api<CreatedKey>(`/v1/apps/${app.id}/keys/${ingestKey.id}/rotate`, {
-            method: 'POST',
-            body: { overlap_seconds: overlap },
-          }).then(onRotated, (e: unknown) => {
-            setBusy(false);
-            setError(errorMessage(e));
-          });
+          submit(
+            () =>
+              api<CreatedKey>(`/v1/apps/${app.id}/keys/${ingestKey.id}/rotate`, {
+                method: 'POST',
+                body: { overlap_seconds: overlap },
+              }),
+            onRotated,
+          );
         }}
       >
         <p className="muted">
@@ -330,8 +331,7 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
   const [rate, setRate] = useState(app.rate_limit_records_per_s?.toString() ?? '');
   const [bytes, setBytes] = useState(app.rate_limit_bytes_per_s?.toString() ?? '');
   const [quota, setQuota] = useState(app.daily_quota_records?.toString() ?? '');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, submit } = useSubmit();
   const toast = useToast();
   const { refresh } = useSession();
   useEffect(() => {
@@ -352,27 +352,23 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
         className="form grid-form"
         onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
           setError(null);
-          api(`/v1/orgs/${org.id}/apps/${app.id}`, {
-            method: 'PATCH',
-            body: {
-              name: name.trim(),
-              retention_days: Number(retention),
-              rate_limit_records_per_s: numberOrNull(rate),
-              rate_limit_bytes_per_s: numberOrNull(bytes),
-              daily_quota_records: numberOrNull(quota),
-            },
-          }).then(
+          submit(
+            () =>
+              api(`/v1/orgs/${org.id}/apps/${app.id}`, {
+                method: 'PATCH',
+                body: {
+                  name: name.trim(),
+                  retention_days: Number(retention),
+                  rate_limit_records_per_s: numberOrNull(rate),
+                  rate_limit_bytes_per_s: numberOrNull(bytes),
+                  daily_quota_records: numberOrNull(quota),
+                },
+              }),
             () => {
-              setBusy(false);
               toast('Settings saved', 'success');
               onSaved();
               void refresh();
-            },
-            (e: unknown) => {
-              setBusy(false);
-              setError(errorMessage(e));
             },
           );
         }}

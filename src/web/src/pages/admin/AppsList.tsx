@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { BoxIcon, PlusIcon } from '../../components/icons.tsx';
-import { Dialog, EmptyState, Spinner } from '../../components/ui.tsx';
+import { Dialog, EmptyState, Spinner, useSubmit } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate, useRoute } from '../../lib/router.tsx';
@@ -118,8 +118,7 @@ function CreateAppDialog({
 }) {
   const [name, setName] = useState('');
   const [retention, setRetention] = useState(30);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, submit } = useSubmit();
   useEffect(() => setError(null), [name]);
   return (
     <Dialog title="New app" onClose={onClose}>
@@ -127,14 +126,14 @@ function CreateAppDialog({
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          api<{ app: App; key: CreatedKey }>(`/v1/orgs/${org.id}/apps`, {
-            method: 'POST',
-            body: { name: name.trim(), retention_days: retention },
-          }).then(onCreated, (e: unknown) => {
-            setBusy(false);
-            setError(errorMessage(e));
-          });
+          submit(
+            () =>
+              api<{ app: App; key: CreatedKey }>(`/v1/orgs/${org.id}/apps`, {
+                method: 'POST',
+                body: { name: name.trim(), retention_days: retention },
+              }),
+            onCreated,
+          );
         }}
       >
         <label>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
-import { ConfirmDialog, Dialog, Spinner, useToast } from '../../components/ui.tsx';
+import { ConfirmDialog, Dialog, Spinner, useSubmit, useToast } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -142,24 +142,20 @@ function InviteDialog({
 }) {
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<string>('member');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
   return (
     <Dialog title={`Invite to ${org.name}`} onClose={onClose}>
       <form
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          api(`/v1/orgs/${org.id}/members`, {
-            method: 'POST',
-            body: { email: email.trim(), role },
-          }).then(
+          submit(
+            () =>
+              api(`/v1/orgs/${org.id}/members`, {
+                method: 'POST',
+                body: { email: email.trim(), role },
+              }),
             () => onInvited(email),
-            (e: unknown) => {
-              setBusy(false);
-              setError(errorMessage(e));
-            },
           );
         }}
       >

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
-import { Dialog, Spinner, useToast } from '../../components/ui.tsx';
+import { Dialog, Spinner, useSubmit, useToast } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -96,22 +96,14 @@ export function Orgs() {
 
 function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
   return (
     <Dialog title="New organisation" onClose={onClose}>
       <form
         className="form"
         onSubmit={(event) => {
           event.preventDefault();
-          setBusy(true);
-          api('/v1/orgs', { method: 'POST', body: { name: name.trim() } }).then(
-            onCreated,
-            (e: unknown) => {
-              setBusy(false);
-              setError(errorMessage(e));
-            },
-          );
+          submit(() => api('/v1/orgs', { method: 'POST', body: { name: name.trim() } }), onCreated);
         }}
       >
         <label>
