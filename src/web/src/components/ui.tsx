@@ -34,6 +34,12 @@ export function useSubmit() {
   return { busy, error, setError, submit };
 }
 
+/** What a list shows until its data is there: the error it failed with, or a spinner. */
+export function LoadStatus({ data, error }: { data: unknown; error: unknown }) {
+  if (error) return <p className="form-error">{errorMessage(error)}</p>;
+  return data ? null : <Spinner />;
+}
+
 export function Spinner({ label = 'Loading' }: { label?: string }) {
   return <span className="spinner" role="status" aria-label={label} />;
 }

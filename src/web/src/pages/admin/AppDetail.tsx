@@ -3,7 +3,14 @@
 import { useEffect, useState } from 'react';
 import { KeyIcon, PlusIcon, RotateIcon, SearchIcon, TrashIcon } from '../../components/icons.tsx';
 import { SendFirstLog } from '../../components/SendFirstLog.tsx';
-import { ConfirmDialog, Dialog, Spinner, useSubmit, useToast } from '../../components/ui.tsx';
+import {
+  ConfirmDialog,
+  Dialog,
+  LoadStatus,
+  Spinner,
+  useSubmit,
+  useToast,
+} from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -62,8 +69,7 @@ function Keys({ app }: { app: App }) {
           <PlusIcon /> New key
         </button>
       </header>
-      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
-      {!data && !error && <Spinner />}
+      <LoadStatus data={data} error={error} />
       {data && (
         <div className="table-wrap">
           <table className="table">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
-import { ConfirmDialog, Dialog, Spinner, useSubmit, useToast } from '../../components/ui.tsx';
+import { ConfirmDialog, Dialog, LoadStatus, useSubmit, useToast } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -43,8 +43,7 @@ export function Members({ org }: { org: MeOrg }) {
           <PlusIcon /> Invite member
         </button>
       </header>
-      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
-      {!data && !error && <Spinner />}
+      <LoadStatus data={data} error={error} />
       {data && (
         <div className="table-wrap">
           <table className="table">

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
-import { Dialog, Spinner, useSubmit, useToast } from '../../components/ui.tsx';
+import { Dialog, LoadStatus, useSubmit, useToast } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -37,8 +37,7 @@ export function Orgs() {
           </button>
         )}
       </header>
-      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
-      {!data && !error && <Spinner />}
+      <LoadStatus data={data} error={error} />
       {data && (
         <div className="table-wrap">
           <table className="table">
