@@ -34,7 +34,7 @@ export async function startMyLog(
   });
   let resources: Resources | undefined;
   try {
-    resources = openResources(config, services);
+    resources = openResources(services);
     await waitForRedis(resources, config.startupDependencyTimeoutMs, config.redisUrl);
     await migratePostgres(resources.db).catch((error: unknown) => {
       throw new StartupError(

@@ -30,9 +30,7 @@ async function main(): Promise<void> {
     process.stderr.write(`mylog: startup failed: ${message}\n`);
     process.exit(1);
   }
-  log(
-    `MyLog ready on ${config.host}:${running.app.server.address() && (running.app.server.address() as { port: number }).port} in ${Date.now() - started} ms (open ${config.publicUrl})`,
-  );
+  log(`MyLog ready on ${running.url} in ${Date.now() - started} ms (open ${config.publicUrl})`);
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -1,6 +1,5 @@
 // The connections a running MyLog holds, opened from resolved service URLs and closed last.
 import type { Redis } from 'ioredis';
-import type { Config } from '../config.ts';
 import type { ClickHouseStore } from './clickhouse/store.ts';
 import { createDb, type Db } from './postgres.ts';
 import { createRedis } from './redis.ts';
@@ -14,7 +13,6 @@ export interface Resources {
 }
 
 export function openResources(
-  _config: Config,
   services: Pick<Services, 'databaseUrl' | 'redisUrl' | 'clickhouse'>,
 ): Resources {
   const db = createDb(services.databaseUrl);
