@@ -400,39 +400,24 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
             onChange={(e) => setRetention(e.target.value)}
           />
         </label>
-        <label>
-          Rate limit (records/s)
-          <input
-            className="input"
-            type="number"
-            min={1}
-            placeholder="platform default"
-            value={rate}
-            onChange={(e) => setRate(e.target.value)}
-          />
-        </label>
-        <label>
-          Rate limit (bytes/s)
-          <input
-            className="input"
-            type="number"
-            min={1}
-            placeholder="platform default"
-            value={bytes}
-            onChange={(e) => setBytes(e.target.value)}
-          />
-        </label>
-        <label>
-          Daily quota (records)
-          <input
-            className="input"
-            type="number"
-            min={1}
-            placeholder="unlimited"
-            value={quota}
-            onChange={(e) => setQuota(e.target.value)}
-          />
-        </label>
+        <LimitField
+          label="Rate limit (records/s)"
+          value={rate}
+          onChange={setRate}
+          placeholder="platform default"
+        />
+        <LimitField
+          label="Rate limit (bytes/s)"
+          value={bytes}
+          onChange={setBytes}
+          placeholder="platform default"
+        />
+        <LimitField
+          label="Daily quota (records)"
+          value={quota}
+          onChange={setQuota}
+          placeholder="unlimited"
+        />
         {error && <p className="form-error full-row">{error}</p>}
         <div className="button-row full-row">
           <button className="button button-primary" disabled={busy}>
@@ -499,5 +484,32 @@ function DangerZone({ org, app }: { org: MeOrg; app: App }) {
         </Dialog>
       )}
     </section>
+  );
+}
+
+/** An optional positive limit; empty means the placeholder's default. */
+function LimitField({
+  label,
+  value,
+  onChange,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  placeholder: string;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        className="input"
+        type="number"
+        min={1}
+        placeholder={placeholder}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
