@@ -18,12 +18,13 @@ import { fork } from 'node:child_process';
 import { Session as InspectorSession } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
+import { INSERT_TARGET } from '../src/modules/ingest/decode/index.ts';
 import { insertSettings } from '../src/modules/pipeline/insert-job.processor.ts';
 import { createOrg } from '../src/modules/orgs/orgs.service.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
-import { jsonEachRowChunkOf1000 } from './lib/sample-rows.ts';
+import { serialisedChunkOf1000 } from './lib/sample-rows.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -185,12 +186,17 @@ async function rawCeiling(
   rowsPerInsert: number,
   seconds: number,
 ): Promise<{ rowsPerS: number; rows: number }> {
-  const chunk = await jsonEachRowChunkOf1000({ orgId: org.id, appId: org.id });
+  const chunk = await serialisedChunkOf1000({ orgId: org.id, appId: org.id });
   const payload = Buffer.concat(Array.from({ length: rowsPerInsert / 1000 }, () => chunk));
   let inserted = 0;
   const started = performance.now();
   for (let i = 0; performance.now() - started < seconds * 1000; i++) {
-    await clickhouse.insertRaw('logs', payload, insertSettings(`raw-${rowsPerInsert}-${i}`));
+    await clickhouse.insertRaw(
+      'logs',
+      payload,
+      insertSettings(`raw-${rowsPerInsert}-${i}`),
+      INSERT_TARGET,
+    );
     inserted += rowsPerInsert;
   }
   return { rowsPerS: inserted / ((performance.now() - started) / 1000), rows: inserted };

@@ -13,7 +13,8 @@ import path from 'node:path';
 import { createChdbStore, type ChdbStore } from '../../src/infra/clickhouse/chdb-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
 import type { ClickHouseSettings } from '../../src/infra/clickhouse/store.ts';
-import { jsonEachRowChunkOf1000 } from './sample-rows.ts';
+import { INSERT_TARGET } from '../../src/modules/ingest/decode/index.ts';
+import { serialisedChunkOf1000 } from './sample-rows.ts';
 
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 6);
 const ROWS = (process.env.PROBE_ROWS ?? '20000,50000').split(',').map(Number);
@@ -22,7 +23,7 @@ const variants = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['sc
 
 function chunkOf1000(): Promise<Buffer> {
   const id = '0190b6a4-0000-7000-8000-000000000001';
-  return jsonEachRowChunkOf1000({ orgId: id, appId: id });
+  return serialisedChunkOf1000({ orgId: id, appId: id });
 }
 
 async function run(
@@ -44,11 +45,16 @@ async function run(
       .map(async (store) => {
         while (performance.now() - started < SECONDS * 1000) {
           const t0 = performance.now();
-          await store.insertRaw('logs', payload, {
-            insert_deduplication_token: `p-${process.pid}-${seq++}`,
-            deduplicate_blocks_in_dependent_materialized_views: 1,
-            ...settings,
-          });
+          await store.insertRaw(
+            'logs',
+            payload,
+            {
+              insert_deduplication_token: `p-${process.pid}-${seq++}`,
+              deduplicate_blocks_in_dependent_materialized_views: 1,
+              ...settings,
+            },
+            INSERT_TARGET,
+          );
           busyMs += performance.now() - t0;
           inserted += rows;
           inserts += 1;

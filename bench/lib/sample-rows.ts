@@ -1,12 +1,13 @@
 // The rows the ingest benches insert straight into ClickHouse: 1,000 typical access-log records,
 // decoded and serialised by the real ingest code, so the raw ceiling measures the same bytes.
+// Insert them with INSERT_TARGET (src/modules/ingest/decode/serialise-rows.ts).
 import {
   DEFAULT_INGEST_LIMITS,
   decodeIngestBody,
   serialiseRows,
 } from '../../src/modules/ingest/decode/index.ts';
 
-export async function jsonEachRowChunkOf1000(tenant: {
+export async function serialisedChunkOf1000(tenant: {
   orgId: string;
   appId: string;
 }): Promise<Buffer> {

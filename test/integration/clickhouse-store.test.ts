@@ -4,6 +4,14 @@ import t, { type Test } from 'tap';
 import { startChdbHttpBridge } from '../../src/infra/clickhouse/chdb-http-bridge.ts';
 import { createHttpStore, ensureHttpDatabase } from '../../src/infra/clickhouse/http-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
+import {
+  decodeIngestBody,
+  DEFAULT_INGEST_LIMITS,
+  INSERT_COLUMNS,
+  INSERT_TARGET,
+  parseSerialisedRow,
+  serialiseRows,
+} from '../../src/modules/ingest/decode/index.ts';
 import { ClickHouseStoreError, type ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
 import { createChdbTestStore, createTestClickHouse } from '../helpers/services.ts';
 
@@ -82,6 +90,54 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
         { app: row.app_id, token: 'PAYMENT' },
       );
       t.same(rows, [row]);
+    });
+
+    t.test('insertRaw takes the ingest payload format, positional with its columns', async (t) => {
+      const appId = '0190a0b0-0000-7000-8000-0000000000c2';
+      const { rows } = await decodeIngestBody({
+        kind: 'logs',
+        contentType: 'application/x-ndjson',
+        contentEncoding: undefined,
+        body: Buffer.from(
+          '{"message":"compact one","level":"warn","status":404,"nested":{"k":"v"}}\n{"msg":"compact two"}\n',
+        ),
+        limits: DEFAULT_INGEST_LIMITS,
+        now: Date.now(),
+      });
+      const tenant = { org_id: appId, app_id: appId, retention_days: 7 };
+      const bytes = serialiseRows(rows, tenant);
+      await store.insertRaw(
+        'logs',
+        bytes,
+        { insert_deduplication_token: 'compact-1' },
+        INSERT_TARGET,
+      );
+      await store.insertRaw(
+        'logs',
+        bytes,
+        { insert_deduplication_token: 'compact-1' },
+        INSERT_TARGET,
+      );
+      const stored = await store.query<Record<string, unknown>>(
+        `SELECT ${INSERT_COLUMNS.join(', ')}, attr_kv FROM logs WHERE app_id = {app:UUID} ORDER BY message`,
+        { app: appId },
+      );
+      t.equal(stored.length, 2, 'stored once');
+      const expected = bytes
+        .toString('utf8')
+        .trimEnd()
+        .split('\n')
+        .map((line) => parseSerialisedRow(line));
+      t.same(
+        stored.map(({ attr_kv: _kv, ...row }) => row),
+        expected,
+        'every column lands in its place',
+      );
+      t.same(
+        [...((stored[0]?.['attr_kv'] as string[] | undefined) ?? [])].sort(),
+        ['nested.k=v', 'status=404'],
+        'materialized columns still computed',
+      );
     });
 
     t.test('errors carry the ClickHouse code', async (t) => {

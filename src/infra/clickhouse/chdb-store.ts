@@ -9,6 +9,7 @@ import {
   type QueryOptions,
   type QueryParams,
   type StreamQueryOptions,
+  type RawInsertTarget,
 } from './store.ts';
 
 export interface ChdbStoreOptions {
@@ -82,13 +83,19 @@ export function createChdbStore(options: ChdbStoreOptions): ChdbStore {
         session.close();
       }
     },
-    async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {
+    async insertRaw(
+      table: string,
+      rows: Buffer,
+      settings?: ClickHouseSettings,
+      target?: RawInsertTarget,
+    ): Promise<InsertSummary> {
       try {
         const summary = await inserters.run((session) =>
           session.insert({
             table: assertIdentifier(table),
-            values: jsonEachRow,
-            format: 'JSONEachRow',
+            ...(target?.columns ? { columns: [...target.columns] } : {}),
+            values: rows,
+            format: target?.format ?? 'JSONEachRow',
             settings,
           }),
         );

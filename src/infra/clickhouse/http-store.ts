@@ -9,6 +9,8 @@ import {
   type QueryOptions,
   type QueryParams,
   type StreamQueryOptions,
+  rawInsertStatement,
+  type RawInsertTarget,
 } from './store.ts';
 
 export interface HttpStoreOptions {
@@ -78,12 +80,17 @@ export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
         controller.abort();
       }
     },
-    async insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary> {
+    async insertRaw(
+      table: string,
+      rows: Buffer,
+      settings?: ClickHouseSettings,
+      target?: RawInsertTarget,
+    ): Promise<InsertSummary> {
       try {
-        // exec, not insert: insert wants objects for JSONEachRow, and these bytes must not be re-encoded.
+        // exec, not insert: insert wants objects, and these bytes must not be re-encoded.
         const result = await client.exec({
-          query: `INSERT INTO ${assertIdentifier(table)} FORMAT JSONEachRow`,
-          values: Readable.from([jsonEachRow], { objectMode: false }),
+          query: rawInsertStatement(table, target),
+          values: Readable.from([rows], { objectMode: false }),
           clickhouse_settings: settings,
         });
         result.stream.resume();

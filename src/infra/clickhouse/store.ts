@@ -14,6 +14,23 @@ export interface StreamQueryOptions extends QueryOptions {
   format?: string;
 }
 
+/** Formats both stores pass through byte for byte (chdb's raw insert takes line formats only). */
+export type RawInsertFormat = 'JSONEachRow' | 'JSONCompactEachRow';
+
+export interface RawInsertTarget {
+  format?: RawInsertFormat;
+  /** Required by positional formats (JSONCompactEachRow) unless the rows hold every column. */
+  columns?: readonly string[];
+}
+
+/** `INSERT INTO t (c1, c2) FORMAT f`, identifiers checked. */
+export function rawInsertStatement(table: string, target: RawInsertTarget | undefined): string {
+  const columns = target?.columns?.length
+    ? ` (${target.columns.map(assertIdentifier).join(', ')})`
+    : '';
+  return `INSERT INTO ${assertIdentifier(table)}${columns} FORMAT ${target?.format ?? 'JSONEachRow'}`;
+}
+
 export interface InsertSummary {
   rowsWritten: number;
 }
@@ -29,8 +46,16 @@ export interface ClickHouseStore {
    * early, stops the query in the engine rather than just dropping its output.
    */
   queryStream(sql: string, params?: QueryParams, options?: StreamQueryOptions): AsyncIterable<Uint8Array>;
-  /** Inserts JSONEachRow bytes as they are: the caller serialised them once, nobody parses them here. */
-  insertRaw(table: string, jsonEachRow: Buffer, settings?: ClickHouseSettings): Promise<InsertSummary>;
+  /**
+   * Inserts rows serialised by the caller (JSONEachRow unless `target.format` says otherwise) as
+   * they are: nobody parses or re-encodes them here.
+   */
+  insertRaw(
+    table: string,
+    rows: Buffer,
+    settings?: ClickHouseSettings,
+    target?: RawInsertTarget,
+  ): Promise<InsertSummary>;
   /** Runs a statement that returns no rows (DDL, ALTER, SYSTEM …). */
   command(sql: string, params?: QueryParams, options?: QueryOptions): Promise<void>;
   ping(): Promise<boolean>;

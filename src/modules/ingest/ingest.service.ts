@@ -58,7 +58,7 @@ export function ingestLimitsFromConfig(config: Config): IngestLimits {
   };
 }
 
-/** A request's rows as JSONEachRow bytes, with the per-record verdicts. */
+/** A request's rows as serialised bytes, with the per-record verdicts. */
 interface Prepared {
   accepted: number;
   /** Undefined when no record was accepted. */

@@ -3,7 +3,7 @@
 // costs Redis bandwidth, so it happens only while the app has subscribers: each tail hub holds a
 // lease per app at tailSubscribersKey(), and ingest reads them through a short cache.
 //
-// Message: the request's accepted rows as JSONEachRow (full logs-table rows, one per line).
+// Message: the request's accepted rows as serialiseRows() wrote them (full logs-table rows).
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 

@@ -3,6 +3,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
+import { INSERT_FORMAT } from '../ingest/decode/index.ts';
 import type { LocalPayloads } from './local-payloads.ts';
 import {
   INGEST_JOB_NAME,
@@ -62,6 +63,7 @@ export function createBatchWriter(deps: {
           {
             v: 1,
             payloadKey: key,
+            format: INSERT_FORMAT,
             rows: batch.rows,
             bytes: batch.body.length,
             firstReceivedAtMs: batch.firstReceivedAtMs,

@@ -43,7 +43,7 @@ export class GroupCommitter {
     return rows;
   }
 
-  /** Resolves with the job id once `chunk` (whole JSONEachRow lines) is durably queued. */
+  /** Resolves with the job id once `chunk` (whole serialised lines) is durably queued. */
   submit(chunk: Buffer, rows: number, receivedAtMs: number): Promise<string> {
     if (this.closed) return Promise.reject(new Error('group commit is closed'));
     if (this.open && this.open.bytes + chunk.length > this.options.maxBytes) this.seal();

@@ -1,11 +1,13 @@
 // The one queue of the ingest pipeline: its name, job payload, default options and key names.
 //
-// A job carries metadata only. Its rows (JSONEachRow bytes) sit in their own Redis string, written
+// A job carries metadata only. Its rows (serialised bytes) sit in their own Redis string, written
 // as bytes and read back as bytes: going through BullMQ's JSON job data would cost a
 // stringify/parse of tens of MB/s on the hot path (measured ~200 MB/s for the pair on this box).
 import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../../config.ts';
+import type { RawInsertTarget } from '../../infra/clickhouse/store.ts';
+import { INSERT_FORMAT, INSERT_TARGET } from '../ingest/decode/index.ts';
 
 export const INGEST_QUEUE_NAME = 'ingest';
 export const INGEST_JOB_NAME = 'insert-logs';
@@ -13,8 +15,10 @@ export const LOGS_TABLE = 'logs';
 
 export interface IngestJobData {
   v: 1;
-  /** Redis key of the JSONEachRow payload. */
+  /** Redis key of the payload: rows as serialiseRows() writes them. */
   payloadKey: string;
+  /** The payload's format; absent on jobs queued by versions that wrote JSONEachRow objects. */
+  format?: typeof INSERT_FORMAT;
   rows: number;
   bytes: number;
   /** When the oldest request of the batch was received: the start of its ingest → stored lag. */
@@ -71,6 +75,11 @@ export function cappedExponentialBackoffMs(
   return Math.max(1, Math.round(exp * (0.8 + 0.4 * random())));
 }
 
+/** How a job's payload is inserted. */
+export function insertTargetOf(data: IngestJobData): RawInsertTarget {
+  return data.format === INSERT_FORMAT ? INSERT_TARGET : { format: 'JSONEachRow' };
+}
+
 export function isIngestJobData(value: unknown): value is IngestJobData {
   const v = value as Partial<IngestJobData> | null;
   return (
@@ -78,6 +87,7 @@ export function isIngestJobData(value: unknown): value is IngestJobData {
     v !== null &&
     v.v === 1 &&
     typeof v.payloadKey === 'string' &&
+    (v.format === undefined || v.format === INSERT_FORMAT) &&
     typeof v.rows === 'number' &&
     typeof v.bytes === 'number' &&
     typeof v.firstReceivedAtMs === 'number' &&

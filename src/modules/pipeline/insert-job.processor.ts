@@ -3,7 +3,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClickHouseSettings, ClickHouseStore } from '../../infra/clickhouse/store.ts';
-import { isIngestJobData, LOGS_TABLE, type IngestJobData } from './ingest-queue.ts';
+import { insertTargetOf, isIngestJobData, LOGS_TABLE, type IngestJobData } from './ingest-queue.ts';
 import type { LocalPayloads } from './local-payloads.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
@@ -49,7 +49,12 @@ export function createInsertJobProcessor(deps: InsertJobDeps) {
     if (payload === null) return { rows: data.rows, alreadyStored: true };
     const started = performance.now();
     try {
-      await deps.clickhouse.insertRaw(LOGS_TABLE, payload, insertSettings(job.id));
+      await deps.clickhouse.insertRaw(
+        LOGS_TABLE,
+        payload,
+        insertSettings(job.id),
+        insertTargetOf(data),
+      );
     } catch (error) {
       if (!(await reachable(deps.clickhouse))) {
         // ClickHouse is down, not refusing this job: keep every job waiting without spending its

@@ -53,7 +53,7 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
     }),
     groupCommitBatchBytes: new Histogram({
       name: 'mylog_group_commit_batch_bytes',
-      help: 'JSONEachRow bytes per group-commit batch',
+      help: 'Serialised row bytes per group-commit batch',
       buckets: [1e3, 1e4, 1e5, 1e6, 4e6, 16e6, 64e6],
       registers,
     }),

@@ -1,5 +1,6 @@
 // Rows as the tail handles them: the LogRow the query predicate reads, and the JSON a client gets
 // (ARCHITECTURE.md "a log row"), serialised once per row however many sockets receive it.
+import { parseSerialisedRow } from '../ingest/decode/index.ts';
 import type { LogRow } from '../search/query-language/index.ts';
 
 export interface TailRow {
@@ -58,7 +59,8 @@ export function toTailRow(stored: StoredShape): TailRow {
 }
 
 /**
- * The publisher's message: the request's JSONEachRow bytes (src/modules/ingest/tail-publisher.ts).
+ * The publisher's message: the request's serialised rows (src/modules/ingest/tail-publisher.ts);
+ * JSONEachRow objects from an instance of the previous version still read during a deploy.
  * A line that does not parse is skipped: the tail is best effort, the stored rows are the truth.
  */
 export function parsePublishedRows(payload: Buffer): TailRow[] {
@@ -66,7 +68,8 @@ export function parsePublishedRows(payload: Buffer): TailRow[] {
   for (const line of payload.toString('utf8').split('\n')) {
     if (line.length === 0) continue;
     try {
-      rows.push(toTailRow(JSON.parse(line) as StoredShape));
+      const stored = line.startsWith('{') ? JSON.parse(line) : parseSerialisedRow(line);
+      rows.push(toTailRow(stored as StoredShape));
     } catch {
       // see above
     }

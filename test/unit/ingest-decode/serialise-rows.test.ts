@@ -1,5 +1,10 @@
 import t from 'tap';
-import { decodeIngestBody, serialiseRows } from '../../../src/modules/ingest/decode/index.ts';
+import {
+  decodeIngestBody,
+  INSERT_COLUMNS,
+  parseSerialisedRow,
+  serialiseRows,
+} from '../../../src/modules/ingest/decode/index.ts';
 import { LIMITS, NOW_MS, ndjson } from './fixtures.ts';
 
 const tenant = {
@@ -8,51 +13,69 @@ const tenant = {
   retention_days: 30,
 };
 
-t.test('JSONEachRow: one object per line with every logs column', async (t) => {
-  const { rows } = await decodeIngestBody({
-    kind: 'logs',
-    contentType: 'application/x-ndjson',
-    contentEncoding: undefined,
-    body: ndjson([
-      { message: 'line1\nline2 "quoted" \u0000 \u001f', level: 'error', service: 'svc"x', k: 'v' },
-      { message: '世界 🎉', timestamp: '2026-01-15T12:00:00.000000009Z' },
-    ]),
-    limits: LIMITS,
-    now: NOW_MS,
-  });
-  const buf = serialiseRows(rows, tenant);
-  const text = buf.toString('utf8');
-  t.ok(text.endsWith('\n'));
-  const lines = text.slice(0, -1).split('\n');
-  t.equal(lines.length, 2, 'newlines inside values are escaped');
-  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  t.same(Object.keys(parsed[0] ?? {}).sort(), [
-    'app_id',
-    'attributes',
-    'host',
-    'id',
-    'level',
-    'message',
-    'observed_ts',
-    'org_id',
-    'resource',
-    'retention_days',
-    'service',
-    'severity_number',
-    'span_id',
-    'trace_id',
-    'ts',
-    'user_id',
-  ]);
-  t.same(parsed[0], { ...rows[0], ...tenant, attributes: { k: 'v' }, resource: {} });
-  t.equal(
-    parsed[0]?.['message'],
-    'line1\nline2 "quoted" \u0000 \u001f',
-    'control characters survive as data',
-  );
-  t.equal(parsed[1]?.['message'], '世界 🎉');
-  t.equal(parsed[1]?.['ts'], '2026-01-15 12:00:00.000000009');
-  t.equal(serialiseRows([], tenant).length, 0, 'no rows, no bytes');
+t.test(
+  'JSONCompactEachRow: one array per line with every logs column in INSERT_COLUMNS order',
+  async (t) => {
+    const { rows } = await decodeIngestBody({
+      kind: 'logs',
+      contentType: 'application/x-ndjson',
+      contentEncoding: undefined,
+      body: ndjson([
+        {
+          message: 'line1\nline2 "quoted" \u0000 \u001f',
+          level: 'error',
+          service: 'svc"x',
+          k: 'v',
+        },
+        { message: '世界 🎉', timestamp: '2026-01-15T12:00:00.000000009Z' },
+      ]),
+      limits: LIMITS,
+      now: NOW_MS,
+    });
+    const buf = serialiseRows(rows, tenant);
+    const text = buf.toString('utf8');
+    t.ok(text.endsWith('\n'));
+    const lines = text.slice(0, -1).split('\n');
+    t.equal(lines.length, 2, 'newlines inside values are escaped');
+    t.ok(
+      lines.every((l) => (JSON.parse(l) as unknown[]).length === INSERT_COLUMNS.length),
+      'one value per column',
+    );
+    const parsed = lines.map((l) => parseSerialisedRow(l) as Record<string, unknown>);
+    t.same(Object.keys(parsed[0] ?? {}).sort(), [
+      'app_id',
+      'attributes',
+      'host',
+      'id',
+      'level',
+      'message',
+      'observed_ts',
+      'org_id',
+      'resource',
+      'retention_days',
+      'service',
+      'severity_number',
+      'span_id',
+      'trace_id',
+      'ts',
+      'user_id',
+    ]);
+    t.same(parsed[0], { ...rows[0], ...tenant, attributes: { k: 'v' }, resource: {} });
+    t.equal(
+      parsed[0]?.['message'],
+      'line1\nline2 "quoted" \u0000 \u001f',
+      'control characters survive as data',
+    );
+    t.equal(parsed[1]?.['message'], '世界 🎉');
+    t.equal(parsed[1]?.['ts'], '2026-01-15 12:00:00.000000009');
+    t.equal(serialiseRows([], tenant).length, 0, 'no rows, no bytes');
+  },
+);
+
+t.test('parseSerialisedRow refuses what is not a serialised logs row', async (t) => {
+  t.throws(() => parseSerialisedRow('{"id":"x"}'), SyntaxError);
+  t.throws(() => parseSerialisedRow('["too","short"]'), SyntaxError);
+  t.throws(() => parseSerialisedRow('[1,'), SyntaxError);
 });
 
 t.test('retention_days must fit UInt16', async (t) => {

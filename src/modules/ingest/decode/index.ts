@@ -24,8 +24,14 @@ export type {
 export { DEFAULT_INGEST_LIMITS } from './ingest-limits.ts';
 export type { IngestLimits } from './ingest-limits.ts';
 export type { CanonicalRow } from './normalise-record.ts';
-export { serialiseRows } from './serialise-rows.ts';
-export type { TenantColumns } from './serialise-rows.ts';
+export {
+  INSERT_COLUMNS,
+  INSERT_FORMAT,
+  INSERT_TARGET,
+  parseSerialisedRow,
+  serialiseRows,
+} from './serialise-rows.ts';
+export type { SerialisedRow, TenantColumns } from './serialise-rows.ts';
 export { bulkResponseBody } from './es-bulk.ts';
 export type { BulkAction, BulkItem } from './es-bulk.ts';
 export { decodeContentEncoding } from './content-decoding.ts';

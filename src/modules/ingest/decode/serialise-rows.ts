@@ -1,3 +1,4 @@
+import type { RawInsertTarget } from '../../../infra/clickhouse/store.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 
 /** The tenant columns the caller adds to every row of one request. */
@@ -10,10 +11,43 @@ export interface TenantColumns {
 const CHUNK_CHARS = 256 * 1024;
 
 /**
- * Rows → JSONEachRow bytes for `INSERT INTO logs FORMAT JSONEachRow`, one object per line, keys
- * in table column order. ts, observed_ts, id and level are built by the normaliser from digits,
- * hex and fixed words, so they are written without escaping; every sender-controlled string goes
- * through JSON.stringify (control characters become \u escapes and are kept as data).
+ * The payload format of the ingest pipeline: what ingest serialises, the worker inserts and the
+ * live tail reads. JSONCompactEachRow (one JSON array per row, values in INSERT_COLUMNS order)
+ * rather than JSONEachRow: ClickHouse parses it with ~20 % less CPU because it matches no keys,
+ * and the payload is ~28 % smaller in Redis and its fsync'd log (bench/lib/chdb-insert-probe.ts).
+ */
+export const INSERT_FORMAT = 'JSONCompactEachRow';
+
+/** The logs-table columns of a serialised row, in order (attr_kv is MATERIALIZED: not sent). */
+export const INSERT_COLUMNS = [
+  'org_id',
+  'app_id',
+  'ts',
+  'observed_ts',
+  'id',
+  'level',
+  'severity_number',
+  'service',
+  'host',
+  'message',
+  'attributes',
+  'resource',
+  'trace_id',
+  'span_id',
+  'user_id',
+  'retention_days',
+] as const;
+
+/** What the insert of serialised rows tells ClickHouse. */
+export const INSERT_TARGET: RawInsertTarget = { format: INSERT_FORMAT, columns: INSERT_COLUMNS };
+
+export type SerialisedRow = Record<(typeof INSERT_COLUMNS)[number], unknown>;
+
+/**
+ * Rows → INSERT_FORMAT bytes, one array per line. ts, observed_ts, id and level are built by the
+ * normaliser from digits, hex and fixed words, so they are written without escaping; every
+ * sender-controlled string goes through JSON.stringify (control characters become \u escapes and
+ * are kept as data).
  */
 export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColumns): Buffer {
   if (
@@ -23,13 +57,8 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
   ) {
     throw new RangeError(`retention_days must be a UInt16, got ${tenant.retention_days}`);
   }
-  const head =
-    '{"org_id":' +
-    JSON.stringify(tenant.org_id) +
-    ',"app_id":' +
-    JSON.stringify(tenant.app_id) +
-    ',"ts":"';
-  const tail = ',"retention_days":' + String(tenant.retention_days) + '}\n';
+  const head = '[' + JSON.stringify(tenant.org_id) + ',' + JSON.stringify(tenant.app_id) + ',"';
+  const tail = ',' + String(tenant.retention_days) + ']\n';
   // OTLP rows of one resource share their resource map object: stringify it once.
   let lastResource: object | undefined;
   let lastResourceJson = '{}';
@@ -45,29 +74,29 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
     out +=
       head +
       row.ts +
-      '","observed_ts":"' +
+      '","' +
       row.observed_ts +
-      '","id":"' +
+      '","' +
       row.id +
-      '","level":"' +
+      '","' +
       row.level +
-      '","severity_number":' +
+      '",' +
       row.severity_number +
-      ',"service":' +
+      ',' +
       JSON.stringify(row.service) +
-      ',"host":' +
+      ',' +
       JSON.stringify(row.host) +
-      ',"message":' +
+      ',' +
       JSON.stringify(row.message) +
-      ',"attributes":' +
+      ',' +
       JSON.stringify(row.attributes) +
-      ',"resource":' +
+      ',' +
       lastResourceJson +
-      ',"trace_id":' +
+      ',' +
       JSON.stringify(row.trace_id) +
-      ',"span_id":' +
+      ',' +
       JSON.stringify(row.span_id) +
-      ',"user_id":' +
+      ',' +
       JSON.stringify(row.user_id) +
       tail;
     if (out.length > CHUNK_CHARS) {
@@ -77,4 +106,16 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
   }
   if (out.length > 0) chunks.push(Buffer.from(out, 'utf8'));
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+}
+
+/** One serialised line back to named columns (the live tail reads published rows with it). */
+export function parseSerialisedRow(line: string): SerialisedRow {
+  const values = JSON.parse(line) as unknown;
+  if (!Array.isArray(values) || values.length !== INSERT_COLUMNS.length) {
+    throw new SyntaxError(`not a ${INSERT_FORMAT} logs row`);
+  }
+  const row = {} as SerialisedRow;
+  for (let i = 0; i < INSERT_COLUMNS.length; i++)
+    row[INSERT_COLUMNS[i] as keyof SerialisedRow] = values[i];
+  return row;
 }
