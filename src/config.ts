@@ -70,6 +70,11 @@ export interface Config {
     groupCommitMaxBytes: number;
     queueMaxDepth: number;
     keyCacheTtlMs: number;
+    /**
+     * Least time between two writes of one ingest key's last_used_at by one ingest instance: the
+     * hot path records use in memory and writes at most once per key per interval, off the request.
+     */
+    keyLastUsedIntervalMs: number;
     /** Sealed group-commit batches being written to Redis at once; more wait their turn. */
     groupCommitMaxInFlightJobs: number;
     /** How often ingest instances read queue depth and Redis memory for the overload check. */
@@ -314,6 +319,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       groupCommitMaxBytes: r.int('INGEST_GROUP_COMMIT_MAX_BYTES', 16 * MiB, 1024),
       queueMaxDepth: r.int('INGEST_QUEUE_MAX_DEPTH', 5_000, 1),
       keyCacheTtlMs: r.int('INGEST_KEY_CACHE_TTL_MS', 30_000, 0),
+      keyLastUsedIntervalMs: r.int('INGEST_KEY_LAST_USED_INTERVAL_MS', 60_000, 1),
       groupCommitMaxInFlightJobs: r.int('INGEST_GROUP_COMMIT_MAX_IN_FLIGHT_JOBS', 4, 1, 64),
       overloadPollIntervalMs: r.int('INGEST_OVERLOAD_POLL_INTERVAL_MS', 250, 10, 60_000),
       redisMemoryMaxPercent: r.int('INGEST_REDIS_MEMORY_MAX_PERCENT', 85, 1, 100),

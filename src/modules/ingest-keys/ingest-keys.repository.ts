@@ -101,6 +101,26 @@ export function createIngestKeysRepository(db: Db) {
         .returning(PUBLIC_COLUMNS)
         .executeTakeFirstOrThrow();
     },
+    /**
+     * Records that the key was used at `at`, unless a write at or after `unlessUsedSince` is already
+     * there (another ingest instance got there first): a skipped write leaves no dead row version.
+     */
+    async touchLastUsed(
+      scope: OrgScope,
+      keyId: string,
+      at: Date,
+      unlessUsedSince: Date,
+    ): Promise<void> {
+      await db
+        .updateTable('ingest_keys')
+        .set({ last_used_at: at })
+        .where('org_id', '=', scope.orgId)
+        .where('id', '=', keyId)
+        .where((eb) =>
+          eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', unlessUsedSince)]),
+        )
+        .execute();
+    },
     /** Hashes are what the ingest caches are keyed by: needed to tell them what to forget. */
     async hashes(
       scope: OrgScope,

@@ -3,8 +3,21 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../infra/errors.ts';
 import { hashSecret, hasValidShape } from '../../infra/secret-token.ts';
-import type { ResolvedIngestKey } from '../ingest-keys/ingest-keys.repository.ts';
+import { IngestKeyUsage } from '../ingest-keys/ingest-key-usage.ts';
+import {
+  createIngestKeysRepository,
+  type ResolvedIngestKey,
+} from '../ingest-keys/ingest-keys.repository.ts';
 import { bulkResponseBody } from './decode/index.ts';
+import {
+  ELASTIC_PRODUCT,
+  ELASTIC_PRODUCT_HEADER,
+  ELASTICSEARCH_CLIENT,
+  elasticsearchClientConstraint,
+  elasticsearchClusterHealth,
+  elasticsearchInfo,
+  elasticsearchLicense,
+} from './elasticsearch-compat.ts';
 import { ingestKeyFromHeaders } from './ingest-auth.ts';
 import type { IngestKeyCache } from './ingest-key-cache.ts';
 import type { IngestService } from './ingest.service.ts';
@@ -13,6 +26,9 @@ import type { OverloadedError } from './ingest-errors.ts';
 import {
   bulkIndexRouteSchema,
   bulkRouteSchema,
+  esClusterHealthRouteSchema,
+  esInfoRouteSchema,
+  esLicenseRouteSchema,
   logsRouteSchema,
   otlpRouteSchema,
   type BulkIndexParams,
@@ -25,9 +41,14 @@ export interface IngestRoutesOptions {
   metrics: PipelineMetrics;
   /** Cheap in-memory check run before the body is read: a reason to refuse, or undefined. */
   overloaded(): OverloadedError | undefined;
+  /** Records each key's last use; by default one writing to this app's Postgres. */
+  keyUsage?: IngestKeyUsage;
 }
 
 const PROTOBUF = /^application\/(x-)?protobuf|^application\/vnd\.google\.protobuf/i;
+
+/** The Elasticsearch handshake carries no data: it is answered even while ingest is overloaded. */
+const HANDSHAKE_ROUTES = new Set(['/', '/_license', '/_cluster/health']);
 
 export async function ingestRoutes(
   app: FastifyInstance,
@@ -36,6 +57,8 @@ export async function ingestRoutes(
   const { service, keys, metrics } = options;
   const keyOf = new WeakMap<FastifyRequest, ResolvedIngestKey>();
   const receivedAt = new WeakMap<FastifyRequest, number>();
+  const keyUsage = options.keyUsage ?? defaultKeyUsage(app);
+  app.addHook('onClose', async () => keyUsage.flush());
 
   // Every body arrives as bytes: the decoder owns content types, encodings and their limits.
   app.removeAllContentTypeParsers();
@@ -49,6 +72,8 @@ export async function ingestRoutes(
     receivedAt.set(request, Date.now());
     const key = await authenticate(request, keys);
     keyOf.set(request, key);
+    keyUsage.record(key);
+    if (HANDSHAKE_ROUTES.has(request.routeOptions.url ?? '')) return;
     // After auth (so a bad key is a 401 even under load), before the body is read.
     const refusal = options.overloaded();
     if (refusal) {
@@ -105,14 +130,59 @@ export async function ingestRoutes(
     const outcome = await run(request, 'bulk', index);
     return bulkResponseBody(outcome.bulkItems ?? [], performance.now() - started);
   };
+  // The official Elasticsearch clients refuse a 2xx answer without the product header.
   app.post('/_bulk', { schema: bulkRouteSchema }, async (request, reply) =>
-    reply.status(200).send(await bulk(request, undefined)),
+    reply
+      .status(200)
+      .header(ELASTIC_PRODUCT_HEADER, ELASTIC_PRODUCT)
+      .send(await bulk(request, undefined)),
   );
   app.post<{ Params: BulkIndexParams }>(
     '/:index/_bulk',
     { schema: bulkIndexRouteSchema },
-    async (request, reply) => reply.status(200).send(await bulk(request, request.params.index)),
+    async (request, reply) =>
+      reply
+        .status(200)
+        .header(ELASTIC_PRODUCT_HEADER, ELASTIC_PRODUCT)
+        .send(await bulk(request, request.params.index)),
   );
+
+  elasticsearchHandshakeRoutes(app);
+}
+
+/** GET (and so HEAD) /, /_license, /_cluster/health: see elasticsearch-compat.ts. */
+function elasticsearchHandshakeRoutes(app: FastifyInstance): void {
+  if (!app.hasConstraintStrategy(ELASTICSEARCH_CLIENT)) {
+    app.addConstraintStrategy(elasticsearchClientConstraint);
+  }
+  const { config } = app;
+  app.get(
+    '/',
+    { schema: esInfoRouteSchema, constraints: { [ELASTICSEARCH_CLIENT]: 'yes' } },
+    async (_request, reply) =>
+      reply.header(ELASTIC_PRODUCT_HEADER, ELASTIC_PRODUCT).send(elasticsearchInfo(config)),
+  );
+  app.get('/_license', { schema: esLicenseRouteSchema }, async (_request, reply) =>
+    reply.header(ELASTIC_PRODUCT_HEADER, ELASTIC_PRODUCT).send(elasticsearchLicense(config)),
+  );
+  app.get('/_cluster/health', { schema: esClusterHealthRouteSchema }, async (_request, reply) =>
+    reply.header(ELASTIC_PRODUCT_HEADER, ELASTIC_PRODUCT).send(elasticsearchClusterHealth()),
+  );
+}
+
+/**
+ * Built here because the pipeline plugin that registers these routes does not pass one yet;
+ * it writes through the ingest keys repository and only logs a failure.
+ */
+function defaultKeyUsage(app: FastifyInstance): IngestKeyUsage {
+  const repository = createIngestKeysRepository(app.db);
+  return new IngestKeyUsage({
+    intervalMs: app.config.ingest.keyLastUsedIntervalMs,
+    write: (key, at, unlessUsedSince) =>
+      repository.touchLastUsed({ orgId: key.orgId }, key.keyId, at, unlessUsedSince),
+    onError: (error, key) =>
+      app.log.warn({ err: error, keyId: key.keyId }, 'could not record ingest key last use'),
+  });
 }
 
 async function authenticate(

@@ -45,3 +45,72 @@ export const bulkRouteSchema = {
 };
 
 export const bulkIndexRouteSchema = { ...bulkRouteSchema, params: BulkIndexParamsSchema };
+
+// Elasticsearch handshake answers (see elasticsearch-compat.ts): the fields shippers and the
+// official clients read, shaped as Elasticsearch 8 returns them.
+export const EsInfoSchema = Type.Object(
+  {
+    name: Type.String(),
+    cluster_name: Type.String(),
+    cluster_uuid: Type.String(),
+    version: Type.Object({
+      number: Type.String(),
+      build_flavor: Type.String(),
+      build_type: Type.String(),
+      build_hash: Type.String(),
+      build_date: Type.String(),
+      build_snapshot: Type.Boolean(),
+      lucene_version: Type.String(),
+      minimum_wire_compatibility_version: Type.String(),
+      minimum_index_compatibility_version: Type.String(),
+    }),
+    tagline: Type.String(),
+  },
+  { description: 'Elasticsearch 8 cluster info' },
+);
+export type EsInfo = Static<typeof EsInfoSchema>;
+
+export const EsLicenseSchema = Type.Object({
+  license: Type.Object({
+    status: Type.String(),
+    uid: Type.String(),
+    type: Type.String(),
+    issue_date: Type.String(),
+    issue_date_in_millis: Type.Integer(),
+    max_nodes: Type.Integer(),
+    issued_to: Type.String(),
+    issuer: Type.String(),
+    start_date_in_millis: Type.Integer(),
+  }),
+});
+export type EsLicense = Static<typeof EsLicenseSchema>;
+
+export const EsClusterHealthSchema = Type.Object({
+  cluster_name: Type.String(),
+  status: Type.String(),
+  timed_out: Type.Boolean(),
+  number_of_nodes: Type.Integer(),
+  number_of_data_nodes: Type.Integer(),
+});
+export type EsClusterHealth = Static<typeof EsClusterHealthSchema>;
+
+const handshakeErrors = { 401: errorResponseSchema, 403: errorResponseSchema };
+
+export const esInfoRouteSchema = {
+  summary:
+    'Elasticsearch handshake (GET and HEAD): answered to ES clients only (ingest key, or not a browser); browsers get the web app',
+  tags: ['ingest'],
+  response: { 200: EsInfoSchema, ...handshakeErrors },
+};
+
+export const esLicenseRouteSchema = {
+  summary: 'Elasticsearch license check (Logstash): an active basic license',
+  tags: ['ingest'],
+  response: { 200: EsLicenseSchema, ...handshakeErrors },
+};
+
+export const esClusterHealthRouteSchema = {
+  summary: 'Elasticsearch cluster health (Vector healthcheck): green while ingest answers',
+  tags: ['ingest'],
+  response: { 200: EsClusterHealthSchema, ...handshakeErrors },
+};

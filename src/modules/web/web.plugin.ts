@@ -22,6 +22,9 @@ const RESERVED_PREFIXES = [
   '/metrics',
   '/otlp',
   '/_bulk',
+  // The Elasticsearch handshake (the ingest role's); `/` itself goes to ES clients by a constraint.
+  '/_license',
+  '/_cluster',
 ];
 
 // No inline script or style anywhere, so an injected <script> in a log line could never run even if
