@@ -65,16 +65,15 @@ export const elasticsearchClientConstraint: ConstraintStrategy = {
 
 /**
  * An ES client: it sends credentials (the ingest routes' Authorization Bearer/Basic or X-API-Key)
- * or the ES media type, or it is not a browser. A page navigation (Accept: text/html) is a browser
- * even with credentials, which a proxy's Basic auth in front of the web app would add.
+ * or the ES media type. A shipper that can send to MyLog has a key, so a request with neither,
+ * like `curl http://host/`, still gets the web app. A page navigation (Accept: text/html) is a
+ * browser even with credentials, which a proxy's Basic auth in front of the web app would add.
  */
 export function isElasticsearchClient(headers: IncomingHttpHeaders): boolean {
   const accept = headers.accept ?? '';
   if (accept.includes('text/html')) return false;
   if (headers.authorization !== undefined || headers['x-api-key'] !== undefined) return true;
-  if (accept.includes('application/vnd.elasticsearch+json')) return true;
-  const userAgent = headers['user-agent'] ?? '';
-  return !userAgent.startsWith('Mozilla/');
+  return accept.includes('application/vnd.elasticsearch+json');
 }
 
 /** A stable, non-secret id for this deployment, in the 22-character form ES uses. */
