@@ -1,5 +1,5 @@
 /**
- * Pure ingest decode throughput: body → canonical rows → JSONEachRow bytes, no HTTP, no Redis.
+ * Pure ingest decode throughput: body → canonical rows → serialised (JSONCompactEachRow) bytes, no HTTP, no Redis.
  * Run: node --import tsx bench/decode.bench.ts [rows]
  */
 import protobuf from 'protobufjs';
@@ -133,7 +133,7 @@ async function bench(
   const median = times[Math.floor(RUNS / 2)] as number;
   const best = times[0] as number;
   console.log(
-    `${name.padEnd(16)} ${ROWS} rows  body ${(body.length / 1e6).toFixed(1)} MB → JSONEachRow ${(bytes / 1e6).toFixed(1)} MB  ` +
+    `${name.padEnd(16)} ${ROWS} rows  body ${(body.length / 1e6).toFixed(1)} MB → serialised ${(bytes / 1e6).toFixed(1)} MB  ` +
       `median ${median.toFixed(0)} ms = ${Math.round((ROWS / median) * 1000).toLocaleString('en')} rows/s  ` +
       `(best ${Math.round((ROWS / best) * 1000).toLocaleString('en')} rows/s)`,
   );

@@ -389,12 +389,6 @@ try {
     'idx_message',
   );
   await indexEffect(
-    'attribute value 24h (bloom on mapValues)',
-    "SELECT count() FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= toDateTime64({from:String}, 9, 'UTC') AND attributes['customer_tier'] = 'enterprise'",
-    { ...scope, ...day },
-    'idx_attr_values',
-  );
-  await indexEffect(
     'attribute pair 24h (bloom on attr_kv)',
     "SELECT count() FROM logs WHERE app_id IN {apps:Array(UUID)} AND ts >= toDateTime64({from:String}, 9, 'UTC') AND has(attr_kv, 'customer_tier=enterprise')",
     { ...scope, ...day },

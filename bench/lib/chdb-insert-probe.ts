@@ -5,7 +5,7 @@
  * Run: node --import tsx bench/lib/chdb-insert-probe.ts [variant ...]
  *   PROBE_SECONDS=6 PROBE_ROWS=20000,50000 PROBE_SESSIONS=1,2,3
  * Variants: schema (as migrated), noindex (skip indexes dropped), nomv (rollup MV dropped),
- * bare (both dropped), and settings variants: serialparse (input_format_parallel_parsing = 0).
+ * bare (both dropped), noidxmsg (the message index dropped), and settings variants: serialparse (input_format_parallel_parsing = 0).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -92,7 +92,7 @@ for (const variant of variants) {
     for (const index of [
       'idx_message',
       'idx_attr_keys',
-      'idx_attr_values',
+      'idx_attr_kv',
       'idx_trace_id',
       'idx_user_id',
     ])
