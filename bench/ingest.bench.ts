@@ -7,8 +7,8 @@
  * Prints records/s accepted and stored, HTTP p50/p99, ingest→stored lag p50/p99, CPU and RSS.
  * The box is often shared, so each scenario also prints the load average and the CPU time per
  * stored record of this process, Redis and the senders: those move far less with other work than
- * records/s do. BENCH_METRICS=1 adds per-stage sums (group commit write, queue wait, payload read,
- * insert); BENCH_PROFILE=<dir> writes each scenario's main-thread CPU profile; BENCH_RAW_ROWS sets
+ * records/s do. BENCH_METRICS=1 adds per-stage sums (group commit write, queue wait,
+ * insert, rows per insert); BENCH_PROFILE=<dir> writes each scenario's main-thread CPU profile; BENCH_RAW_ROWS sets
  * the rows per insert of the raw ceiling.
  */
 import fs from 'node:fs';
@@ -248,7 +248,7 @@ if (process.env.BENCH_METRICS) {
     text
       .split('\n')
       .filter((l) =>
-        /^mylog_(group_commit|clickhouse_insert|ingest_lag|ingest_queue_wait|ingest_payload_read)[a-z_]*_(sum|count)/.test(
+        /^mylog_(group_commit|clickhouse_insert|ingest_lag|ingest_queue_wait)[a-z_]*_(sum|count)/.test(
           l,
         ),
       )

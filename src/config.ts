@@ -104,7 +104,12 @@ export interface Config {
     facetSampleRows: number;
   };
   worker: {
+    /** Jobs one worker holds at once; the merger inserts the ones it holds together. */
     concurrency: number;
+    /** A merged insert starts once it holds this many rows… */
+    mergeTargetRows: number;
+    /** …or this long after its first job arrived (added to the ingest → stored lag at low rates). */
+    mergeMaxWaitMs: number;
     maxAttempts: number;
     backoffMs: number;
     /** Ceiling of the exponential backoff between attempts. */
@@ -335,10 +340,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       facetSampleRows: r.int('SEARCH_FACET_SAMPLE_ROWS', 1_000_000, 1_000),
     },
     worker: {
-      // 4, not 2: each job also waits on Redis (fsync-always) for BullMQ's own bookkeeping, so
-      // 2 in flight left jobs queued ~1.7 s on average at 50k rows/s; 4 cut that to ~0.1-0.2 s.
-      // The chdb store opens an insert session per concurrent insert (up to 4).
-      concurrency: r.int('WORKER_CONCURRENCY', 4, 1, 64),
+      // Jobs held at once, merged into inserts of ~mergeTargetRows (src/modules/pipeline/
+      // insert-merger.ts): enough to fill a merged insert from small jobs while the previous one
+      // runs. Each job also waits on Redis (fsync-always) for BullMQ's own bookkeeping.
+      concurrency: r.int('WORKER_CONCURRENCY', 32, 1, 256),
+      mergeTargetRows: r.int('WORKER_MERGE_TARGET_ROWS', 20_000, 1),
+      mergeMaxWaitMs: r.int('WORKER_MERGE_MAX_WAIT_MS', 250, 0, 10_000),
       maxAttempts: r.int('WORKER_MAX_ATTEMPTS', 12, 1, 1000),
       backoffMs: r.int('WORKER_BACKOFF_MS', 1_000, 1),
       maxBackoffMs: r.int('WORKER_MAX_BACKOFF_MS', 60_000, 1),

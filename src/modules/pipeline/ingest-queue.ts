@@ -75,9 +75,9 @@ export function cappedExponentialBackoffMs(
   return Math.max(1, Math.round(exp * (0.8 + 0.4 * random())));
 }
 
-/** How a job's payload is inserted. */
-export function insertTargetOf(data: IngestJobData): RawInsertTarget {
-  return data.format === INSERT_FORMAT ? INSERT_TARGET : { format: 'JSONEachRow' };
+/** How a payload of this format is inserted. */
+export function insertTargetOf(format: IngestJobData['format']): RawInsertTarget {
+  return format === INSERT_FORMAT ? INSERT_TARGET : { format: 'JSONEachRow' };
 }
 
 export function isIngestJobData(value: unknown): value is IngestJobData {

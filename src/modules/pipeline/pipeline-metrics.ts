@@ -12,8 +12,8 @@ export interface PipelineMetrics {
   queueDepth: Gauge;
   deadLetterSize: Gauge;
   queueWaitSeconds: Histogram;
-  payloadReadSeconds: Histogram;
   insertSeconds: Histogram;
+  insertBlockRows: Histogram;
   insertRowsTotal: Counter;
   insertFailuresTotal: Counter<'kind'>;
   lagSeconds: Histogram;
@@ -79,16 +79,16 @@ export function pipelineMetrics(registry: Registry): PipelineMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     }),
-    payloadReadSeconds: new Histogram({
-      name: 'mylog_ingest_payload_read_seconds',
-      help: "Time to read one job's rows back from Redis",
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers,
-    }),
     insertSeconds: new Histogram({
       name: 'mylog_clickhouse_insert_seconds',
-      help: 'Duration of one job insert into ClickHouse',
+      help: 'Duration of one insert into ClickHouse (the jobs a worker held at once, merged)',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    }),
+    insertBlockRows: new Histogram({
+      name: 'mylog_clickhouse_insert_block_rows',
+      help: 'Rows per insert into ClickHouse (the jobs a worker held at once, merged)',
+      buckets: [100, 1_000, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000],
       registers,
     }),
     insertRowsTotal: new Counter({

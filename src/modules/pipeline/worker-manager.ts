@@ -11,6 +11,7 @@ import {
   type IngestJobData,
 } from './ingest-queue.ts';
 import { createInsertJobProcessor, type InsertJobResult } from './insert-job.processor.ts';
+import { InsertMerger } from './insert-merger.ts';
 import type { LocalPayloads } from './local-payloads.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
@@ -35,11 +36,22 @@ export function startWorkers(deps: {
 }): WorkerManager {
   const { config, metrics, log } = deps;
   const ref: { worker?: Worker<IngestJobData, InsertJobResult> } = {};
-  const processor = createInsertJobProcessor({
+  const merger = new InsertMerger({
     redis: deps.redis,
     clickhouse: deps.clickhouse,
-    metrics,
     localPayloads: deps.localPayloads,
+    keyPrefix: config.redisKeyPrefix,
+    targetRows: config.worker.mergeTargetRows,
+    maxWaitMs: config.worker.mergeMaxWaitMs,
+    onInsert: (rows, seconds) => {
+      metrics.insertSeconds.observe(seconds);
+      metrics.insertBlockRows.observe(rows);
+    },
+  });
+  const processor = createInsertJobProcessor({
+    clickhouse: deps.clickhouse,
+    merger,
+    metrics,
     unavailableRetryMs: config.worker.unavailableRetryMs,
     worker: () => ref.worker,
     onStored: deps.onStored,

@@ -12,8 +12,9 @@ t.test('backpressure', async (t) => {
     env: {
       INGEST_GROUP_COMMIT_WINDOW_MS: '10',
       INGEST_RATE_LIMIT_BURST_MS: '1000',
-      // Above WORKER_CONCURRENCY (4): jobs being inserted count as depth, so a ceiling at or below
-      // it reads slow inserts on a busy machine as overload in the rate-limit test too.
+      // Jobs being inserted count as depth: a ceiling this low reads slow inserts on a busy machine
+      // as overload, so the worker holds few jobs at once here (WORKER_CONCURRENCY).
+      WORKER_CONCURRENCY: '4',
       INGEST_QUEUE_MAX_DEPTH: '6',
       INGEST_OVERLOAD_POLL_INTERVAL_MS: '20',
     },
