@@ -3,11 +3,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../../infra/errors.ts';
 import { hashSecret, hasValidShape } from '../../infra/secret-token.ts';
-import { IngestKeyUsage } from '../ingest-keys/ingest-key-usage.ts';
-import {
-  createIngestKeysRepository,
-  type ResolvedIngestKey,
-} from '../ingest-keys/ingest-keys.repository.ts';
+import type { IngestKeyUsage } from '../ingest-keys/ingest-key-usage.ts';
+import type { ResolvedIngestKey } from '../ingest-keys/ingest-keys.repository.ts';
 import { bulkResponseBody } from './decode/index.ts';
 import {
   ELASTIC_PRODUCT,
@@ -41,8 +38,8 @@ export interface IngestRoutesOptions {
   metrics: PipelineMetrics;
   /** Cheap in-memory check run before the body is read: a reason to refuse, or undefined. */
   overloaded(): OverloadedError | undefined;
-  /** Records each key's last use; by default one writing to this app's Postgres. */
-  keyUsage?: IngestKeyUsage;
+  /** Records each key's last use (ingest_keys.last_used_at), off the request. */
+  keyUsage: IngestKeyUsage;
 }
 
 const PROTOBUF = /^application\/(x-)?protobuf|^application\/vnd\.google\.protobuf/i;
@@ -57,8 +54,7 @@ export async function ingestRoutes(
   const { service, keys, metrics } = options;
   const keyOf = new WeakMap<FastifyRequest, ResolvedIngestKey>();
   const receivedAt = new WeakMap<FastifyRequest, number>();
-  const keyUsage = options.keyUsage ?? defaultKeyUsage(app);
-  app.addHook('onClose', async () => keyUsage.flush());
+  const { keyUsage } = options;
 
   // Every body arrives as bytes: the decoder owns content types, encodings and their limits.
   app.removeAllContentTypeParsers();
@@ -168,21 +164,6 @@ function elasticsearchHandshakeRoutes(app: FastifyInstance): void {
   app.get('/_cluster/health', { schema: esClusterHealthRouteSchema }, async (_request, reply) =>
     reply.header(ELASTIC_PRODUCT_HEADER, ELASTIC_PRODUCT).send(elasticsearchClusterHealth()),
   );
-}
-
-/**
- * Built here because the pipeline plugin that registers these routes does not pass one yet;
- * it writes through the ingest keys repository and only logs a failure.
- */
-function defaultKeyUsage(app: FastifyInstance): IngestKeyUsage {
-  const repository = createIngestKeysRepository(app.db);
-  return new IngestKeyUsage({
-    intervalMs: app.config.ingest.keyLastUsedIntervalMs,
-    write: (key, at, unlessUsedSince) =>
-      repository.touchLastUsed({ orgId: key.orgId }, key.keyId, at, unlessUsedSince),
-    onError: (error, key) =>
-      app.log.warn({ err: error, keyId: key.keyId }, 'could not record ingest key last use'),
-  });
 }
 
 async function authenticate(

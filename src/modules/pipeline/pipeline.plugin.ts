@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 import { hasRole } from '../../config.ts';
+import { IngestKeyUsage } from '../ingest-keys/ingest-key-usage.ts';
 import { createIngestKeysRepository } from '../ingest-keys/ingest-keys.repository.ts';
 import { subscribeToIngestKeyRevocations } from '../ingest-keys/ingest-key-events.ts';
 import { IngestKeyCache } from '../ingest/ingest-key-cache.ts';
@@ -91,6 +92,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
       ? new LocalPayloads(config.ingest.localPayloadMaxBytes)
       : undefined;
   let unsubscribe: (() => Promise<void>) | undefined;
+  let keyUsage: IngestKeyUsage | undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
   if (ingestRole) {
@@ -115,6 +117,13 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     unsubscribe = await subscribeToIngestKeyRevocations(dedicated(), config, (message) =>
       keyCache.delete(message.key_hash),
     );
+    keyUsage = new IngestKeyUsage({
+      intervalMs: config.ingest.keyLastUsedIntervalMs,
+      write: (key, at, unlessUsedSince) =>
+        keysRepository.touchLastUsed({ orgId: key.orgId }, key.keyId, at, unlessUsedSince),
+      onError: (error, key) =>
+        app.log.warn({ err: error, keyId: key.keyId }, 'could not record ingest key last use'),
+    });
     pipeline.committer = committer;
     pipeline.keyCache = keyCache;
     const service = createIngestService({
@@ -156,7 +165,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
       }
       return undefined;
     };
-    await app.register(ingestRoutes, { service, keys: keyCache, metrics, overloaded });
+    await app.register(ingestRoutes, { service, keys: keyCache, keyUsage, metrics, overloaded });
   }
 
   if (workerRole) {
@@ -180,6 +189,8 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     monitor.close();
     // Requests still waiting on a batch are answered before the workers and connections go.
     await pipeline.committer?.close();
+    // Last-use writes already started finish before the database pool closes.
+    await keyUsage?.flush();
     await pipeline.workers?.close();
     await unsubscribe?.().catch(() => undefined);
     await queue.close();
