@@ -130,8 +130,10 @@ export class InsertMerger {
       for (const e of entries) e.reject(error);
       return;
     }
-    // Jobs already claimed by an earlier run redo that run's group; the rest form new groups,
-    // one per payload format (a group is one insert, and an insert has one format).
+    // Jobs already claimed by an earlier run redo that run's group; unclaimed
+    // current-format jobs form one new group. A job queued by the previous version (no format)
+    // is inserted alone under its own id, as that version's worker would: during a blue/green
+    // deploy both workers may pick it up, and the same token makes that harmless.
     const byClaim = new Map<string, Entry[]>();
     const fresh = new Map<string, Entry[]>();
     entries.forEach((entry, i) => {
@@ -139,7 +141,7 @@ export class InsertMerger {
       const [map, key] =
         claim !== null && claim !== undefined
           ? [byClaim, claim]
-          : [fresh, entry.job.data.format ?? 'JSONEachRow'];
+          : [fresh, entry.job.data.format === undefined ? String(entry.job.id) : 'current'];
       map.set(key, [...(map.get(key) ?? []), entry]);
     });
     await Promise.all([

@@ -6,6 +6,7 @@ import {
   decodeIngestBody,
   DEFAULT_INGEST_LIMITS,
   INSERT_FORMAT,
+  parseSerialisedRow,
   serialiseRows,
 } from '../../../src/modules/ingest/decode/index.ts';
 import {
@@ -13,7 +14,7 @@ import {
   payloadKey,
   type IngestJobData,
 } from '../../../src/modules/pipeline/ingest-queue.ts';
-import { InsertMerger } from '../../../src/modules/pipeline/insert-merger.ts';
+import { InsertMerger, insertSettings } from '../../../src/modules/pipeline/insert-merger.ts';
 import { LocalPayloads } from '../../../src/modules/pipeline/local-payloads.ts';
 import { buildTestApp } from '../../helpers/app.ts';
 import { countRows, createTenant } from './ingest-fixtures.ts';
@@ -168,6 +169,44 @@ t.test('insert merger', async (t) => {
     t.equal((await countRows(clickhouse, tenant.appId)) - before, 15);
     t.equal((await m.submit(b as Job<IngestJobData>)).alreadyStored, true);
     t.equal((await countRows(clickhouse, tenant.appId)) - before, 15);
+  });
+
+  t.test('jobs of the previous version are inserted alone, under their own id', async (t) => {
+    inserts.length = 0;
+    const before = await countRows(clickhouse, tenant.appId);
+    const legacyPayloads: Buffer[] = [];
+    const legacy = async (rows: number, tag: string): Promise<Job<IngestJobData>> => {
+      const job = await makeJob(rows, tag);
+      // What the previous version queued: JSONEachRow objects and no format.
+      const compact = ((await redis.getBuffer(job.data.payloadKey)) as Buffer).toString();
+      const objects = compact
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.stringify(parseSerialisedRow(line)))
+        .join('\n');
+      legacyPayloads.push(Buffer.from(`${objects}\n`));
+      await redis.set(job.data.payloadKey, `${objects}\n`);
+      const { format: _format, ...data } = job.data;
+      return { id: job.id, data } as Job<IngestJobData>;
+    };
+    const jobs = [await legacy(4, 'old-1'), await legacy(6, 'old-2'), await makeJob(5, 'new')];
+    const m = merger(1_000, 30);
+    await Promise.all(jobs.map((j) => m.submit(j)));
+    t.same(
+      [...inserts].sort((x, y) => x - y),
+      [4, 5, 6],
+      'one insert per legacy job',
+    );
+    t.equal((await countRows(clickhouse, tenant.appId)) - before, 15);
+    // The previous version's worker re-running a legacy job inserts the same bytes under the same
+    // token (its job id): ClickHouse drops the repeat.
+    const first = jobs[0] as Job<IngestJobData>;
+    await clickhouse.insertRaw(
+      'logs',
+      legacyPayloads[0] as Buffer,
+      insertSettings(String(first.id)),
+    );
+    t.equal((await countRows(clickhouse, tenant.appId)) - before, 15, 'same token, dropped');
   });
 
   t.test('payloads handed over in memory are used; a missing payload means stored', async (t) => {
