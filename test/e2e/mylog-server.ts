@@ -1,8 +1,8 @@
 // A real MyLog for browser tests: `node --import tsx src/server.ts` as a child process on embedded
 // defaults (chdb in a temp MYLOG_DATA_DIR) with this run's Postgres and Redis, on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { findFreePort } from '../../src/infra/embedded/process-state.ts';
 import { projectRoot } from '../../src/infra/project-paths.ts';
 import { ensureWebBuild } from '../../scripts/ensure-web-build.ts';
 import {
@@ -17,17 +17,6 @@ export interface RunningMyLog {
   baseUrl: string;
   /** What the server printed, for failure messages. */
   output: () => string;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForReady(
@@ -51,7 +40,7 @@ async function waitForReady(
 
 export async function startMyLogServer(t: Teardown): Promise<RunningMyLog> {
   ensureWebBuild({ quiet: true });
-  const port = await freePort();
+  const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),

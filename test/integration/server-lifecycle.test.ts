@@ -3,6 +3,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import t from 'tap';
+import { findFreePort } from '../../src/infra/embedded/process-state.ts';
 import { makeTempDir } from '../helpers/services.ts';
 
 interface Server {
@@ -37,15 +38,6 @@ async function waitReady(port: number, timeoutMs: number): Promise<number> {
   throw new Error(`not ready within ${timeoutMs} ms`);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Processes whose command line mentions the data dir: embedded Postgres and Redis. */
 function processesUsing(dataDir: string): string[] {
   try {
@@ -75,7 +67,7 @@ t.test(
   'embedded defaults: start, restart with data, Ctrl-C leaves nothing, kill -9 recovers',
   async (t) => {
     const dataDir = makeTempDir('life');
-    const port = await freePort();
+    const port = await findFreePort();
     const env = { MYLOG_DATA_DIR: dataDir, PORT: String(port) };
     t.teardown(() => {
       for (const line of processesUsing(dataDir)) {
@@ -143,10 +135,10 @@ t.test('bad configuration ends startup with one clear message', async (t) => {
   );
   t.notMatch(malformed.output(), /\n\s+at /, 'no stack trace');
 
-  const deadPort = await freePort();
+  const deadPort = await findFreePort();
   const unreachable = startServer({
     MYLOG_DATA_DIR: dataDir,
-    PORT: String(await freePort()),
+    PORT: String(await findFreePort()),
     DATABASE_URL: `postgres://mylog:pw@127.0.0.1:${deadPort}/mylog`,
     REDIS_URL: 'redis://127.0.0.1:1',
     CLICKHOUSE_URL: 'http://127.0.0.1:1',

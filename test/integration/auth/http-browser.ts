@@ -1,20 +1,7 @@
 // A minimal browser for driving SSO over real HTTP: a cookie jar and manual redirects, so each
 // hop (IdP login form, consent, callback) can be inspected or tampered with.
-import net from 'node:net';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort } from '../ingest/mylog-process.ts';
 
 export class Browser {
   readonly cookies = new Map<string, string>();

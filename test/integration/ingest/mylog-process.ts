@@ -1,21 +1,13 @@
 // Runs MyLog as a child process the way production does (src/server.ts: services from URLs,
 // migrations, buildApp, listen, signals), so tests can SIGKILL it and start it again.
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { findFreePort } from '../../../src/infra/embedded/process-state.ts';
 
 const SERVER = fileURLToPath(new URL('../../../src/server.ts', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback port nobody listens on (the embedded services pick theirs the same way). */
+export const freePort = (): Promise<number> => findFreePort();
 
 export interface MyLogProcess {
   child: ChildProcess;
