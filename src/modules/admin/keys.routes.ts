@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { actorOf } from '../auth/auth-context.ts';
+import { actorOf, type AuthContext } from '../auth/auth-context.ts';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { requireAppRole } from '../auth/authorize.ts';
 import {
@@ -21,6 +21,9 @@ import {
 
 /** Ingest keys of one app. Reading the list needs admin too: prefixes and usage are operational data. */
 export async function keysRoutes(app: FastifyInstance): Promise<void> {
+  const appAdmin = (request: { auth: AuthContext; params: { app: string } }) =>
+    requireAppRole(app.db, request.auth, request.params.app, 'admin');
+
   app.get<{ Params: Static<typeof AppParams> }>(
     '/v1/apps/:app/keys',
     {
@@ -35,12 +38,7 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { org, app: target } = await requireAppRole(
-        app.db,
-        request.auth,
-        request.params.app,
-        'admin',
-      );
+      const { org, app: target } = await appAdmin(request);
       return { keys: await createIngestKeysRepository(app.db).listForApp(org, target.id) };
     },
   );
@@ -57,12 +55,7 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { org, app: target } = await requireAppRole(
-        app.db,
-        request.auth,
-        request.params.app,
-        'admin',
-      );
+      const { org, app: target } = await appAdmin(request);
       const created = await createAppIngestKey(
         app,
         actorOf(request.auth, request),
@@ -89,12 +82,7 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { org, app: target } = await requireAppRole(
-        app.db,
-        request.auth,
-        request.params.app,
-        'admin',
-      );
+      const { org, app: target } = await appAdmin(request);
       const rotated = await rotateIngestKey(
         app,
         actorOf(request.auth, request),
@@ -121,12 +109,7 @@ export async function keysRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { org, app: target } = await requireAppRole(
-        app.db,
-        request.auth,
-        request.params.app,
-        'admin',
-      );
+      const { org, app: target } = await appAdmin(request);
       return {
         key: await revokeIngestKey(
           app,

@@ -3,6 +3,7 @@
 import type { Selectable } from 'kysely';
 import type { AuditLogTable } from '../../infra/database.ts';
 import type { Db } from '../../infra/postgres.ts';
+import { UUID_PATTERN } from '../../infra/slug.ts';
 import type { AuditActor } from '../auth/auth-context.ts';
 
 export type AuditEntry = Selectable<AuditLogTable>;
@@ -48,6 +49,11 @@ export interface AuditFilter {
   limit: number;
 }
 
+/** A LIKE pattern that matches `text` literally (backslash is Postgres's default escape). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
 export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditEntry[]> {
   let query = db.selectFrom('audit_log').selectAll();
   if (filter.orgIds !== undefined) {
@@ -57,9 +63,9 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditEntry
   if (filter.actor !== undefined) {
     const actor = filter.actor;
     query = query.where((eb) =>
-      /^[0-9a-f-]{36}$/i.test(actor)
+      UUID_PATTERN.test(actor)
         ? eb.or([eb('actor_user_id', '=', actor), eb('actor_token_id', '=', actor)])
-        : eb('actor_label', 'ilike', `${actor.replace(/[\\%_]/g, '\\$&')}%`),
+        : eb('actor_label', 'ilike', `${escapeLike(actor)}%`),
     );
   }
   if (filter.action !== undefined) {
@@ -67,7 +73,7 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditEntry
     const action = filter.action;
     query = filter.action.includes('.')
       ? query.where('action', '=', action)
-      : query.where('action', 'like', `${action.replace(/[\\%_]/g, '\\$&')}.%`);
+      : query.where('action', 'like', `${escapeLike(action)}.%`);
   }
   if (filter.target !== undefined) query = query.where('target_id', '=', filter.target);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);

@@ -40,18 +40,24 @@ export interface AuditActor {
   requestId: string | null;
 }
 
-export function actorOf(
-  auth: AuthContext,
-  request: { ip: string; headers: Record<string, unknown>; id: string },
-): AuditActor {
+type RequestLike = { ip: string; headers: Record<string, unknown>; id: string };
+
+/** Where a request came from, as audit entries and sessions record it. */
+export function requestMeta(request: RequestLike) {
   const ua = request.headers['user-agent'];
+  return {
+    ip: request.ip,
+    userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null,
+    requestId: request.id,
+  };
+}
+
+export function actorOf(auth: AuthContext, request: RequestLike): AuditActor {
   return {
     userId: auth.user.id,
     tokenId: auth.tokenId,
     label: auth.tokenId ? `${auth.user.email} (token)` : auth.user.email,
-    ip: request.ip,
-    userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null,
-    requestId: request.id,
+    ...requestMeta(request),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError, UnauthorizedError } from '../../infra/errors.ts';
+import { requestMeta } from './auth-context.ts';
 import { createLoginRateLimiter } from './login-rate-limit.ts';
 import {
   CallbackQuery,
@@ -13,7 +14,7 @@ import {
 } from './auth.schemas.ts';
 import { LOGIN_STATE_COOKIE, SsoError, type OidcClient } from './oidc-client.ts';
 import { verifyAgainstDummy, verifyPassword } from './password-hash.ts';
-import { openSession, requestMeta } from './session.service.ts';
+import { openSession } from './session.service.ts';
 import { claimValues, provisionSsoUser } from './sso-provisioning.ts';
 import { createUsersRepository, normaliseEmail, publicUser } from './users.repository.ts';
 

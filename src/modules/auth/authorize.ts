@@ -79,6 +79,13 @@ export async function requireOrgRole(
   throw new NotFoundError('org');
 }
 
+function ambiguousApp(ref: string): ConflictError {
+  return new ConflictError(
+    'ambiguous_app',
+    `several of your orgs have an app "${ref}"; use its id`,
+  );
+}
+
 /** Apps are addressed by id, or by slug when that slug is unambiguous among the caller's orgs. */
 export async function requireAppRole(
   db: Db,
@@ -99,12 +106,7 @@ export async function requireAppRole(
     query = query.where('apps.org_id', 'in', orgIds);
   }
   const rows = await query.limit(2).execute();
-  if (rows.length > 1) {
-    throw new ConflictError(
-      'ambiguous_app',
-      `several of your orgs have an app "${appRef}"; use its id`,
-    );
-  }
+  if (rows.length > 1) throw ambiguousApp(appRef);
   const found = rows[0];
   if (!found) throw new NotFoundError('app');
   const org = await requireOrgRole(db, auth, found.org_id, minimum).catch((error: unknown) => {
@@ -155,12 +157,7 @@ export async function readableApps(
       ? rows.filter((r) => r.id === ref.toLowerCase())
       : rows.filter((r) => r.slug === ref);
     if (matches.length === 0) throw new NotFoundError(`app "${ref}"`);
-    if (matches.length > 1) {
-      throw new ConflictError(
-        'ambiguous_app',
-        `several of your orgs have an app "${ref}"; use its id`,
-      );
-    }
+    if (matches.length > 1) throw ambiguousApp(ref);
     const match = matches[0] as ReadableApp;
     picked.set(match.id, match);
   }

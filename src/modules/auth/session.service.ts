@@ -5,17 +5,9 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../infra/postgres.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from './resolve-auth.ts';
-import { createSessionsRepository, hashSessionToken } from './sessions.repository.ts';
+import { requestMeta } from './auth-context.ts';
+import { createSessionsRepository } from './sessions.repository.ts';
 import type { User } from './users.repository.ts';
-
-export function requestMeta(request: FastifyRequest) {
-  const ua = request.headers['user-agent'];
-  return {
-    ip: request.ip,
-    userAgent: typeof ua === 'string' ? ua.slice(0, 500) : null,
-    requestId: request.id,
-  };
-}
 
 export async function openSession(
   db: Db,
@@ -30,12 +22,7 @@ export async function openSession(
   const previous = request.cookies[SESSION_COOKIE];
   const { session, token } = await db.transaction().execute(async (trx) => {
     const sessions = createSessionsRepository(trx);
-    if (previous) {
-      await trx
-        .deleteFrom('sessions')
-        .where('token_hash', '=', hashSessionToken(previous))
-        .execute();
-    }
+    if (previous) await sessions.deleteByToken(previous);
     const created = await sessions.create({
       userId: user.id,
       authMethod: method,

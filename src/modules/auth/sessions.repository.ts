@@ -58,6 +58,9 @@ export function createSessionsRepository(db: Db) {
     async delete(id: string): Promise<Session | undefined> {
       return db.deleteFrom('sessions').where('id', '=', id).returningAll().executeTakeFirst();
     },
+    async deleteByToken(token: string): Promise<void> {
+      await db.deleteFrom('sessions').where('token_hash', '=', hashSessionToken(token)).execute();
+    },
     async deleteExpired(idleTimeoutMs: number): Promise<number> {
       const result = await db
         .deleteFrom('sessions')

@@ -11,7 +11,7 @@ import type { OrgScope } from '../apps/apps.repository.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../auth/auth-context.ts';
 import type { MembershipRole } from '../auth/roles.ts';
-import { createUsersRepository } from '../auth/users.repository.ts';
+import { createUsersRepository, normaliseEmail } from '../auth/users.repository.ts';
 import { createMembershipsRepository, type MemberRow } from './memberships.repository.ts';
 
 function requireOwnerFor(callerRole: MembershipRole, ...roles: MembershipRole[]): void {
@@ -30,7 +30,7 @@ export async function addMember(
   input: { email: string; role: MembershipRole },
 ): Promise<MemberRow> {
   requireOwnerFor(scope.role, input.role);
-  const email = input.email.trim().toLowerCase();
+  const email = normaliseEmail(input.email);
   if (!/^[^\s@]+@[^\s@]+$/.test(email))
     throw new BadRequestError('invalid_email', 'not an email address');
   return db.transaction().execute(async (trx) => {
