@@ -142,34 +142,45 @@ export class InsertMerger {
         claim !== null && claim !== undefined
           ? [byClaim, claim]
           : [fresh, entry.job.data.format === undefined ? String(entry.job.id) : 'current'];
-      map.set(key, [...(map.get(key) ?? []), entry]);
+      const group = map.get(key);
+      if (group) group.push(entry);
+      else map.set(key, [entry]);
     });
     await Promise.all([
-      ...[...byClaim].map(([groupId, members]) => this.settle(members, this.redo(groupId))),
-      ...[...fresh.values()].map((members) => this.settle(members, this.insertNew(members))),
+      ...[...byClaim].map(([groupId, members]) =>
+        this.settle(members, async () => {
+          const stored = await this.redo(groupId);
+          return () => stored;
+        }),
+      ),
+      ...[...fresh.values()].map((members) =>
+        this.settle(members, async () => {
+          const stored = await this.insertNew(members);
+          return (jobId) => stored.has(jobId);
+        }),
+      ),
     ]);
   }
 
+  /** Runs `work`, then answers each entry with whether its rows had been stored before. */
   private async settle(
     entries: Entry[],
-    outcome: Promise<boolean | Map<string, boolean>>,
+    work: () => Promise<(jobId: string) => boolean>,
   ): Promise<void> {
     try {
-      const stored = await outcome;
+      const alreadyStored = await work();
       for (const e of entries) {
-        const alreadyStored =
-          typeof stored === 'boolean' ? stored : (stored.get(String(e.job.id)) ?? false);
-        e.resolve({ rows: e.job.data.rows, alreadyStored });
+        e.resolve({ rows: e.job.data.rows, alreadyStored: alreadyStored(String(e.job.id)) });
       }
     } catch (error) {
       for (const e of entries) e.reject(error);
     }
   }
 
-  /** A new group of unclaimed jobs. Resolves with, per job, whether it had been stored before. */
-  private async insertNew(entries: Entry[]): Promise<Map<string, boolean>> {
+  /** A new group of unclaimed jobs. Resolves with the ids of jobs an earlier run had stored. */
+  private async insertNew(entries: Entry[]): Promise<Set<string>> {
     const { redis, localPayloads } = this.options;
-    const alreadyStored = new Map<string, boolean>();
+    const alreadyStored = new Set<string>();
     const payloads = entries.map((e) => localPayloads?.take(e.job.data.payloadKey) ?? null);
     const missing = entries.flatMap((e, i) => (payloads[i] === null ? [i] : []));
     if (missing.length > 0) {
@@ -184,8 +195,10 @@ export class InsertMerger {
     entries.forEach((e, i) => {
       const id = String(e.job.id);
       const payload = payloads[i];
-      alreadyStored.set(id, payload === null);
-      if (payload === null || payload === undefined) return;
+      if (payload === null || payload === undefined) {
+        alreadyStored.add(id);
+        return;
+      }
       members.push({
         id,
         payloadKey: e.job.data.payloadKey,
