@@ -6,7 +6,11 @@ import { formatRowTime } from '../lib/time.ts';
 import { visibleControlChars, oneLine } from '../lib/text.ts';
 import type { LogRow } from '../lib/types.ts';
 import { CloseIcon, FilterIcon, ListIcon, MinusCircle } from './icons.tsx';
-import { CopyButton, LevelBadge, Spinner } from './ui.tsx';
+import { CopyButton, LevelBadge, Spinner, Tabs } from './ui.tsx';
+
+const TABS = ['fields', 'json', 'context'] as const;
+type Tab = (typeof TABS)[number];
+const TAB_LABELS: Record<Tab, string> = { fields: 'Fields', json: 'JSON', context: 'Context' };
 
 export function LogDetail({
   row,
@@ -19,7 +23,7 @@ export function LogDetail({
   onClose: () => void;
   onFilter: (field: string, value: string, exclude: boolean) => void;
 }) {
-  const [tab, setTab] = useState<'fields' | 'json' | 'context'>('fields');
+  const [tab, setTab] = useState<Tab>('fields');
   useEffect(() => setTab((t) => (t === 'context' ? 'fields' : t)), [row.id]);
   const { date, time } = formatRowTime(row.ts);
   const json = JSON.stringify(row, null, 2);
@@ -32,7 +36,6 @@ export function LogDetail({
     ['span_id', row.span_id],
     ['user_id', row.user_id],
   ];
-  const filterField = (name: string): string => (name === 'app' ? 'app' : name);
   return (
     <aside className="detail" aria-label="Log detail">
       <header className="detail-header">
@@ -61,27 +64,11 @@ export function LogDetail({
       <pre className="detail-message" data-testid="detail-message">
         {visibleControlChars(row.message)}
       </pre>
-      <nav className="tabs" role="tablist">
-        {(['fields', 'json', 'context'] as const).map((name) => (
-          <button
-            key={name}
-            role="tab"
-            aria-selected={tab === name}
-            className={tab === name ? 'tab active' : 'tab'}
-            onClick={() => setTab(name)}
-          >
-            {name === 'fields' ? 'Fields' : name === 'json' ? 'JSON' : 'Context'}
-          </button>
-        ))}
-      </nav>
+      <Tabs tabs={TABS} current={tab} onChange={setTab} label={(name) => TAB_LABELS[name]} />
       <div className="detail-body">
         {tab === 'fields' && (
           <>
-            <FieldTable
-              title="Log"
-              entries={columns}
-              onFilter={(k, v, x) => onFilter(filterField(k), v, x)}
-            />
+            <FieldTable title="Log" entries={columns} onFilter={onFilter} />
             <FieldTable
               title="Attributes"
               entries={Object.entries(row.attributes ?? {})}

@@ -6,7 +6,7 @@ import { useSession } from '../lib/session.tsx';
 import { createSavedSearch, deleteSavedSearch, listSavedSearches } from '../lib/saved-searches.ts';
 import type { SavedSearch } from '../lib/types.ts';
 import { ChevronDown, StarIcon, TrashIcon } from './icons.tsx';
-import { Dialog, Spinner, useSubmit, useToast } from './ui.tsx';
+import { FormDialog, Spinner, TextField, useSubmit, useToast } from './ui.tsx';
 
 interface Current {
   q: string;
@@ -135,55 +135,38 @@ function SaveDialog({
   const [shared, setShared] = useState(false);
   const { busy, error, setError, submit } = useSubmit();
   return (
-    <Dialog title="Save search" onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (!org) return setError('You are not a member of any organisation.');
-          submit(
-            () =>
-              createSavedSearch({
-                org: org.id,
-                name: name.trim() || 'Untitled search',
-                query: current.q,
-                from: current.from,
-                to: current.to,
-                apps: current.apps,
-                visibility: shared ? 'org' : 'private',
-              }),
-            () => {
-              onSaved(name);
-              onClose();
-            },
-          );
-        }}
-      >
-        <label>
-          Name
-          <input
-            className="input"
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            required
-          />
-        </label>
-        <label className="check-row">
-          <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
-          Share with everyone in {org?.name ?? 'the organisation'}
-        </label>
-        <p className="muted small mono">{current.q || '*'}</p>
-        {error && <p className="form-error">{error}</p>}
-        <div className="button-row end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button className="button button-primary" disabled={busy}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="Save search"
+      onClose={onClose}
+      onSubmit={() => {
+        if (!org) return setError('You are not a member of any organisation.');
+        submit(
+          () =>
+            createSavedSearch({
+              org: org.id,
+              name: name.trim() || 'Untitled search',
+              query: current.q,
+              from: current.from,
+              to: current.to,
+              apps: current.apps,
+              visibility: shared ? 'org' : 'private',
+            }),
+          () => {
+            onSaved(name);
+            onClose();
+          },
+        );
+      }}
+      error={error}
+      submitLabel="Save"
+      disabled={busy}
+    >
+      <TextField label="Name" autoFocus required value={name} onChange={setName} />
+      <label className="check-row">
+        <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
+        Share with everyone in {org?.name ?? 'the organisation'}
+      </label>
+      <p className="muted small mono">{current.q || '*'}</p>
+    </FormDialog>
   );
 }

@@ -1,6 +1,6 @@
 // The empty state that teaches: how to send the first log to this MyLog, with the real endpoint.
 import { useState } from 'react';
-import { CopyButton } from './ui.tsx';
+import { CopyButton, Tabs } from './ui.tsx';
 
 type Tab = 'curl' | 'otlp' | 'elastic' | 'vector';
 
@@ -71,19 +71,12 @@ auth.token = "${key}"`,
   const current = snippets[tab];
   return (
     <div className="send-first-log">
-      <nav className="tabs" role="tablist">
-        {(Object.keys(snippets) as Tab[]).map((name) => (
-          <button
-            key={name}
-            role="tab"
-            aria-selected={tab === name}
-            className={tab === name ? 'tab active' : 'tab'}
-            onClick={() => setTab(name)}
-          >
-            {snippets[name].label}
-          </button>
-        ))}
-      </nav>
+      <Tabs
+        tabs={Object.keys(snippets) as Tab[]}
+        current={tab}
+        onChange={setTab}
+        label={(name) => snippets[name].label}
+      />
       <p className="muted small">{current.note}</p>
       <div className="code-block">
         <CopyButton text={current.code} />

@@ -1,4 +1,5 @@
-// Small building blocks shared by every page: dialog, toasts, copy button, spinner, empty state.
+// Small building blocks shared by every page: dialogs, form fields, tables, tabs, toasts, copy
+// button, spinner, empty state.
 import {
   createContext,
   useCallback,
@@ -6,6 +7,7 @@ import {
   useEffect,
   useRef,
   useState,
+  type InputHTMLAttributes,
   type ReactNode,
 } from 'react';
 import { errorMessage } from '../lib/api.ts';
@@ -128,6 +130,141 @@ export function ConfirmDialog({
       <p>{message}</p>
       {error && <p className="form-error">{error}</p>}
     </Dialog>
+  );
+}
+
+/** A page's title, what the page is for, and its main action. */
+export function PageHeader({
+  title,
+  description,
+  action,
+}: {
+  title: string;
+  description: ReactNode;
+  action?: ReactNode;
+}) {
+  return (
+    <header className="page-header">
+      <div>
+        <h1>{title}</h1>
+        <p className="muted">{description}</p>
+      </div>
+      {action}
+    </header>
+  );
+}
+
+/** A dialog around one form: its fields, the error its submit failed with, Cancel and submit. */
+export function FormDialog({
+  title,
+  onClose,
+  onSubmit,
+  error,
+  submitLabel,
+  disabled,
+  danger,
+  children,
+}: {
+  title: string;
+  onClose: () => void;
+  onSubmit: () => void;
+  error: string | null;
+  submitLabel: string;
+  disabled: boolean;
+  danger?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Dialog title={title} onClose={onClose}>
+      <form
+        className="form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSubmit();
+        }}
+      >
+        {children}
+        {error && <p className="form-error">{error}</p>}
+        <div className="button-row end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            className={`button ${danger ? 'button-danger' : 'button-primary'}`}
+            disabled={disabled}
+          >
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** A labelled input; `onChange` is handed the new value. */
+export function TextField({
+  label,
+  onChange,
+  ...input
+}: {
+  label: ReactNode;
+  onChange: (value: string) => void;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange'>) {
+  return (
+    <label>
+      {label}
+      <input className="input" {...input} onChange={(e) => onChange(e.target.value)} />
+    </label>
+  );
+}
+
+/** A table in its scrolling wrapper: `head` holds the header cells, `children` the rows. */
+export function Table({
+  head,
+  className,
+  children,
+}: {
+  head: ReactNode;
+  className?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table className={className ? `table ${className}` : 'table'}>
+        <thead>
+          <tr>{head}</tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Tabs<T extends string>({
+  tabs,
+  current,
+  onChange,
+  label,
+}: {
+  tabs: readonly T[];
+  current: T;
+  onChange: (tab: T) => void;
+  label: (tab: T) => ReactNode;
+}) {
+  return (
+    <nav className="tabs" role="tablist">
+      {tabs.map((name) => (
+        <button
+          key={name}
+          role="tab"
+          aria-selected={current === name}
+          className={current === name ? 'tab active' : 'tab'}
+          onClick={() => onChange(name)}
+        >
+          {label(name)}
+        </button>
+      ))}
+    </nav>
   );
 }
 

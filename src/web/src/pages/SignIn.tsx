@@ -4,7 +4,7 @@ import { api } from '../lib/api.ts';
 import { navigate } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { Logo } from '../components/Logo.tsx';
-import { Spinner, useSubmit } from '../components/ui.tsx';
+import { Spinner, TextField, useSubmit } from '../components/ui.tsx';
 
 export function SignIn({ returnTo }: { returnTo: string }) {
   const { refresh } = useSession();
@@ -47,29 +47,23 @@ export function SignIn({ returnTo }: { returnTo: string }) {
               );
             }}
           >
-            <label>
-              Email
-              <input
-                className="input"
-                type="email"
-                autoComplete="username"
-                autoFocus
-                required
-                value={email}
-                onChange={(e) => setEmail(e.target.value)}
-              />
-            </label>
-            <label>
-              Password
-              <input
-                className="input"
-                type="password"
-                autoComplete="current-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            </label>
+            <TextField
+              label="Email"
+              type="email"
+              autoComplete="username"
+              autoFocus
+              required
+              value={email}
+              onChange={setEmail}
+            />
+            <TextField
+              label="Password"
+              type="password"
+              autoComplete="current-password"
+              required
+              value={password}
+              onChange={setPassword}
+            />
             {error && (
               <p className="form-error" role="alert">
                 {error}

@@ -5,9 +5,11 @@ import { KeyIcon, PlusIcon, RotateIcon, SearchIcon, TrashIcon } from '../../comp
 import { SendFirstLog } from '../../components/SendFirstLog.tsx';
 import {
   ConfirmDialog,
-  Dialog,
+  FormDialog,
   LoadStatus,
   Spinner,
+  Table,
+  TextField,
   useSubmit,
   useToast,
 } from '../../components/ui.tsx';
@@ -53,6 +55,14 @@ function Keys({ app }: { app: App }) {
   const keys = data?.keys ?? [];
   const active = keys.filter((k) => !k.revoked_at);
   const neverUsed = active.length > 0 && active.every((k) => !k.last_used_at);
+  const showIssued =
+    (title: string) =>
+    (created: CreatedKey): void => {
+      setCreating(false);
+      setRotating(null);
+      setShown({ title, created });
+      reload();
+    };
 
   return (
     <section className="card">
@@ -71,59 +81,56 @@ function Keys({ app }: { app: App }) {
       </header>
       <LoadStatus data={data} error={error} />
       {data && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>Last used</th>
-                <th className="hide-sm">Created</th>
-                <th>Status</th>
-                <th className="actions-col" aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {keys.length === 0 && (
-                <tr>
-                  <td colSpan={6} className="muted">
-                    No keys. Create one to start sending logs.
-                  </td>
-                </tr>
-              )}
-              {keys.map((key) => (
-                <tr key={key.id} className={key.revoked_at ? 'dim' : ''}>
-                  <td>{key.name}</td>
-                  <td className="mono">{key.display_prefix}…</td>
-                  <td title={key.last_used_at ?? ''}>{relativeAge(key.last_used_at)}</td>
-                  <td className="hide-sm muted">{relativeAge(key.created_at)}</td>
-                  <td>
-                    <KeyStatus ingestKey={key} />
-                  </td>
-                  <td className="actions-col">
-                    {!key.revoked_at && (
-                      <>
-                        <button
-                          className="button button-small"
-                          onClick={() => setRotating(key)}
-                          title="Rotate"
-                        >
-                          <RotateIcon /> <span className="hide-sm">Rotate</span>
-                        </button>
-                        <button
-                          className="button button-small button-danger-ghost"
-                          onClick={() => setRevoking(key)}
-                        >
-                          Revoke
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <>
+              <th>Name</th>
+              <th>Key</th>
+              <th>Last used</th>
+              <th className="hide-sm">Created</th>
+              <th>Status</th>
+              <th className="actions-col" aria-label="Actions" />
+            </>
+          }
+        >
+          {keys.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No keys. Create one to start sending logs.
+              </td>
+            </tr>
+          )}
+          {keys.map((key) => (
+            <tr key={key.id} className={key.revoked_at ? 'dim' : ''}>
+              <td>{key.name}</td>
+              <td className="mono">{key.display_prefix}…</td>
+              <td title={key.last_used_at ?? ''}>{relativeAge(key.last_used_at)}</td>
+              <td className="hide-sm muted">{relativeAge(key.created_at)}</td>
+              <td>
+                <KeyStatus ingestKey={key} />
+              </td>
+              <td className="actions-col">
+                {!key.revoked_at && (
+                  <>
+                    <button
+                      className="button button-small"
+                      onClick={() => setRotating(key)}
+                      title="Rotate"
+                    >
+                      <RotateIcon /> <span className="hide-sm">Rotate</span>
+                    </button>
+                    <button
+                      className="button button-small button-danger-ghost"
+                      onClick={() => setRevoking(key)}
+                    >
+                      Revoke
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {neverUsed && (
         <div className="onboarding">
@@ -139,11 +146,7 @@ function Keys({ app }: { app: App }) {
         <CreateKeyDialog
           app={app}
           onClose={() => setCreating(false)}
-          onCreated={(created) => {
-            setCreating(false);
-            setShown({ title: 'New ingest key', created });
-            reload();
-          }}
+          onCreated={showIssued('New ingest key')}
         />
       )}
       {rotating && (
@@ -151,11 +154,7 @@ function Keys({ app }: { app: App }) {
           app={app}
           ingestKey={rotating}
           onClose={() => setRotating(null)}
-          onRotated={(created) => {
-            setRotating(null);
-            setShown({ title: 'Key rotated', created });
-            reload();
-          }}
+          onRotated={showIssued('Key rotated')}
         />
       )}
       {revoking && (
@@ -215,56 +214,45 @@ function CreateKeyDialog({
   const [expires, setExpires] = useState('');
   const { busy, error, submit } = useSubmit();
   return (
-    <Dialog title="New ingest key" onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit(
-            () =>
-              api<CreatedKey>(`/v1/apps/${app.id}/keys`, {
-                method: 'POST',
-                body: {
-                  name: name.trim(),
-                  ...(expires ? { expires_in_days: Number(expires) } : {}),
-                },
-              }),
-            onCreated,
-          );
-        }}
-      >
-        <label>
-          Name
-          <input
-            className="input"
-            name="key-name"
-            autoFocus
-            required
-            placeholder="production web servers"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-        <label>
-          Expires
-          <select className="select" value={expires} onChange={(e) => setExpires(e.target.value)}>
-            <option value="">Never</option>
-            <option value="30">In 30 days</option>
-            <option value="90">In 90 days</option>
-            <option value="365">In a year</option>
-          </select>
-        </label>
-        {error && <p className="form-error">{error}</p>}
-        <div className="button-row end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button className="button button-primary" disabled={busy || !name.trim()}>
-            Create key
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="New ingest key"
+      onClose={onClose}
+      onSubmit={() =>
+        submit(
+          () =>
+            api<CreatedKey>(`/v1/apps/${app.id}/keys`, {
+              method: 'POST',
+              body: {
+                name: name.trim(),
+                ...(expires ? { expires_in_days: Number(expires) } : {}),
+              },
+            }),
+          onCreated,
+        )
+      }
+      error={error}
+      submitLabel="Create key"
+      disabled={busy || !name.trim()}
+    >
+      <TextField
+        label="Name"
+        name="key-name"
+        autoFocus
+        required
+        placeholder="production web servers"
+        value={name}
+        onChange={setName}
+      />
+      <label>
+        Expires
+        <select className="select" value={expires} onChange={(e) => setExpires(e.target.value)}>
+          <option value="">Never</option>
+          <option value="30">In 30 days</option>
+          <option value="90">In 90 days</option>
+          <option value="365">In a year</option>
+        </select>
+      </label>
+    </FormDialog>
   );
 }
 
@@ -282,48 +270,40 @@ function RotateKeyDialog({
   const [overlap, setOverlap] = useState(3600);
   const { busy, error, submit } = useSubmit();
   return (
-    <Dialog title={`Rotate “${ingestKey.name}”`} onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit(
-            () =>
-              api<CreatedKey>(`/v1/apps/${app.id}/keys/${ingestKey.id}/rotate`, {
-                method: 'POST',
-                body: { overlap_seconds: overlap },
-              }),
-            onRotated,
-          );
-        }}
-      >
-        <p className="muted">
-          A new key replaces this one. Keep the old key working while you roll the new one out:
-        </p>
-        <label>
-          Old key keeps working for
-          <select
-            className="select"
-            value={overlap}
-            onChange={(e) => setOverlap(Number(e.target.value))}
-          >
-            <option value={0}>Stop it now</option>
-            <option value={600}>10 minutes</option>
-            <option value={3600}>1 hour</option>
-            <option value={86400}>24 hours</option>
-          </select>
-        </label>
-        {error && <p className="form-error">{error}</p>}
-        <div className="button-row end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button className="button button-primary" disabled={busy}>
-            Rotate key
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Rotate “${ingestKey.name}”`}
+      onClose={onClose}
+      onSubmit={() =>
+        submit(
+          () =>
+            api<CreatedKey>(`/v1/apps/${app.id}/keys/${ingestKey.id}/rotate`, {
+              method: 'POST',
+              body: { overlap_seconds: overlap },
+            }),
+          onRotated,
+        )
+      }
+      error={error}
+      submitLabel="Rotate key"
+      disabled={busy}
+    >
+      <p className="muted">
+        A new key replaces this one. Keep the old key working while you roll the new one out:
+      </p>
+      <label>
+        Old key keeps working for
+        <select
+          className="select"
+          value={overlap}
+          onChange={(e) => setOverlap(Number(e.target.value))}
+        >
+          <option value={0}>Stop it now</option>
+          <option value={600}>10 minutes</option>
+          <option value={3600}>1 hour</option>
+          <option value={86400}>24 hours</option>
+        </select>
+      </label>
+    </FormDialog>
   );
 }
 
@@ -379,27 +359,16 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
           );
         }}
       >
-        <label>
-          Name
-          <input
-            className="input"
-            required
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-        <label>
-          Retention (days)
-          <input
-            className="input"
-            type="number"
-            min={1}
-            max={3650}
-            required
-            value={retention}
-            onChange={(e) => setRetention(e.target.value)}
-          />
-        </label>
+        <TextField label="Name" required value={name} onChange={setName} />
+        <TextField
+          label="Retention (days)"
+          type="number"
+          min={1}
+          max={3650}
+          required
+          value={retention}
+          onChange={setRetention}
+        />
         <LimitField
           label="Rate limit (records/s)"
           value={rate}
@@ -432,7 +401,7 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
 function DangerZone({ org, app }: { org: MeOrg; app: App }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, submit } = useSubmit();
   const { refresh } = useSession();
   return (
     <section className="card danger-card">
@@ -448,68 +417,45 @@ function DangerZone({ org, app }: { org: MeOrg; app: App }) {
         </button>
       </header>
       {open && (
-        <Dialog title={`Delete ${app.name}?`} onClose={() => setOpen(false)}>
-          <form
-            className="form"
-            onSubmit={(event) => {
-              event.preventDefault();
-              api(`/v1/orgs/${org.id}/apps/${app.id}`, { method: 'DELETE' }).then(
-                () => {
-                  void refresh();
-                  navigate('/admin/apps');
-                },
-                (e: unknown) => setError(errorMessage(e)),
-              );
-            }}
-          >
-            <label>
-              Type <strong className="mono">{app.slug}</strong> to confirm
-              <input
-                className="input"
-                autoFocus
-                value={typed}
-                onChange={(e) => setTyped(e.target.value)}
-              />
-            </label>
-            {error && <p className="form-error">{error}</p>}
-            <div className="button-row end">
-              <button type="button" className="button" onClick={() => setOpen(false)}>
-                Cancel
-              </button>
-              <button className="button button-danger" disabled={typed !== app.slug}>
-                Delete forever
-              </button>
-            </div>
-          </form>
-        </Dialog>
+        <FormDialog
+          title={`Delete ${app.name}?`}
+          onClose={() => setOpen(false)}
+          onSubmit={() =>
+            submit(
+              () => api(`/v1/orgs/${org.id}/apps/${app.id}`, { method: 'DELETE' }),
+              () => {
+                void refresh();
+                navigate('/admin/apps');
+              },
+            )
+          }
+          error={error}
+          submitLabel="Delete forever"
+          danger
+          disabled={busy || typed !== app.slug}
+        >
+          <TextField
+            label={
+              <>
+                Type <strong className="mono">{app.slug}</strong> to confirm
+              </>
+            }
+            autoFocus
+            value={typed}
+            onChange={setTyped}
+          />
+        </FormDialog>
       )}
     </section>
   );
 }
 
 /** An optional positive limit; empty means the placeholder's default. */
-function LimitField({
-  label,
-  value,
-  onChange,
-  placeholder,
-}: {
+function LimitField(field: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   placeholder: string;
 }) {
-  return (
-    <label>
-      {label}
-      <input
-        className="input"
-        type="number"
-        min={1}
-        placeholder={placeholder}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-      />
-    </label>
-  );
+  return <TextField type="number" min={1} {...field} />;
 }

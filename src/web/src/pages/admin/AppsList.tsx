@@ -1,7 +1,15 @@
 import { useEffect, useState } from 'react';
 import { BoxIcon, PlusIcon } from '../../components/icons.tsx';
-import { Dialog, EmptyState, Spinner, useSubmit } from '../../components/ui.tsx';
-import { api, errorMessage } from '../../lib/api.ts';
+import {
+  EmptyState,
+  FormDialog,
+  LoadStatus,
+  PageHeader,
+  Table,
+  TextField,
+  useSubmit,
+} from '../../components/ui.tsx';
+import { api } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate, useRoute } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
@@ -10,7 +18,7 @@ import type { App, MeOrg } from '../../lib/types.ts';
 import { NewKeyDialog, type CreatedKey } from './NewKeyDialog.tsx';
 
 export function AppsList({ org }: { org: MeOrg }) {
-  const { data, error, loading, reload } = useApi<{ apps: App[] }>(`/v1/orgs/${org.id}/apps`);
+  const { data, error, reload } = useApi<{ apps: App[] }>(`/v1/orgs/${org.id}/apps`);
   const route = useRoute();
   const [creating, setCreating] = useState(route.search.get('new') === '1');
   const [created, setCreated] = useState<{ app: App; key: CreatedKey } | null>(null);
@@ -18,17 +26,16 @@ export function AppsList({ org }: { org: MeOrg }) {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Apps</h1>
-          <p className="muted">Each app has its own logs, retention, limits and ingest keys.</p>
-        </div>
-        <button className="button button-primary" onClick={() => setCreating(true)}>
-          <PlusIcon /> New app
-        </button>
-      </header>
-      {loading && !data && <Spinner />}
-      {error ? <p className="form-error">{errorMessage(error)}</p> : null}
+      <PageHeader
+        title="Apps"
+        description="Each app has its own logs, retention, limits and ingest keys."
+        action={
+          <button className="button button-primary" onClick={() => setCreating(true)}>
+            <PlusIcon /> New app
+          </button>
+        }
+      />
+      <LoadStatus data={data} error={error} />
       {data && data.apps.length === 0 && (
         <EmptyState title="No apps yet" icon={<BoxIcon />}>
           <p className="muted">Create an app to get an ingest key and start sending logs.</p>
@@ -38,46 +45,41 @@ export function AppsList({ org }: { org: MeOrg }) {
         </EmptyState>
       )}
       {data && data.apps.length > 0 && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Slug</th>
-                <th className="num">Retention</th>
-                <th className="hide-sm">Rate limit</th>
-                <th className="hide-sm">Daily quota</th>
-                <th className="hide-sm">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.apps.map((app) => (
-                <tr
-                  key={app.id}
-                  className="clickable"
-                  onClick={() => navigate(`/admin/apps/${app.slug}`)}
-                >
-                  <td>
-                    <Link href={`/admin/apps/${app.slug}`}>{app.name}</Link>
-                  </td>
-                  <td className="mono">{app.slug}</td>
-                  <td className="num">{app.retention_days} d</td>
-                  <td className="hide-sm">
-                    {app.rate_limit_records_per_s
-                      ? `${app.rate_limit_records_per_s.toLocaleString()}/s`
-                      : 'default'}
-                  </td>
-                  <td className="hide-sm">
-                    {app.daily_quota_records
-                      ? app.daily_quota_records.toLocaleString()
-                      : 'unlimited'}
-                  </td>
-                  <td className="hide-sm muted">{relativeAge(app.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <>
+              <th>Name</th>
+              <th>Slug</th>
+              <th className="num">Retention</th>
+              <th className="hide-sm">Rate limit</th>
+              <th className="hide-sm">Daily quota</th>
+              <th className="hide-sm">Created</th>
+            </>
+          }
+        >
+          {data.apps.map((app) => (
+            <tr
+              key={app.id}
+              className="clickable"
+              onClick={() => navigate(`/admin/apps/${app.slug}`)}
+            >
+              <td>
+                <Link href={`/admin/apps/${app.slug}`}>{app.name}</Link>
+              </td>
+              <td className="mono">{app.slug}</td>
+              <td className="num">{app.retention_days} d</td>
+              <td className="hide-sm">
+                {app.rate_limit_records_per_s
+                  ? `${app.rate_limit_records_per_s.toLocaleString()}/s`
+                  : 'default'}
+              </td>
+              <td className="hide-sm">
+                {app.daily_quota_records ? app.daily_quota_records.toLocaleString() : 'unlimited'}
+              </td>
+              <td className="hide-sm muted">{relativeAge(app.created_at)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       {creating && (
         <CreateAppDialog
@@ -121,59 +123,48 @@ function CreateAppDialog({
   const { busy, error, setError, submit } = useSubmit();
   useEffect(() => setError(null), [name]);
   return (
-    <Dialog title="New app" onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit(
-            () =>
-              api<{ app: App; key: CreatedKey }>(`/v1/orgs/${org.id}/apps`, {
-                method: 'POST',
-                body: { name: name.trim(), retention_days: retention },
-              }),
-            onCreated,
-          );
-        }}
-      >
-        <label>
-          Name
-          <input
-            className="input"
-            name="app-name"
-            autoFocus
-            required
-            maxLength={200}
-            placeholder="Checkout service"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-          />
-        </label>
-        <label>
-          Retention
-          <select
-            className="select"
-            value={retention}
-            onChange={(e) => setRetention(Number(e.target.value))}
-          >
-            {[3, 7, 14, 30, 90, 180, 365].map((d) => (
-              <option key={d} value={d}>
-                {d} days
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="muted small">An ingest key is created with the app and shown once.</p>
-        {error && <p className="form-error">{error}</p>}
-        <div className="button-row end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button className="button button-primary" disabled={busy || !name.trim()}>
-            Create app
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title="New app"
+      onClose={onClose}
+      onSubmit={() =>
+        submit(
+          () =>
+            api<{ app: App; key: CreatedKey }>(`/v1/orgs/${org.id}/apps`, {
+              method: 'POST',
+              body: { name: name.trim(), retention_days: retention },
+            }),
+          onCreated,
+        )
+      }
+      error={error}
+      submitLabel="Create app"
+      disabled={busy || !name.trim()}
+    >
+      <TextField
+        label="Name"
+        name="app-name"
+        autoFocus
+        required
+        maxLength={200}
+        placeholder="Checkout service"
+        value={name}
+        onChange={setName}
+      />
+      <label>
+        Retention
+        <select
+          className="select"
+          value={retention}
+          onChange={(e) => setRetention(Number(e.target.value))}
+        >
+          {[3, 7, 14, 30, 90, 180, 365].map((d) => (
+            <option key={d} value={d}>
+              {d} days
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted small">An ingest key is created with the app and shown once.</p>
+    </FormDialog>
   );
 }

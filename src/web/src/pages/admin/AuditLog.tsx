@@ -1,5 +1,5 @@
 import { Fragment, useEffect, useState } from 'react';
-import { Spinner } from '../../components/ui.tsx';
+import { PageHeader, Spinner, Table } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import { formatRowTime } from '../../lib/time.ts';
@@ -10,11 +10,17 @@ interface Page {
   next_cursor: string | null;
 }
 
+const FILTERS = [
+  { name: 'actor', placeholder: 'Actor (email or id)' },
+  { name: 'action', placeholder: 'Action (e.g. key, app.create)' },
+  { name: 'target', placeholder: 'Target id' },
+] as const;
+type Filters = Record<(typeof FILTERS)[number]['name'], string>;
+
 export function AuditLog({ org }: { org: MeOrg | null }) {
-  const [actor, setActor] = useState('');
-  const [action, setAction] = useState('');
-  const [target, setTarget] = useState('');
-  const filters = useDebounced({ actor, action, target }, 300);
+  // One state object: its identity changes only on input, so the debounce settles.
+  const [typed, setTyped] = useState<Filters>({ actor: '', action: '', target: '' });
+  const filters = useDebounced(typed, 300);
   const [entries, setEntries] = useState<AuditEntry[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -43,107 +49,91 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Audit log</h1>
-          <p className="muted">
-            Every change to orgs, apps, keys, members and tokens, newest first. Append-only.
-          </p>
-        </div>
-      </header>
+      <PageHeader
+        title="Audit log"
+        description="Every change to orgs, apps, keys, members and tokens, newest first. Append-only."
+      />
       <div className="filters">
-        <input
-          className="input"
-          placeholder="Actor (email or id)"
-          value={actor}
-          onChange={(e) => setActor(e.target.value)}
-          aria-label="Filter by actor"
-        />
-        <input
-          className="input"
-          placeholder="Action (e.g. key, app.create)"
-          value={action}
-          onChange={(e) => setAction(e.target.value)}
-          aria-label="Filter by action"
-        />
-        <input
-          className="input"
-          placeholder="Target id"
-          value={target}
-          onChange={(e) => setTarget(e.target.value)}
-          aria-label="Filter by target"
-        />
+        {FILTERS.map(({ name, placeholder }) => (
+          <input
+            key={name}
+            className="input"
+            placeholder={placeholder}
+            value={typed[name]}
+            onChange={(e) => {
+              const value = e.target.value;
+              setTyped((current) => ({ ...current, [name]: value }));
+            }}
+            aria-label={`Filter by ${name}`}
+          />
+        ))}
       </div>
       {error && <p className="form-error">{error}</p>}
-      <div className="table-wrap">
-        <table className="table audit-table">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Actor</th>
-              <th>Action</th>
-              <th className="hide-sm">Target</th>
-              <th className="hide-sm">IP</th>
-            </tr>
-          </thead>
-          <tbody>
-            {entries.map((entry) => {
-              const t = formatRowTime(entry.at);
-              return (
-                <Fragment key={entry.id}>
-                  <tr
-                    className="clickable"
-                    onClick={() => setOpen(open === entry.id ? null : entry.id)}
-                  >
-                    <td className="mono nowrap">
-                      {t.date} {t.time.slice(0, 8)}
-                    </td>
-                    <td>{entry.actor_label}</td>
-                    <td>
-                      <span className="pill pill-action mono">{entry.action}</span>
-                    </td>
-                    <td className="hide-sm mono small">
-                      {entry.target_type}
-                      {entry.target_id ? ` ${entry.target_id.slice(0, 8)}` : ''}
-                    </td>
-                    <td className="hide-sm mono small muted">{entry.ip ?? ''}</td>
-                  </tr>
-                  {open === entry.id && (
-                    <tr className="audit-detail">
-                      <td colSpan={5}>
-                        <div className="audit-diff">
-                          <div>
-                            <h4>Before</h4>
-                            <pre className="mono">
-                              {JSON.stringify(entry.before, null, 2) ?? 'null'}
-                            </pre>
-                          </div>
-                          <div>
-                            <h4>After</h4>
-                            <pre className="mono">
-                              {JSON.stringify(entry.after, null, 2) ?? 'null'}
-                            </pre>
-                          </div>
-                        </div>
-                        <p className="muted small mono">
-                          request {entry.request_id ?? '—'} · {entry.user_agent ?? ''}
-                        </p>
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              );
-            })}
-            {!loading && entries.length === 0 && (
-              <tr>
-                <td colSpan={5} className="muted">
-                  No entries match.
+      <Table
+        className="audit-table"
+        head={
+          <>
+            <th>When</th>
+            <th>Actor</th>
+            <th>Action</th>
+            <th className="hide-sm">Target</th>
+            <th className="hide-sm">IP</th>
+          </>
+        }
+      >
+        {entries.map((entry) => {
+          const t = formatRowTime(entry.at);
+          return (
+            <Fragment key={entry.id}>
+              <tr
+                className="clickable"
+                onClick={() => setOpen(open === entry.id ? null : entry.id)}
+              >
+                <td className="mono nowrap">
+                  {t.date} {t.time.slice(0, 8)}
                 </td>
+                <td>{entry.actor_label}</td>
+                <td>
+                  <span className="pill pill-action mono">{entry.action}</span>
+                </td>
+                <td className="hide-sm mono small">
+                  {entry.target_type}
+                  {entry.target_id ? ` ${entry.target_id.slice(0, 8)}` : ''}
+                </td>
+                <td className="hide-sm mono small muted">{entry.ip ?? ''}</td>
               </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+              {open === entry.id && (
+                <tr className="audit-detail">
+                  <td colSpan={5}>
+                    <div className="audit-diff">
+                      <div>
+                        <h4>Before</h4>
+                        <pre className="mono">
+                          {JSON.stringify(entry.before, null, 2) ?? 'null'}
+                        </pre>
+                      </div>
+                      <div>
+                        <h4>After</h4>
+                        <pre className="mono">{JSON.stringify(entry.after, null, 2) ?? 'null'}</pre>
+                      </div>
+                    </div>
+                    <p className="muted small mono">
+                      request {entry.request_id ?? '—'} · {entry.user_agent ?? ''}
+                    </p>
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
+        {!loading && entries.length === 0 && (
+          <tr>
+            <td colSpan={5} className="muted">
+              No entries match.
+            </td>
+          </tr>
+        )}
+      </Table>
       <div className="button-row">
         {loading && <Spinner />}
         {cursor && !loading && (

@@ -1,6 +1,15 @@
 import { useState } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
-import { ConfirmDialog, Dialog, LoadStatus, useSubmit, useToast } from '../../components/ui.tsx';
+import {
+  ConfirmDialog,
+  FormDialog,
+  LoadStatus,
+  PageHeader,
+  Table,
+  TextField,
+  useSubmit,
+  useToast,
+} from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -34,65 +43,62 @@ export function Members({ org }: { org: MeOrg }) {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <div>
-          <h1>Members</h1>
-          <p className="muted">Who can see {org.name}’s logs, and what they may change.</p>
-        </div>
-        <button className="button button-primary" onClick={() => setInviting(true)}>
-          <PlusIcon /> Invite member
-        </button>
-      </header>
+      <PageHeader
+        title="Members"
+        description={`Who can see ${org.name}’s logs, and what they may change.`}
+        action={
+          <button className="button button-primary" onClick={() => setInviting(true)}>
+            <PlusIcon /> Invite member
+          </button>
+        }
+      />
       <LoadStatus data={data} error={error} />
       {data && (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Member</th>
-                <th>Role</th>
-                <th className="hide-sm">Joined</th>
-                <th className="actions-col" aria-label="Actions" />
-              </tr>
-            </thead>
-            <tbody>
-              {data.members.map((member) => (
-                <tr key={member.user_id}>
-                  <td>
-                    <div>{member.name ?? member.email}</div>
-                    {member.name && <div className="muted small">{member.email}</div>}
-                  </td>
-                  <td>
-                    <select
-                      className="select select-small"
-                      aria-label={`Role of ${member.email}`}
-                      value={member.role}
-                      disabled={member.user_id === me?.user.id}
-                      onChange={(e) => changeRole(member, e.target.value)}
-                    >
-                      {ROLES.map((r) => (
-                        <option key={r} value={r}>
-                          {r}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                  <td className="hide-sm muted">{relativeAge(member.created_at)}</td>
-                  <td className="actions-col">
-                    {member.user_id !== me?.user.id && (
-                      <button
-                        className="button button-small button-danger-ghost"
-                        onClick={() => setRemoving(member)}
-                      >
-                        Remove
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <>
+              <th>Member</th>
+              <th>Role</th>
+              <th className="hide-sm">Joined</th>
+              <th className="actions-col" aria-label="Actions" />
+            </>
+          }
+        >
+          {data.members.map((member) => (
+            <tr key={member.user_id}>
+              <td>
+                <div>{member.name ?? member.email}</div>
+                {member.name && <div className="muted small">{member.email}</div>}
+              </td>
+              <td>
+                <select
+                  className="select select-small"
+                  aria-label={`Role of ${member.email}`}
+                  value={member.role}
+                  disabled={member.user_id === me?.user.id}
+                  onChange={(e) => changeRole(member, e.target.value)}
+                >
+                  {ROLES.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className="hide-sm muted">{relativeAge(member.created_at)}</td>
+              <td className="actions-col">
+                {member.user_id !== me?.user.id && (
+                  <button
+                    className="button button-small button-danger-ghost"
+                    onClick={() => setRemoving(member)}
+                  >
+                    Remove
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       <dl className="role-legend muted small">
         {ROLES.map((r) => (
@@ -143,53 +149,35 @@ function InviteDialog({
   const [role, setRole] = useState<string>('member');
   const { busy, error, submit } = useSubmit();
   return (
-    <Dialog title={`Invite to ${org.name}`} onClose={onClose}>
-      <form
-        className="form"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit(
-            () =>
-              api(`/v1/orgs/${org.id}/members`, {
-                method: 'POST',
-                body: { email: email.trim(), role },
-              }),
-            () => onInvited(email),
-          );
-        }}
-      >
-        <label>
-          Email
-          <input
-            className="input"
-            type="email"
-            autoFocus
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label>
-          Role
-          <select className="select" value={role} onChange={(e) => setRole(e.target.value)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r} — {ROLE_HELP[r]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="muted small">They get access the next time they sign in with this email.</p>
-        {error && <p className="form-error">{error}</p>}
-        <div className="button-row end">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button className="button button-primary" disabled={busy}>
-            Invite
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <FormDialog
+      title={`Invite to ${org.name}`}
+      onClose={onClose}
+      onSubmit={() =>
+        submit(
+          () =>
+            api(`/v1/orgs/${org.id}/members`, {
+              method: 'POST',
+              body: { email: email.trim(), role },
+            }),
+          () => onInvited(email),
+        )
+      }
+      error={error}
+      submitLabel="Invite"
+      disabled={busy}
+    >
+      <TextField label="Email" type="email" autoFocus required value={email} onChange={setEmail} />
+      <label>
+        Role
+        <select className="select" value={role} onChange={(e) => setRole(e.target.value)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r} — {ROLE_HELP[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted small">They get access the next time they sign in with this email.</p>
+    </FormDialog>
   );
 }
