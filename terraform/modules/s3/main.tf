@@ -11,8 +11,13 @@ resource "aws_s3_bucket" "alb_logs" {
   bucket = "${var.name}-alb-logs-${var.account_id}"
 }
 
+# Settings both buckets share are for_each over this map.
+locals {
+  buckets = { artifacts = aws_s3_bucket.artifacts.id, alb_logs = aws_s3_bucket.alb_logs.id }
+}
+
 resource "aws_s3_bucket_public_access_block" "this" {
-  for_each                = { artifacts = aws_s3_bucket.artifacts.id, alb_logs = aws_s3_bucket.alb_logs.id }
+  for_each                = local.buckets
   bucket                  = each.value
   block_public_acls       = true
   block_public_policy     = true
@@ -21,7 +26,7 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = { artifacts = aws_s3_bucket.artifacts.id, alb_logs = aws_s3_bucket.alb_logs.id }
+  for_each = local.buckets
   bucket   = each.value
   rule {
     object_ownership = "BucketOwnerEnforced"
@@ -38,7 +43,7 @@ resource "aws_s3_bucket_versioning" "artifacts" {
 # ALB log delivery only supports SSE-S3; artifacts use the same for simplicity of cross-service
 # reads (CodeDeploy agent, CodeBuild) without KMS grants on every role.
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = { artifacts = aws_s3_bucket.artifacts.id, alb_logs = aws_s3_bucket.alb_logs.id }
+  for_each = local.buckets
   bucket   = each.value
   rule {
     apply_server_side_encryption_by_default {
