@@ -25,6 +25,7 @@ import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
 import { serialisedChunkOf1000 } from './lib/sample-rows.ts';
+import { percentile } from './lib/percentile.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -34,11 +35,6 @@ const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 /** Percentile of values weighted by counts (lag applies to every row of a job). */
 function weightedPercentile(pairs: [number, number][], p: number): number {

@@ -25,6 +25,7 @@ import { encodeCursor, searchFingerprint } from '../src/modules/search/search-cu
 import { NS_PER_S, nowNanos } from '../src/modules/search/time-range.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
+import { percentile } from './lib/percentile.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -204,10 +205,6 @@ async function get(url: string): Promise<{ status: number; body: string }> {
 
 function qs(params: Record<string, string>): string {
   return new URLSearchParams(params).toString();
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 interface Result {

@@ -18,6 +18,7 @@ import { freePort, startMyLogProcess } from '../test/integration/ingest/mylog-pr
 import { addMembership } from '../test/integration/auth/auth-fixtures.ts';
 import { userWithToken } from '../test/integration/tail/tail-fixtures.ts';
 import { testEnv } from '../test/helpers/app.ts';
+import { percentile } from './lib/percentile.ts';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const APPS = Number(process.env.BENCH_APPS ?? 10);
@@ -30,11 +31,6 @@ const ROWS_PER_POST = 100;
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
 
 function cpuTicks(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
