@@ -5,7 +5,8 @@
  * Run: node --import tsx bench/lib/chdb-insert-probe.ts [variant ...]
  *   PROBE_SECONDS=6 PROBE_ROWS=20000,50000 PROBE_SESSIONS=1,2,3
  * Variants: schema (as migrated), noindex (skip indexes dropped), nomv (rollup MV dropped),
- * bare (both dropped), noidxmsg (the message index dropped), and settings variants: serialparse (input_format_parallel_parsing = 0).
+ * bare (both dropped), noidxmsg (the message index dropped), nomerge (background merges stopped: shows
+ * their share of the CPU), and settings variants: serialparse (input_format_parallel_parsing = 0).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -101,6 +102,7 @@ for (const variant of variants) {
   if (variant === 'nomv' || variant === 'bare') await first.command('DROP VIEW logs_rollup_1m_mv');
   if (variant === 'noidxmsg') await first.command('ALTER TABLE logs DROP INDEX idx_message');
   if (variant === 'serialparse') settings.input_format_parallel_parsing = 0;
+  if (variant === 'nomerge') await first.command('SYSTEM STOP MERGES logs');
   if (variant === 'nodedup') settings.insert_deduplicate = 0;
   if (variant === 'lz4') {
     for (const col of ['message', 'attributes', 'resource', 'trace_id', 'span_id', 'user_id'])

@@ -7,10 +7,10 @@ import { BatchNotDurableError } from '../pipeline/batch-writer.ts';
 import type { GroupCommitter } from '../pipeline/group-commit.ts';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
 import {
-  decodeIngestBody,
+  decodeAndSerialiseIngestBody,
   IngestInputError,
-  serialiseRows,
   type BulkItem,
+  type SerialisedIngestBody,
   type IngestLimits,
   type IngestRouteKind,
   type RejectedRecord,
@@ -59,13 +59,7 @@ export function ingestLimitsFromConfig(config: Config): IngestLimits {
 }
 
 /** A request's rows as serialised bytes, with the per-record verdicts. */
-interface Prepared {
-  accepted: number;
-  /** Undefined when no record was accepted. */
-  serialised: Buffer | undefined;
-  rejected: RejectedRecord[];
-  bulkItems: BulkItem[] | undefined;
-}
+type Prepared = SerialisedIngestBody;
 
 export function createIngestService(deps: IngestServiceDeps) {
   const { config, metrics } = deps;
@@ -77,36 +71,25 @@ export function createIngestService(deps: IngestServiceDeps) {
    * into the old generation. A refused request wastes the serialisation; the common case saves GC.
    */
   async function decodeAndSerialise(request: IngestRequest): Promise<Prepared> {
-    const decoded = await decodeIngestBody({
-      kind: request.kind,
-      contentType: request.contentType,
-      contentEncoding: request.contentEncoding,
-      body: request.body,
-      limits,
-      now: request.receivedAtMs,
-      bulkIndex: request.bulkIndex,
-    }).catch((error: unknown) => {
+    const { key } = request;
+    return await decodeAndSerialiseIngestBody(
+      {
+        kind: request.kind,
+        contentType: request.contentType,
+        contentEncoding: request.contentEncoding,
+        body: request.body,
+        limits,
+        now: request.receivedAtMs,
+        bulkIndex: request.bulkIndex,
+      },
+      { org_id: key.orgId, app_id: key.appId, retention_days: key.retentionDays },
+    ).catch((error: unknown) => {
       if (error instanceof IngestInputError) {
         metrics.requestsRefusedTotal.inc({ reason: error.code });
         throw new AppError(error.statusCode, error.code, error.message);
       }
       throw error;
     });
-    const { key } = request;
-    const serialised =
-      decoded.rows.length === 0
-        ? undefined
-        : serialiseRows(decoded.rows, {
-            org_id: key.orgId,
-            app_id: key.appId,
-            retention_days: key.retentionDays,
-          });
-    return {
-      accepted: decoded.rows.length,
-      serialised,
-      rejected: decoded.rejected,
-      bulkItems: decoded.bulkItems,
-    };
   }
 
   return {

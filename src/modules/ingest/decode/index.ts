@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { bodyText } from './body-text.ts';
 import { decodeContentEncoding } from './content-decoding.ts';
 import { decodeEsBulk, settleBulkItem } from './es-bulk.ts';
@@ -6,12 +7,14 @@ import { IngestInputError, RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
 import { decodeJsonValue } from './json-body.ts';
-import { decodeNdjsonBody } from './ndjson-body.ts';
+import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { isPlainObject } from './raw-record.ts';
+import { RowWriter } from './serialise-rows.ts';
+import type { TenantColumns } from './serialise-rows.ts';
 import type { DecodeResult } from './raw-record.ts';
 
 export { IngestInputError, RecordRejection } from './ingest-errors.ts';
@@ -137,12 +140,14 @@ function firstLineIsObject(text: string): boolean {
   }
 }
 
+const decodeNdjson: Decoder = (body, input) => decodeNdjsonBody(body, input.limits);
+
 function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): Decoder {
   const type = mediaType(contentType, kind);
   switch (kind) {
     case 'logs':
       if (type === 'application/json' || type === '') return decodeJsonOrNdjson;
-      if (NDJSON_TYPES.has(type)) return (body, input) => decodeNdjsonBody(body, input.limits);
+      if (NDJSON_TYPES.has(type)) return decodeNdjson;
       break;
     case 'otlp':
       if (type === 'application/json') return (body, input) => decodeOtlpJson(body, input.limits);
@@ -157,20 +162,8 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
   throw unsupported(contentType, kind);
 }
 
-/**
- * Request body → canonical rows. Throws IngestInputError (400/413/415) when the request as a whole
- * is unacceptable; otherwise every record is either a row or listed in `rejected` by its index.
- */
-export async function decodeIngestBody(
-  input: DecodeIngestBodyInput,
-): Promise<DecodeIngestBodyResult> {
-  const decoder = chooseDecoder(input.kind, input.contentType);
-  const body = await decodeContentEncoding(
-    input.body,
-    input.contentEncoding,
-    input.limits.maxDecodedBodyBytes,
-  );
-  const decoded = decoder(body, input);
+/** Records → rows or rejections by index, bulk items settled as they go. */
+function normaliseAll(decoded: DecodeResult, input: DecodeIngestBodyInput): DecodeIngestBodyResult {
   const bulkItems = (decoded as { bulkItems?: BulkItem[] }).bulkItems;
   const ctx = createNormaliseContext(input.limits, input.now);
   const rows: CanonicalRow[] = [];
@@ -187,4 +180,59 @@ export async function decodeIngestBody(
     if (item !== undefined) settleBulkItem(item, outcome);
   }
   return bulkItems === undefined ? { rows, rejected } : { rows, rejected, bulkItems };
+}
+
+/**
+ * Request body → canonical rows. Throws IngestInputError (400/413/415) when the request as a whole
+ * is unacceptable; otherwise every record is either a row or listed in `rejected` by its index.
+ */
+export async function decodeIngestBody(
+  input: DecodeIngestBodyInput,
+): Promise<DecodeIngestBodyResult> {
+  const decoder = chooseDecoder(input.kind, input.contentType);
+  const body = await decodeContentEncoding(
+    input.body,
+    input.contentEncoding,
+    input.limits.maxDecodedBodyBytes,
+  );
+  return normaliseAll(decoder(body, input), input);
+}
+
+export interface SerialisedIngestBody {
+  /** The accepted rows as INSERT_FORMAT bytes; undefined when none was accepted. */
+  readonly serialised: Buffer | undefined;
+  readonly accepted: number;
+  readonly rejected: RejectedRecord[];
+  readonly bulkItems?: BulkItem[];
+}
+
+/**
+ * Request body → INSERT_FORMAT bytes for one tenant: decodeIngestBody then serialiseRows, except
+ * that an NDJSON body of valid UTF-8 goes line by line through the fast path
+ * (ndjson-fast-path.ts), which writes the same bytes without building rows.
+ */
+export async function decodeAndSerialiseIngestBody(
+  input: DecodeIngestBodyInput,
+  tenant: TenantColumns,
+): Promise<SerialisedIngestBody> {
+  const decoder = chooseDecoder(input.kind, input.contentType);
+  const body = await decodeContentEncoding(
+    input.body,
+    input.contentEncoding,
+    input.limits.maxDecodedBodyBytes,
+  );
+  // Nothing is awaited from here on: the writer's scratch buffer belongs to this request.
+  const writer = new RowWriter(tenant);
+  if (decoder === decodeNdjson && isUtf8(body)) {
+    const rejected: RejectedRecord[] = [];
+    const ctx = createNormaliseContext(input.limits, input.now);
+    const accepted = serialiseNdjsonBody(body, ctx, writer, rejected);
+    return { serialised: writer.finish(), accepted, rejected };
+  }
+  const { rows, rejected, bulkItems } = normaliseAll(decoder(body, input), input);
+  for (const row of rows) writer.writeRow(row);
+  const serialised = writer.finish();
+  return bulkItems === undefined
+    ? { serialised, accepted: rows.length, rejected }
+    : { serialised, accepted: rows.length, rejected, bulkItems };
 }

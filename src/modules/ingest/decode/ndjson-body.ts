@@ -1,9 +1,14 @@
-import { splitLines } from './body-text.ts';
+import { splitLines, tooManyRecords } from './body-text.ts';
 import type { BodyLine } from './body-text.ts';
 import { RecordRejection } from './ingest-errors.ts';
+import type { RejectedRecord } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
 import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, RawRecord } from './raw-record.ts';
+import { transcodeLine } from './ndjson-fast-path.ts';
+import { normaliseRecord } from './normalise-record.ts';
+import type { NormaliseContext } from './normalise-record.ts';
+import type { RowWriter } from './serialise-rows.ts';
 
 /** One line → one record; what is wrong with a line rejects that record only. */
 export function parseJsonLine(line: BodyLine): RawRecord | RecordRejection {
@@ -30,4 +35,59 @@ export function decodeNdjsonBody(body: Buffer, limits: IngestLimits): DecodeResu
   const records = new Array<RawRecord | RecordRejection>(lines.length);
   for (let i = 0; i < lines.length; i++) records[i] = parseJsonLine(lines[i] as BodyLine);
   return { records };
+}
+
+/** A line of only spaces, tabs, CRs and BOMs (EF BB BF) is framing, as in splitLines. */
+function isBlankBytes(body: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = body[i];
+    if (c === 0x20 || c === 0x09 || c === 0x0d) continue;
+    if (c === 0xef && body[i + 1] === 0xbb && body[i + 2] === 0xbf && i + 2 < to) {
+      i += 2;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/**
+ * A valid UTF-8 NDJSON body straight to INSERT_FORMAT rows: each line through the fast path, or,
+ * when it bails, through JSON.parse and the normaliser. Same records, indexes, rejections and
+ * 413 as decodeNdjsonBody followed by serialiseRows. Returns the number of rows written.
+ */
+export function serialiseNdjsonBody(
+  body: Buffer,
+  ctx: NormaliseContext,
+  writer: RowWriter,
+  rejected: RejectedRecord[],
+): number {
+  const maxLines = ctx.limits.maxRecordsPerRequest;
+  let accepted = 0;
+  let index = 0;
+  let lineNumber = 1;
+  // splitLines drops a BOM at the start of the body.
+  let start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  for (;;) {
+    const nl = body.indexOf(0x0a, start);
+    const end = nl === -1 ? body.length : nl;
+    if (!isBlankBytes(body, start, end)) {
+      if (index >= maxLines) throw tooManyRecords(ctx.limits);
+      if (transcodeLine(body, start, end, ctx, writer)) accepted++;
+      else {
+        const record = parseJsonLine({ text: body.toString('utf8', start, end), lineNumber });
+        const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
+        if (outcome instanceof RecordRejection)
+          rejected.push({ index, code: outcome.code, error: outcome.error });
+        else {
+          writer.writeRow(outcome);
+          accepted++;
+        }
+      }
+      index++;
+    }
+    if (nl === -1) return accepted;
+    start = nl + 1;
+    lineNumber++;
+  }
 }

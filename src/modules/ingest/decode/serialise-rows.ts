@@ -8,7 +8,28 @@ export interface TenantColumns {
   readonly retention_days: number;
 }
 
-const CHUNK_CHARS = 256 * 1024;
+/** Characters JSON.stringify escapes in a well-formed string; anything else is copied as is. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+/**
+ * A JSON string literal, identical to JSON.stringify(s) for the well-formed strings the normaliser
+ * produces (lone surrogates were replaced there), without the builtin's per-call cost for the
+ * common string that needs no escape.
+ */
+export function quoteJson(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
+}
+
+/** A string map as a JSON object, in the map's key order (as JSON.stringify writes it). */
+function mapJson(map: Readonly<Record<string, string>>): string {
+  let out = '{';
+  for (const key in map) {
+    if (out.length > 1) out += ',';
+    out += quoteJson(key) + ':' + quoteJson(map[key] as string);
+  }
+  return out + '}';
+}
 
 /**
  * The payload format of the ingest pipeline: what ingest serialises, the worker inserts and the
@@ -44,35 +65,90 @@ export const INSERT_TARGET: RawInsertTarget = { format: INSERT_FORMAT, columns: 
 export type SerialisedRow = Record<(typeof INSERT_COLUMNS)[number], unknown>;
 
 /**
- * Rows → INSERT_FORMAT bytes, one array per line. ts, observed_ts, id and level are built by the
- * normaliser from digits, hex and fixed words, so they are written without escaping; every
- * sender-controlled string goes through JSON.stringify (control characters become \u escapes and
- * are kept as data).
+ * Rows are encoded one at a time into one scratch buffer per process and a request's bytes copied
+ * out once at the end. Encoding one whole concatenated string instead would first flatten a rope
+ * of ~20 pieces per row, which costs twice as much CPU as the encoding itself. A writer lives
+ * within one synchronous stretch of code, so two requests never share the buffer.
  */
-export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColumns): Buffer {
-  if (
-    !Number.isInteger(tenant.retention_days) ||
-    tenant.retention_days < 0 ||
-    tenant.retention_days > 65_535
-  ) {
-    throw new RangeError(`retention_days must be a UInt16, got ${tenant.retention_days}`);
-  }
-  const head = '[' + JSON.stringify(tenant.org_id) + ',' + JSON.stringify(tenant.app_id) + ',"';
-  const tail = ',' + String(tenant.retention_days) + ']\n';
-  // OTLP rows of one resource share their resource map object: stringify it once.
-  let lastResource: object | undefined;
-  let lastResourceJson = '{}';
-  // Rows are joined into ~256 KiB strings, each encoded once: one huge concatenated string
-  // would be flattened at the end and double the peak memory of a large batch.
-  const chunks: Buffer[] = [];
-  let out = '';
-  for (const row of rows) {
-    if (row.resource !== lastResource) {
-      lastResource = row.resource;
-      lastResourceJson = JSON.stringify(row.resource);
+let scratch = Buffer.allocUnsafe(1024 * 1024);
+
+/**
+ * Writes INSERT_FORMAT lines for one tenant: `writeRow` for a normalised row, and the byte-level
+ * methods for the NDJSON fast path, which copies sender bytes it has already validated.
+ */
+export class RowWriter {
+  buf: Buffer = scratch;
+  used = 0;
+  /** `["<org>","<app>","`: every line starts with it. */
+  readonly head: Buffer;
+  /** `,<retention_days>]\n`: every line ends with it. */
+  readonly tail: Buffer;
+  private readonly headText: string;
+  private readonly tailText: string;
+  // OTLP rows of one resource share their resource map object: serialise it once.
+  private lastResource: object | undefined;
+  private lastResourceJson = '{}';
+
+  constructor(tenant: TenantColumns) {
+    if (
+      !Number.isInteger(tenant.retention_days) ||
+      tenant.retention_days < 0 ||
+      tenant.retention_days > 65_535
+    ) {
+      throw new RangeError(`retention_days must be a UInt16, got ${tenant.retention_days}`);
     }
-    out +=
-      head +
+    this.headText = '[' + quoteJson(tenant.org_id) + ',' + quoteJson(tenant.app_id) + ',"';
+    this.tailText = ',' + String(tenant.retention_days) + ']\n';
+    this.head = Buffer.from(this.headText, 'utf8');
+    this.tail = Buffer.from(this.tailText, 'latin1');
+  }
+
+  /** Room for `bytes` more bytes at `used`. */
+  ensure(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.used + bytes));
+    this.buf.copy(grown, 0, 0, this.used);
+    this.buf = grown;
+    scratch = grown;
+  }
+
+  /** A string of char codes below 0x80, after `ensure`. */
+  ascii(s: string): void {
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.used = at;
+  }
+
+  /** Bytes src[from, to), after `ensure`. */
+  copy(src: Buffer, from: number, to: number): void {
+    // Below a few hundred bytes a loop beats Buffer#copy, which allocates a view per call.
+    if (to - from > 256) {
+      this.used += src.copy(this.buf, this.used, from, to);
+      return;
+    }
+    const buf = this.buf;
+    let at = this.used;
+    for (let i = from; i < to; i++) buf[at++] = src[i] as number;
+    this.used = at;
+  }
+
+  byte(b: number): void {
+    this.buf[this.used++] = b;
+  }
+
+  /**
+   * ts, observed_ts, id and level are built by the normaliser from digits, hex and fixed words, so
+   * they are written without escaping; every sender-controlled string is quoted (control
+   * characters become \u escapes and are kept as data).
+   */
+  writeRow(row: CanonicalRow): void {
+    if (row.resource !== this.lastResource) {
+      this.lastResource = row.resource;
+      this.lastResourceJson = mapJson(row.resource);
+    }
+    const line =
+      this.headText +
       row.ts +
       '","' +
       row.observed_ts +
@@ -83,29 +159,38 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
       '",' +
       row.severity_number +
       ',' +
-      JSON.stringify(row.service) +
+      quoteJson(row.service) +
       ',' +
-      JSON.stringify(row.host) +
+      quoteJson(row.host) +
       ',' +
-      JSON.stringify(row.message) +
+      quoteJson(row.message) +
       ',' +
-      JSON.stringify(row.attributes) +
+      mapJson(row.attributes) +
       ',' +
-      lastResourceJson +
+      this.lastResourceJson +
       ',' +
-      JSON.stringify(row.trace_id) +
+      quoteJson(row.trace_id) +
       ',' +
-      JSON.stringify(row.span_id) +
+      quoteJson(row.span_id) +
       ',' +
-      JSON.stringify(row.user_id) +
-      tail;
-    if (out.length > CHUNK_CHARS) {
-      chunks.push(Buffer.from(out, 'utf8'));
-      out = '';
-    }
+      quoteJson(row.user_id) +
+      this.tailText;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit.
+    this.ensure(line.length * 3);
+    this.used += this.buf.write(line, this.used);
   }
-  if (out.length > 0) chunks.push(Buffer.from(out, 'utf8'));
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+
+  /** The bytes written, copied out of the scratch buffer; undefined when nothing was. */
+  finish(): Buffer | undefined {
+    return this.used === 0 ? undefined : Buffer.from(this.buf.subarray(0, this.used));
+  }
+}
+
+/** Rows → INSERT_FORMAT bytes, one array per line. */
+export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColumns): Buffer {
+  const writer = new RowWriter(tenant);
+  for (const row of rows) writer.writeRow(row);
+  return writer.finish() ?? Buffer.alloc(0);
 }
 
 /** One serialised line back to named columns (the live tail reads published rows with it). */

@@ -36,7 +36,8 @@ function hexByte(at: number, byte: number): void {
   text[at + 1] = HEX_DIGITS[byte & 0xf] as number;
 }
 
-export function uuidV7(nowMs: number): string {
+/** Fills `text` with the next id. */
+function nextUuidV7(nowMs: number): void {
   let ms = Math.floor(nowMs);
   if (ms > lastMs) {
     const at = randomBytes(4);
@@ -69,5 +70,16 @@ export function uuidV7(nowMs: number): string {
   hexByte(19, 0x80 | (randB >>> 8));
   hexByte(21, randB);
   for (let i = 0; i < 6; i++) hexByte(24 + 2 * i, pool[r + i] ?? 0);
+}
+
+export function uuidV7(nowMs: number): string {
+  nextUuidV7(nowMs);
   return text.toString('latin1', 0, 36);
+}
+
+/** Writes the next id's 36 characters into `target` at `at`; returns the offset after them. */
+export function writeUuidV7(nowMs: number, target: Buffer, at: number): number {
+  nextUuidV7(nowMs);
+  for (let i = 0; i < 36; i++) target[at + i] = text[i] as number;
+  return at + 36;
 }

@@ -1,0 +1,652 @@
+/**
+ * NDJSON straight to INSERT_FORMAT bytes, for the records that need nothing but copying.
+ *
+ * The general path parses each line into objects (JSON.parse), normalises them into a row and
+ * serialises that row again: ~6 µs of CPU per typical record, most of it allocation, on the one
+ * thread that also serves HTTP. Most records are flat or shallow objects of strings and numbers
+ * whose JSON string literals can be copied byte for byte into the row. This module scans such a
+ * line once, validates it, applies the normaliser's rules for the well-known fields (see
+ * normaliseJson) and writes the row directly.
+ *
+ * Contract: for a line it accepts, it writes exactly the bytes the general path would write
+ * (apart from the random part of the id); for anything else (an array, a `\u` or `\/` escape, a
+ * level the normaliser would keep as level_raw, a duplicate or numeric key, a number whose JS
+ * text differs from its JSON text, anything near a limit, a rejection) it bails out before
+ * writing and the general path handles the line. test/unit/ingest-decode/ndjson-fast-path.test.ts
+ * checks the contract on generated records.
+ */
+import { levelFromNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
+import type { NormalisedLevel } from './levels.ts';
+import type { NormaliseContext } from './normalise-record.ts';
+import type { RowWriter } from './serialise-rows.ts';
+import {
+  instantToEpochMs,
+  parseEpochDecimal,
+  parseEpochNumber,
+  parseRfc3339,
+  writeDateTime64,
+} from './timestamps.ts';
+import type { Instant } from './timestamps.ts';
+import { writeUuidV7 } from './uuid-v7.ts';
+
+const STRING = 0;
+const NUMBER = 1;
+const TRUE = 2;
+const FALSE = 3;
+const NULL = 4;
+
+/** Above this many fields (after flattening) the general path takes the record. */
+const MAX_FAST_FIELDS = 64;
+
+// One record's fields in scan order, in arrays reused from record to record (no allocation per
+// field). A field is a top-level key with a scalar value, or a leaf of a flattened object.
+let fieldCount = 0;
+const fieldKey: string[] = new Array<string>(MAX_FAST_FIELDS).fill('');
+/** Char codes of the key are all below 0x80. */
+const fieldKeyAscii: boolean[] = new Array<boolean>(MAX_FAST_FIELDS).fill(false);
+const fieldKind: number[] = new Array<number>(MAX_FAST_FIELDS).fill(0);
+/** The value's bytes: a string literal with its quotes, or a number token. */
+const fieldStart: number[] = new Array<number>(MAX_FAST_FIELDS).fill(0);
+const fieldEnd: number[] = new Array<number>(MAX_FAST_FIELDS).fill(0);
+/** True for a top-level key (a candidate for a column), false for a flattened leaf. */
+const fieldTop: boolean[] = new Array<boolean>(MAX_FAST_FIELDS).fill(false);
+/** roleOf(fieldKey[i]). */
+const fieldRole: number[] = new Array<number>(MAX_FAST_FIELDS).fill(0);
+/** Still an attribute: false once a column took it. */
+const fieldKept: boolean[] = new Array<boolean>(MAX_FAST_FIELDS).fill(false);
+/** A string value holding escapes (its text would need decoding). */
+const fieldEscaped: boolean[] = new Array<boolean>(MAX_FAST_FIELDS).fill(false);
+// Flattened paths of object values: JSON.parse keeps only the last of duplicate keys, so a
+// path that is also a field or another object's path leaves the fast path.
+let objectCount = 0;
+const objectPath: string[] = [];
+
+let src: Buffer = Buffer.alloc(0);
+let pos = 0;
+let end = 0;
+// Set by scanString for the string just scanned.
+let strAscii = true;
+let strEscaped = false;
+
+/** Thrown (as a constant, never constructed) when a line leaves the fast path. */
+const BAIL = Symbol('bail');
+
+// The scanners copy the module state into locals for their loops: V8 keeps locals in registers,
+// while every access to a module variable is a memory load (and a store for pos).
+function skipSpace(): void {
+  const s = src;
+  let p = pos;
+  while (p < end) {
+    const c = s[p] as number;
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;
+    p++;
+  }
+  pos = p;
+}
+
+/** A string literal at pos; leaves pos after its closing quote. */
+function scanString(): void {
+  const s = src;
+  const stop = end;
+  let p = pos;
+  if (s[p] !== 0x22) throw BAIL;
+  p++;
+  let ascii = true;
+  let escaped = false;
+  for (;;) {
+    if (p >= stop) throw BAIL;
+    const c = s[p++] as number;
+    if (c === 0x22) break;
+    if (c < 0x20) throw BAIL;
+    if (c >= 0x80) ascii = false;
+    else if (c === 0x5c) {
+      // \" \\ \b \f \n \r \t are written by JSON.stringify the same way; \/ and \u are not.
+      const e = s[p++];
+      if (
+        e !== 0x22 &&
+        e !== 0x5c &&
+        e !== 0x62 &&
+        e !== 0x66 &&
+        e !== 0x6e &&
+        e !== 0x72 &&
+        e !== 0x74
+      )
+        throw BAIL;
+      escaped = true;
+    }
+  }
+  pos = p;
+  strAscii = ascii;
+  strEscaped = escaped;
+}
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= 0x30 && c <= 0x39;
+}
+
+/**
+ * A JSON number at pos whose JS text (String(Number(token))) is the token itself: an integer or
+ * decimal of at most 15 significant digits (so the double keeps them all), no exponent, no
+ * trailing fraction zero, no -0, and not below 1e-6 (where JS switches to exponent notation).
+ */
+function scanNumber(): void {
+  const negative = src[pos] === 0x2d;
+  if (negative) pos++;
+  const intStart = pos;
+  if (src[pos] === 0x30) pos++;
+  else if (isDigit(src[pos])) while (isDigit(src[pos])) pos++;
+  else throw BAIL;
+  const intDigits = pos - intStart;
+  let significant = src[intStart] === 0x30 ? 0 : intDigits;
+  if (src[pos] === 0x2e) {
+    pos++;
+    const fracStart = pos;
+    while (isDigit(src[pos])) pos++;
+    if (pos === fracStart || src[pos - 1] === 0x30) throw BAIL;
+    if (significant === 0) {
+      let zeros = 0;
+      while (src[fracStart + zeros] === 0x30) zeros++;
+      if (zeros > 5) throw BAIL;
+      significant = pos - fracStart - zeros;
+    } else significant += pos - fracStart;
+  } else if (negative && significant === 0) throw BAIL;
+  if (significant > 15) throw BAIL;
+  const c = src[pos];
+  if (c === 0x65 || c === 0x45 || isDigit(c)) throw BAIL;
+}
+
+function scanLiteral(word: readonly number[]): void {
+  for (const b of word) if (src[pos++] !== b) throw BAIL;
+}
+const TRUE_BYTES = [0x74, 0x72, 0x75, 0x65];
+const FALSE_BYTES = [0x66, 0x61, 0x6c, 0x73, 0x65];
+const NULL_BYTES = [0x6e, 0x75, 0x6c, 0x6c];
+
+// What normaliseJson does with a key: a role packs the well-known-field category and the alias
+// rank (which alias wins) of a top-level key, and the ECS column that may take a flattened one.
+const TS = 1;
+const LEVEL = 2;
+const MESSAGE = 3;
+const LOG = 4;
+const HOST = 5;
+const HOSTNAME = 6;
+const SERVICE = 7;
+const TRACE_ID = 8;
+const SPAN_ID = 9;
+const USER_ID = 10;
+const ECS_SERVICE = 1;
+const ECS_HOST = 2;
+const ECS_HOSTNAME = 3;
+const ECS_TRACE = 4;
+const ECS_SPAN = 5;
+const ECS_USER = 6;
+const ECS_LEVEL = 7;
+
+function role(category: number, rank: number, ecs: number): number {
+  return category | (rank << 4) | (ecs << 8);
+}
+
+/** Mirrors TIMESTAMP_KEYS, LEVEL_KEYS, MESSAGE_KEYS and the ECS takes of normaliseJson. */
+function roleOf(key: string): number {
+  switch (key) {
+    case 'timestamp':
+      return role(TS, 0, 0);
+    case '@timestamp':
+      return role(TS, 1, 0);
+    case 'time':
+      return role(TS, 2, 0);
+    case 'ts':
+      return role(TS, 3, 0);
+    case 'level':
+      return role(LEVEL, 0, 0);
+    case 'severity':
+      return role(LEVEL, 1, 0);
+    case 'severity_text':
+      return role(LEVEL, 2, 0);
+    case 'log.level':
+      return role(LEVEL, 3, ECS_LEVEL);
+    case 'message':
+      return role(MESSAGE, 0, 0);
+    case 'msg':
+      return role(MESSAGE, 1, 0);
+    case 'body':
+      return role(MESSAGE, 2, 0);
+    case 'log':
+      return role(LOG, 0, 0);
+    case 'host':
+      return role(HOST, 0, 0);
+    case 'hostname':
+      return role(HOSTNAME, 0, 0);
+    case 'service':
+      return role(SERVICE, 0, 0);
+    case 'trace_id':
+      return role(TRACE_ID, 0, 0);
+    case 'span_id':
+      return role(SPAN_ID, 0, 0);
+    case 'user_id':
+      return role(USER_ID, 0, 0);
+    case 'service.name':
+      return role(0, 0, ECS_SERVICE);
+    case 'host.name':
+      return role(0, 0, ECS_HOST);
+    case 'host.hostname':
+      return role(0, 0, ECS_HOSTNAME);
+    case 'trace.id':
+      return role(0, 0, ECS_TRACE);
+    case 'span.id':
+      return role(0, 0, ECS_SPAN);
+    case 'user.id':
+      return role(0, 0, ECS_USER);
+    default:
+      return 0;
+  }
+}
+
+// Records of one stream mostly repeat one shape. The n-th key scanned in a record (its slot)
+// remembers its text, flattened key and role from the record before, so a repeated key costs a
+// byte comparison instead of a new string, and a repeated shape skips the duplicate-key check.
+let slotCount = 0;
+const slotName: (string | undefined)[] = [];
+const slotKey: (string | undefined)[] = [];
+const slotPrefix: string[] = [];
+const slotRole: number[] = [];
+const slotAscii: boolean[] = [];
+const slotObject: boolean[] = [];
+/** Every slot of this record matched the one before. */
+let shapeSame = true;
+/** The slot count of the remembered shape when its keys were found distinct, else -1. */
+let distinctShapeSlots = -1;
+
+function sameBytes(text: string, from: number, to: number): boolean {
+  if (text.length !== to - from) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== src[from + i]) return false;
+  return true;
+}
+
+/** The slot of the key at [from, to) under `prefix`; its flattened key is slotKey[slot]. */
+function keySlot(
+  from: number,
+  to: number,
+  ascii: boolean,
+  prefix: string,
+  prefixAscii: boolean,
+  isObject: boolean,
+): number {
+  const slot = slotCount++;
+  let name = slotName[slot];
+  if (name === undefined || !ascii || !sameBytes(name, from, to)) {
+    name = src.toString(ascii ? 'latin1' : 'utf8', from, to);
+    if (name === '__proto__') throw BAIL;
+    slotName[slot] = name;
+    slotKey[slot] = undefined;
+  }
+  if (slotKey[slot] === undefined || slotPrefix[slot] !== prefix) {
+    const key = prefix === '' ? name : prefix + '.' + name;
+    slotKey[slot] = key;
+    slotPrefix[slot] = prefix;
+    slotRole[slot] = roleOf(key);
+    slotAscii[slot] = ascii && prefixAscii;
+    shapeSame = false;
+  }
+  if (slotObject[slot] !== isObject) {
+    slotObject[slot] = isObject;
+    shapeSame = false;
+  }
+  return slot;
+}
+
+/** An object's members at pos ('{' already consumed), flattened under `prefix` ('' at the top). */
+function scanMembers(prefix: string, prefixAscii: boolean, depth: number, maxDepth: number): void {
+  skipSpace();
+  if (src[pos] === 0x7d) {
+    pos++;
+    return;
+  }
+  for (;;) {
+    const keyStart = pos + 1;
+    scanString();
+    const keyEnd = pos - 1;
+    // Escaped keys would need decoding to compare; numeric keys change order in a JS object.
+    if (strEscaped || keyEnd === keyStart || isDigit(src[keyStart])) throw BAIL;
+    const keyAscii = strAscii;
+    skipSpace();
+    if (src[pos] !== 0x3a) throw BAIL;
+    pos++;
+    skipSpace();
+    const c = src[pos];
+    const slot = keySlot(keyStart, keyEnd, keyAscii, prefix, prefixAscii, c === 0x7b);
+    const key = slotKey[slot] as string;
+    if (c === 0x7b) {
+      const top = depth === 1 && prefix === '';
+      if (top) {
+        // `resource` objects go to the resource map; an object under a timestamp or message name
+        // would be chosen (and rejected) there: the general path handles both.
+        const category = (slotRole[slot] as number) & 15;
+        if (key === 'resource' || category === TS || category === MESSAGE) throw BAIL;
+      }
+      if (depth >= maxDepth) throw BAIL;
+      pos++;
+      objectPath[objectCount++] = key;
+      // `attributes` objects merge into the attributes unprefixed.
+      const merged = top && key === 'attributes';
+      scanMembers(
+        merged ? '' : key,
+        merged ? true : (slotAscii[slot] as boolean),
+        depth + 1,
+        maxDepth,
+      );
+    } else {
+      const at = fieldCount++;
+      if (at >= MAX_FAST_FIELDS) throw BAIL;
+      const start = pos;
+      let kind: number;
+      if (c === 0x22) {
+        scanString();
+        kind = STRING;
+      } else if (c === 0x74) {
+        scanLiteral(TRUE_BYTES);
+        kind = TRUE;
+      } else if (c === 0x66) {
+        scanLiteral(FALSE_BYTES);
+        kind = FALSE;
+      } else if (c === 0x6e) {
+        scanLiteral(NULL_BYTES);
+        kind = NULL;
+      } else {
+        scanNumber();
+        kind = NUMBER;
+      }
+      fieldKey[at] = key;
+      fieldKeyAscii[at] = slotAscii[slot] as boolean;
+      fieldRole[at] = slotRole[slot] as number;
+      fieldKind[at] = kind;
+      fieldStart[at] = start;
+      fieldEnd[at] = pos;
+      fieldTop[at] = depth === 1 && prefix === '';
+      fieldKept[at] = true;
+      fieldEscaped[at] = kind === STRING && strEscaped;
+    }
+    skipSpace();
+    const next = src[pos++];
+    if (next === 0x7d) return;
+    if (next !== 0x2c) throw BAIL;
+    skipSpace();
+  }
+}
+
+function isObjectPath(key: string): boolean {
+  for (let i = 0; i < objectCount; i++) if (objectPath[i] === key) return true;
+  return false;
+}
+
+/** A field's value as JS text: a string's contents (never escaped here), or a token. */
+function valueText(i: number): string {
+  const s = fieldStart[i] as number;
+  const e = fieldEnd[i] as number;
+  return fieldKind[i] === STRING
+    ? src.toString('utf8', s + 1, e - 1)
+    : src.toString('latin1', s, e);
+}
+
+/** The field each ECS column may take (keys are distinct, so there is at most one). */
+const ecsCandidate: number[] = new Array<number>(8).fill(-1);
+
+/** Removes the attribute an ECS column takes and returns its index, or -1. */
+function take(ecs: number): number {
+  const i = ecsCandidate[ecs] as number;
+  if (i === -1 || fieldKept[i] !== true) return -1;
+  fieldKept[i] = false;
+  return i;
+}
+
+/** The byte length of a field's value as the general path measures it (UTF-8 of the text). */
+function valueBytes(i: number): number {
+  const n = (fieldEnd[i] as number) - (fieldStart[i] as number);
+  return fieldKind[i] === STRING ? n - 2 : n;
+}
+
+function isEmpty(i: number): boolean {
+  return i === -1 || (fieldKind[i] === STRING && valueBytes(i) === 0);
+}
+
+/** Writes a field's value as a JSON string: literals as they are, tokens in quotes. */
+function writeValue(w: RowWriter, i: number): void {
+  if (fieldKind[i] === STRING) w.copy(src, fieldStart[i] as number, fieldEnd[i] as number);
+  else {
+    w.byte(0x22);
+    w.copy(src, fieldStart[i] as number, fieldEnd[i] as number);
+    w.byte(0x22);
+  }
+}
+
+function writeColumn(w: RowWriter, i: number): void {
+  if (i === -1) {
+    w.byte(0x22);
+    w.byte(0x22);
+  } else writeValue(w, i);
+}
+
+function hasDuplicateKey(): boolean {
+  for (let i = 0; i < fieldCount; i++) {
+    const key = fieldKey[i];
+    for (let j = 0; j < i; j++) if (fieldKey[j] === key) return true;
+    if (objectCount > 0 && isObjectPath(key as string)) return true;
+  }
+  for (let i = 1; i < objectCount; i++) {
+    for (let j = 0; j < i; j++) if (objectPath[j] === objectPath[i]) return true;
+  }
+  return false;
+}
+
+function utf8Length(key: string, ascii: boolean): number {
+  return ascii ? key.length : Buffer.byteLength(key, 'utf8');
+}
+
+/**
+ * Writes the row for the JSON object in body[from, to) and returns true, or returns false having
+ * written nothing (the general path then decodes the line).
+ */
+export function transcodeLine(
+  body: Buffer,
+  from: number,
+  to: number,
+  ctx: NormaliseContext,
+  w: RowWriter,
+): boolean {
+  src = body;
+  pos = from;
+  end = to;
+  fieldCount = 0;
+  objectCount = 0;
+  slotCount = 0;
+  shapeSame = true;
+  const distinctSlots = distinctShapeSlots;
+  distinctShapeSlots = -1;
+  const limits = ctx.limits;
+  try {
+    skipSpace();
+    if (src[pos] !== 0x7b) return false;
+    pos++;
+    scanMembers('', true, 1, limits.maxNestingDepth);
+    skipSpace();
+    if (pos !== end) return false;
+  } catch (error) {
+    if (error === BAIL) return false;
+    throw error;
+  }
+  if (fieldCount > limits.maxAttributes) return false;
+  if (!(shapeSame && slotCount === distinctSlots) && hasDuplicateKey()) return false;
+  distinctShapeSlots = slotCount;
+
+  // The well-known fields, chosen as normaliseJson chooses them: per category, the top-level
+  // non-null field of the best-ranked alias (objects never get here; see scanMembers).
+  let tsField = -1;
+  let tsRank = 16;
+  let levelField = -1;
+  let levelRank = 16;
+  let messageField = -1;
+  let messageRank = 16;
+  let logField = -1;
+  let hostField = -1;
+  let hostnameField = -1;
+  let service = -1;
+  let traceId = -1;
+  let spanId = -1;
+  let userId = -1;
+  ecsCandidate.fill(-1);
+  for (let i = 0; i < fieldCount; i++) {
+    const r = fieldRole[i] as number;
+    if (r === 0 || fieldKind[i] === NULL) continue;
+    const ecs = r >> 8;
+    if (ecs !== 0) ecsCandidate[ecs] = i;
+    if (fieldTop[i] !== true) continue;
+    const rank = (r >> 4) & 15;
+    switch (r & 15) {
+      case TS:
+        if (rank < tsRank) {
+          tsField = i;
+          tsRank = rank;
+        }
+        break;
+      case LEVEL:
+        if (rank < levelRank) {
+          levelField = i;
+          levelRank = rank;
+        }
+        break;
+      case MESSAGE:
+        if (rank < messageRank) {
+          messageField = i;
+          messageRank = rank;
+        }
+        break;
+      case LOG:
+        logField = i;
+        break;
+      case HOST:
+        hostField = i;
+        break;
+      case HOSTNAME:
+        hostnameField = i;
+        break;
+      case SERVICE:
+        service = i;
+        break;
+      case TRACE_ID:
+        traceId = i;
+        break;
+      case SPAN_ID:
+        spanId = i;
+        break;
+      case USER_ID:
+        userId = i;
+        break;
+    }
+  }
+  if (messageField === -1) messageField = logField;
+  const hostColumnField = hostField !== -1 ? hostField : hostnameField;
+
+  let ts: Instant = ctx.receivedAt;
+  if (tsField !== -1) {
+    const kind = fieldKind[tsField];
+    let parsed: Instant | undefined;
+    if (kind === STRING) {
+      if (fieldEscaped[tsField] === true) return false;
+      const text = valueText(tsField);
+      parsed = parseRfc3339(text) ?? parseEpochDecimal(text.trim());
+    } else if (kind === NUMBER) parsed = parseEpochNumber(Number(valueText(tsField)));
+    if (parsed === undefined) return false;
+    const ms = instantToEpochMs(parsed);
+    if (ms < ctx.minMs || ms > ctx.maxMs) return false;
+    ts = parsed;
+    fieldKept[tsField] = false;
+  }
+
+  if (messageField !== -1) {
+    if (valueBytes(messageField) > limits.maxMessageBytes) return false;
+    fieldKept[messageField] = false;
+  }
+  if (levelField !== -1) fieldKept[levelField] = false;
+  if (hostColumnField !== -1) fieldKept[hostColumnField] = false;
+
+  if (service !== -1) fieldKept[service] = false;
+  if (traceId !== -1) fieldKept[traceId] = false;
+  if (spanId !== -1) fieldKept[spanId] = false;
+  if (userId !== -1) fieldKept[userId] = false;
+
+  // Every field still here goes through the attribute limits in the general path, even those an
+  // ECS column takes below; and the room the row needs.
+  let room = 256 + w.head.length + w.tail.length + (to - from) * 2;
+  for (let i = 0; i < fieldCount; i++) {
+    if (fieldKept[i] !== true || fieldKind[i] === NULL) continue;
+    const keyBytes = utf8Length(fieldKey[i] as string, fieldKeyAscii[i] as boolean);
+    if (keyBytes > limits.maxAttributeKeyBytes || valueBytes(i) > limits.maxAttributeValueBytes)
+      return false;
+    room += keyBytes + 4;
+  }
+
+  let level: NormalisedLevel = UNSPECIFIED_LEVEL;
+  const levelSource = levelField !== -1 ? levelField : take(ECS_LEVEL);
+  if (levelSource !== -1) {
+    const kind = fieldKind[levelSource];
+    if (fieldEscaped[levelSource] === true) return false;
+    const parsed =
+      kind === NUMBER
+        ? levelFromNumber(Number(valueText(levelSource)))
+        : kind === STRING
+          ? levelFromText(valueText(levelSource))
+          : undefined;
+    // Not understood: the general path keeps it as the level_raw attribute.
+    if (parsed === undefined) return false;
+    level = parsed;
+  }
+  if (isEmpty(service)) service = take(ECS_SERVICE);
+  let host = hostColumnField;
+  if (isEmpty(host)) {
+    host = take(ECS_HOST);
+    if (host === -1) host = take(ECS_HOSTNAME);
+  }
+  if (isEmpty(traceId)) traceId = take(ECS_TRACE);
+  if (isEmpty(spanId)) spanId = take(ECS_SPAN);
+  if (isEmpty(userId)) userId = take(ECS_USER);
+
+  w.ensure(room);
+  w.copy(w.head, 0, w.head.length);
+  if (ts === ctx.receivedAt) w.ascii(ctx.receivedAtText);
+  else w.used = writeDateTime64(ts, w.buf, w.used);
+  w.ascii('","');
+  w.ascii(ctx.receivedAtText);
+  w.ascii('","');
+  w.used = writeUuidV7(ctx.nowMs, w.buf, w.used);
+  w.ascii('","');
+  w.ascii(level.level);
+  w.ascii('",');
+  w.ascii(String(level.severityNumber));
+  w.byte(0x2c);
+  writeColumn(w, service);
+  w.byte(0x2c);
+  writeColumn(w, host);
+  w.byte(0x2c);
+  writeColumn(w, messageField);
+  w.ascii(',{');
+  let first = true;
+  for (let i = 0; i < fieldCount; i++) {
+    if (fieldKept[i] !== true || fieldKind[i] === NULL) continue;
+    if (!first) w.byte(0x2c);
+    first = false;
+    w.byte(0x22);
+    const key = fieldKey[i] as string;
+    if (fieldKeyAscii[i] === true) w.ascii(key);
+    else w.used += w.buf.write(key, w.used);
+    w.ascii('":');
+    writeValue(w, i);
+  }
+  w.ascii('},{},');
+  writeColumn(w, traceId);
+  w.byte(0x2c);
+  writeColumn(w, spanId);
+  w.byte(0x2c);
+  writeColumn(w, userId);
+  w.copy(w.tail, 0, w.tail.length);
+  return true;
+}

@@ -1,0 +1,321 @@
+// The NDJSON fast path must write exactly what the general path (JSON.parse, normalise, serialise)
+// writes, or leave the line to it. Generated records exercise every rule both paths apply.
+import t from 'tap';
+import {
+  decodeAndSerialiseIngestBody,
+  decodeIngestBody,
+  serialiseRows,
+} from '../../../src/modules/ingest/decode/index.ts';
+import { transcodeLine } from '../../../src/modules/ingest/decode/ndjson-fast-path.ts';
+import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
+import { ctx, limits, NOW_MS } from './fixtures.ts';
+
+const tenant = {
+  org_id: '0190f1e2-0000-7000-8000-000000000001',
+  app_id: '0190f1e2-0000-7000-8000-000000000002',
+  retention_days: 30,
+};
+
+/** A seeded generator, so that a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
+    s ^= s >>> 12;
+    return (s >>> 0) / 0x1_0000_0000;
+  };
+}
+
+const STRINGS = [
+  'GET /api/orders/1 200',
+  '',
+  ' padded ',
+  'line1\nline2',
+  'tab\there "quoted" back\\slash',
+  'é 世界 🎉',
+  '\u0001\u001f control',
+  '\u2028 separator',
+  'x'.repeat(300),
+];
+// JSON text written by hand: escapes JSON.stringify would not produce.
+const RAW_STRINGS = ['"a\\/b"', '"\\u00e9"', '"\\ud800 lone"', '"\\uD83D\\uDE00"', '"é"'];
+const NUMBERS = [
+  '0',
+  '-0',
+  '7',
+  '-12',
+  '200',
+  '12.5',
+  '0.5',
+  '-0.25',
+  '1.10',
+  '0.000001',
+  '0.0000001',
+  '1e3',
+  '2E-2',
+  '123456789012345',
+  '1234567890123456',
+  '99999999999999999999',
+  '1.5e400',
+  '01',
+  '-',
+];
+const TIMESTAMPS = [
+  '"2026-01-15T12:00:00Z"',
+  '"2026-01-15T11:59:59.123456789+00:00"',
+  '"2026-01-15 12:00:00"',
+  '"2026-01-15T13:00:00.5+01:00"',
+  '"1999-01-01T00:00:00Z"',
+  '"2026-01-15T12:10:00Z"',
+  '"not a time"',
+  '""',
+  '"1768478400"',
+  '" 1768478400123 "',
+  '1768478400',
+  '1768478400123.5',
+  '1768478400123456789',
+  'true',
+  '{"a":1}',
+  '"2026-02-30T00:00:00Z"',
+  '"2026-01-15T12:00:00\\n"',
+];
+const LEVELS = [
+  '"error"',
+  '"WARN"',
+  '"Information"',
+  '"bogus"',
+  '3',
+  '17',
+  '99',
+  'true',
+  '"e\\u0072ror"',
+  '""',
+];
+const KEYS = [
+  'timestamp',
+  '@timestamp',
+  'time',
+  'ts',
+  'level',
+  'severity',
+  'severity_text',
+  'log.level',
+  'message',
+  'msg',
+  'body',
+  'log',
+  'service',
+  'host',
+  'hostname',
+  'trace_id',
+  'span_id',
+  'user_id',
+  'attributes',
+  'resource',
+  'service.name',
+  'host.name',
+  'host.hostname',
+  'trace.id',
+  'span.id',
+  'user.id',
+  'http',
+  'status',
+  'a',
+  'a.b',
+  '1',
+  '__proto__',
+  '',
+  'ключ',
+  'k\\"q',
+  'level_raw',
+];
+
+// Half the bodies use only values the fast path takes, so that it writes many rows to compare.
+const CLEAN_NUMBERS = [
+  '0',
+  '7',
+  '-12',
+  '200',
+  '12.5',
+  '0.5',
+  '-0.25',
+  '0.000001',
+  '123456789012345',
+  '9007199254740993',
+  '12345678901234567',
+];
+const CLEAN_KEYS = KEYS.filter((k) => !['1', '__proto__', '', 'k\\"q', 'resource'].includes(k));
+let clean = false;
+
+function pick<T>(rnd: () => number, items: readonly T[]): T {
+  return items[Math.floor(rnd() * items.length)] as T;
+}
+
+function jsonValue(rnd: () => number, depth: number, key: string): string {
+  if (key === 'timestamp' || key === 'time' || key === '@timestamp' || key === 'ts') {
+    if (rnd() < 0.8) return pick(rnd, TIMESTAMPS);
+  }
+  if (
+    key.startsWith('level') ||
+    key === 'severity' ||
+    key === 'severity_text' ||
+    key === 'log.level'
+  ) {
+    if (rnd() < 0.8) return pick(rnd, LEVELS);
+  }
+  const r = rnd();
+  if (r < 0.35 || (clean && r < 0.45)) return JSON.stringify(pick(rnd, STRINGS));
+  if (r < 0.45) return pick(rnd, RAW_STRINGS);
+  if (r < 0.6) return pick(rnd, clean ? CLEAN_NUMBERS : NUMBERS);
+  if (r < 0.65) return rnd() < 0.5 ? 'true' : 'false';
+  if (r < 0.7) return 'null';
+  if (r < 0.75) return clean ? '"no array"' : '[1,"x"]';
+  if (depth < 3) return jsonObject(rnd, depth + 1, 1 + Math.floor(rnd() * 3));
+  return '"deep"';
+}
+
+function jsonObject(rnd: () => number, depth: number, members: number): string {
+  const parts: string[] = [];
+  const used = new Set<string>();
+  for (let i = 0; i < members; i++) {
+    const key =
+      depth > 1 && rnd() < 0.5
+        ? pick(rnd, ['name', 'level', 'id', 'hostname', 'method', 'x'])
+        : pick(rnd, clean ? CLEAN_KEYS : KEYS);
+    // Clean bodies avoid duplicate keys, which send a whole record to the general path.
+    if (clean && used.has(key)) continue;
+    used.add(key);
+    const space = rnd() < 0.1 ? ' ' : '';
+    parts.push(`"${key}"${space}:${space}${jsonValue(rnd, depth, key)}`);
+  }
+  return '{' + parts.join(',') + '}';
+}
+
+function line(rnd: () => number): string {
+  const r = clean ? 1 : rnd();
+  if (r < 0.03) return '{"message": "unterminated';
+  if (r < 0.05) return '[{"message":"array"}]';
+  if (r < 0.06) return '   ';
+  if (r < 0.07) return '{"message":"x"} trailing';
+  if (r < 0.08) return '"just a string"';
+  return jsonObject(rnd, 1, 1 + Math.floor(rnd() * 9)) + (rnd() < 0.1 ? '\r' : '');
+}
+
+/** Ids are random: compare lines with the id column blanked. */
+function maskIds(text: string): string {
+  return text.replace(/^(\[(?:"[^"]*",){4}")[0-9a-f-]{36}/gm, '$1<id>');
+}
+
+t.test('the fast path writes what the general path writes, line for line', async (t) => {
+  const variants = [
+    limits({}),
+    limits({
+      maxNestingDepth: 2,
+      maxAttributes: 5,
+      maxAttributeValueBytes: 40,
+      maxAttributeKeyBytes: 6,
+      maxMessageBytes: 30,
+    }),
+  ];
+  let lines = 0;
+  let mismatches = 0;
+  for (let seed = 1; seed <= 6000; seed++) {
+    const rnd = random(seed);
+    clean = seed % 4 >= 2;
+    const body = Buffer.from(
+      Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => line(rnd)).join('\n') +
+        (rnd() < 0.5 ? '\n' : ''),
+    );
+    const input = {
+      kind: 'logs' as const,
+      contentType: 'application/x-ndjson',
+      contentEncoding: undefined,
+      body,
+      limits: variants[seed % 2] ?? limits({}),
+      now: NOW_MS,
+    };
+    const general = await decodeIngestBody(input);
+    const expected = general.rows.length === 0 ? undefined : serialiseRows(general.rows, tenant);
+    const fast = await decodeAndSerialiseIngestBody(input, tenant);
+    lines += general.rows.length + general.rejected.length;
+    const same =
+      fast.accepted === general.rows.length &&
+      JSON.stringify(fast.rejected) === JSON.stringify(general.rejected) &&
+      maskIds(fast.serialised?.toString('utf8') ?? '') ===
+        maskIds(expected?.toString('utf8') ?? '');
+    if (!same && mismatches++ < 3) {
+      t.equal(
+        maskIds(fast.serialised?.toString('utf8') ?? ''),
+        maskIds(expected?.toString('utf8') ?? ''),
+        `seed ${seed}: ${body.toString('utf8')}`,
+      );
+      t.same(fast.rejected, general.rejected, `seed ${seed}: rejections`);
+    }
+  }
+  t.equal(mismatches, 0, `${lines} generated records, none written differently`);
+});
+
+t.test('typical records take the fast path', async (t) => {
+  const records = [
+    {
+      timestamp: '2026-01-15T12:00:00.123Z',
+      level: 'error',
+      message: 'GET /api/orders/1 200 in 3 ms',
+      service: 'checkout',
+      host: 'web-1',
+      trace_id: '5b8efff798038103d269b633813fc60c',
+      user_id: 'u1',
+      http: { method: 'GET', status: 200 },
+      duration_ms: 12.5,
+    },
+    {
+      ts: 1768478400,
+      msg: 'nested ECS',
+      service: { name: 'api' },
+      log: { level: 'warn' },
+      host: { name: 'h1' },
+      user: { id: 'u2' },
+      ok: true,
+      gone: null,
+    },
+    {
+      '@timestamp': '2026-01-15T12:00:00Z',
+      message: 'quoted "text"\nwith escapes é',
+      attributes: { region: 'eu' },
+    },
+  ];
+  for (const record of records) {
+    const text = Buffer.from(JSON.stringify(record));
+    const writer = new RowWriter(tenant);
+    t.ok(transcodeLine(text, 0, text.length, ctx(), writer), JSON.stringify(record));
+    t.ok(writer.used > 0, 'a row was written');
+  }
+  const bail = Buffer.from('{"message":"a\\/b"}');
+  const writer = new RowWriter(tenant);
+  t.notOk(
+    transcodeLine(bail, 0, bail.length, ctx(), writer),
+    'an escape JSON.stringify would not write leaves the fast path',
+  );
+  t.equal(writer.used, 0, 'nothing written for a line that left');
+});
+
+t.test('a body over the record limit is refused whole, blank lines not counted', async (t) => {
+  const body = Buffer.from('{"message":"a"}\n\n  \r\n{"message":"b"}\n{"message":"c"}\n');
+  const input = {
+    kind: 'logs' as const,
+    contentType: 'application/x-ndjson',
+    contentEncoding: undefined,
+    body,
+    limits: limits({ maxRecordsPerRequest: 2 }),
+    now: NOW_MS,
+  };
+  await t.rejects(decodeAndSerialiseIngestBody(input, tenant), {
+    statusCode: 413,
+    code: 'too_many_records',
+  });
+  const ok = await decodeAndSerialiseIngestBody(
+    { ...input, limits: limits({ maxRecordsPerRequest: 3 }) },
+    tenant,
+  );
+  t.equal(ok.accepted, 3);
+});
