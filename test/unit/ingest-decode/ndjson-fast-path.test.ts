@@ -319,3 +319,28 @@ t.test('a body over the record limit is refused whole, blank lines not counted',
   );
   t.equal(ok.accepted, 3);
 });
+
+t.test("records beyond the fast path's own bounds go to the general path", async (t) => {
+  const manyKeys = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, {}]));
+  let deep: unknown = 'leaf';
+  for (let i = 0; i < 40; i++) deep = { d: deep };
+  for (const record of [manyKeys, { message: 'deep', deep }]) {
+    const text = Buffer.from(JSON.stringify(record));
+    const big = limits({ maxNestingDepth: 100 });
+    t.notOk(
+      transcodeLine(text, 0, text.length, ctx({ maxNestingDepth: 100 }), new RowWriter(tenant)),
+    );
+    const input = {
+      kind: 'logs' as const,
+      contentType: 'application/x-ndjson',
+      contentEncoding: undefined,
+      body: text,
+      limits: big,
+      now: NOW_MS,
+    };
+    const general = await decodeIngestBody(input);
+    const fast = await decodeAndSerialiseIngestBody(input, tenant);
+    t.equal(fast.accepted, 1);
+    t.equal(fast.accepted, general.rows.length);
+  }
+});

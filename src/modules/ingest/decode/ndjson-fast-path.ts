@@ -37,6 +37,10 @@ const NULL = 4;
 
 /** Above this many fields (after flattening) the general path takes the record. */
 const MAX_FAST_FIELDS = 64;
+/** Above this many keys (fields and objects) the general path takes the record. */
+const MAX_FAST_KEYS = 2 * MAX_FAST_FIELDS;
+/** Deeper objects go to the general path whatever maxNestingDepth says (this scan recurses). */
+const MAX_FAST_DEPTH = 16;
 
 // One record's fields in scan order, in arrays reused from record to record (no allocation per
 // field). A field is a top-level key with a scalar value, or a leaf of a flattened object.
@@ -273,6 +277,7 @@ function keySlot(
   isObject: boolean,
 ): number {
   const slot = slotCount++;
+  if (slot >= MAX_FAST_KEYS) throw BAIL;
   let name = slotName[slot];
   if (name === undefined || !ascii || !sameBytes(name, from, to)) {
     name = src.toString(ascii ? 'latin1' : 'utf8', from, to);
@@ -467,7 +472,7 @@ export function transcodeLine(
     skipSpace();
     if (src[pos] !== 0x7b) return false;
     pos++;
-    scanMembers('', true, 1, limits.maxNestingDepth);
+    scanMembers('', true, 1, Math.min(limits.maxNestingDepth, MAX_FAST_DEPTH));
     skipSpace();
     if (pos !== end) return false;
   } catch (error) {
