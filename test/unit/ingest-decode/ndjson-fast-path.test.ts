@@ -228,15 +228,22 @@ t.test('the fast path writes what the general path writes, line for line', async
     );
     const input = {
       kind: 'logs' as const,
-      contentType: 'application/x-ndjson',
+      // Shippers label NDJSON application/json too; a body that is one JSON document stays JSON.
+      contentType: seed % 3 === 0 ? 'application/json' : 'application/x-ndjson',
       contentEncoding: undefined,
       body,
       limits: variants[seed % 2] ?? limits({}),
       now: NOW_MS,
     };
-    const general = await decodeIngestBody(input);
+    const general = await decodeIngestBody(input).catch((error: Error) => error);
+    const fast = await decodeAndSerialiseIngestBody(input, tenant).catch((error: Error) => error);
+    if (general instanceof Error || fast instanceof Error) {
+      // A body refused whole (400, 413) is refused by both, with the same error.
+      if (String(general) !== String(fast) && mismatches++ < 3)
+        t.equal(String(fast), String(general), `seed ${seed}: ${body.toString('utf8')}`);
+      continue;
+    }
     const expected = general.rows.length === 0 ? undefined : serialiseRows(general.rows, tenant);
-    const fast = await decodeAndSerialiseIngestBody(input, tenant);
     lines += general.rows.length + general.rejected.length;
     const same =
       fast.accepted === general.rows.length &&

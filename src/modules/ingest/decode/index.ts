@@ -114,19 +114,28 @@ function mediaType(contentType: string | undefined, kind: IngestRouteKind): stri
  * is not one JSON document but whose first line is a JSON object is read as NDJSON instead.
  */
 function decodeJsonOrNdjson(body: Buffer, input: DecodeIngestBodyInput): DecodeResult {
+  const parsed = parseJsonDocument(body);
+  return parsed === NDJSON
+    ? decodeNdjsonBody(body, input.limits)
+    : decodeJsonValue(parsed.value, input.limits);
+}
+
+/** parseJsonDocument's answer for a body that is NDJSON, not one JSON document. */
+const NDJSON = Symbol('ndjson');
+
+/** The body as one JSON document, or NDJSON when it is not one but its first line is an object. */
+function parseJsonDocument(body: Buffer): { value: unknown } | typeof NDJSON {
   const text = bodyText(body);
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return { value: JSON.parse(text) as unknown };
   } catch (err) {
-    if (firstLineIsObject(text)) return decodeNdjsonBody(body, input.limits);
+    if (firstLineIsObject(text)) return NDJSON;
     throw new IngestInputError(
       400,
       'invalid_json',
       `the body is not valid JSON: ${(err as Error).message}`,
     );
   }
-  return decodeJsonValue(parsed, input.limits);
 }
 
 function firstLineIsObject(text: string): boolean {
@@ -208,8 +217,8 @@ export interface SerialisedIngestBody {
 
 /**
  * Request body → INSERT_FORMAT bytes for one tenant: decodeIngestBody then serialiseRows, except
- * that an NDJSON body of valid UTF-8 goes line by line through the fast path
- * (ndjson-fast-path.ts), which writes the same bytes without building rows.
+ * that an NDJSON body of valid UTF-8 (also one labelled application/json) goes line by line
+ * through the fast path (ndjson-fast-path.ts), which writes the same bytes without building rows.
  */
 export async function decodeAndSerialiseIngestBody(
   input: DecodeIngestBodyInput,
@@ -223,13 +232,18 @@ export async function decodeAndSerialiseIngestBody(
   );
   // Nothing is awaited from here on: the writer's scratch buffer belongs to this request.
   const writer = new RowWriter(tenant);
-  if (decoder === decodeNdjson && isUtf8(body)) {
+  let decoded: DecodeResult | undefined;
+  if (decoder === decodeJsonOrNdjson) {
+    const parsed = parseJsonDocument(body);
+    if (parsed !== NDJSON) decoded = decodeJsonValue(parsed.value, input.limits);
+  } else if (decoder !== decodeNdjson || !isUtf8(body)) decoded = decoder(body, input);
+  if (decoded === undefined) {
     const rejected: RejectedRecord[] = [];
     const ctx = createNormaliseContext(input.limits, input.now);
     const accepted = serialiseNdjsonBody(body, ctx, writer, rejected);
     return { serialised: writer.finish(), accepted, rejected };
   }
-  const { rows, rejected, bulkItems } = normaliseAll(decoder(body, input), input);
+  const { rows, rejected, bulkItems } = normaliseAll(decoded, input);
   for (const row of rows) writer.writeRow(row);
   const serialised = writer.finish();
   return bulkItems === undefined
