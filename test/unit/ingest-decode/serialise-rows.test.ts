@@ -82,3 +82,32 @@ t.test('retention_days must fit UInt16', async (t) => {
   t.throws(() => serialiseRows([], { ...tenant, retention_days: 70_000 }), RangeError);
   t.throws(() => serialiseRows([], { ...tenant, retention_days: 1.5 }), RangeError);
 });
+
+t.test('requests serialised one after another keep their own bytes, however large', async (t) => {
+  const decode = async (count: number, text: string) =>
+    (
+      await decodeIngestBody({
+        kind: 'logs',
+        contentType: 'application/x-ndjson',
+        contentEncoding: undefined,
+        body: ndjson(Array.from({ length: count }, (_, i) => ({ message: `${text} ${i}` }))),
+        limits: LIMITS,
+        now: NOW_MS,
+      })
+    ).rows;
+  const first = serialiseRows(await decode(3, 'first'), tenant);
+  const firstText = first.toString('utf8');
+  // Over the 4 MiB slab: the writer moves to a new one part-way.
+  const big = serialiseRows(await decode(20_000, 'x'.repeat(300)), tenant);
+  const last = serialiseRows(await decode(2, 'last'), tenant);
+  t.equal(first.toString('utf8'), firstText, 'earlier bytes untouched by later requests');
+  t.equal(big.toString('utf8').split('\n').length, 20_001);
+  t.ok(
+    big
+      .toString('utf8')
+      .split('\n')[19_999]
+      ?.includes(`${'x'.repeat(300)} 19999`),
+  );
+  t.equal(last.toString('utf8').split('\n').length, 3);
+  t.equal(parseSerialisedRow(last.toString('utf8').split('\n')[1] ?? '').message, 'last 1');
+});

@@ -230,7 +230,7 @@ export async function decodeAndSerialiseIngestBody(
     input.contentEncoding,
     input.limits.maxDecodedBodyBytes,
   );
-  // Nothing is awaited from here on: the writer's scratch buffer belongs to this request.
+  // Nothing is awaited from here on: the writer's slab belongs to this request until finish().
   const writer = new RowWriter(tenant);
   let decoded: DecodeResult | undefined;
   if (decoder === decodeJsonOrNdjson) {
