@@ -6,7 +6,8 @@
  *   PROBE_SECONDS=6 PROBE_ROWS=20000,50000 PROBE_SESSIONS=1,2,3
  * Variants: schema (as migrated), noindex (skip indexes dropped), nomv (rollup MV dropped),
  * bare (both dropped), noidxmsg (the message index dropped), nomerge (background merges stopped: shows
- * their share of the CPU), and settings variants: serialparse (input_format_parallel_parsing = 0).
+ * their share of the CPU), mergebase<N> (merge_selector_base = N: fewer, larger merges), and settings variants: serialparse (input_format_parallel_parsing = 0),
+ * noidxinsert (skip indexes built by merges only), noidxmsginsert (the message index by merges only).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,14 +28,38 @@ function chunkOf1000(): Promise<Buffer> {
   return serialisedChunkOf1000({ orgId: id, appId: id });
 }
 
+/** CPU seconds of this process's background-merge threads so far (Linux; 0 elsewhere). */
+function mergeCpuSeconds(): number {
+  let ticks = 0;
+  try {
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      try {
+        if (fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim() !== 'MergeMutate')
+          continue;
+        const fields = fs
+          .readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+          .split(') ')[1]
+          ?.split(' ');
+        ticks += Number(fields?.[11] ?? 0) + Number(fields?.[12] ?? 0);
+      } catch {
+        // The thread ended between listing and reading.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return ticks / 100;
+}
+
 async function run(
   stores: ChdbStore[],
   payload: Buffer,
   rows: number,
   settings: ClickHouseSettings,
   perStore = 1,
-): Promise<{ rowsPerS: number; msPerInsert: number; cpuUsPerRow: number }> {
+): Promise<{ rowsPerS: number; msPerInsert: number; cpuUsPerRow: number; mergeUsPerRow: number }> {
   const cpu0 = process.cpuUsage();
+  const merge0 = mergeCpuSeconds();
   let inserted = 0;
   let inserts = 0;
   let busyMs = 0;
@@ -67,6 +92,7 @@ async function run(
     rowsPerS: inserted / ((performance.now() - started) / 1000),
     msPerInsert: busyMs / inserts,
     cpuUsPerRow: (cpu.user + cpu.system) / inserted,
+    mergeUsPerRow: ((mergeCpuSeconds() - merge0) * 1e6) / inserted,
   };
 }
 
@@ -103,7 +129,12 @@ for (const variant of variants) {
   if (variant === 'noidxmsg') await first.command('ALTER TABLE logs DROP INDEX idx_message');
   if (variant === 'serialparse') settings.input_format_parallel_parsing = 0;
   if (variant === 'nomerge') await first.command('SYSTEM STOP MERGES logs');
+  const base = /^mergebase(\d+)$/.exec(variant)?.[1];
+  if (base) await first.command(`ALTER TABLE logs MODIFY SETTING merge_selector_base = ${base}`);
   if (variant === 'nodedup') settings.insert_deduplicate = 0;
+  if (variant === 'noidxinsert') settings.materialize_skip_indexes_on_insert = 0;
+  if (variant === 'noidxmsginsert')
+    settings.exclude_materialize_skip_indexes_on_insert = 'idx_message';
   if (variant === 'lz4') {
     for (const col of ['message', 'attributes', 'resource', 'trace_id', 'span_id', 'user_id'])
       await first.command(`ALTER TABLE logs MODIFY COLUMN ${col} CODEC(LZ4)`);
@@ -117,10 +148,14 @@ for (const variant of variants) {
       const r = await run(stores.slice(0, sessions), payload, rows, settings, perStore);
       console.log(
         `${variant.padEnd(12)} rows/insert ${String(rows).padStart(6)} sessions ${sessions}: ` +
-          `${Math.round(r.rowsPerS).toLocaleString('en').padStart(8)} rows/s, ${r.msPerInsert.toFixed(0)} ms/insert, ${r.cpuUsPerRow.toFixed(2)} CPU µs/row, load ${os.loadavg()[0]?.toFixed(2)}`,
+          `${Math.round(r.rowsPerS).toLocaleString('en').padStart(8)} rows/s, ${r.msPerInsert.toFixed(0)} ms/insert, ${r.cpuUsPerRow.toFixed(2)} CPU µs/row (merges ${r.mergeUsPerRow.toFixed(2)}), load ${os.loadavg()[0]?.toFixed(2)}`,
       );
     }
   }
+  const [parts] = await first.query<{ parts: string }>(
+    `SELECT count() AS parts FROM system.parts WHERE database = '${database}' AND table = 'logs' AND active`,
+  );
+  console.log(`${variant.padEnd(12)} active parts at the end: ${parts?.parts}`);
   for (const s of stores) await s.close();
 }
 fs.rmSync(dir, { recursive: true, force: true });
