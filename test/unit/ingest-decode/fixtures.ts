@@ -8,6 +8,13 @@ export const NOW_TEXT = '2026-01-15 12:00:00.250000000';
 
 export const LIMITS: IngestLimits = { ...DEFAULT_INGEST_LIMITS };
 
+/** The tenant columns of serialised test rows. */
+export const TENANT = {
+  org_id: '0190f1e2-0000-7000-8000-000000000001',
+  app_id: '0190f1e2-0000-7000-8000-000000000002',
+  retention_days: 30,
+};
+
 export function limits(overrides: Partial<IngestLimits>): IngestLimits {
   return { ...DEFAULT_INGEST_LIMITS, ...overrides };
 }

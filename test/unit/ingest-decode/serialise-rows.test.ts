@@ -5,13 +5,9 @@ import {
   parseSerialisedRow,
   serialiseRows,
 } from '../../../src/modules/ingest/decode/index.ts';
-import { LIMITS, NOW_MS, ndjson } from './fixtures.ts';
+import { LIMITS, NOW_MS, ndjson, TENANT } from './fixtures.ts';
 
-const tenant = {
-  org_id: '0190f1e2-0000-7000-8000-000000000001',
-  app_id: '0190f1e2-0000-7000-8000-000000000002',
-  retention_days: 30,
-};
+const tenant = TENANT;
 
 t.test(
   'JSONCompactEachRow: one array per line with every logs column in INSERT_COLUMNS order',

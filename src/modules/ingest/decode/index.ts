@@ -198,13 +198,21 @@ function normaliseAll(decoded: DecodeResult, input: DecodeIngestBodyInput): Deco
 export async function decodeIngestBody(
   input: DecodeIngestBodyInput,
 ): Promise<DecodeIngestBodyResult> {
+  const { decoder, body } = await contentOf(input);
+  return normaliseAll(decoder(body, input), input);
+}
+
+/** The decoder for the route and media type (415 first), and the body with its encoding undone. */
+async function contentOf(
+  input: DecodeIngestBodyInput,
+): Promise<{ decoder: Decoder; body: Buffer }> {
   const decoder = chooseDecoder(input.kind, input.contentType);
   const body = await decodeContentEncoding(
     input.body,
     input.contentEncoding,
     input.limits.maxDecodedBodyBytes,
   );
-  return normaliseAll(decoder(body, input), input);
+  return { decoder, body };
 }
 
 export interface SerialisedIngestBody {
@@ -224,12 +232,7 @@ export async function decodeAndSerialiseIngestBody(
   input: DecodeIngestBodyInput,
   tenant: TenantColumns,
 ): Promise<SerialisedIngestBody> {
-  const decoder = chooseDecoder(input.kind, input.contentType);
-  const body = await decodeContentEncoding(
-    input.body,
-    input.contentEncoding,
-    input.limits.maxDecodedBodyBytes,
-  );
+  const { decoder, body } = await contentOf(input);
   // Nothing is awaited from here on: the writer's slab belongs to this request until finish().
   const writer = new RowWriter(tenant);
   let decoded: DecodeResult | undefined;
