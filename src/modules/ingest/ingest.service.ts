@@ -58,9 +58,6 @@ export function ingestLimitsFromConfig(config: Config): IngestLimits {
   };
 }
 
-/** A request's rows as serialised bytes, with the per-record verdicts. */
-type Prepared = SerialisedIngestBody;
-
 export function createIngestService(deps: IngestServiceDeps) {
   const { config, metrics } = deps;
   const limits = ingestLimitsFromConfig(config);
@@ -70,7 +67,7 @@ export function createIngestService(deps: IngestServiceDeps) {
    * then die young (a cheap scavenge) instead of surviving the rate-limit and Redis round trips
    * into the old generation. A refused request wastes the serialisation; the common case saves GC.
    */
-  async function decodeAndSerialise(request: IngestRequest): Promise<Prepared> {
+  async function decodeAndSerialise(request: IngestRequest): Promise<SerialisedIngestBody> {
     const { key } = request;
     return await decodeAndSerialiseIngestBody(
       {

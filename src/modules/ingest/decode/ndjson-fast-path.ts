@@ -447,11 +447,28 @@ function utf8Length(key: string, ascii: boolean): number {
   return ascii ? key.length : Buffer.byteLength(key, 'utf8');
 }
 
+const NO_BODY = Buffer.alloc(0);
+
 /**
  * Writes the row for the JSON object in body[from, to) and returns true, or returns false having
  * written nothing (the general path then decodes the line).
  */
 export function transcodeLine(
+  body: Buffer,
+  from: number,
+  to: number,
+  ctx: NormaliseContext,
+  w: RowWriter,
+): boolean {
+  try {
+    return transcode(body, from, to, ctx, w);
+  } finally {
+    // The module state must not keep a request body (up to the decoded-body limit) alive.
+    src = NO_BODY;
+  }
+}
+
+function transcode(
   body: Buffer,
   from: number,
   to: number,
