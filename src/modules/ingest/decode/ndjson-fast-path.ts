@@ -17,6 +17,7 @@
  */
 import { levelFromNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
 import type { NormalisedLevel } from './levels.ts';
+import { LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import {
@@ -190,60 +191,37 @@ function role(category: number, rank: number, ecs: number): number {
   return category | (rank << 4) | (ecs << 8);
 }
 
-/** Mirrors TIMESTAMP_KEYS, LEVEL_KEYS, MESSAGE_KEYS and the ECS takes of normaliseJson. */
+/** Roles by key, from the normaliser's own alias lists (their order is the rank). */
+const ROLES = new Map<string, number>();
+function addRole(key: string, category: number, rank: number, ecs: number): void {
+  ROLES.set(key, (ROLES.get(key) ?? 0) | role(category, rank, ecs));
+}
+TIMESTAMP_KEYS.forEach((key, rank) => addRole(key, TS, rank, 0));
+LEVEL_KEYS.forEach((key, rank) => addRole(key, LEVEL, rank, 0));
+MESSAGE_KEYS.forEach((key, rank) => addRole(key, MESSAGE, rank, 0));
+for (const [key, category] of [
+  ['log', LOG],
+  ['host', HOST],
+  ['hostname', HOSTNAME],
+  ['service', SERVICE],
+  ['trace_id', TRACE_ID],
+  ['span_id', SPAN_ID],
+  ['user_id', USER_ID],
+] as const)
+  addRole(key, category, 0, 0);
+for (const [key, ecs] of [
+  ['service.name', ECS_SERVICE],
+  ['host.name', ECS_HOST],
+  ['host.hostname', ECS_HOSTNAME],
+  ['trace.id', ECS_TRACE],
+  ['span.id', ECS_SPAN],
+  ['user.id', ECS_USER],
+  ['log.level', ECS_LEVEL],
+] as const)
+  addRole(key, 0, 0, ecs);
+
 function roleOf(key: string): number {
-  switch (key) {
-    case 'timestamp':
-      return role(TS, 0, 0);
-    case '@timestamp':
-      return role(TS, 1, 0);
-    case 'time':
-      return role(TS, 2, 0);
-    case 'ts':
-      return role(TS, 3, 0);
-    case 'level':
-      return role(LEVEL, 0, 0);
-    case 'severity':
-      return role(LEVEL, 1, 0);
-    case 'severity_text':
-      return role(LEVEL, 2, 0);
-    case 'log.level':
-      return role(LEVEL, 3, ECS_LEVEL);
-    case 'message':
-      return role(MESSAGE, 0, 0);
-    case 'msg':
-      return role(MESSAGE, 1, 0);
-    case 'body':
-      return role(MESSAGE, 2, 0);
-    case 'log':
-      return role(LOG, 0, 0);
-    case 'host':
-      return role(HOST, 0, 0);
-    case 'hostname':
-      return role(HOSTNAME, 0, 0);
-    case 'service':
-      return role(SERVICE, 0, 0);
-    case 'trace_id':
-      return role(TRACE_ID, 0, 0);
-    case 'span_id':
-      return role(SPAN_ID, 0, 0);
-    case 'user_id':
-      return role(USER_ID, 0, 0);
-    case 'service.name':
-      return role(0, 0, ECS_SERVICE);
-    case 'host.name':
-      return role(0, 0, ECS_HOST);
-    case 'host.hostname':
-      return role(0, 0, ECS_HOSTNAME);
-    case 'trace.id':
-      return role(0, 0, ECS_TRACE);
-    case 'span.id':
-      return role(0, 0, ECS_SPAN);
-    case 'user.id':
-      return role(0, 0, ECS_USER);
-    default:
-      return 0;
-  }
+  return ROLES.get(key) ?? 0;
 }
 
 // Records of one stream mostly repeat one shape. The n-th key scanned in a record (its slot)

@@ -71,9 +71,10 @@ export function createNormaliseContext(limits: IngestLimits, nowMs: number): Nor
   };
 }
 
-const TIMESTAMP_KEYS = ['timestamp', '@timestamp', 'time', 'ts'] as const;
-const LEVEL_KEYS = ['level', 'severity', 'severity_text', 'log.level'] as const;
-const MESSAGE_KEYS = ['message', 'msg', 'body'] as const;
+// First present wins; the NDJSON fast path ranks aliases by these same lists.
+export const TIMESTAMP_KEYS = ['timestamp', '@timestamp', 'time', 'ts'] as const;
+export const LEVEL_KEYS = ['level', 'severity', 'severity_text', 'log.level'] as const;
+export const MESSAGE_KEYS = ['message', 'msg', 'body'] as const;
 const EMPTY_MAP: Readonly<StringMap> = Object.freeze(Object.create(null) as StringMap);
 
 type Scalar = string | number | boolean;
