@@ -1,7 +1,9 @@
 /**
  * End-to-end ingest throughput: concurrent senders POST NDJSON batches (1, 100, 1000 records) over
  * loopback HTTP to a MyLog app on the embedded engines (Redis with appendfsync always, chdb), for
- * a fixed time; then the raw ceiling: chdb inserting the same JSONEachRow rows directly.
+ * a fixed time; then the raw ceiling: chdb inserting the same JSONCompactEachRow rows directly.
+ * Each measurement starts once ClickHouse runs no background merge, so none pays for merging the
+ * parts of the one before (its own merges count).
  *
  * Run: npm run bench:ingest            (BENCH_DURATION_S=15, BENCH_CONCURRENCY=16, BENCH_BATCHES=1,100,1000)
  * Prints records/s accepted and stored, HTTP p50/p99, ingest→stored lag p50/p99, CPU and RSS.
@@ -178,6 +180,24 @@ async function scenario(batchSize: number): Promise<Row> {
   };
 }
 
+/**
+ * Waits (at most 90 s) until ClickHouse runs no background merge, so that a scenario is not
+ * charged for merging the parts of the one before it; its own merges still count. Returns the
+ * seconds waited.
+ */
+async function settleMerges(): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  while (quiet < 2 && performance.now() - started < 90_000) {
+    const [row] = await clickhouse.query<{ n: string }>(
+      'SELECT count() AS n FROM system.merges WHERE database = currentDatabase()',
+    );
+    quiet = Number(row?.n ?? 0) === 0 ? quiet + 1 : 0;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return (performance.now() - started) / 1000;
+}
+
 async function rawCeiling(
   rowsPerInsert: number,
   seconds: number,
@@ -208,10 +228,13 @@ console.log(
 );
 const results: Row[] = [];
 for (const batch of BATCHES) {
+  const settled = await settleMerges();
+  if (settled > 2) console.log(`  (waited ${fmt(settled, 1)} s for earlier merges to finish)`);
   results.push(await scenario(batch));
   const r = results[results.length - 1] as Row;
   console.log(`  batch ${batch}: done (${fmt(r.storedPerS)} rec/s stored)`);
 }
+await settleMerges();
 const ceilingCpu0 = process.cpuUsage();
 const ceilingLoad0 = loadAverage();
 const ceilingRowsPerInsert = Number(process.env.BENCH_RAW_ROWS ?? config.ingest.groupCommitMaxRows);

@@ -42,17 +42,21 @@ export interface LevelCount {
 
 const TS_RANGE =
   "ts >= toDateTime64({t_from:String}, 9, 'UTC') AND ts < toDateTime64({t_to:String}, 9, 'UTC')";
-const AFTER_DESC =
-  "(ts, id) < (toDateTime64({c_ts:String}, 9, 'UTC'), {c_id:UUID}) AND ts <= toDateTime64({c_ts:String}, 9, 'UTC')";
-const AFTER_ASC =
-  "(ts, id) > (toDateTime64({c_ts:String}, 9, 'UTC'), {c_id:UUID}) AND ts >= toDateTime64({c_ts:String}, 9, 'UTC')";
+// Ties on ts are broken by id in mint order. ClickHouse compares UUIDs by their last 8 bytes
+// first, which for UUIDv7 (random there) is not mint order; UUIDToNum gives the 16 bytes
+// big-endian, whose order is the text's, i.e. time then counter.
+const ID_ORDER = 'UUIDToNum(id)';
+const AFTER_DESC = `(ts, ${ID_ORDER}) < (toDateTime64({c_ts:String}, 9, 'UTC'), UUIDToNum({c_id:UUID})) AND ts <= toDateTime64({c_ts:String}, 9, 'UTC')`;
+const AFTER_ASC = `(ts, ${ID_ORDER}) > (toDateTime64({c_ts:String}, 9, 'UTC'), UUIDToNum({c_id:UUID})) AND ts >= toDateTime64({c_ts:String}, 9, 'UTC')`;
 
 function rangeParams(range: TimeRange): QueryParams {
   return { t_from: toClickHouseTime(range.fromNs), t_to: toClickHouseTime(range.toNs) };
 }
 
 function orderBy(order: SortOrder): string {
-  return order === 'desc' ? 'ORDER BY ts DESC, id DESC' : 'ORDER BY ts ASC, id ASC';
+  return order === 'desc'
+    ? `ORDER BY ts DESC, ${ID_ORDER} DESC`
+    : `ORDER BY ts ASC, ${ID_ORDER} ASC`;
 }
 
 interface RowsWhere {

@@ -331,6 +331,43 @@ t.test('search API', async (t) => {
     );
   });
 
+  await t.test('rows with one timestamp are ordered by id in mint order', async (t) => {
+    // ClickHouse compares UUIDs by their last 8 bytes first: these two ids (minted in
+    // consecutive milliseconds, the later one with a smaller random tail) sort the wrong way
+    // round by the raw UUID.
+    const tieNs = base - 40n * MINUTE_NS;
+    const earlier = {
+      ...makeRow(tenant, { tsNs: tieNs, service: 'ties', message: 'minted first' }),
+      id: '01900000-0000-7000-8000-ffffffffffff',
+    };
+    const later = {
+      ...makeRow(tenant, { tsNs: tieNs, service: 'ties', message: 'minted second' }),
+      id: '01900000-0001-7000-8000-000000000000',
+    };
+    await insertRows(clickhouse, [later, earlier]);
+    const window = { from: rfc3339(tieNs), to: rfc3339(tieNs + MINUTE_NS), q: 'service:ties' };
+    const asc = await get(app, token, `/v1/logs?${qs({ ...window, order: 'asc' })}`);
+    t.same(
+      asc.json().rows.map((r: { message: string }) => r.message),
+      ['minted first', 'minted second'],
+    );
+    const desc = await get(app, token, `/v1/logs?${qs({ ...window, order: 'desc', limit: 1 })}`);
+    t.same(
+      desc.json().rows.map((r: { message: string }) => r.message),
+      ['minted second'],
+    );
+    const next = await get(
+      app,
+      token,
+      `/v1/logs?${qs({ ...window, order: 'desc', limit: 1, cursor: desc.json().next_cursor })}`,
+    );
+    t.same(
+      next.json().rows.map((r: { message: string }) => r.message),
+      ['minted first'],
+      'the cursor continues in the same order',
+    );
+  });
+
   await t.test(
     'long ranges: the newest rows come back first, the cursor reaches old ones',
     async (t) => {
