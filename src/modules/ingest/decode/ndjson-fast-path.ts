@@ -17,6 +17,7 @@
  */
 import { levelFromNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
 import type { NormalisedLevel } from './levels.ts';
+import { utf8LongerThan } from './flatten-attributes.ts';
 import { LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowWriter } from './serialise-rows.ts';
@@ -421,10 +422,6 @@ function hasDuplicateKey(): boolean {
   return false;
 }
 
-function utf8Length(key: string, ascii: boolean): number {
-  return ascii ? key.length : Buffer.byteLength(key, 'utf8');
-}
-
 const NO_BODY = Buffer.alloc(0);
 
 /**
@@ -438,24 +435,21 @@ export function transcodeLine(
   ctx: NormaliseContext,
   w: RowWriter,
 ): boolean {
+  src = body;
+  pos = from;
+  end = to;
   try {
-    return transcode(body, from, to, ctx, w);
+    return transcode(ctx, w);
   } finally {
     // The module state must not keep a request body (up to the decoded-body limit) alive.
     src = NO_BODY;
   }
 }
 
-function transcode(
-  body: Buffer,
-  from: number,
-  to: number,
-  ctx: NormaliseContext,
-  w: RowWriter,
-): boolean {
-  src = body;
-  pos = from;
-  end = to;
+/** transcodeLine for the line the module state points at. */
+function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
+  const from = pos;
+  const to = end;
   fieldCount = 0;
   objectCount = 0;
   slotCount = 0;
@@ -579,10 +573,13 @@ function transcode(
   let room = 256 + w.head.length + w.tail.length + (to - from) * 2;
   for (let i = 0; i < fieldCount; i++) {
     if (fieldKept[i] !== true || fieldKind[i] === NULL) continue;
-    const keyBytes = utf8Length(fieldKey[i] as string, fieldKeyAscii[i] as boolean);
-    if (keyBytes > limits.maxAttributeKeyBytes || valueBytes(i) > limits.maxAttributeValueBytes)
+    const key = fieldKey[i] as string;
+    if (
+      utf8LongerThan(key, limits.maxAttributeKeyBytes) ||
+      valueBytes(i) > limits.maxAttributeValueBytes
+    )
       return false;
-    room += keyBytes + 4;
+    room += key.length * 3 + 4;
   }
 
   let level: NormalisedLevel = UNSPECIFIED_LEVEL;
