@@ -62,7 +62,11 @@ export interface DecodeIngestBodyResult {
   readonly bulkItems?: BulkItem[];
 }
 
-type Decoder = (body: Buffer, input: DecodeIngestBodyInput) => DecodeResult;
+/** A decoder's answer: the records, or NDJSON (line-oriented, decoded by the caller's path). */
+type Decoder = (body: Buffer, input: DecodeIngestBodyInput) => DecodeResult | typeof NDJSON;
+
+/** A decoder's answer for a line-oriented body: one JSON record per line. */
+const NDJSON = Symbol('ndjson');
 
 const NDJSON_TYPES = new Set([
   'application/x-ndjson',
@@ -113,15 +117,13 @@ function mediaType(contentType: string | undefined, kind: IngestRouteKind): stri
  * (Vector's and Fluent Bit's HTTP sinks among them) label NDJSON as application/json, so a body that
  * is not one JSON document but whose first line is a JSON object is read as NDJSON instead.
  */
-function decodeJsonOrNdjson(body: Buffer, input: DecodeIngestBodyInput): DecodeResult {
+function decodeJsonOrNdjson(
+  body: Buffer,
+  input: DecodeIngestBodyInput,
+): DecodeResult | typeof NDJSON {
   const parsed = parseJsonDocument(body);
-  return parsed === NDJSON
-    ? decodeNdjsonBody(body, input.limits)
-    : decodeJsonValue(parsed.value, input.limits);
+  return parsed === NDJSON ? NDJSON : decodeJsonValue(parsed.value, input.limits);
 }
-
-/** parseJsonDocument's answer for a body that is NDJSON, not one JSON document. */
-const NDJSON = Symbol('ndjson');
 
 /** The body as one JSON document, or NDJSON when it is not one but its first line is an object. */
 function parseJsonDocument(body: Buffer): { value: unknown } | typeof NDJSON {
@@ -149,14 +151,12 @@ function firstLineIsObject(text: string): boolean {
   }
 }
 
-const decodeNdjson: Decoder = (body, input) => decodeNdjsonBody(body, input.limits);
-
 function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): Decoder {
   const type = mediaType(contentType, kind);
   switch (kind) {
     case 'logs':
       if (type === 'application/json' || type === '') return decodeJsonOrNdjson;
-      if (NDJSON_TYPES.has(type)) return decodeNdjson;
+      if (NDJSON_TYPES.has(type)) return () => NDJSON;
       break;
     case 'otlp':
       if (type === 'application/json') return (body, input) => decodeOtlpJson(body, input.limits);
@@ -199,7 +199,8 @@ export async function decodeIngestBody(
   input: DecodeIngestBodyInput,
 ): Promise<DecodeIngestBodyResult> {
   const { decoder, body } = await contentOf(input);
-  return normaliseAll(decoder(body, input), input);
+  const decoded = decoder(body, input);
+  return normaliseAll(decoded === NDJSON ? decodeNdjsonBody(body, input.limits) : decoded, input);
 }
 
 /** The decoder for the route and media type (415 first), and the body with its encoding undone. */
@@ -235,18 +236,17 @@ export async function decodeAndSerialiseIngestBody(
   const { decoder, body } = await contentOf(input);
   // Nothing is awaited from here on: the writer's slab belongs to this request until finish().
   const writer = new RowWriter(tenant);
-  let decoded: DecodeResult | undefined;
-  if (decoder === decodeJsonOrNdjson) {
-    const parsed = parseJsonDocument(body);
-    if (parsed !== NDJSON) decoded = decodeJsonValue(parsed.value, input.limits);
-  } else if (decoder !== decodeNdjson || !isUtf8(body)) decoded = decoder(body, input);
-  if (decoded === undefined) {
+  const decoded = decoder(body, input);
+  if (decoded === NDJSON && isUtf8(body)) {
     const rejected: RejectedRecord[] = [];
     const ctx = createNormaliseContext(input.limits, input.now);
     const accepted = serialiseNdjsonBody(body, ctx, writer, rejected);
     return { serialised: writer.finish(), accepted, rejected };
   }
-  const { rows, rejected, bulkItems } = normaliseAll(decoded, input);
+  const { rows, rejected, bulkItems } = normaliseAll(
+    decoded === NDJSON ? decodeNdjsonBody(body, input.limits) : decoded,
+    input,
+  );
   for (const row of rows) writer.writeRow(row);
   const serialised = writer.finish();
   return bulkItems === undefined
