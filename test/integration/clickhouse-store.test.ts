@@ -4,6 +4,7 @@ import t, { type Test } from 'tap';
 import { startChdbHttpBridge } from '../../src/infra/clickhouse/chdb-http-bridge.ts';
 import { createHttpStore, ensureHttpDatabase } from '../../src/infra/clickhouse/http-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
+import { recentInstant } from '../helpers/recent-time.ts';
 import {
   decodeIngestBody,
   DEFAULT_INGEST_LIMITS,
@@ -67,8 +68,8 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
       const row = {
         org_id: '0190a0b0-0000-7000-8000-000000000001',
         app_id: '0190a0b0-0000-7000-8000-000000000002',
-        ts: '2026-11-22 01:00:00.123456789',
-        observed_ts: '2026-11-22 01:00:00.200000000',
+        ts: recentInstant(60 * 60 * 1000, 123_456_789).clickhouse,
+        observed_ts: recentInstant(60 * 60 * 1000, 200_000_000).clickhouse,
         id: '0190a0b0-0000-7000-8000-000000000003',
         level: 'error',
         severity_number: 17,

@@ -3,6 +3,7 @@
 import zlib from 'node:zlib';
 import t from 'tap';
 import { buildTestApp } from '../../helpers/app.ts';
+import { recentInstant } from '../../helpers/recent-time.ts';
 import { bearer, countRows, createTenant, storedRows, waitForRows } from './ingest-fixtures.ts';
 
 t.test('formats and refusals', async (t) => {
@@ -18,13 +19,14 @@ t.test('formats and refusals', async (t) => {
 
   t.test('JSON, NDJSON, gzip: fields, attributes, unicode, 64 KiB messages', async (t) => {
     const tenant = await createTenant(db);
+    const sent = recentInstant(60 * 60 * 1000, 123_456_789);
     const big = 'x'.repeat(64 * 1024);
     const json = await post(
       '/v1/logs',
       tenant.key,
       JSON.stringify([
         {
-          timestamp: '2026-11-21T10:00:00.123456789Z',
+          timestamp: sent.rfc3339,
           level: 'WARNING',
           message: 'héllo 🌍 \u0001',
           service: 'api',
@@ -33,7 +35,7 @@ t.test('formats and refusals', async (t) => {
           user_id: 'u1',
           http: { status: 500 },
         },
-        { timestamp: 1_795_000_000_000, severity: 'error', msg: big },
+        { timestamp: recentInstant(2 * 60 * 60 * 1000).epochMs, severity: 'error', msg: big },
       ]),
       { 'content-type': 'application/json' },
     );
@@ -49,7 +51,7 @@ t.test('formats and refusals', async (t) => {
     const rows = await storedRows(clickhouse, tenant.appId);
     const first = rows.find((r) => r.service === 'api');
     t.match(first, {
-      ts: '2026-11-21 10:00:00.123456789',
+      ts: sent.clickhouse,
       level: 'warn',
       message: 'héllo 🌍 \u0001',
       host: 'h1',
@@ -66,6 +68,7 @@ t.test('formats and refusals', async (t) => {
 
   t.test('OTLP JSON and Elasticsearch bulk', async (t) => {
     const tenant = await createTenant(db);
+    const sent = recentInstant(60 * 60 * 1000, 1);
     const otlp = await post(
       '/otlp/v1/logs',
       tenant.key,
@@ -82,7 +85,7 @@ t.test('formats and refusals', async (t) => {
               {
                 logRecords: [
                   {
-                    timeUnixNano: '1795000000000000001',
+                    timeUnixNano: sent.unixNanos,
                     severityNumber: 17,
                     body: { stringValue: 'otlp line' },
                   },
@@ -99,7 +102,7 @@ t.test('formats and refusals', async (t) => {
     const bulk = await post(
       '/logs-x/_bulk',
       tenant.key,
-      '{"index":{}}\n{"@timestamp":"2026-11-21T10:00:00Z","message":"es line","log.level":"info"}\n{"delete":{"_id":"1"}}\n',
+      `{"index":{}}\n{"@timestamp":"${sent.rfc3339Seconds}","message":"es line","log.level":"info"}\n{"delete":{"_id":"1"}}\n`,
       { 'content-type': 'application/x-ndjson' },
     );
     t.equal(bulk.statusCode, 200);
