@@ -7,6 +7,11 @@ import {
   serialiseRows,
 } from '../../../src/modules/ingest/decode/index.ts';
 import { transcodeLine } from '../../../src/modules/ingest/decode/ndjson-fast-path.ts';
+import {
+  LEVEL_KEYS,
+  SYSLOG_TAG_KEY,
+  TIMESTAMP_KEYS,
+} from '../../../src/modules/ingest/decode/normalise-record.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
 import { ctx, limits, NOW_MS, TENANT } from './fixtures.ts';
 
@@ -66,6 +71,23 @@ const LEVELS = [
   '"e\\u0072ror"',
   '""',
 ];
+const SYSLOG_KEYS = [
+  'timereported',
+  'timegenerated',
+  'ISODATE',
+  'priority',
+  'PRIORITY',
+  'MESSAGE',
+  'HOST',
+  'fromhost',
+  'fromhost-ip',
+  'programname',
+  'PROGRAM',
+  'syslogtag',
+  'FACILITY',
+  'PID',
+];
+const SYSLOG_TAGS = ['"sshd[42]:"', '"cron:"', '"kernel"', '""', '"[x]"', '7'];
 const KEYS = [
   'timestamp',
   '@timestamp',
@@ -103,6 +125,8 @@ const KEYS = [
   'ключ',
   'k\\"q',
   'level_raw',
+  // The syslog daemons' stock names (rsyslog omelasticsearch, syslog-ng format-json).
+  ...SYSLOG_KEYS,
 ];
 
 // Half the bodies use only values the fast path takes, so that it writes many rows to compare.
@@ -141,17 +165,13 @@ function pick<T>(rnd: () => number, items: readonly T[]): T {
 }
 
 function jsonValue(rnd: () => number, depth: number, key: string): string {
-  if (key === 'timestamp' || key === 'time' || key === '@timestamp' || key === 'ts') {
+  if ((TIMESTAMP_KEYS as readonly string[]).includes(key)) {
     if (rnd() < 0.8) return pick(rnd, TIMESTAMPS);
   }
-  if (
-    key.startsWith('level') ||
-    key === 'severity' ||
-    key === 'severity_text' ||
-    key === 'log.level'
-  ) {
+  if (key.startsWith('level') || (LEVEL_KEYS as readonly string[]).includes(key)) {
     if (rnd() < 0.8) return pick(rnd, LEVELS);
   }
+  if (key === SYSLOG_TAG_KEY && rnd() < 0.8) return pick(rnd, SYSLOG_TAGS);
   const r = rnd();
   if (r < 0.35 || (clean && r < 0.45)) return JSON.stringify(pick(rnd, STRINGS));
   if (r < 0.45) return pick(rnd, RAW_STRINGS);
@@ -278,6 +298,25 @@ t.test('typical records take the fast path', async (t) => {
       '@timestamp': '2026-01-15T12:00:00Z',
       message: 'quoted "text"\nwith escapes é',
       attributes: { region: 'eu' },
+    },
+    // rsyslog omelasticsearch's stock template, and syslog-ng elasticsearch-http()'s.
+    {
+      message: ' disk full',
+      fromhost: 'web-1',
+      facility: 'user',
+      priority: 'err',
+      timereported: '2026-01-15T12:00:00+00:00',
+      timegenerated: '2026-01-15T12:00:01.123456+00:00',
+    },
+    {
+      PROGRAM: 'sshd',
+      PRIORITY: 'notice',
+      PID: '42',
+      MESSAGE: 'accepted',
+      HOST: 'bastion',
+      FACILITY: 'auth',
+      ISODATE: '2026-01-15T12:00:00+00:00',
+      '@timestamp': '2026-01-15T12:00:00+00:00',
     },
   ];
   for (const record of records) {

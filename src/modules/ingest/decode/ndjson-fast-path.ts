@@ -18,7 +18,14 @@
 import { levelFromNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
 import type { NormalisedLevel } from './levels.ts';
 import { utf8LongerThan } from './flatten-attributes.ts';
-import { LEVEL_KEYS, MESSAGE_KEYS, TIMESTAMP_KEYS } from './normalise-record.ts';
+import {
+  HOST_KEYS,
+  LEVEL_KEYS,
+  MESSAGE_KEYS,
+  SERVICE_KEYS,
+  SYSLOG_TAG_KEY,
+  TIMESTAMP_KEYS,
+} from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import {
@@ -175,8 +182,8 @@ const LEVEL = 2;
 const MESSAGE = 3;
 const LOG = 4;
 const HOST = 5;
-const HOSTNAME = 6;
-const SERVICE = 7;
+const SERVICE = 6;
+const SYSLOG_TAG = 7;
 const TRACE_ID = 8;
 const SPAN_ID = 9;
 const USER_ID = 10;
@@ -200,11 +207,11 @@ function addRole(key: string, category: number, rank: number, ecs: number): void
 TIMESTAMP_KEYS.forEach((key, rank) => addRole(key, TS, rank, 0));
 LEVEL_KEYS.forEach((key, rank) => addRole(key, LEVEL, rank, 0));
 MESSAGE_KEYS.forEach((key, rank) => addRole(key, MESSAGE, rank, 0));
+HOST_KEYS.forEach((key, rank) => addRole(key, HOST, rank, 0));
+SERVICE_KEYS.forEach((key, rank) => addRole(key, SERVICE, rank, 0));
 for (const [key, category] of [
   ['log', LOG],
-  ['host', HOST],
-  ['hostname', HOSTNAME],
-  ['service', SERVICE],
+  [SYSLOG_TAG_KEY, SYSLOG_TAG],
   ['trace_id', TRACE_ID],
   ['span_id', SPAN_ID],
   ['user_id', USER_ID],
@@ -482,8 +489,10 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
   let messageRank = 16;
   let logField = -1;
   let hostField = -1;
-  let hostnameField = -1;
+  let hostRank = 16;
   let service = -1;
+  let serviceRank = 16;
+  let syslogTag = -1;
   let traceId = -1;
   let spanId = -1;
   let userId = -1;
@@ -518,13 +527,19 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
         logField = i;
         break;
       case HOST:
-        hostField = i;
-        break;
-      case HOSTNAME:
-        hostnameField = i;
+        if (rank < hostRank) {
+          hostField = i;
+          hostRank = rank;
+        }
         break;
       case SERVICE:
-        service = i;
+        if (rank < serviceRank) {
+          service = i;
+          serviceRank = rank;
+        }
+        break;
+      case SYSLOG_TAG:
+        syslogTag = i;
         break;
       case TRACE_ID:
         traceId = i;
@@ -538,7 +553,6 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
     }
   }
   if (messageField === -1) messageField = logField;
-  const hostColumnField = hostField !== -1 ? hostField : hostnameField;
 
   let ts: Instant = ctx.receivedAt;
   if (tsField !== -1) {
@@ -561,7 +575,7 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
     fieldKept[messageField] = false;
   }
   if (levelField !== -1) fieldKept[levelField] = false;
-  if (hostColumnField !== -1) fieldKept[hostColumnField] = false;
+  if (hostField !== -1) fieldKept[hostField] = false;
 
   if (service !== -1) fieldKept[service] = false;
   if (traceId !== -1) fieldKept[traceId] = false;
@@ -598,7 +612,9 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
     level = parsed;
   }
   if (isEmpty(service)) service = take(ECS_SERVICE);
-  let host = hostColumnField;
+  // The general path derives the service from the tag's text.
+  if (isEmpty(service) && syslogTag !== -1) return false;
+  let host = hostField;
   if (isEmpty(host)) {
     host = take(ECS_HOST);
     if (host === -1) host = take(ECS_HOSTNAME);

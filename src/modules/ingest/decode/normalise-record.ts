@@ -71,10 +71,36 @@ export function createNormaliseContext(limits: IngestLimits, nowMs: number): Nor
   };
 }
 
-// First present wins; the NDJSON fast path ranks aliases by these same lists.
-export const TIMESTAMP_KEYS = ['timestamp', '@timestamp', 'time', 'ts'] as const;
-export const LEVEL_KEYS = ['level', 'severity', 'severity_text', 'log.level'] as const;
-export const MESSAGE_KEYS = ['message', 'msg', 'body'] as const;
+// First present (timestamps, messages) or first scalar (the others) wins; the NDJSON fast path
+// ranks aliases by these same lists. After MyLog's own names come the syslog daemons' stock ones:
+// rsyslog omelasticsearch's template (timereported, timegenerated, priority, fromhost) and
+// property names (programname), syslog-ng's format-json macros (ISODATE, PRIORITY, HOST, PROGRAM,
+// MESSAGE).
+export const TIMESTAMP_KEYS = [
+  'timestamp',
+  '@timestamp',
+  'time',
+  'ts',
+  'timereported',
+  'ISODATE',
+  'timegenerated',
+] as const;
+export const LEVEL_KEYS = [
+  'level',
+  'severity',
+  'severity_text',
+  'log.level',
+  'priority',
+  'PRIORITY',
+] as const;
+export const MESSAGE_KEYS = ['message', 'msg', 'body', 'MESSAGE'] as const;
+export const HOST_KEYS = ['host', 'hostname', 'HOST', 'fromhost', 'fromhost-ip'] as const;
+export const SERVICE_KEYS = ['service', 'programname', 'PROGRAM'] as const;
+/**
+ * rsyslog's `syslogtag` ("sshd[42]:"): the service when no other key names one, its program part
+ * ("sshd"). The record keeps the tag as an attribute.
+ */
+export const SYSLOG_TAG_KEY = 'syslogtag';
 const EMPTY_MAP: Readonly<StringMap> = Object.freeze(Object.create(null) as StringMap);
 
 type Scalar = string | number | boolean;
@@ -168,17 +194,28 @@ interface Columns {
   user_id: string;
 }
 
+/** "sshd[42]:" → "sshd"; anything but a string → ''. */
+function programOfSyslogTag(tag: unknown): string {
+  if (typeof tag !== 'string') return '';
+  return wellFormed(
+    tag
+      .trim()
+      .replace(/:$/, '')
+      .replace(/\[[^\]]*\]$/, ''),
+  );
+}
+
 function scalarText(v: unknown): string | undefined {
   return isScalar(v) ? wellFormed(String(v)) : undefined;
 }
 
 /**
  * A JSON/NDJSON/bulk record. Well-known keys (first alias present wins; the other aliases stay
- * attributes): timestamp|@timestamp|time|ts, level|severity|severity_text|log.level,
- * message|msg|body|log (log only when a scalar: ECS uses `log` as an object), service, host|hostname,
- * trace_id, span_id, user_id; `attributes` and `resource` objects merge into those maps, so an
+ * attributes): TIMESTAMP_KEYS, LEVEL_KEYS, MESSAGE_KEYS|log (log only when a scalar: ECS uses `log`
+ * as an object), SERVICE_KEYS, HOST_KEYS, trace_id, span_id, user_id; `attributes` and `resource` objects merge into those maps, so an
  * exported row can be sent back. ECS-style nested fields fill empty columns afterwards:
- * service.name, host.name|host.hostname, log.level, trace.id, span.id, user.id.
+ * service.name, host.name|host.hostname, log.level, trace.id, span.id, user.id; then a service
+ * from rsyslog's syslogtag.
  */
 function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow | RecordRejection {
   const f = raw.fields;
@@ -186,7 +223,8 @@ function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow 
   const levelKey = firstScalar(f, LEVEL_KEYS);
   let messageKey = firstPresent(f, MESSAGE_KEYS);
   if (messageKey === undefined && isScalar(f['log'])) messageKey = 'log';
-  const hostKey = isScalar(f['host']) ? 'host' : isScalar(f['hostname']) ? 'hostname' : undefined;
+  const hostKey = firstScalar(f, HOST_KEYS);
+  const serviceKey = firstScalar(f, SERVICE_KEYS);
 
   let ts = ctx.receivedAt;
   if (tsKey !== undefined) {
@@ -211,10 +249,16 @@ function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow 
   let resource: AttributeSink | undefined;
   const cols: Columns = { service: '', host: '', trace_id: '', span_id: '', user_id: '' };
   for (const key in f) {
-    if (key === tsKey || key === levelKey || key === messageKey || key === hostKey) continue;
+    if (
+      key === tsKey ||
+      key === levelKey ||
+      key === messageKey ||
+      key === hostKey ||
+      key === serviceKey
+    )
+      continue;
     const v = f[key];
     switch (key) {
-      case 'service':
       case 'trace_id':
       case 'span_id':
       case 'user_id': {
@@ -242,6 +286,7 @@ function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow 
     if (!attributes.add(key, v, 1)) return attributes.rejection as RecordRejection;
   }
   if (hostKey !== undefined) cols.host = scalarText(f[hostKey]) ?? '';
+  if (serviceKey !== undefined) cols.service = scalarText(f[serviceKey]) ?? '';
 
   let level: NormalisedLevel = UNSPECIFIED_LEVEL;
   const levelValue = levelKey !== undefined ? f[levelKey] : attributes.take('log.level');
@@ -252,6 +297,7 @@ function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow 
       return attributes.rejection as RecordRejection;
   }
   if (cols.service === '') cols.service = attributes.take('service.name') ?? '';
+  if (cols.service === '') cols.service = programOfSyslogTag(f[SYSLOG_TAG_KEY]);
   if (cols.host === '')
     cols.host = attributes.take('host.name') ?? attributes.take('host.hostname') ?? '';
   if (cols.trace_id === '') cols.trace_id = attributes.take('trace.id') ?? '';
