@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { AppError, UnauthorizedError } from '../../infra/errors.ts';
 import { requestMeta } from './auth-context.ts';
+import { htmlForBrowsers } from './auth-error-page.ts';
 import { createLoginRateLimiter } from './login-rate-limit.ts';
 import {
   CallbackQuery,
@@ -16,14 +17,14 @@ import { LOGIN_STATE_COOKIE, SsoError, type OidcClient } from './oidc-client.ts'
 import { verifyAgainstDummy, verifyPassword } from './password-hash.ts';
 import { openSession } from './session.service.ts';
 import { claimValues, provisionSsoUser } from './sso-provisioning.ts';
+import { safeReturnTo } from './return-to.ts';
 import { createUsersRepository, normaliseEmail, publicUser } from './users.repository.ts';
 
-/** Only same-origin paths: an absolute or protocol-relative return_to would be an open redirect. */
-export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\'))
-    return '/';
-  return value;
-}
+/** A failed browser sign-in offers to start over, going back to where the user was headed. */
+const startAgain = htmlForBrowsers((request) => {
+  const returnTo = safeReturnTo((request.query as { return_to?: string } | undefined)?.return_to);
+  return `/auth/login?return_to=${encodeURIComponent(returnTo === '/' ? '/logs' : returnTo)}`;
+});
 
 export function authRoutes(oidc: OidcClient | undefined) {
   return async function routes(app: FastifyInstance): Promise<void> {
@@ -43,8 +44,17 @@ export function authRoutes(oidc: OidcClient | undefined) {
           querystring: LoginQuery,
           response: { 302: { type: 'null' }, ...errorResponses(404, 503) },
         },
+        errorHandler: startAgain,
       },
       async (request, reply) => {
+        // The state cookie and the callback live on PUBLIC_URL's host name (cookies ignore the
+        // port): a login started on another name for this server (127.0.0.1 for localhost) would
+        // come back without its cookie.
+        const publicUrl = new URL(app.config.publicUrl);
+        if (request.hostname !== publicUrl.hostname) {
+          const here = new URL(request.url, publicUrl);
+          return reply.redirect(`${publicUrl.origin}${here.pathname}${here.search}`, 302);
+        }
         const { url, state } = await requireOidc().begin(safeReturnTo(request.query.return_to));
         void reply.setCookie(LOGIN_STATE_COOKIE, state, {
           path: '/auth/callback',
@@ -66,6 +76,7 @@ export function authRoutes(oidc: OidcClient | undefined) {
           querystring: CallbackQuery,
           response: { 302: { type: 'null' }, ...errorResponses(400, 401, 404, 409, 503) },
         },
+        errorHandler: startAgain,
       },
       async (request, reply) => {
         const client = requireOidc();

@@ -6,6 +6,7 @@ import { Spinner } from './components/ui.tsx';
 import { Link, navigate, useRoute } from './lib/router.tsx';
 import { canAdminister, useSession } from './lib/session.tsx';
 import { applyTheme, resolvedTheme, storedTheme, type ThemeChoice } from './lib/theme.ts';
+import { safeReturnTo } from '../../modules/auth/return-to.ts';
 import { AdminPage } from './pages/admin/AdminPage.tsx';
 import { Explorer } from './pages/Explorer.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -21,7 +22,7 @@ export function App() {
         route.path === '/' ? '/logs' : route.path + (route.search.size ? `?${route.search}` : '');
       navigate(`/login?return_to=${encodeURIComponent(returnTo)}`, { replace: true });
     } else if (me && (route.path === '/' || route.path === '/login')) {
-      navigate(route.search.get('return_to') ?? '/logs', { replace: true });
+      navigate(safeReturnTo(route.search.get('return_to') ?? '/logs'), { replace: true });
     }
   }, [me, loading, route.path, route.search]);
 
@@ -32,7 +33,7 @@ export function App() {
       </div>
     );
   }
-  if (!me) return <SignIn returnTo={route.search.get('return_to') ?? '/logs'} />;
+  if (!me) return <SignIn returnTo={safeReturnTo(route.search.get('return_to') ?? '/logs')} />;
 
   let page;
   if (route.path.startsWith('/admin')) page = <AdminPage path={route.path} />;

@@ -49,3 +49,39 @@ export function location(response: Response, base: string): string {
   if (!value) throw new Error(`expected a redirect, got ${response.status}`);
   return new URL(value, base).toString();
 }
+
+/**
+ * Drives /auth/login → the dev IdP's login form → consent → back to MyLog, stopping before the
+ * callback, whose URL it returns.
+ */
+export async function signInAtIdp(
+  base: string,
+  browser: Browser,
+  email: string,
+  options: { password?: string; returnTo?: string } = {},
+): Promise<string> {
+  const query =
+    options.returnTo === undefined ? '' : `?return_to=${encodeURIComponent(options.returnTo)}`;
+  const start = await browser.request(`${base}/auth/login${query}`);
+  if (start.status !== 302)
+    throw new Error(`login answered ${start.status}: ${await start.text()}`);
+  let url = location(start, base);
+  for (let hop = 0; hop < 12; hop += 1) {
+    if (url.startsWith(`${base}/auth/callback`)) return url;
+    const response = await browser.request(url);
+    if (response.status >= 300 && response.status < 400) {
+      url = location(response, url);
+      continue;
+    }
+    const html = await response.text();
+    const action = /action="([^"]+)"/.exec(html)?.[1];
+    if (!action) throw new Error(`stuck at ${url}: ${response.status} ${html.slice(0, 300)}`);
+    const form: Record<string, string> = action.endsWith('/login')
+      ? { email, password: options.password ?? 'demo' }
+      : {};
+    const posted = await browser.request(new URL(action, url).toString(), { method: 'POST', form });
+    if (posted.status === 401) throw new Error('IdP refused the password');
+    url = location(posted, url);
+  }
+  throw new Error('too many redirects');
+}

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { buildTestApp } from '../../helpers/app.ts';
 import type { Teardown } from '../../helpers/services.ts';
-import { Browser, freePort, location } from './http-browser.ts';
+import { Browser, freePort, location, signInAtIdp as signInAt } from './http-browser.ts';
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -13,28 +13,9 @@ async function startApp(t: Teardown) {
   return ctx;
 }
 
-/** Drives login → IdP login form → consent → back to MyLog, stopping before the callback. */
-async function signInAtIdp(browser: Browser, email: string, password = 'demo'): Promise<string> {
-  const start = await browser.request(`${base}/auth/login?return_to=/explore`);
-  if (start.status !== 302)
-    throw new Error(`login answered ${start.status}: ${await start.text()}`);
-  let url = location(start, base);
-  for (let hop = 0; hop < 12; hop += 1) {
-    if (url.startsWith(`${base}/auth/callback`)) return url;
-    const response = await browser.request(url);
-    if (response.status >= 300 && response.status < 400) {
-      url = location(response, url);
-      continue;
-    }
-    const html = await response.text();
-    const action = /action="([^"]+)"/.exec(html)?.[1];
-    if (!action) throw new Error(`stuck at ${url}: ${response.status} ${html.slice(0, 300)}`);
-    const form: Record<string, string> = action.endsWith('/login') ? { email, password } : {};
-    const posted = await browser.request(new URL(action, url).toString(), { method: 'POST', form });
-    if (posted.status === 401) throw new Error('IdP refused the password');
-    url = location(posted, url);
-  }
-  throw new Error('too many redirects');
+/** Drives login → IdP → consent for this file's MyLog, stopping before the callback. */
+function signInAtIdp(browser: Browser, email: string, password = 'demo'): Promise<string> {
+  return signInAt(base, browser, email, { password, returnTo: '/explore' });
 }
 
 async function sessionCount(db: Awaited<ReturnType<typeof buildTestApp>>['db']): Promise<number> {

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { hashPassword, verifyPassword } from '../../../src/modules/auth/password-hash.ts';
 import { parseRoleClaims, claimValues } from '../../../src/modules/auth/sso-provisioning.ts';
-import { safeReturnTo } from '../../../src/modules/auth/auth.routes.ts';
+import { safeReturnTo } from '../../../src/modules/auth/return-to.ts';
 import { roleAtLeast } from '../../../src/modules/auth/roles.ts';
 import { loadConfig } from '../../../src/config.ts';
 import { escapeHtml } from '../../../src/modules/auth/dev-idp/dev-idp-pages.ts';
