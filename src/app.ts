@@ -19,13 +19,15 @@ import { savedSearchesRoutes } from './modules/search/saved-searches.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import { tailRoutes } from './modules/tail/tail.routes.ts';
+import { usage } from './modules/usage/usage.plugin.ts';
+import { usageRoutes } from './modules/usage/usage.routes.ts';
 import web from './modules/web/web.plugin.ts';
 
 /**
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
  * Features add theirs here; see src/modules/auth/user-context.ts.
  */
-const USER_ROUTES = [adminRoutes, tailRoutes, searchRoutes, savedSearchesRoutes];
+const USER_ROUTES = [adminRoutes, tailRoutes, searchRoutes, savedSearchesRoutes, usageRoutes];
 
 export interface AppDeps {
   config: Config;
@@ -91,6 +93,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   // The ingest context (MYLOG_ROLES=ingest) and the insert workers (worker).
   await app.register(pipeline);
+  // Query, export and tail counters the search and tail routes count into.
+  await app.register(usage);
   await app.register(identity, { userRoutes: USER_ROUTES });
   // Periodic work (MYLOG_ROLES=scheduler): session cleanup now; alerts and reports later.
   await app.register(scheduler);

@@ -43,15 +43,34 @@ function nanosField(obj: JsonObject, name: string): string {
   throw typeProblem(`'${name}' must be a decimal string`);
 }
 
+/**
+ * A scalar AnyValue's JSON as text: strings as they are, numbers and booleans in their JSON form,
+ * null as the proto3 default. An object or array here is the sender's error (String() of one can
+ * even throw), so it rejects the record.
+ */
+function scalarText(value: unknown, field: string): string {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'boolean':
+      return String(value);
+    default:
+      if (value === null) return '';
+      throw typeProblem(`${field} must be a string or a number`);
+  }
+}
+
 function anyValue(v: unknown, level: number, max: number): unknown {
   if (!isPlainObject(v)) return undefined;
-  if ('stringValue' in v)
-    return typeof v.stringValue === 'string' ? v.stringValue : String(v.stringValue);
+  if ('stringValue' in v) return scalarText(v.stringValue, 'stringValue');
   if ('boolValue' in v) return v.boolValue === true || v.boolValue === 'true';
-  if ('intValue' in v) return int64Value(String(v.intValue));
+  if ('intValue' in v) return int64Value(scalarText(v.intValue, 'intValue') || '0');
   if ('doubleValue' in v)
-    return typeof v.doubleValue === 'number' ? v.doubleValue : Number(v.doubleValue);
-  if ('bytesValue' in v) return String(v.bytesValue);
+    return typeof v.doubleValue === 'number'
+      ? v.doubleValue
+      : Number(scalarText(v.doubleValue, 'doubleValue'));
+  if ('bytesValue' in v) return scalarText(v.bytesValue, 'bytesValue');
   if ('arrayValue' in v) {
     if (level > max) throw nestingProblem(max);
     const values = isPlainObject(v.arrayValue) ? v.arrayValue.values : undefined;
