@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages MyLog needs on a fresh Debian/Ubuntu machine when they are missing.
-# Usage: ensure-system-deps.sh [redis] [chromium] [shellcheck] [curl]
+# Usage: ensure-system-deps.sh [redis] [chromium] [shellcheck] [curl] [poppler]
 set -euo pipefail
 missing=()
 for want in "$@"; do
@@ -9,6 +9,8 @@ for want in "$@"; do
     chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
     shellcheck) command -v shellcheck >/dev/null 2>&1 || missing+=(shellcheck) ;;
     curl) command -v curl >/dev/null 2>&1 || missing+=(curl) ;;
+    # pdftoppm: the report tests render a generated PDF page to check it is not blank.
+    poppler) command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils) ;;
     *) echo "ensure-system-deps: unknown dependency $want" >&2; exit 2 ;;
   esac
 done

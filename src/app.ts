@@ -11,6 +11,7 @@ import { createMetrics, type Metrics } from './infra/metrics.ts';
 import type { Db } from './infra/postgres.ts';
 import { openApi } from './infra/openapi.ts';
 import { adminRoutes } from './modules/admin/admin.routes.ts';
+import { aggregateRoutes } from './modules/analytics/aggregate.routes.ts';
 import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -27,7 +28,14 @@ import web from './modules/web/web.plugin.ts';
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
  * Features add theirs here; see src/modules/auth/user-context.ts.
  */
-const USER_ROUTES = [adminRoutes, tailRoutes, searchRoutes, savedSearchesRoutes, usageRoutes];
+const USER_ROUTES = [
+  adminRoutes,
+  tailRoutes,
+  searchRoutes,
+  savedSearchesRoutes,
+  usageRoutes,
+  aggregateRoutes,
+];
 
 export interface AppDeps {
   config: Config;

@@ -103,6 +103,14 @@ export interface Config {
     /** Field keys and top values are counted over at most this many of the newest rows in range. */
     facetSampleRows: number;
   };
+  analytics: {
+    /** Most points (buckets × series) one aggregate series answer may hold; more is a 400. */
+    maxSeriesPoints: number;
+    /** Most (bucket ×) group rows a rollup-served count reads before ordering them itself. */
+    maxRollupGroups: number;
+    /** How often each instance writes its per-tenant ingest counters to ClickHouse. */
+    ingestStatsFlushIntervalMs: number;
+  };
   worker: {
     /** Jobs one worker holds at once; the merger inserts the ones it holds together. */
     concurrency: number;
@@ -341,6 +349,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxBytesToRead: r.int('SEARCH_MAX_BYTES_TO_READ', 20 * 1024 * MiB, 1024),
       exportTimeoutMs: r.int('SEARCH_EXPORT_TIMEOUT_MS', 3600_000, 1_000),
       facetSampleRows: r.int('SEARCH_FACET_SAMPLE_ROWS', 1_000_000, 1_000),
+    },
+    analytics: {
+      maxSeriesPoints: r.int('ANALYTICS_MAX_SERIES_POINTS', 100_000, 100, 10_000_000),
+      maxRollupGroups: r.int('ANALYTICS_MAX_ROLLUP_GROUPS', 100_000, 100, 10_000_000),
+      ingestStatsFlushIntervalMs: r.int('INGEST_STATS_FLUSH_INTERVAL_MS', 10_000, 100, 600_000),
     },
     worker: {
       // Jobs held at once, merged into inserts of ~mergeTargetRows (src/modules/pipeline/

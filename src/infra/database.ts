@@ -132,6 +132,46 @@ export interface SavedSearchesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+/** Prices as exact decimals in the currency's major unit: numeric comes back as a string. */
+type Decimal = ColumnType<string, string | number | undefined, string | number>;
+
+export interface OrgPricingTable {
+  org_id: string;
+  currency: string;
+  per_gb_ingested: Decimal;
+  per_gb_month_stored: Decimal;
+  per_million_records: Decimal;
+  base_fee: Decimal;
+  /** jsonb: { "<app id>": { per_gb_ingested?, per_gb_month_stored?, per_million_records? } } */
+  app_overrides: ColumnType<Record<string, Record<string, string>>, string | undefined, string>;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface UsageQuotaWarningsTable {
+  app_id: string;
+  org_id: string;
+  day: ColumnType<Date, string, never>;
+  records: ColumnType<string, number, never>;
+  quota: ColumnType<string, number, never>;
+  created_at: Generated<Date>;
+}
+
+export interface ReportsTable {
+  id: Generated<string>;
+  org_id: string;
+  month: string;
+  partial: boolean;
+  /** jsonb, written as JSON text. */
+  content: ColumnType<unknown, string, string>;
+  csv: string;
+  pdf: Buffer;
+  generated_at: ColumnType<Date, Date | string, Date | string>;
+  delivery_claimed_at: NullableTimestamp;
+  delivered_at: NullableTimestamp;
+  delivery_error: string | null;
+}
+
 export interface Database {
   orgs: OrgsTable;
   apps: AppsTable;
@@ -142,6 +182,9 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   saved_searches: SavedSearchesTable;
+  org_pricing: OrgPricingTable;
+  usage_quota_warnings: UsageQuotaWarningsTable;
+  reports: ReportsTable;
 }
 
 export type { Timestamp };

@@ -62,7 +62,7 @@ export function createChdbStore(options: ChdbStoreOptions): ChdbStore {
     async query<T>(sql: string, params?: QueryParams, opts?: QueryOptions): Promise<T[]> {
       // Same JSON as a ClickHouse server gives: 64-bit integers quoted, so JS loses no precision.
       const settings = { output_format_json_quote_64bit_integers: 1, ...opts?.settings };
-      const text = await run(reader(), withSettings(sql, settings), params, 'JSONEachRow', opts?.signal);
+      const text = await run(reader(), withSettings(sql, settings), params, 'JSONEachRow', opts?.signal, opts?.onStats);
       return parseJsonEachRow<T>(text);
     },
     async *queryStream(sql: string, params?: QueryParams, opts?: StreamQueryOptions): AsyncIterable<Uint8Array> {
@@ -162,12 +162,14 @@ async function run(
   params: QueryParams | undefined,
   format: string,
   signal?: AbortSignal,
+  onStats?: QueryOptions['onStats'],
 ): Promise<string> {
   try {
     const result =
       params && Object.keys(params).length > 0
         ? await session.queryBindAsync(sql, params, { format, signal })
         : await session.queryAsync(sql, { format, signal });
+    onStats?.({ readRows: result.rowsRead, readBytes: result.bytesRead });
     return result.text();
   } catch (error) {
     throw toStoreError(error);

@@ -43,7 +43,9 @@ export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
           clickhouse_settings: opts?.settings,
           abort_signal: opts?.signal,
         });
-        return await result.json<T>();
+        const rows = await result.json<T>();
+        if (opts?.onStats) opts.onStats(summaryStats(result.response_headers['x-clickhouse-summary']));
+        return rows;
       } catch (error) {
         throw toStoreError(error);
       }
@@ -138,5 +140,15 @@ export async function ensureHttpDatabase(url: string, database: string): Promise
     throw toStoreError(error);
   } finally {
     await client.close();
+  }
+}
+
+/** X-ClickHouse-Summary: {"read_rows":"…","read_bytes":"…",…}; zeros when absent or unreadable. */
+function summaryStats(header: string | string[] | undefined): { readRows: number; readBytes: number } {
+  try {
+    const summary = JSON.parse(String(header ?? '{}')) as { read_rows?: string; read_bytes?: string };
+    return { readRows: Number(summary.read_rows ?? 0), readBytes: Number(summary.read_bytes ?? 0) };
+  } catch {
+    return { readRows: 0, readBytes: 0 };
   }
 }

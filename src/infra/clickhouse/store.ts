@@ -7,6 +7,13 @@ export type ClickHouseSettings = Record<string, string | number | boolean>;
 export interface QueryOptions {
   settings?: ClickHouseSettings;
   signal?: AbortSignal;
+  /** Told what the engine read for this query (usage metering); over HTTP, as far as the summary header knows. */
+  onStats?(stats: QueryStats): void;
+}
+
+export interface QueryStats {
+  readRows: number;
+  readBytes: number;
 }
 
 export interface StreamQueryOptions extends QueryOptions {

@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { readableApps } from '../auth/authorize.ts';
+import { meteredClickHouse } from '../usage/metered-clickhouse.ts';
 import { logContext } from './context.service.ts';
 import { exportLogs } from './export.service.ts';
 import { listFields, topValues } from './facets.service.ts';
@@ -46,7 +47,7 @@ const TAGS = ['search'];
 
 export async function searchRoutes(app: FastifyInstance): Promise<void> {
   const deps: SearchDeps = {
-    repo: createSearchRepository(app.clickhouse),
+    repo: createSearchRepository(meteredClickHouse(app.clickhouse, app.usageMeter, 'search')),
     limits: app.config.search,
   };
 
