@@ -14,7 +14,8 @@
 //  - 401 without valid credentials (session: idle + absolute expiry; token: not revoked/expired);
 //  - 403 `csrf_token_invalid` for cookie-authenticated POST/PUT/PATCH/DELETE without a matching
 //    X-CSRF-Token header (the value is in the mylog_csrf cookie, /v1/me and the login answer);
-//  - 403 `insufficient_scope` for any non-GET request made with a `read` API token;
+//  - 403 `insufficient_scope` for any non-GET request made with a `read` API token (unless the
+//    route says `config: { readOnly: true }`);
 //  - OpenAPI security requirements (cookie or bearer) on every route.
 // WebSocket routes registered here inherit the same onRequest authentication. A GET route may also
 // accept one more credential through `config.alternateAuth` (the tail WebSocket's single-use
@@ -38,6 +39,11 @@ declare module 'fastify' {
      * Only honoured on safe methods, so it can never bypass the CSRF check.
      */
     alternateAuth?: (request: FastifyRequest) => Promise<AuthContext | null>;
+    /**
+     * A POST that only reads (its query is too big for a query string, e.g. POST
+     * /v1/logs/aggregate): read-scope API tokens may call it. CSRF still applies to cookies.
+     */
+    readOnly?: boolean;
   }
 }
 
@@ -75,7 +81,8 @@ export async function userContext(
     request.auth = auth;
     request.authSession = session;
     if (SAFE_METHODS.has(request.method)) return;
-    if (auth.via === 'token' && auth.tokenScope !== 'admin') {
+    const readOnly = request.routeOptions.config.readOnly === true;
+    if (auth.via === 'token' && auth.tokenScope !== 'admin' && !readOnly) {
       throw new ForbiddenError('insufficient_scope', 'this API token is read-only');
     }
     if (session && !csrfMatches(session.csrf_token, request.headers[CSRF_HEADER])) {

@@ -40,7 +40,7 @@ export interface LevelCount {
   n: string;
 }
 
-const TS_RANGE =
+export const TS_RANGE =
   "ts >= toDateTime64({t_from:String}, 9, 'UTC') AND ts < toDateTime64({t_to:String}, 9, 'UTC')";
 // Ties on ts are broken by id in mint order. ClickHouse compares UUIDs by their last 8 bytes
 // first, which for UUIDv7 (random there) is not mint order; UUIDToNum gives the 16 bytes
@@ -49,7 +49,7 @@ const ID_ORDER = 'UUIDToNum(id)';
 const AFTER_DESC = `(ts, ${ID_ORDER}) < (toDateTime64({c_ts:String}, 9, 'UTC'), UUIDToNum({c_id:UUID})) AND ts <= toDateTime64({c_ts:String}, 9, 'UTC')`;
 const AFTER_ASC = `(ts, ${ID_ORDER}) > (toDateTime64({c_ts:String}, 9, 'UTC'), UUIDToNum({c_id:UUID})) AND ts >= toDateTime64({c_ts:String}, 9, 'UTC')`;
 
-function rangeParams(range: TimeRange): QueryParams {
+export function rangeParams(range: TimeRange): QueryParams {
   return { t_from: toClickHouseTime(range.fromNs), t_to: toClickHouseTime(range.toNs) };
 }
 
