@@ -8,6 +8,8 @@ export const DURABILITY_MODES = ['fsync', 'replica', 'none'] as const;
 export type IngestDurability = (typeof DURABILITY_MODES)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export const DOCS_ACCESS = ['signed-in', 'public', 'off'] as const;
+export type DocsAccess = (typeof DOCS_ACCESS)[number];
 
 export interface Config {
   nodeEnv: string;
@@ -27,6 +29,8 @@ export interface Config {
   logLevel: LogLevel;
   sessionSecret: string | undefined;
   shutdownDeadlineMs: number;
+  /** The server kills itself once its event loop has not turned for this long (0 = never): see src/infra/fatal-errors.ts. */
+  eventLoopStallExitMs: number;
   readyzTimeoutMs: number;
   /** How long startup waits for a configured Redis before giving up with a clear message. */
   startupDependencyTimeoutMs: number;
@@ -102,6 +106,27 @@ export interface Config {
     exportTimeoutMs: number;
     /** Field keys and top values are counted over at most this many of the newest rows in range. */
     facetSampleRows: number;
+    /** Longest [from, to) a search, histogram, facet or export may cover; longer is a 400. */
+    maxRangeMs: number;
+    /** Most buckets one histogram answer may hold (auto intervals widen to stay under it). */
+    histogramMaxBuckets: number;
+  };
+  http: {
+    /** A socket with no bytes either way for this long is closed (0 = never). */
+    connectionTimeoutMs: number;
+    /** A request's headers must arrive within this (408 otherwise). */
+    headersTimeoutMs: number;
+    /** A request's headers and body must arrive within this (408 otherwise); the answer may take longer. */
+    requestTimeoutMs: number;
+    /** Bodies of routes that need no credentials (sign-in) must arrive within this. */
+    publicBodyTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** Requests one client IP may have in flight at once on routes that need no credentials. */
+    maxPublicRequestsPerIp: number;
+    /** Bearer token for GET /metrics from other hosts; without one only loopback callers get it. */
+    metricsToken: string | undefined;
+    /** Who may read GET /docs (the OpenAPI UI and document). */
+    docsAccess: DocsAccess;
   };
   analytics: {
     /** Most points (buckets × series) one aggregate series answer may hold; more is a 400. */
@@ -149,6 +174,90 @@ export interface Config {
     reauthIntervalMs: number;
     /** Browser origins allowed to open a tail socket: the public URL's plus TAIL_ALLOWED_ORIGINS. */
     allowedOrigins: readonly string[];
+  };
+  notifications: {
+    /** SMTP server for email channels (smtp:// or smtps://); unset in development = the dev mail sink. */
+    smtpUrl: string | undefined;
+    /** From: of notification emails. */
+    smtpFrom: string;
+    /** Run the in-process SMTP sink (viewable at /dev-mail): development without SMTP_URL only. */
+    devMailSink: boolean;
+    /** Messages the dev mail sink keeps (oldest dropped first). */
+    devMailMaxMessages: number;
+    /** Attempts per delivery before it is dead-lettered (default covers a receiver down ~20 min). */
+    deliveryMaxAttempts: number;
+    deliveryBackoffMs: number;
+    deliveryMaxBackoffMs: number;
+    /** One HTTP or SMTP attempt; over it the attempt fails and is retried. */
+    deliveryTimeoutMs: number;
+    deliveryConcurrency: number;
+    /** A delivery recorded but not queued (crash between commit and enqueue) is queued after this. */
+    outboxSweepAfterMs: number;
+    /** In-app notifications kept per user (older ones are deleted). */
+    inAppMaxPerUser: number;
+    /** Webhook/Slack URLs may point at loopback and private addresses (never in production: SSRF). */
+    allowPrivateAddresses: boolean;
+  };
+  alerts: {
+    /** How often the scheduler looks for rules whose period has come (bounds firing latency). */
+    dispatchIntervalMs: number;
+    evalConcurrency: number;
+    /** An evaluation whose instance stops renewing its lock (kill -9) is re-run elsewhere after this. */
+    evalLockMs: number;
+    /** Evaluate data up to now minus this, so rows still in the ingest pipeline do not read as "resolved". */
+    ingestLagMs: number;
+    minEveryMs: number;
+    maxWindowMs: number;
+    /** ClickHouse time limit of one rule's query. */
+    evalQueryTimeoutMs: number;
+    /** Group-by instances one rule may track; more groups are dropped (largest values kept). */
+    maxGroupsPerRule: number;
+    maxRulesPerOrg: number;
+    /** Flapping guard: more than N state changes within the last M evaluations. */
+    flapMaxChanges: number;
+    flapWindowEvals: number;
+    historyRetentionDays: number;
+    /** Fault injection for crash tests: pause inside the evaluation transaction (0 in production). */
+    evalCommitDelayMs: number;
+  };
+  platformAlerts: {
+    intervalMs: number;
+    /** Oldest queued insert job older than this: ingest → stored lag alert. */
+    ingestLagS: number;
+    redisMemoryPercent: number;
+    /** How long a dependency probe may take before it counts as unreachable. */
+    probeTimeoutMs: number;
+    heartbeatIntervalMs: number;
+    /** An instance whose heartbeat is older than this (and that did not say goodbye) stopped reporting. */
+    instanceSilentMs: number;
+    /** Also email these addresses (comma-separated) besides the in-app notification to platform admins. */
+    emailTo: readonly string[];
+  };
+  usage: {
+    /** How often each instance writes its query, export and live-tail counters to ClickHouse. */
+    flushIntervalMs: number;
+    /** Query rows (search p95) one instance holds between flushes; older ones are dropped past it. */
+    maxPendingQueries: number;
+    /** How often the stored-bytes snapshot (part sizes apportioned per app and end user) is taken. */
+    storageSnapshotIntervalMs: number;
+    /** How often the scheduler samples ingest availability for the monthly report. */
+    healthSampleIntervalMs: number;
+    /** Share of an app's daily record quota at which its admins are warned (before the 429 at 100). */
+    quotaWarnPercent: number;
+    /** How often the scheduler compares today's usage with the quotas. */
+    quotaCheckIntervalMs: number;
+    /** Most rows one GET /v1/orgs/:org/usage page may ask for. */
+    maxPageRows: number;
+  };
+  reports: {
+    /** How often the scheduler checks whether a month's reports are due. */
+    checkIntervalMs: number;
+    /** Minutes after 00:00 UTC on the 1st at which the previous month's reports are made. */
+    generateAfterMinutes: number;
+    /** End users listed one by one in a report (the rest are summed into one line). */
+    topEndUsers: number;
+    /** How many months back a report may be asked for (POST /v1/orgs/:org/reports, the CLI). */
+    maxMonthsBack: number;
   };
 }
 
@@ -285,6 +394,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     logLevel: r.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     sessionSecret,
     shutdownDeadlineMs: r.int('SHUTDOWN_DEADLINE_MS', 25_000, 1_000, 600_000),
+    eventLoopStallExitMs: r.int('EVENT_LOOP_STALL_EXIT_MS', 30_000, 0, 3600_000),
     readyzTimeoutMs: r.int('READYZ_TIMEOUT_MS', 2_000, 100, 60_000),
     startupDependencyTimeoutMs: r.int('STARTUP_DEPENDENCY_TIMEOUT_MS', 15_000, 100, 600_000),
     oidc: {
@@ -349,6 +459,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxBytesToRead: r.int('SEARCH_MAX_BYTES_TO_READ', 20 * 1024 * MiB, 1024),
       exportTimeoutMs: r.int('SEARCH_EXPORT_TIMEOUT_MS', 3600_000, 1_000),
       facetSampleRows: r.int('SEARCH_FACET_SAMPLE_ROWS', 1_000_000, 1_000),
+      maxRangeMs: r.int('SEARCH_MAX_RANGE_DAYS', 3660, 1, 36_600) * 86_400_000,
+      histogramMaxBuckets: r.int('SEARCH_HISTOGRAM_MAX_BUCKETS', 2_000, 10, 100_000),
+    },
+    http: {
+      connectionTimeoutMs: r.int('HTTP_CONNECTION_TIMEOUT_MS', 120_000, 0, 3600_000),
+      headersTimeoutMs: r.int('HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestTimeoutMs: r.int('HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3600_000),
+      publicBodyTimeoutMs: r.int('HTTP_PUBLIC_BODY_TIMEOUT_MS', 10_000, 100, 600_000),
+      keepAliveTimeoutMs: r.int('HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1_000, 600_000),
+      maxPublicRequestsPerIp: r.int('HTTP_MAX_PUBLIC_REQUESTS_PER_IP', 32, 1, 100_000),
+      metricsToken: r.raw('METRICS_TOKEN'),
+      docsAccess: r.oneOf('DOCS_ACCESS', DOCS_ACCESS, 'signed-in'),
     },
     analytics: {
       maxSeriesPoints: r.int('ANALYTICS_MAX_SERIES_POINTS', 100_000, 100, 10_000_000),
@@ -381,9 +503,76 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       reauthIntervalMs: r.int('TAIL_REAUTH_INTERVAL_MS', 60_000, 1_000, 24 * 3600_000),
       allowedOrigins: [],
     },
+    notifications: {
+      smtpUrl: r.url('SMTP_URL', ['smtp:', 'smtps:']),
+      smtpFrom: r.string('SMTP_FROM', 'MyLog <alerts@mylog.local>'),
+      devMailSink: !isProduction && r.raw('SMTP_URL') === undefined,
+      devMailMaxMessages: r.int('DEV_MAIL_MAX_MESSAGES', 200, 1, 10_000),
+      deliveryMaxAttempts: r.int('NOTIFY_DELIVERY_MAX_ATTEMPTS', 16, 1, 1000),
+      deliveryBackoffMs: r.int('NOTIFY_DELIVERY_BACKOFF_MS', 2_000, 1),
+      deliveryMaxBackoffMs: r.int('NOTIFY_DELIVERY_MAX_BACKOFF_MS', 120_000, 1),
+      deliveryTimeoutMs: r.int('NOTIFY_DELIVERY_TIMEOUT_MS', 10_000, 100, 600_000),
+      deliveryConcurrency: r.int('NOTIFY_DELIVERY_CONCURRENCY', 8, 1, 256),
+      outboxSweepAfterMs: r.int('NOTIFY_OUTBOX_SWEEP_AFTER_MS', 30_000, 100),
+      inAppMaxPerUser: r.int('NOTIFY_IN_APP_MAX_PER_USER', 1_000, 10),
+      allowPrivateAddresses:
+        r.oneOf(
+          'NOTIFY_ALLOW_PRIVATE_ADDRESSES',
+          ['true', 'false'],
+          isProduction ? 'false' : 'true',
+        ) === 'true',
+    },
+    alerts: {
+      dispatchIntervalMs: r.int('ALERTS_DISPATCH_INTERVAL_MS', 1_000, 100, 60_000),
+      evalConcurrency: r.int('ALERTS_EVAL_CONCURRENCY', 4, 1, 64),
+      evalLockMs: r.int('ALERTS_EVAL_LOCK_MS', 30_000, 500, 600_000),
+      ingestLagMs: r.int('ALERTS_INGEST_LAG_MS', 3_000, 0, 600_000),
+      minEveryMs: r.int('ALERTS_MIN_EVERY_MS', 10_000, 1_000),
+      maxWindowMs: r.int('ALERTS_MAX_WINDOW_MS', 24 * 3600_000, 1_000),
+      evalQueryTimeoutMs: r.int('ALERTS_EVAL_QUERY_TIMEOUT_MS', 20_000, 100, 600_000),
+      maxGroupsPerRule: r.int('ALERTS_MAX_GROUPS_PER_RULE', 100, 1, 10_000),
+      maxRulesPerOrg: r.int('ALERTS_MAX_RULES_PER_ORG', 1_000, 1),
+      flapMaxChanges: r.int('ALERTS_FLAP_MAX_CHANGES', 4, 1, 1000),
+      flapWindowEvals: r.int('ALERTS_FLAP_WINDOW_EVALS', 10, 2, 1000),
+      historyRetentionDays: r.int('ALERTS_HISTORY_RETENTION_DAYS', 400, 1),
+      evalCommitDelayMs: r.int('ALERTS_EVAL_COMMIT_DELAY_MS', 0, 0, 60_000),
+    },
+    platformAlerts: {
+      intervalMs: r.int('PLATFORM_ALERTS_INTERVAL_MS', 15_000, 100, 3600_000),
+      ingestLagS: r.int('PLATFORM_ALERT_INGEST_LAG_S', 120, 1),
+      redisMemoryPercent: r.int('PLATFORM_ALERT_REDIS_MEMORY_PERCENT', 80, 1, 100),
+      probeTimeoutMs: r.int('PLATFORM_ALERT_PROBE_TIMEOUT_MS', 3_000, 50, 60_000),
+      heartbeatIntervalMs: r.int('PLATFORM_HEARTBEAT_INTERVAL_MS', 10_000, 100, 600_000),
+      instanceSilentMs: r.int('PLATFORM_ALERT_INSTANCE_SILENT_MS', 60_000, 200),
+      emailTo: (r.raw('PLATFORM_ALERTS_EMAIL_TO') ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a !== ''),
+    },
+    usage: {
+      flushIntervalMs: r.int('USAGE_FLUSH_INTERVAL_MS', 10_000, 100, 600_000),
+      maxPendingQueries: r.int('USAGE_MAX_PENDING_QUERIES', 100_000, 100),
+      storageSnapshotIntervalMs: r.int('USAGE_STORAGE_SNAPSHOT_INTERVAL_MS', 3600_000, 1_000),
+      healthSampleIntervalMs: r.int('USAGE_HEALTH_SAMPLE_INTERVAL_MS', 60_000, 1_000),
+      quotaWarnPercent: r.int('USAGE_QUOTA_WARN_PERCENT', 80, 1, 99),
+      quotaCheckIntervalMs: r.int('USAGE_QUOTA_CHECK_INTERVAL_MS', 60_000, 1_000),
+      maxPageRows: r.int('USAGE_MAX_PAGE_ROWS', 1_000, 1, 100_000),
+    },
+    reports: {
+      checkIntervalMs: r.int('REPORTS_CHECK_INTERVAL_MS', 5 * 60_000, 100, 3600_000),
+      generateAfterMinutes: r.int('REPORTS_GENERATE_AFTER_MINUTES', 5, 0, 24 * 60),
+      topEndUsers: r.int('REPORTS_TOP_END_USERS', 100, 1, 10_000),
+      maxMonthsBack: r.int('REPORTS_MAX_MONTHS_BACK', 120, 1, 1200),
+    },
   };
   config.tail.allowedOrigins = tailOrigins(config.publicUrl, r);
 
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    r.problems.push('HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS');
+  }
+  if (config.http.metricsToken !== undefined && config.http.metricsToken.length < 16) {
+    r.problems.push('METRICS_TOKEN must be at least 16 characters');
+  }
   if (config.oidc.issuer !== undefined && config.oidc.clientId === undefined) {
     r.problems.push('OIDC_CLIENT_ID is required when OIDC_ISSUER is set');
   }
