@@ -18,6 +18,9 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import pipeline from './modules/pipeline/pipeline.plugin.ts';
 import { savedSearchesRoutes } from './modules/search/saved-searches.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
+import { notificationChannelsRoutes } from './modules/notifications/channels.routes.ts';
+import { notifications } from './modules/notifications/notifications.plugin.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import { tailRoutes } from './modules/tail/tail.routes.ts';
 import { usage } from './modules/usage/usage.plugin.ts';
@@ -35,6 +38,8 @@ const USER_ROUTES = [
   savedSearchesRoutes,
   usageRoutes,
   aggregateRoutes,
+  notificationChannelsRoutes,
+  notificationsRoutes,
 ];
 
 export interface AppDeps {
@@ -103,6 +108,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pipeline);
   // Query, export and tail counters the search and tail routes count into.
   await app.register(usage);
+  // Delivery queue and worker, live in-app push; alerts and reports send through it.
+  await app.register(notifications);
   await app.register(identity, { userRoutes: USER_ROUTES });
   // Periodic work (MYLOG_ROLES=scheduler): session cleanup now; alerts and reports later.
   await app.register(scheduler);

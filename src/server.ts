@@ -1,6 +1,7 @@
 // Boots MyLog with the process's configuration and turns signals into the ordered shutdown.
 import { ConfigError, loadConfig } from './config.ts';
 import { startMyLog, StartupError } from './boot.ts';
+import { installFatalHandlers } from './infra/fatal-errors.ts';
 import { createCliLogger } from './infra/logger.ts';
 
 async function main(): Promise<void> {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  installFatalHandlers({ eventLoopStallExitMs: config.eventLoopStallExitMs });
   const logger = createCliLogger(config);
   const log = (message: string): void => logger.info(message);
   const started = Date.now();

@@ -132,6 +132,124 @@ export interface SavedSearchesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export type NotificationChannelType = 'webhook' | 'slack' | 'email' | 'in_app';
+export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
+type Json<T> = ColumnType<T, string, string>;
+
+export interface NotificationChannelsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  type: NotificationChannelType;
+  /** jsonb, written as JSON text */
+  config: Json<Record<string, unknown>>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface NotificationDeliveriesTable {
+  id: Generated<string>;
+  org_id: string | null;
+  channel_id: string | null;
+  event_id: string;
+  message: Json<Record<string, unknown>>;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  delivered_at: NullableTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  org_id: string | null;
+  event_id: string;
+  kind: string;
+  title: string;
+  body: Generated<string>;
+  link: string | null;
+  state: string | null;
+  created_at: Generated<Date>;
+  read_at: NullableTimestamp;
+}
+
+export type AlertState = 'ok' | 'pending' | 'firing' | 'no_data';
+export type AlertNoData = 'ok' | 'no_data' | 'firing' | 'keep';
+export type AlertConditionOp = '>' | '>=' | '<' | '<=' | '=' | '!=';
+
+export interface AlertRulesTable {
+  id: Generated<string>;
+  org_id: string;
+  created_by: string | null;
+  name: string;
+  q: Generated<string>;
+  app_ids: ColumnType<string[], string[] | undefined, string[]>;
+  measure: Json<Record<string, unknown>>;
+  group_by: ColumnType<string[], string[] | undefined, string[]>;
+  condition_op: AlertConditionOp;
+  threshold: number;
+  window_ms: number;
+  every_ms: number;
+  for_ms: Generated<number>;
+  no_data: ColumnType<AlertNoData, AlertNoData | undefined, AlertNoData>;
+  renotify_ms: number | null;
+  channel_ids: ColumnType<string[], string[] | undefined, string[]>;
+  enabled: Generated<boolean>;
+  muted_until: NullableTimestamp;
+  last_period_ms: ColumnType<number | null, number | null | undefined, number | null>;
+  last_eval_at: NullableTimestamp;
+  last_error: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface AlertInstancesTable {
+  rule_id: string;
+  group_key: string;
+  group_values: Json<Record<string, string>>;
+  state: AlertState;
+  state_since: Timestamp;
+  pending_since: NullableTimestamp;
+  value: number | null;
+  last_eval_at: Timestamp;
+  last_notified_at: NullableTimestamp;
+  changes: ColumnType<boolean[], boolean[] | undefined, boolean[]>;
+  flapping: Generated<boolean>;
+}
+
+export interface AlertEventsTable {
+  id: Generated<number>;
+  org_id: string;
+  rule_id: string;
+  event_key: string;
+  group_key: string;
+  group_values: Json<Record<string, string>>;
+  from_state: AlertState;
+  to_state: AlertState;
+  notification: string | null;
+  value: number | null;
+  threshold: number;
+  window_from: Timestamp;
+  window_to: Timestamp;
+  silenced_by: string | null;
+  at: Timestamp;
+}
+
+export interface AlertSilencesTable {
+  id: Generated<string>;
+  org_id: string;
+  rule_id: string | null;
+  matcher: Json<Record<string, string>>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  comment: Generated<string>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+}
+
 /** Prices as exact decimals in the currency's major unit: numeric comes back as a string. */
 type Decimal = ColumnType<string, string | number | undefined, string | number>;
 
@@ -182,6 +300,13 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   saved_searches: SavedSearchesTable;
+  notification_channels: NotificationChannelsTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  notifications: NotificationsTable;
+  alert_rules: AlertRulesTable;
+  alert_instances: AlertInstancesTable;
+  alert_events: AlertEventsTable;
+  alert_silences: AlertSilencesTable;
   org_pricing: OrgPricingTable;
   usage_quota_warnings: UsageQuotaWarningsTable;
   reports: ReportsTable;

@@ -54,7 +54,7 @@ export async function exportLogs(
   signal: AbortSignal,
 ): Promise<AsyncIterable<Uint8Array>> {
   const filter = parseFilter(input.q);
-  const range = resolveRange(input.from, input.to);
+  const range = resolveRange(input.from, input.to, { maxRangeMs: deps.limits.maxRangeMs });
   const budget = new QueryBudget(deps.limits, deps.limits.exportTimeoutMs, null);
   let windows: TimeRange[] = [range];
   if (!isEmptyScope(scope)) {

@@ -67,7 +67,7 @@ export async function listFields(
   input: FacetInput,
 ): Promise<FieldsAnswer> {
   const filter = parseFilter(input.q);
-  const range = resolveRange(input.from, input.to);
+  const range = resolveRange(input.from, input.to, { maxRangeMs: deps.limits.maxRangeMs });
   const empty = {
     fields: [],
     rows: 0,
@@ -116,7 +116,7 @@ export async function topValues(
   input: FacetInput,
 ): Promise<ValuesAnswer> {
   const parsed = parseFilter(input.q);
-  const range = resolveRange(input.from, input.to);
+  const range = resolveRange(input.from, input.to, { maxRangeMs: deps.limits.maxRangeMs });
   if (isEmptyScope(scope)) {
     return {
       field: name,

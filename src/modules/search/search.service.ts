@@ -9,7 +9,15 @@ import { parseFilter, readsOnlyRollupColumns } from './search-filter.ts';
 import { QueryBudget, type SearchLimits } from './search-guardrails.ts';
 import type { LevelCount, RowPosition, SearchRepository } from './search.repository.ts';
 import { isEmptyScope, type SearchScope } from './search-scope.ts';
-import { NS_PER_S, resolveRange, rowTsToNanos, toRfc3339, type TimeRange } from './time-range.ts';
+import { BadRequestError } from '../../infra/errors.ts';
+import {
+  checkRange,
+  NS_PER_S,
+  resolveRange,
+  rowTsToNanos,
+  toRfc3339,
+  type TimeRange,
+} from './time-range.ts';
 
 export interface SearchDeps {
   repo: SearchRepository;
@@ -43,7 +51,9 @@ export async function searchLogs(
   const filter = parseFilter(input.q);
   const search = searchFingerprint(input.q, input.apps);
   const cursor = input.cursor === undefined ? undefined : decodeCursor(input.cursor, search);
-  const range = cursor?.range ?? resolveRange(input.from, input.to);
+  const range = cursor
+    ? checkRange(cursor.range, deps.limits.maxRangeMs)
+    : resolveRange(input.from, input.to, { maxRangeMs: deps.limits.maxRangeMs });
   const order = cursor?.order ?? input.order ?? 'desc';
   if (isEmptyScope(scope)) return { rows: [], next_cursor: null };
   const after: RowPosition | null = cursor ? { tsNs: cursor.tsNs, id: cursor.id } : null;
@@ -124,10 +134,13 @@ export async function histogram(
   input: HistogramInput,
 ): Promise<Histogram> {
   const filter = parseFilter(input.q);
-  const range = resolveRange(input.from, input.to);
+  const range = resolveRange(input.from, input.to, { maxRangeMs: deps.limits.maxRangeMs });
   const rangeS = Number((range.toNs - range.fromNs + NS_PER_S - 1n) / NS_PER_S);
+  const maxBuckets = deps.limits.histogramMaxBuckets;
   const intervalS =
-    input.interval === undefined ? autoIntervalS(rangeS) : parseIntervalS(input.interval, rangeS);
+    input.interval === undefined
+      ? autoIntervalS(rangeS)
+      : parseIntervalS(input.interval, rangeS, maxBuckets);
   const iv = BigInt(intervalS) * NS_PER_S;
   const fromS = Number(floorDiv(range.fromNs, iv) * BigInt(intervalS));
   const toS = Number(-floorDiv(-range.toNs, iv) * BigInt(intervalS));
@@ -155,7 +168,7 @@ export async function histogram(
     from: toRfc3339(BigInt(fromS) * NS_PER_S),
     to: toRfc3339(BigInt(toS) * NS_PER_S),
     source,
-    buckets: fillBuckets(fromS, toS, intervalS, counts),
+    buckets: fillBuckets(fromS, toS, intervalS, maxBuckets, counts),
   };
 }
 
@@ -168,8 +181,15 @@ function fillBuckets(
   fromS: number,
   toS: number,
   intervalS: number,
+  maxBuckets: number,
   counts: LevelCount[],
 ): HistogramBucket[] {
+  // Widening to whole buckets adds at most one; anything more is a bug that must not eat the heap.
+  if ((toS - fromS) / intervalS > maxBuckets + 1) {
+    throw new BadRequestError('invalid_interval', `more than ${maxBuckets} buckets`, {
+      max_buckets: maxBuckets,
+    });
+  }
   const byStart = new Map<number, HistogramBucket>();
   const buckets: HistogramBucket[] = [];
   for (let s = fromS; s < toS; s += intervalS) {

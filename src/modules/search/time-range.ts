@@ -42,17 +42,62 @@ export function parseInstant(text: string, nowNs: bigint, param: string): bigint
   return BigInt(instant.sec) * NS_PER_S + BigInt(instant.nanos);
 }
 
+/**
+ * Every instant a search may name. `ts` is DateTime64(9) (1900 to 2262), but the rollup's minutes
+ * are DateTime (UInt32 seconds: 1970 to 2106) and histogram edges widen by up to a bucket, so the
+ * range stops well inside both.
+ */
+export const MIN_INSTANT_NS = 0n;
+export const MAX_INSTANT_NS = 4_102_444_800n * NS_PER_S; // 2100-01-01T00:00:00Z
+const ALLOWED = { from: '1970-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' };
+
+export interface RangeOptions {
+  nowNs?: bigint;
+  /** Longest allowed range (config.search.maxRangeMs); unbounded when absent. */
+  maxRangeMs?: number;
+}
+
 export function resolveRange(
   from: string | undefined,
   to: string | undefined,
-  nowNs: bigint = nowNanos(),
+  nowOrOptions: bigint | RangeOptions = {},
 ): TimeRange {
+  const options = typeof nowOrOptions === 'bigint' ? { nowNs: nowOrOptions } : nowOrOptions;
+  const nowNs = options.nowNs ?? nowNanos();
   const fromNs = parseInstant(from ?? DEFAULT_RANGE.from, nowNs, 'from');
   const toNs = parseInstant(to ?? DEFAULT_RANGE.to, nowNs, 'to');
   if (fromNs >= toNs) {
     throw new BadRequestError('invalid_time', '`from` must be before `to`', { from, to });
   }
-  return { fromNs, toNs };
+  return checkRange({ fromNs, toNs }, options.maxRangeMs);
+}
+
+/** Refuses a range outside the instants ClickHouse holds or longer than `maxRangeMs`. */
+export function checkRange(range: TimeRange, maxRangeMs?: number): TimeRange {
+  for (const [param, ns] of [
+    ['from', range.fromNs],
+    ['to', range.toNs],
+  ] as const) {
+    if (ns < MIN_INSTANT_NS || ns > MAX_INSTANT_NS) {
+      throw new BadRequestError(
+        'invalid_time',
+        `${param} must lie from ${ALLOWED.from} to ${ALLOWED.to}`,
+        { param, allowed: ALLOWED },
+      );
+    }
+  }
+  if (range.fromNs >= range.toNs) {
+    throw new BadRequestError('invalid_time', '`from` must be before `to`');
+  }
+  if (maxRangeMs !== undefined && range.toNs - range.fromNs > BigInt(maxRangeMs) * NS_PER_MS) {
+    const days = maxRangeMs / 86_400_000;
+    throw new BadRequestError(
+      'range_too_long',
+      `a search may cover at most ${days} days (SEARCH_MAX_RANGE_DAYS): narrow from/to`,
+      { max_range_days: days },
+    );
+  }
+  return range;
 }
 
 export function nowNanos(): bigint {

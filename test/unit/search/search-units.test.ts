@@ -41,8 +41,8 @@ t.test('time expressions', async (t) => {
   for (const bad of ['yesterday', 'now-15', 'now-1y', '2026-13-01T00:00:00Z', '']) {
     t.throws(() => parseInstant(bad, NOW, 'from'), { code: 'invalid_time' }, bad);
   }
-  t.throws(() => resolveRange('now', 'now-1m', NOW), { code: 'invalid_time' });
-  t.same(resolveRange(undefined, undefined, NOW), { fromNs: NOW - 900n * NS_PER_S, toNs: NOW });
+  t.throws(() => resolveRange('now', 'now-1m', { nowNs: NOW }), { code: 'invalid_time' });
+  t.same(resolveRange(undefined, undefined, { nowNs: NOW }), { fromNs: NOW - 900n * NS_PER_S, toNs: NOW });
 });
 
 t.test('cursors round-trip and refuse tampering or another search', async (t) => {
@@ -71,9 +71,9 @@ t.test('histogram intervals: 60–120 buckets whatever the range', async (t) => 
     const buckets = Math.ceil(rangeS / iv);
     t.ok(buckets <= 120 && (buckets >= 60 || iv === 1), `${rangeS}s → ${iv}s × ${buckets}`);
   }
-  t.equal(parseIntervalS('5m', 3600), 300);
-  t.throws(() => parseIntervalS('5x', 3600), { code: 'invalid_interval' });
-  t.throws(() => parseIntervalS('1s', 86_400), { code: 'invalid_interval' });
+  t.equal(parseIntervalS('5m', 3600, 2000), 300);
+  t.throws(() => parseIntervalS('5x', 3600, 2000), { code: 'invalid_interval' });
+  t.throws(() => parseIntervalS('1s', 86_400, 2000), { code: 'invalid_interval' });
 });
 
 t.test('page chunks cover the range once, newest first, growing', async (t) => {
