@@ -5,6 +5,7 @@ import type { Config } from '../../config.ts';
 import type { ResolvedIngestKey } from '../ingest-keys/ingest-keys.repository.ts';
 import { BatchNotDurableError } from '../pipeline/batch-writer.ts';
 import type { GroupCommitter } from '../pipeline/group-commit.ts';
+import type { IngestStatsRecorder } from '../ingest-stats/ingest-stats.ts';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
 import {
   decodeAndSerialiseIngestBody,
@@ -25,6 +26,8 @@ export interface IngestServiceDeps {
   rateLimiter: RateLimiter;
   tail: TailPublisher;
   metrics: PipelineMetrics;
+  /** Per-tenant counters for the Ingest health dashboard (absent in benchmarks that drive this directly). */
+  stats?: IngestStatsRecorder;
 }
 
 export interface IngestRequest {
@@ -92,13 +95,17 @@ export function createIngestService(deps: IngestServiceDeps) {
   return {
     async ingest(request: IngestRequest): Promise<IngestOutcome> {
       const { accepted, serialised, rejected, bulkItems } = await decodeAndSerialise(request);
-      for (const r of rejected) metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
-      const { key } = request;
+      const { key, receivedAtMs } = request;
+      for (const r of rejected) {
+        metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
+        deps.stats?.rejected(key.orgId, key.appId, r.code, 1, receivedAtMs);
+      }
       if (serialised !== undefined) {
         const decision = await deps.rateLimiter.check(key, accepted, request.body.length);
         if (!decision.ok) {
           metrics.requestsRefusedTotal.inc({ reason: decision.reason });
           metrics.recordsTotal.inc({ outcome: 'rejected', reason: decision.reason }, accepted);
+          deps.stats?.rateLimited(key.orgId, key.appId, decision.reason, accepted, receivedAtMs);
           throw new RateLimitedError(
             decision.reason,
             decision.retryAfterS,
@@ -112,6 +119,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         } catch (error) {
           metrics.requestsRefusedTotal.inc({ reason: 'not_durable' });
           metrics.recordsTotal.inc({ outcome: 'rejected', reason: 'not_durable' }, accepted);
+          deps.stats?.rejected(key.orgId, key.appId, 'not_durable', accepted, receivedAtMs);
           throw new OverloadedError(
             'not_durable',
             config.ingest.overloadRetryAfterS,
@@ -120,6 +128,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         }
         metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, accepted);
         metrics.bytesTotal.inc({ outcome: 'accepted', reason: '' }, request.body.length);
+        deps.stats?.accepted(key.orgId, key.appId, accepted, request.body.length, receivedAtMs);
         void deps.tail.publish(key.appId, serialised);
       }
       return bulkItems === undefined ? { accepted, rejected } : { accepted, rejected, bulkItems };

@@ -14,6 +14,7 @@ import { subscribeToIngestKeyRevocations } from '../ingest-keys/ingest-key-event
 import { IngestKeyCache } from '../ingest/ingest-key-cache.ts';
 import { OverloadedError } from '../ingest/ingest-errors.ts';
 import { createIngestService } from '../ingest/ingest.service.ts';
+import { createIngestStats, type IngestStats } from '../ingest-stats/ingest-stats.ts';
 import { ingestRoutes } from '../ingest/ingest.routes.ts';
 import { createRateLimiter } from '../ingest/rate-limiter.ts';
 import { createTailPublisher } from '../ingest/tail-publisher.ts';
@@ -94,6 +95,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
   let unsubscribe: (() => Promise<void>) | undefined;
   let keyUsage: IngestKeyUsage | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let stats: IngestStats | undefined;
 
   if (ingestRole) {
     const writer = createBatchWriter({ config, connection: producer, queue, localPayloads });
@@ -126,8 +128,14 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     });
     pipeline.committer = committer;
     pipeline.keyCache = keyCache;
+    stats = createIngestStats({
+      clickhouse: app.clickhouse,
+      flushIntervalMs: config.analytics.ingestStatsFlushIntervalMs,
+      onError: (error) => app.log.warn({ err: error }, 'could not write ingest stats'),
+    });
     const service = createIngestService({
       config,
+      stats,
       committer,
       rateLimiter: createRateLimiter(app.redis, config),
       tail: createTailPublisher(app.redis, config),
@@ -191,6 +199,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     await pipeline.committer?.close();
     // Last-use writes already started finish before the database pool closes.
     await keyUsage?.flush();
+    await stats?.close();
     await pipeline.workers?.close();
     await unsubscribe?.().catch(() => undefined);
     await queue.close();

@@ -1,0 +1,126 @@
+// Per-tenant ingest counters: the ingest path adds to an in-memory map (one lookup per request, no
+// I/O), and a timer writes the map to ClickHouse's ingest_stats (clickhouse/0007) as one insert.
+// Prometheus has the same numbers without tenant labels; these are what a tenant's Ingest health
+// dashboard and the usage reports read. A crash loses at most one flush interval of counts
+// (the logs themselves are safe in Redis): counters, not a ledger.
+import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
+
+export const INGEST_STATS_TABLE = 'ingest_stats';
+export const INGEST_STATS_COLUMNS = [
+  'org_id',
+  'app_id',
+  'minute',
+  'reason',
+  'accepted_records',
+  'accepted_bytes',
+  'rejected_records',
+  'rate_limited_records',
+] as const;
+
+interface Counters {
+  orgId: string;
+  appId: string;
+  minuteS: number;
+  reason: string;
+  acceptedRecords: number;
+  acceptedBytes: number;
+  rejectedRecords: number;
+  rateLimitedRecords: number;
+}
+
+export interface IngestStatsRecorder {
+  accepted(orgId: string, appId: string, records: number, bytes: number, nowMs: number): void;
+  /** Records refused one by one (their error code) or as a batch that could not be queued. */
+  rejected(orgId: string, appId: string, reason: string, records: number, nowMs: number): void;
+  /** Records refused by the app's rate limit or daily quota (reason says which). */
+  rateLimited(orgId: string, appId: string, reason: string, records: number, nowMs: number): void;
+}
+
+export interface IngestStats extends IngestStatsRecorder {
+  /** Writes what was counted so far; the next counts start afresh. */
+  flush(): Promise<void>;
+  /** Stops the timer and flushes once more. */
+  close(): Promise<void>;
+}
+
+export interface IngestStatsOptions {
+  clickhouse: ClickHouseStore;
+  flushIntervalMs: number;
+  onError: (error: unknown) => void;
+}
+
+export function createIngestStats(options: IngestStatsOptions): IngestStats {
+  let counters = new Map<string, Counters>();
+
+  const entry = (orgId: string, appId: string, reason: string, nowMs: number): Counters => {
+    const minuteS = Math.floor(nowMs / 60_000) * 60;
+    const key = `${appId}|${minuteS}|${reason}`;
+    let c = counters.get(key);
+    if (c === undefined) {
+      c = {
+        orgId,
+        appId,
+        minuteS,
+        reason,
+        acceptedRecords: 0,
+        acceptedBytes: 0,
+        rejectedRecords: 0,
+        rateLimitedRecords: 0,
+      };
+      counters.set(key, c);
+    }
+    return c;
+  };
+
+  let flushing: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    const batch = counters;
+    if (batch.size === 0) return flushing;
+    counters = new Map();
+    // Flushes run one after another so a slow insert never overlaps the next.
+    flushing = flushing.then(() => write(options.clickhouse, batch)).catch(options.onError);
+    return flushing;
+  };
+  const timer = setInterval(() => void flush(), options.flushIntervalMs);
+  timer.unref();
+
+  return {
+    accepted(orgId, appId, records, bytes, nowMs) {
+      const c = entry(orgId, appId, '', nowMs);
+      c.acceptedRecords += records;
+      c.acceptedBytes += bytes;
+    },
+    rejected(orgId, appId, reason, records, nowMs) {
+      entry(orgId, appId, reason, nowMs).rejectedRecords += records;
+    },
+    rateLimited(orgId, appId, reason, records, nowMs) {
+      entry(orgId, appId, reason, nowMs).rateLimitedRecords += records;
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}
+
+async function write(clickhouse: ClickHouseStore, batch: Map<string, Counters>): Promise<void> {
+  const lines = [...batch.values()].map((c) =>
+    JSON.stringify([
+      c.orgId,
+      c.appId,
+      c.minuteS,
+      c.reason,
+      c.acceptedRecords,
+      c.acceptedBytes,
+      c.rejectedRecords,
+      c.rateLimitedRecords,
+    ]),
+  );
+  await clickhouse.insertRaw(
+    INGEST_STATS_TABLE,
+    Buffer.from(`${lines.join('\n')}\n`),
+    {},
+    { format: 'JSONCompactEachRow', columns: INGEST_STATS_COLUMNS },
+  );
+}
