@@ -26,6 +26,23 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
   fi
 fi
+# Another apt (unattended-upgrades on a fresh VM, a second terminal) may hold the dpkg or the lists
+# lock. dpkg's lock is waited for by apt itself (DPkg::Lock::Timeout); `apt-get update` does not
+# wait for the lists lock on older apt, so it is retried, both within APT_LOCK_TIMEOUT_S.
+lock_timeout_s="${APT_LOCK_TIMEOUT_S:-600}"
+retry_every_s="${APT_RETRY_INTERVAL_S:-5}"
+apt() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout="$lock_timeout_s" "$@"; }
+retrying() {
+  local deadline=$((SECONDS + lock_timeout_s))
+  until "$@"; do
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "ensure-system-deps: '$*' kept failing for ${lock_timeout_s}s (is another apt running?)" >&2
+      return 1
+    fi
+    echo "ensure-system-deps: '$*' failed (another apt holds its lock?); retrying in ${retry_every_s}s" >&2
+    sleep "$retry_every_s"
+  done
+}
 echo "Installing ${missing[*]} with apt-get…" >&2
-$sudo apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+retrying apt update -qq
+retrying apt install -y -qq "${missing[@]}" >/dev/null

@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import type { ClickHouseStore } from './infra/clickhouse/store.ts';
 import { registerErrorHandlers } from './infra/errors.ts';
 import { Lifecycle } from './infra/lifecycle.ts';
-import { loggerOptions } from './infra/logger.ts';
+import { loggerOptions, logRequests } from './infra/logger.ts';
 import { createMetrics, type Metrics } from './infra/metrics.ts';
 import type { Db } from './infra/postgres.ts';
 import { openApi } from './infra/openapi.ts';
@@ -68,6 +68,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config } = deps;
   const app = Fastify({
     logger: deps.logger === false ? false : loggerOptions(config),
+    // logRequests() logs each request at debug (probes and static files at trace) instead.
+    disableRequestLogging: true,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && /^[\w.-]{1,128}$/.test(incoming)
@@ -100,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.elapsedTime / 1000,
     );
   });
+  logRequests(app);
   registerErrorHandlers(app);
 
   await app.register(openApi);
