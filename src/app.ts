@@ -23,6 +23,7 @@ import { notifications } from './modules/notifications/notifications.plugin.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import { tailRoutes } from './modules/tail/tail.routes.ts';
+import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
 import { usage } from './modules/usage/usage.plugin.ts';
 import { usageRoutes } from './modules/usage/usage.routes.ts';
 import web from './modules/web/web.plugin.ts';
@@ -36,8 +37,9 @@ const USER_ROUTES = [
   tailRoutes,
   searchRoutes,
   savedSearchesRoutes,
-  usageRoutes,
   aggregateRoutes,
+  usageRoutes,
+  pricingRoutes,
   notificationChannelsRoutes,
   notificationsRoutes,
 ];
@@ -109,10 +111,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes);
   // The ingest context (MYLOG_ROLES=ingest) and the insert workers (worker).
   await app.register(pipeline);
-  // Query, export and tail counters the search and tail routes count into.
-  await app.register(usage);
   // Delivery queue and worker, live in-app push; alerts and reports send through it.
   await app.register(notifications);
+  // Query, export and tail counters the search and tail routes count into.
+  await app.register(usage);
   await app.register(identity, { userRoutes: USER_ROUTES });
   // Periodic work (MYLOG_ROLES=scheduler): session cleanup now; alerts and reports later.
   await app.register(scheduler);
