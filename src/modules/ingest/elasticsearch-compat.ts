@@ -3,17 +3,26 @@
 //                        (api_version auto), the official clients (they also want X-Elastic-Product)
 //   GET /_license        Logstash's ES output keeps a node out of its pool without an active license
 //   GET /_cluster/health Vector's sink healthcheck (expects a 200)
-// Nothing else: Beats must run with setup.template.enabled=false and setup.ilm.enabled=false,
-// Logstash with manage_template=>false and ilm_enabled=>false, since MyLog has no templates or ILM.
+// The document, refresh and template APIs the clients call are in elasticsearch-api.routes.ts.
+// MyLog has no ILM: Beats must run with setup.ilm.enabled=false, Logstash with ilm_enabled=>false.
 //
 // `/` is also the web app's page. Both are routes on `/`: the Elasticsearch one carries the
 // ELASTICSEARCH_CLIENT constraint, which matches only requests that look like an ES client, so a
-// browser still gets the SPA.
+// browser still gets the SPA. The same constraint sends an ES client's request for an API MyLog
+// does not serve (`/:index/_search`, …) to a JSON error instead of the web app.
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { EsClusterHealth, EsInfo, EsLicense } from './ingest.schemas.ts';
+import type {
+  EsClusterHealth,
+  EsDocumentResponse,
+  EsErrorResponse,
+  EsInfo,
+  EsLicense,
+  EsRefreshResponse,
+} from './ingest.schemas.ts';
+import type { BulkItem } from './decode/index.ts';
 
 export const ELASTIC_PRODUCT_HEADER = 'x-elastic-product';
 export const ELASTIC_PRODUCT = 'Elasticsearch';
@@ -42,8 +51,9 @@ type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0
 type RouteStore = ReturnType<ReturnType<ConstraintStrategy['storage']>['get']>;
 
 /**
- * find-my-way derives constraints for every request once a route uses one, so this returns at the
- * first comparison for every path but `/`: the ingest hot path pays one string check.
+ * find-my-way derives constraints for every request once a route uses one, so this returns after
+ * one string scan for every path but `/` and those with a `/_` segment after the first: /v1/logs
+ * pays that scan, /:index/_bulk a few header reads.
  */
 export const elasticsearchClientConstraint: ConstraintStrategy = {
   name: ELASTICSEARCH_CLIENT,
@@ -58,7 +68,7 @@ export const elasticsearchClientConstraint: ConstraintStrategy = {
   deriveConstraint(req: IncomingMessage): string | undefined {
     // undefined: only the routes without this constraint (the web app's `/`) can match.
     const url = req.url ?? '';
-    if (url !== '/' && !url.startsWith('/?')) return undefined;
+    if (url !== '/' && !url.startsWith('/?') && url.indexOf('/_', 1) === -1) return undefined;
     return isElasticsearchClient(req.headers) ? 'yes' : undefined;
   },
 };
@@ -114,5 +124,53 @@ export function elasticsearchClusterHealth(): EsClusterHealth {
     timed_out: false,
     number_of_nodes: 1,
     number_of_data_nodes: 1,
+  };
+}
+
+const SHARDS = { total: 1, successful: 1, failed: 0 } as const;
+
+/** The index/create APIs' answer for an accepted document (a bulk item of one). */
+export function elasticsearchDocumentResponse(item: BulkItem): EsDocumentResponse {
+  return {
+    _index: item.index,
+    _id: item.id ?? '',
+    _version: 1,
+    result: 'created',
+    _shards: { ...SHARDS },
+    _seq_no: 0,
+    _primary_term: 1,
+  };
+}
+
+export function elasticsearchRefreshResponse(): EsRefreshResponse {
+  return { _shards: { ...SHARDS } };
+}
+
+/** Elasticsearch's exception type for a MyLog error status, when the error names none. */
+const ES_ERROR_TYPES: Record<number, string> = {
+  400: 'illegal_argument_exception',
+  401: 'security_exception',
+  403: 'security_exception',
+  404: 'resource_not_found_exception',
+  413: 'request_entity_too_large_exception',
+  415: 'media_type_header_exception',
+  429: 'es_rejected_execution_exception',
+  503: 'unavailable_shards_exception',
+};
+
+/**
+ * An error in both shapes: MyLog's `error.code`/`error.message`, and Elasticsearch's
+ * `error.type`/`error.reason`/`root_cause` and `status`, which the ES clients put in their
+ * exception message.
+ */
+export function elasticsearchErrorBody(
+  status: number,
+  code: string,
+  message: string,
+  type = ES_ERROR_TYPES[status] ?? 'exception',
+): EsErrorResponse {
+  return {
+    error: { code, message, type, reason: message, root_cause: [{ type, reason: message }] },
+    status,
   };
 }

@@ -1,5 +1,7 @@
-// Finds the ingest key in a request: `Authorization: Bearer <key>`, `X-API-Key: <key>`, or HTTP
-// Basic with the key as the password (shippers that only speak Basic put anything as the user).
+// Finds the ingest key in a request: `Authorization: Bearer <key>`, `X-API-Key: <key>`, HTTP
+// Basic with the key as the password (shippers that only speak Basic put anything as the user), or
+// `Authorization: ApiKey <key>`, the Elasticsearch clients' first method: the key as it is, or
+// base64("<id>:<key>") as the clients encode an `{ id, api_key }` pair (the id is ignored).
 import type { IncomingHttpHeaders } from 'node:http';
 
 export function ingestKeyFromHeaders(headers: IncomingHttpHeaders): string | undefined {
@@ -12,11 +14,17 @@ export function ingestKeyFromHeaders(headers: IncomingHttpHeaders): string | und
   const scheme = authorization.slice(0, space).toLowerCase();
   const credentials = authorization.slice(space + 1).trim();
   if (scheme === 'bearer') return credentials || undefined;
-  if (scheme === 'basic') {
-    const decoded = Buffer.from(credentials, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const password = colon === -1 ? decoded : decoded.slice(colon + 1);
-    return password || undefined;
+  if (scheme === 'basic') return afterColon(Buffer.from(credentials, 'base64').toString('utf8'));
+  if (scheme === 'apikey') {
+    if (credentials.startsWith(KEY_PREFIX)) return credentials;
+    return afterColon(Buffer.from(credentials, 'base64').toString('utf8'));
   }
   return undefined;
+}
+
+const KEY_PREFIX = 'mlk_';
+
+function afterColon(decoded: string): string | undefined {
+  const colon = decoded.indexOf(':');
+  return (colon === -1 ? decoded : decoded.slice(colon + 1)) || undefined;
 }

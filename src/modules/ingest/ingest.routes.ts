@@ -15,7 +15,13 @@ import {
   elasticsearchInfo,
   elasticsearchLicense,
 } from './elasticsearch-compat.ts';
+import {
+  ELASTICSEARCH_DATALESS_ROUTES,
+  elasticsearchApiRoutes,
+  type RunIngest,
+} from './elasticsearch-api.routes.ts';
 import { ingestKeyFromHeaders } from './ingest-auth.ts';
+import { lokiPushResponse } from './loki-response.ts';
 import type { IngestKeyCache } from './ingest-key-cache.ts';
 import type { IngestService } from './ingest.service.ts';
 import { otlpJsonResponse, otlpProtobufResponse } from './otlp-response.ts';
@@ -27,6 +33,7 @@ import {
   esInfoRouteSchema,
   esLicenseRouteSchema,
   logsRouteSchema,
+  lokiPushRouteSchema,
   otlpRouteSchema,
   type BulkIndexParams,
 } from './ingest.schemas.ts';
@@ -69,7 +76,8 @@ export async function ingestRoutes(
     const key = await authenticate(request, keys);
     keyOf.set(request, key);
     keyUsage.record(key);
-    if (HANDSHAKE_ROUTES.has(request.routeOptions.url ?? '')) return;
+    const route = request.routeOptions.url ?? '';
+    if (HANDSHAKE_ROUTES.has(route) || ELASTICSEARCH_DATALESS_ROUTES.has(route)) return;
     // After auth (so a bad key is a 401 even under load), before the body is read.
     const refusal = options.overloaded();
     if (refusal) {
@@ -84,14 +92,14 @@ export async function ingestRoutes(
     }
   });
 
-  const run = (request: FastifyRequest, kind: 'logs' | 'otlp' | 'bulk', bulkIndex?: string) =>
+  const run: RunIngest = (request, kind, target = {}) =>
     service.ingest({
       kind,
       key: keyOf.get(request) as ResolvedIngestKey,
       contentType: request.headers['content-type'],
       contentEncoding: request.headers['content-encoding'],
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-      bulkIndex,
+      ...target,
       receivedAtMs: receivedAt.get(request) ?? Date.now(),
     });
 
@@ -123,7 +131,7 @@ export async function ingestRoutes(
 
   const bulk = async (request: FastifyRequest, index: string | undefined) => {
     const started = performance.now();
-    const outcome = await run(request, 'bulk', index);
+    const outcome = await run(request, 'bulk', { bulkIndex: index });
     return bulkResponseBody(outcome.bulkItems ?? [], performance.now() - started);
   };
   // The official Elasticsearch clients refuse a 2xx answer without the product header.
@@ -143,14 +151,21 @@ export async function ingestRoutes(
         .send(await bulk(request, request.params.index)),
   );
 
+  // Grafana Alloy, Promtail and the Loki clients; Loki answers 204.
+  app.post('/loki/api/v1/push', { schema: lokiPushRouteSchema }, async (request, reply) => {
+    lokiPushResponse(await run(request, 'loki'));
+    return reply.status(204).send();
+  });
+
+  if (!app.hasConstraintStrategy(ELASTICSEARCH_CLIENT)) {
+    app.addConstraintStrategy(elasticsearchClientConstraint);
+  }
   elasticsearchHandshakeRoutes(app);
+  await app.register(elasticsearchApiRoutes, { run });
 }
 
 /** GET (and so HEAD) /, /_license, /_cluster/health: see elasticsearch-compat.ts. */
 function elasticsearchHandshakeRoutes(app: FastifyInstance): void {
-  if (!app.hasConstraintStrategy(ELASTICSEARCH_CLIENT)) {
-    app.addConstraintStrategy(elasticsearchClientConstraint);
-  }
   const { config } = app;
   app.get(
     '/',

@@ -114,3 +114,97 @@ export const esClusterHealthRouteSchema = {
   tags: ['ingest'],
   response: { 200: EsClusterHealthSchema, ...handshakeErrors },
 };
+
+// The Elasticsearch document, refresh and template APIs (elasticsearch-api.routes.ts).
+export const EsErrorResponseSchema = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String(),
+      message: Type.String(),
+      type: Type.String(),
+      reason: Type.String(),
+      root_cause: Type.Array(Type.Object({ type: Type.String(), reason: Type.String() })),
+    }),
+    status: Type.Integer(),
+  },
+  {
+    description:
+      "MyLog's error shape with Elasticsearch's fields beside it (type, reason, root_cause, status), so ES clients report the reason",
+  },
+);
+export type EsErrorResponse = Static<typeof EsErrorResponseSchema>;
+
+const esErrors = {
+  400: EsErrorResponseSchema,
+  401: EsErrorResponseSchema,
+  403: EsErrorResponseSchema,
+  404: EsErrorResponseSchema,
+  413: EsErrorResponseSchema,
+  415: EsErrorResponseSchema,
+  429: EsErrorResponseSchema,
+  503: EsErrorResponseSchema,
+};
+
+const EsShardsSchema = Type.Object({
+  total: Type.Integer(),
+  successful: Type.Integer(),
+  failed: Type.Integer(),
+});
+
+export const EsDocumentResponseSchema = Type.Object({
+  _index: Type.String(),
+  _id: Type.String(),
+  _version: Type.Integer(),
+  result: Type.String(),
+  _shards: EsShardsSchema,
+  _seq_no: Type.Integer(),
+  _primary_term: Type.Integer(),
+});
+export type EsDocumentResponse = Static<typeof EsDocumentResponseSchema>;
+
+export const EsDocumentParamsSchema = Type.Object({
+  index: Type.String({ maxLength: 255 }),
+  id: Type.Optional(Type.String({ maxLength: 512 })),
+});
+export type EsDocumentParams = Static<typeof EsDocumentParamsSchema>;
+
+export const esDocumentRouteSchema = {
+  summary: 'Elasticsearch index/create API: one JSON document becomes one record',
+  tags: ['ingest'],
+  params: EsDocumentParamsSchema,
+  response: { 201: EsDocumentResponseSchema, ...esErrors },
+};
+
+export const EsRefreshResponseSchema = Type.Object({ _shards: EsShardsSchema });
+export type EsRefreshResponse = Static<typeof EsRefreshResponseSchema>;
+
+export const esRefreshRouteSchema = {
+  summary:
+    'Elasticsearch refresh: answered at once (an acknowledged record is already durable and is searchable once stored)',
+  tags: ['ingest'],
+  response: { 200: EsRefreshResponseSchema, ...esErrors },
+};
+
+export const EsTemplateParamsSchema = Type.Object({ name: Type.String({ maxLength: 255 }) });
+export type EsTemplateParams = Static<typeof EsTemplateParamsSchema>;
+
+export const esTemplateGetRouteSchema = {
+  summary: 'Elasticsearch index template check (GET/HEAD): MyLog keeps no templates, so 404',
+  tags: ['ingest'],
+  params: EsTemplateParamsSchema,
+  response: esErrors,
+};
+
+export const esTemplatePutRouteSchema = {
+  summary: 'Elasticsearch index template install: acknowledged and ignored (MyLog has no mappings)',
+  tags: ['ingest'],
+  params: EsTemplateParamsSchema,
+  response: { 200: Type.Object({ acknowledged: Type.Boolean() }), ...esErrors },
+};
+
+export const lokiPushRouteSchema = {
+  summary:
+    'Loki push API (Grafana Alloy, Promtail, Loki clients): JSON, or snappy-compressed protobuf',
+  tags: ['ingest'],
+  response: { 204: Type.Null({ description: 'every entry is durably queued' }), ...errors },
+};

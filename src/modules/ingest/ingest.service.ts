@@ -11,6 +11,7 @@ import {
   decodeAndSerialiseIngestBody,
   IngestInputError,
   type BulkItem,
+  type EsDocumentTarget,
   type SerialisedIngestBody,
   type IngestLimits,
   type IngestRouteKind,
@@ -37,6 +38,8 @@ export interface IngestRequest {
   contentEncoding: string | undefined;
   body: Buffer;
   bulkIndex?: string;
+  /** The Elasticsearch document route's target (kind 'document'). */
+  document?: EsDocumentTarget;
   receivedAtMs: number;
 }
 
@@ -81,6 +84,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         limits,
         now: request.receivedAtMs,
         bulkIndex: request.bulkIndex,
+        document: request.document,
       },
       { org_id: key.orgId, app_id: key.appId, retention_days: key.retentionDays },
     ).catch((error: unknown) => {

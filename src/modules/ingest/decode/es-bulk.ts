@@ -40,10 +40,15 @@ function parseAction(line: BodyLine): { action: BulkAction; meta: Record<string,
     throw badAction(line, `malformed action line: ${(err as Error).message}`);
   }
   if (!isPlainObject(parsed)) throw badAction(line, 'malformed action line: expected an object');
+  // The action comes first, as Elasticsearch reads it; later keys that are not actions are ignored
+  // as Elasticsearch 8 ignores them (winston-elasticsearch's buffered writer adds `attempts`).
   const keys = Object.keys(parsed);
   const action = keys[0];
-  if (keys.length !== 1 || action === undefined || !ACTIONS.has(action)) {
+  if (action === undefined || !ACTIONS.has(action)) {
     throw badAction(line, `malformed action line: expected one of index, create, delete, update`);
+  }
+  if (keys.some((key, i) => i > 0 && ACTIONS.has(key))) {
+    throw badAction(line, 'malformed action line: more than one action');
   }
   const meta = parsed[action];
   return { action: action as BulkAction, meta: isPlainObject(meta) ? meta : {} };
@@ -101,6 +106,37 @@ export function decodeEsBulk(
     );
   }
   return { records, bulkItems };
+}
+
+/** What `PUT|POST /:index/_doc[/:id]` and `/:index/_create/:id` name: one document's target. */
+export interface EsDocumentTarget {
+  readonly action: 'index' | 'create';
+  readonly index: string;
+  readonly id: string | null;
+}
+
+/**
+ * The body of the Elasticsearch index and create APIs: one JSON object, answered as a bulk of one
+ * item so that the item carries the row id (or the rejection) back to the route.
+ */
+export function decodeEsDocument(text: string, target: EsDocumentTarget): BulkDecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new IngestInputError(
+      400,
+      'invalid_json',
+      `the document is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  if (!isPlainObject(parsed)) {
+    throw new IngestInputError(400, 'invalid_body', 'the document must be a JSON object');
+  }
+  return {
+    records: [{ source: 'json', fields: parsed }],
+    bulkItems: [{ action: target.action, index: target.index, id: target.id, status: 0 }],
+  };
 }
 
 function errorType(rejection: RecordRejection): string {

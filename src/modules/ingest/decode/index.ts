@@ -1,12 +1,14 @@
 import { isUtf8 } from 'node:buffer';
 import { bodyText } from './body-text.ts';
 import { decodeContentEncoding } from './content-decoding.ts';
-import { decodeEsBulk, settleBulkItem } from './es-bulk.ts';
-import type { BulkItem } from './es-bulk.ts';
+import { DecodeBudget } from './decode-budget.ts';
+import { decodeEsBulk, decodeEsDocument, settleBulkItem } from './es-bulk.ts';
+import type { BulkItem, EsDocumentTarget } from './es-bulk.ts';
 import { IngestInputError, RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
-import { decodeJsonValue } from './json-body.ts';
+import { countRecordElements, decodeJsonValue } from './json-body.ts';
+import { decodeLokiJson, decodeLokiProtobuf } from './loki-push.ts';
 import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
 import type { CanonicalRow } from './normalise-record.ts';
@@ -36,11 +38,12 @@ export {
 } from './serialise-rows.ts';
 export type { SerialisedRow, TenantColumns } from './serialise-rows.ts';
 export { bulkResponseBody } from './es-bulk.ts';
-export type { BulkAction, BulkItem } from './es-bulk.ts';
+export type { BulkAction, BulkItem, EsDocumentTarget } from './es-bulk.ts';
 export { decodeContentEncoding } from './content-decoding.ts';
 export type { Level } from './levels.ts';
 
-export type IngestRouteKind = 'logs' | 'otlp' | 'bulk';
+/** logs: /v1/logs · otlp · bulk: ES _bulk · document: ES index/create API · loki: Loki push */
+export type IngestRouteKind = 'logs' | 'otlp' | 'bulk' | 'document' | 'loki';
 
 export interface DecodeIngestBodyInput {
   readonly kind: IngestRouteKind;
@@ -53,17 +56,23 @@ export interface DecodeIngestBodyInput {
   readonly now: number;
   /** `:index` of `POST /:index/_bulk`, for items whose action names no `_index`. */
   readonly bulkIndex?: string;
+  /** The document route's target (kind 'document'). */
+  readonly document?: EsDocumentTarget;
 }
 
 export interface DecodeIngestBodyResult {
   readonly rows: CanonicalRow[];
   readonly rejected: RejectedRecord[];
-  /** Bulk route only: one item per action line, status settled (201/400). */
+  /** Bulk and document routes: one item per action line, status settled (201/400). */
   readonly bulkItems?: BulkItem[];
 }
 
 /** A decoder's answer: the records, or NDJSON (line-oriented, decoded by the caller's path). */
-type Decoder = (body: Buffer, input: DecodeIngestBodyInput) => DecodeResult | typeof NDJSON;
+type Decoder = (
+  body: Buffer,
+  input: DecodeIngestBodyInput,
+  budget: DecodeBudget,
+) => DecodeResult | typeof NDJSON;
 
 /** A decoder's answer for a line-oriented body: one JSON record per line. */
 const NDJSON = Symbol('ndjson');
@@ -81,6 +90,7 @@ const BULK_TYPES = new Set([
   'application/vnd.elasticsearch+x-ndjson',
   'application/vnd.elasticsearch+json',
 ]);
+const ES_DOCUMENT_TYPES = new Set(['application/json', 'application/vnd.elasticsearch+json', '']);
 const PROTOBUF_TYPES = new Set([
   'application/x-protobuf',
   'application/protobuf',
@@ -120,14 +130,20 @@ function mediaType(contentType: string | undefined, kind: IngestRouteKind): stri
 function decodeJsonOrNdjson(
   body: Buffer,
   input: DecodeIngestBodyInput,
+  budget: DecodeBudget,
 ): DecodeResult | typeof NDJSON {
-  const parsed = parseJsonDocument(body);
+  const parsed = parseJsonDocument(body, input.limits, budget);
   return parsed === NDJSON ? NDJSON : decodeJsonValue(parsed.value, input.limits);
 }
 
 /** The body as one JSON document, or NDJSON when it is not one but its first line is an object. */
-function parseJsonDocument(body: Buffer): { value: unknown } | typeof NDJSON {
+function parseJsonDocument(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): { value: unknown } | typeof NDJSON {
   const text = bodyText(body);
+  countRecordElements(text, [], limits, budget);
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (err) {
@@ -151,6 +167,11 @@ function firstLineIsObject(text: string): boolean {
   }
 }
 
+function decodeDocument(body: Buffer, input: DecodeIngestBodyInput): DecodeResult {
+  const target = input.document ?? { action: 'index', index: input.bulkIndex ?? '', id: null };
+  return decodeEsDocument(bodyText(body), target);
+}
+
 function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): Decoder {
   const type = mediaType(contentType, kind);
   switch (kind) {
@@ -159,20 +180,34 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
       if (NDJSON_TYPES.has(type)) return () => NDJSON;
       break;
     case 'otlp':
-      if (type === 'application/json') return (body, input) => decodeOtlpJson(body, input.limits);
-      if (PROTOBUF_TYPES.has(type)) return (body, input) => decodeOtlpProtobuf(body, input.limits);
+      if (type === 'application/json')
+        return (body, input, budget) => decodeOtlpJson(body, input.limits, budget);
+      if (PROTOBUF_TYPES.has(type))
+        return (body, input, budget) => decodeOtlpProtobuf(body, input.limits, budget);
       break;
     case 'bulk':
       // Elasticsearch itself only accepts its JSON types here, but curl-based shippers send none.
       if (BULK_TYPES.has(type) || type === '')
         return (body, input) => decodeEsBulk(body, input.limits, input.bulkIndex);
       break;
+    case 'document':
+      if (ES_DOCUMENT_TYPES.has(type)) return decodeDocument;
+      break;
+    case 'loki':
+      if (type === 'application/json') return (body, input) => decodeLokiJson(body, input.limits);
+      // Loki's protobuf is always snappy-compressed, with or without a Content-Encoding saying so.
+      if (PROTOBUF_TYPES.has(type)) return (body, input) => decodeLokiProtobuf(body, input.limits);
+      break;
   }
   throw unsupported(contentType, kind);
 }
 
 /** Records → rows or rejections by index, bulk items settled as they go. */
-function normaliseAll(decoded: DecodeResult, input: DecodeIngestBodyInput): DecodeIngestBodyResult {
+function normaliseAll(
+  decoded: DecodeResult,
+  input: DecodeIngestBodyInput,
+  budget: DecodeBudget,
+): DecodeIngestBodyResult {
   const bulkItems = (decoded as { bulkItems?: BulkItem[] }).bulkItems;
   const ctx = createNormaliseContext(input.limits, input.now);
   const rows: CanonicalRow[] = [];
@@ -181,6 +216,7 @@ function normaliseAll(decoded: DecodeResult, input: DecodeIngestBodyInput): Deco
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     if (record === undefined) continue;
+    budget.tick();
     const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
     if (outcome instanceof RecordRejection)
       rejected.push({ index, code: outcome.code, error: outcome.error });
@@ -199,8 +235,18 @@ export async function decodeIngestBody(
   input: DecodeIngestBodyInput,
 ): Promise<DecodeIngestBodyResult> {
   const { decoder, body } = await contentOf(input);
-  const decoded = decoder(body, input);
-  return normaliseAll(decoded === NDJSON ? decodeNdjsonBody(body, input.limits) : decoded, input);
+  const budget = new DecodeBudget(input.limits.decodeCpuBudgetMs);
+  const decoded = decoder(body, input, budget);
+  return normaliseAll(
+    decoded === NDJSON ? decodeNdjsonBody(body, input.limits, budget) : decoded,
+    input,
+    budget,
+  );
+}
+
+/** Loki's protobuf decoder undoes snappy itself: a client may or may not name it. */
+function withoutSnappy(encoding: string | undefined): string | undefined {
+  return encoding?.replace(/\bsnappy\b/gi, '');
 }
 
 /** The decoder for the route and media type (415 first), and the body with its encoding undone. */
@@ -210,7 +256,7 @@ async function contentOf(
   const decoder = chooseDecoder(input.kind, input.contentType);
   const body = await decodeContentEncoding(
     input.body,
-    input.contentEncoding,
+    input.kind === 'loki' ? withoutSnappy(input.contentEncoding) : input.contentEncoding,
     input.limits.maxDecodedBodyBytes,
   );
   return { decoder, body };
@@ -236,18 +282,23 @@ export async function decodeAndSerialiseIngestBody(
   const { decoder, body } = await contentOf(input);
   // Nothing is awaited from here on: the writer's slab belongs to this request until finish().
   const writer = new RowWriter(tenant);
-  const decoded = decoder(body, input);
+  const budget = new DecodeBudget(input.limits.decodeCpuBudgetMs);
+  const decoded = decoder(body, input, budget);
   if (decoded === NDJSON && isUtf8(body)) {
     const rejected: RejectedRecord[] = [];
     const ctx = createNormaliseContext(input.limits, input.now);
-    const accepted = serialiseNdjsonBody(body, ctx, writer, rejected);
+    const accepted = serialiseNdjsonBody(body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected };
   }
   const { rows, rejected, bulkItems } = normaliseAll(
-    decoded === NDJSON ? decodeNdjsonBody(body, input.limits) : decoded,
+    decoded === NDJSON ? decodeNdjsonBody(body, input.limits, budget) : decoded,
     input,
+    budget,
   );
-  for (const row of rows) writer.writeRow(row);
+  for (const row of rows) {
+    budget.tick();
+    writer.writeRow(row);
+  }
   const serialised = writer.finish();
   return bulkItems === undefined
     ? { serialised, accepted: rows.length, rejected }

@@ -1,0 +1,301 @@
+/**
+ * The Loki push API (`POST /loki/api/v1/push`), as Promtail, Grafana Alloy and the Loki client
+ * libraries send it: streams of entries, each stream with its labels.
+ *
+ *   JSON      {"streams":[{"stream":{"job":"api"},"values":[["<unix ns>","<line>",{meta}]]}]}
+ *   protobuf  logproto.PushRequest, snappy-compressed (one block), labels as `{job="api"}` text
+ *
+ * An entry becomes one JSON record for the normaliser: the line itself when it is a JSON object
+ * (what pino-loki and most structured loggers send), else `{message: line}`; the entry's time
+ * unless the line names its own; the `service_name`|`service`|`job` label as the service, the
+ * `host`|`hostname` label as the host and the `level`|`detected_level`|`severity` label as the
+ * level when the line has none; every other label and the structured metadata as attributes.
+ */
+import snappy from 'snappyjs';
+import protobuf from 'protobufjs';
+import { bodyText, tooManyRecords } from './body-text.ts';
+import { IngestInputError, RecordRejection } from './ingest-errors.ts';
+import type { IngestLimits } from './ingest-limits.ts';
+import { HOST_KEYS, LEVEL_KEYS, SERVICE_KEYS, TIMESTAMP_KEYS } from './normalise-record.ts';
+import { isPlainObject } from './raw-record.ts';
+import type { DecodeResult, JsonObject, RawRecord } from './raw-record.ts';
+
+const SERVICE_LABELS = ['service_name', 'service', 'job'] as const;
+const HOST_LABELS = ['host', 'hostname'] as const;
+const LEVEL_LABELS = ['level', 'detected_level', 'severity'] as const;
+
+export interface LokiEntry {
+  /** Unix nanoseconds, decimal; undefined when the entry has none (the receive time is used). */
+  readonly timeNanos: string | undefined;
+  readonly line: string;
+  readonly metadata: Readonly<Record<string, string>> | undefined;
+}
+
+function invalid(message: string): IngestInputError {
+  return new IngestInputError(400, 'invalid_body', `not a Loki push request: ${message}`);
+}
+
+function newObject(): JsonObject {
+  return Object.create(null) as JsonObject;
+}
+
+function hasAny(fields: JsonObject, keys: readonly string[]): boolean {
+  return keys.some((k) => fields[k] !== undefined && fields[k] !== null);
+}
+
+/** The record's own fields: the line when it is a JSON object, else the line as the message. */
+function lineFields(line: string): JsonObject {
+  if (line.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (isPlainObject(parsed)) return Object.assign(newObject(), parsed);
+    } catch {
+      // A line that only looks like JSON is a message like any other.
+    }
+  }
+  const fields = newObject();
+  fields['message'] = line;
+  return fields;
+}
+
+/** Takes the first label of `names` present into `key` when the record has none of `aliases`. */
+function labelColumn(
+  fields: JsonObject,
+  labels: Map<string, string>,
+  names: readonly string[],
+  key: string,
+  aliases: readonly string[],
+): void {
+  const name = names.find((n) => labels.has(n));
+  if (name === undefined || hasAny(fields, aliases)) return;
+  fields[key] = labels.get(name) as string;
+  labels.delete(name);
+}
+
+/** One entry of a stream → the record the normaliser reads. */
+export function lokiRecord(labels: ReadonlyMap<string, string>, entry: LokiEntry): RawRecord {
+  const fields = lineFields(entry.line);
+  if (entry.timeNanos !== undefined && !hasAny(fields, TIMESTAMP_KEYS)) {
+    fields['timestamp'] = entry.timeNanos;
+  }
+  const rest = new Map(labels);
+  labelColumn(fields, rest, SERVICE_LABELS, 'service', SERVICE_KEYS);
+  labelColumn(fields, rest, HOST_LABELS, 'host', HOST_KEYS);
+  labelColumn(fields, rest, LEVEL_LABELS, 'level', LEVEL_KEYS);
+  // Labels and metadata join the line's `attributes` object (top-level fields when the line's
+  // `attributes` is not an object); the line's own fields win over them.
+  const own = fields['attributes'];
+  const target = own === undefined || isPlainObject(own) ? Object.assign(newObject(), own) : fields;
+  const add = (name: string, value: string): void => {
+    if (!(name in fields) && !(name in target)) target[name] = value;
+  };
+  for (const [name, value] of rest) add(name, value);
+  for (const [name, value] of Object.entries(entry.metadata ?? {})) add(name, value);
+  if (target !== fields) fields['attributes'] = target;
+  return { source: 'json', fields };
+}
+
+class Collector {
+  readonly records: (RawRecord | RecordRejection)[] = [];
+  constructor(private readonly limits: IngestLimits) {}
+
+  add(labels: ReadonlyMap<string, string>, entry: LokiEntry): void {
+    if (this.records.length >= this.limits.maxRecordsPerRequest) throw tooManyRecords(this.limits);
+    this.records.push(lokiRecord(labels, entry));
+  }
+
+  reject(error: string): void {
+    if (this.records.length >= this.limits.maxRecordsPerRequest) throw tooManyRecords(this.limits);
+    this.records.push(new RecordRejection('invalid_field_type', error));
+  }
+}
+
+// ---- JSON ---------------------------------------------------------------------------------
+
+function stringMap(value: unknown): Map<string, string> | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string') return undefined;
+    out.set(k, v);
+  }
+  return out;
+}
+
+const NANOS = /^\d{1,20}$/;
+
+/** `{"streams":[{"stream":{…},"values":[[ts, line, meta?], …]}]}` */
+export function decodeLokiJson(body: Buffer, limits: IngestLimits): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bodyText(body));
+  } catch (err) {
+    if (err instanceof IngestInputError) throw err;
+    throw new IngestInputError(
+      400,
+      'invalid_json',
+      `the body is not valid JSON: ${(err as Error).message}`,
+    );
+  }
+  const streams = isPlainObject(parsed) ? parsed['streams'] : undefined;
+  if (!Array.isArray(streams)) throw invalid("expected an object with a 'streams' array");
+  const out = new Collector(limits);
+  for (const stream of streams) {
+    const labels = isPlainObject(stream) ? stringMap(stream['stream'] ?? {}) : undefined;
+    const values = isPlainObject(stream) ? stream['values'] : undefined;
+    if (labels === undefined || !Array.isArray(values)) {
+      throw invalid("each stream needs a 'stream' object of string labels and a 'values' array");
+    }
+    for (const value of values) {
+      const [ts, line, meta] = Array.isArray(value) ? (value as unknown[]) : [];
+      const metadata = meta === undefined ? new Map<string, string>() : stringMap(meta);
+      if (typeof ts !== 'string' || !NANOS.test(ts) || typeof line !== 'string') {
+        out.reject('a Loki value must be ["<unix nanoseconds>", "<line>"(, {metadata})]');
+      } else if (metadata === undefined) {
+        out.reject('Loki structured metadata must map names to strings');
+      } else {
+        out.add(labels, { timeNanos: ts, line, metadata: Object.fromEntries(metadata) });
+      }
+    }
+  }
+  return { records: out.records };
+}
+
+// ---- protobuf -------------------------------------------------------------------------------
+
+/* logproto.PushRequest (grafana/loki pkg/push/push.proto), field numbers as Loki defines them. */
+const root = protobuf.Root.fromJSON({
+  nested: {
+    PushRequest: { fields: { streams: { rule: 'repeated', type: 'StreamAdapter', id: 1 } } },
+    StreamAdapter: {
+      fields: {
+        labels: { type: 'string', id: 1 },
+        entries: { rule: 'repeated', type: 'EntryAdapter', id: 2 },
+      },
+    },
+    EntryAdapter: {
+      fields: {
+        timestamp: { type: 'Timestamp', id: 1 },
+        line: { type: 'string', id: 2 },
+        structuredMetadata: { rule: 'repeated', type: 'LabelPairAdapter', id: 3 },
+      },
+    },
+    LabelPairAdapter: {
+      fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } },
+    },
+    Timestamp: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
+  },
+});
+const PushRequest = root.lookupType('PushRequest');
+
+interface PbPushRequest {
+  streams: {
+    labels: string;
+    entries: {
+      timestamp?: { seconds: number | { toString(): string }; nanos: number } | null;
+      line: string;
+      structuredMetadata: { name: string; value: string }[];
+    }[];
+  }[];
+}
+
+/**
+ * A Prometheus label set as Loki writes it: `{job="api", level="info"}`. Values are Go-quoted
+ * strings (\" \\ \n \t escapes); undefined when the text is not one.
+ */
+export function parseLabelSet(text: string): Map<string, string> | undefined {
+  const labels = new Map<string, string>();
+  let i = 0;
+  const space = (): void => {
+    while (i < text.length && /\s/.test(text[i] as string)) i++;
+  };
+  space();
+  if (text[i] !== '{') return text.trim() === '' ? labels : undefined;
+  i++;
+  space();
+  while (text[i] !== '}') {
+    const start = i;
+    while (i < text.length && /[\w.:-]/.test(text[i] as string)) i++;
+    const name = text.slice(start, i);
+    space();
+    if (name === '' || text[i] !== '=') return undefined;
+    i++;
+    space();
+    if (text[i] !== '"') return undefined;
+    i++;
+    let value = '';
+    for (;;) {
+      if (i >= text.length) return undefined;
+      const c = text[i++] as string;
+      if (c === '"') break;
+      if (c !== '\\') {
+        value += c;
+        continue;
+      }
+      const e = text[i++];
+      value += e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : (e ?? '');
+    }
+    labels.set(name, value);
+    space();
+    if (text[i] === ',') {
+      i++;
+      space();
+    } else if (text[i] !== '}') return undefined;
+  }
+  return labels;
+}
+
+function nanosOf(
+  ts: PbPushRequest['streams'][number]['entries'][number]['timestamp'],
+): string | undefined {
+  if (!ts) return undefined;
+  return (BigInt(String(ts.seconds)) * 1_000_000_000n + BigInt(ts.nanos)).toString();
+}
+
+/** The snappy block's declared length is checked against the limit before anything is inflated. */
+function unsnappy(body: Buffer, maxDecodedBytes: number): Buffer {
+  try {
+    return Buffer.from(snappy.uncompress(body, maxDecodedBytes));
+  } catch (err) {
+    const message = (err as Error).message;
+    if (message.includes('too big')) {
+      throw new IngestInputError(
+        413,
+        'body_too_large',
+        `the decoded body is larger than ${maxDecodedBytes} bytes`,
+      );
+    }
+    throw new IngestInputError(
+      400,
+      'invalid_compressed_body',
+      `the body is not snappy-compressed: ${message}`,
+    );
+  }
+}
+
+/** A snappy-compressed logproto.PushRequest. */
+export function decodeLokiProtobuf(body: Buffer, limits: IngestLimits): DecodeResult {
+  const raw = unsnappy(body, limits.maxDecodedBodyBytes);
+  let request: PbPushRequest;
+  try {
+    request = PushRequest.decode(raw) as unknown as PbPushRequest;
+  } catch (err) {
+    throw new IngestInputError(
+      400,
+      'invalid_protobuf',
+      `the body is not a Loki PushRequest: ${(err as Error).message}`,
+    );
+  }
+  const out = new Collector(limits);
+  for (const stream of request.streams) {
+    const labels = parseLabelSet(stream.labels);
+    if (labels === undefined)
+      throw invalid(`malformed stream labels ${stream.labels.slice(0, 64)}`);
+    for (const entry of stream.entries) {
+      const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
+      for (const pair of entry.structuredMetadata) metadata[pair.name] = pair.value;
+      out.add(labels, { timeNanos: nanosOf(entry.timestamp), line: entry.line, metadata });
+    }
+  }
+  return { records: out.records };
+}
