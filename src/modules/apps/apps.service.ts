@@ -3,9 +3,7 @@ import { isUniqueViolation, type Db } from '../../infra/postgres.ts';
 import { validateNameAndSlug } from '../../infra/slug.ts';
 import { createIngestKey, type CreatedIngestKey } from '../ingest-keys/ingest-keys.service.ts';
 import { createAppsRepository, type App, type NewApp, type OrgScope } from './apps.repository.ts';
-
-export const DEFAULT_RETENTION_DAYS = 180;
-export const MAX_RETENTION_DAYS = 3650;
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS } from './retention.ts';
 
 export interface CreateAppInput {
   name: string;

@@ -1,4 +1,5 @@
-// The lines around one line, in the same app. Finding the line by id alone would scan the app's
+// The lines around one line: by default those of the same app, host and service (one process's
+// story), or the whole app's when asked to widen. Finding the line by id alone would scan the app's
 // whole history, so the id's UUIDv7 timestamp (the receive time) bounds the lookup: observed_ts
 // within a few minutes of it, ts within ingest's accepted skew of it.
 import type { Config } from '../../config.ts';
@@ -55,6 +56,7 @@ export async function logContext(
   scope: SearchScope,
   id: string,
   counts: { before: number; after: number },
+  widen: 'source' | 'app' = 'source',
 ): Promise<ContextAnswer> {
   if (isEmptyScope(scope)) throw new NotFoundError('log');
   const normalised = id.toLowerCase();
@@ -67,11 +69,12 @@ export async function logContext(
   );
   if (!row) throw new NotFoundError('log');
   const position = { tsNs: rowTsToNanos(row.ts), id: row.id };
+  const source = widen === 'source' ? { host: row.host, service: row.service } : null;
   const around = async (order: 'asc' | 'desc', count: number) => {
     if (count === 0) return [];
     const run = (withinNs: bigint | null) =>
       budget.run((settings) =>
-        deps.repo.neighbours(scope, row.app_id, position, order, count, withinNs, {
+        deps.repo.neighbours(scope, row.app_id, source, position, order, count, withinNs, {
           settings,
         }),
       );

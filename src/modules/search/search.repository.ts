@@ -255,9 +255,11 @@ export function createSearchRepository(store: ClickHouseStore) {
      * bounds how far from the position to look: without it ClickHouse cannot prune by ts and
      * reads the app's whole history to sort it.
      */
+    /** Rows next to `position` in one app; with `source`, only those of the same host and service. */
     async neighbours(
       scope: SearchScope,
       appId: string,
+      source: { host: string; service: string } | null,
       position: RowPosition,
       order: SortOrder,
       limit: number,
@@ -272,8 +274,13 @@ export function createSearchRepository(store: ClickHouseStore) {
         lim: limit,
       };
       let bound = '';
+      if (source) {
+        bound += ' AND host = {n_host:String} AND service = {n_service:String}';
+        params.n_host = source.host;
+        params.n_service = source.service;
+      }
       if (withinNs !== null) {
-        bound =
+        bound +=
           order === 'desc'
             ? " AND ts >= toDateTime64({n_edge:String}, 9, 'UTC')"
             : " AND ts <= toDateTime64({n_edge:String}, 9, 'UTC')";

@@ -162,20 +162,22 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: TAGS,
-        summary: 'The lines before and after one line, in the same app',
+        summary:
+          'The lines before and after one line: same app, host and service (or the whole app)',
         params: ContextParams,
         querystring: ContextQuery,
         response: { 200: ContextResponse, ...errorResponses(400, 401, 404, 409, 422) },
       },
     },
     async (request) => {
-      const { apps, before, after } = request.query;
+      const { apps, before, after, around } = request.query;
       return logContext(
         deps,
         app.config.ingest,
         await searchScope(app, request, apps),
         request.params.id,
         { before, after },
+        around,
       );
     },
   );

@@ -117,6 +117,10 @@ export const ContextQuery = Type.Object(
     before: Type.Integer({ minimum: 0, maximum: 500, default: 20 }),
     after: Type.Integer({ minimum: 0, maximum: 500, default: 20 }),
     apps: Type.Optional(Apps),
+    around: Type.Union([Type.Literal('source'), Type.Literal('app')], {
+      default: 'source',
+      description: 'source: the same app, host and service (default); app: the whole app',
+    }),
   },
   { additionalProperties: false },
 );

@@ -162,12 +162,14 @@ interface ContextAnswer {
 function ContextView({ row }: { row: LogRow }) {
   const [rows, setRows] = useState<LogRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The server's `around`: the same app, host and service by default, or the whole app.
+  const [wholeApp, setWholeApp] = useState(false);
   useEffect(() => {
     const controller = new AbortController();
     setRows(null);
     setError(null);
     api<ContextAnswer>(`/v1/logs/${encodeURIComponent(row.id)}/context`, {
-      query: { before: 25, after: 25 },
+      query: { before: 25, after: 25, around: wholeApp ? 'app' : 'source' },
       signal: controller.signal,
     }).then(
       (answer) => {
@@ -183,18 +185,35 @@ function ContextView({ row }: { row: LogRow }) {
       },
     );
     return () => controller.abort();
-  }, [row]);
-  if (error) return <p className="form-error">{error}</p>;
-  if (!rows) return <Spinner label="Loading context" />;
+  }, [row, wholeApp]);
+  const source = [row.service && `service ${row.service}`, row.host && `host ${row.host}`]
+    .filter(Boolean)
+    .join(', ');
   return (
     <div className="context-list">
-      <p className="muted small">
-        <ListIcon /> Lines around this one from the same app, host and service, in time order.
-      </p>
-      {rows.map((r) => (
+      <div className="context-head">
+        <p className="muted small" data-testid="context-scope">
+          <ListIcon />{' '}
+          {wholeApp
+            ? 'Lines around this one from the whole app, in time order.'
+            : `Lines around this one from the same app, host and service${source ? ` (${source})` : ''}, in time order.`}
+        </p>
+        <label className="check-row small">
+          <input
+            type="checkbox"
+            checked={wholeApp}
+            onChange={(e) => setWholeApp(e.target.checked)}
+          />
+          Whole app
+        </label>
+      </div>
+      {error && <p className="form-error">{error}</p>}
+      {!rows && !error && <Spinner label="Loading context" />}
+      {rows?.map((r) => (
         <div key={r.id} className={`context-line mono${r.id === row.id ? ' current' : ''}`}>
           <span className="cell-time">{formatRowTime(r.ts).time}</span>
           <LevelBadge level={r.level} />
+          {wholeApp && <span className="muted context-source">{r.service || r.host}</span>}
           <span className="context-message">{oneLine(r.message, 500)}</span>
         </div>
       ))}

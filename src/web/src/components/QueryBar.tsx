@@ -1,9 +1,10 @@
 // The query bar: syntax highlighting under a transparent textarea, completion of field names and
 // values, and the error position underlined in place. `/` focuses it from anywhere.
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { loadFields, loadValues, type Scope } from '../lib/fields.ts';
+import { loadFields, loadKnownFields, loadValues, type Scope } from '../lib/fields.ts';
 import { useHotkey } from '../lib/hooks.ts';
 import { quoteValue } from '../lib/explorer-state.ts';
+import { queryHints } from '../lib/query-hints.ts';
 import {
   checkQuery,
   completionContext,
@@ -34,7 +35,13 @@ export function QueryBar({
   const [draft, setDraft] = useState(value);
   const [caret, setCaret] = useState(0);
   const [focused, setFocused] = useState(false);
-  const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
+  // Suggestions with the context they were computed for: a list for an older draft (still showing
+  // while the new one loads, e.g. right after a paste) must never be applied to the new text.
+  const [computed, setComputed] = useState<{ key: string; list: Suggestion[] }>({
+    key: '',
+    list: [],
+  });
+  const [hints, setHints] = useState<string[]>([]);
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -53,16 +60,14 @@ export function QueryBar({
   const context = focused && !dismissed ? completionContext(draft, caret) : null;
   const contextKey = context ? JSON.stringify(context) : '';
   const scopeKey = JSON.stringify(scope);
+  const suggestions = context && computed.key === contextKey ? computed.list : [];
 
   useEffect(() => {
-    if (!context) {
-      setSuggestions([]);
-      return;
-    }
+    if (!context) return;
     let cancelled = false;
     void suggest(context, scope).then((list) => {
       if (!cancelled) {
-        setSuggestions(list);
+        setComputed({ key: contextKey, list });
         setActive(0);
       }
     });
@@ -107,6 +112,24 @@ export function QueryBar({
       setDismissed(false);
     }
   };
+
+  // Typos that still parse (`servce:`, `level:eror`) get a hint; the query runs all the same.
+  useEffect(() => {
+    if (localProblem || draft.trim() === '') {
+      setHints([]);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      void loadKnownFields(scope).then((known) => {
+        if (!cancelled) setHints(queryHints(draft, known));
+      });
+    }, 250);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [draft, scopeKey, localProblem]);
 
   const pieces = highlightQuery(draft);
   return (
@@ -178,14 +201,28 @@ export function QueryBar({
       )}
       {problem && (
         <div className="query-error" role="alert">
-          <strong>Col {problem.position + 1}:</strong> {problem.message}
-          {problem.expected.length > 0 && (
-            <span className="muted"> — expected {problem.expected.slice(0, 4).join(', ')}</span>
-          )}
+          <strong>Col {problem.position + 1}:</strong> {problemText(problem)}
+        </div>
+      )}
+      {!problem && hints.length > 0 && suggestions.length === 0 && (
+        <div className="query-hints" role="status" data-testid="query-hints">
+          {hints.map((hint) => (
+            <p key={hint}>{hint}</p>
+          ))}
         </div>
       )}
     </div>
   );
+}
+
+/**
+ * The parser's message says where and what it expected ("Expected X at position 7, found Y"); the
+ * bar already shows the column, so say each thing once.
+ */
+function problemText(problem: QueryProblem): string {
+  const message = problem.message.replace(/ \(?at position \d+\)?/, '');
+  if (problem.expected.length === 0 || /^Expected /.test(message)) return message;
+  return `${message} — expected ${problem.expected.slice(0, 4).join(', ')}`;
 }
 
 /** Enter accepts a suggestion only while a word is half-typed; on a finished query it searches. */

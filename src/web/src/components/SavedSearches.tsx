@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../lib/api.ts';
 import type { ExplorerState } from '../lib/explorer-state.ts';
+import { roleAtLeast, type MembershipRole } from '../../../modules/auth/roles.ts';
 import { useSession } from '../lib/session.tsx';
 import { createSavedSearch, deleteSavedSearch, listSavedSearches } from '../lib/saved-searches.ts';
 import type { SavedSearch } from '../lib/types.ts';
@@ -28,6 +29,20 @@ export function SavedSearches({
   const [saving, setSaving] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const toast = useToast();
+  const { me, org } = useSession();
+  // The API's rules (saved-searches.service.ts): members save; the owner changes their own, an
+  // org admin also what is shared. Viewers only open.
+  const roleIn = (orgId: string | undefined) =>
+    me?.orgs.find((o) => o.id === orgId)?.role as MembershipRole | undefined;
+  const atLeast = (orgId: string | undefined, role: MembershipRole): boolean => {
+    const mine = roleIn(orgId);
+    return mine !== undefined && roleAtLeast(mine, role);
+  };
+  const canSave = atLeast(org?.id, 'member');
+  const canDelete = (saved: SavedSearch): boolean =>
+    atLeast(saved.org_id, 'member') &&
+    (saved.owner_user_id === me?.user.id ||
+      (saved.visibility === 'org' && atLeast(saved.org_id, 'admin')));
 
   const refresh = (): void => {
     setError(null);
@@ -69,15 +84,21 @@ export function SavedSearches({
       </button>
       {open && (
         <div className="popover saved-popover" role="menu">
-          <button
-            className="menu-item strong"
-            onClick={() => {
-              setSaving(true);
-              setOpen(false);
-            }}
-          >
-            + Save current search…
-          </button>
+          {canSave ? (
+            <button
+              className="menu-item strong"
+              onClick={() => {
+                setSaving(true);
+                setOpen(false);
+              }}
+            >
+              + Save current search…
+            </button>
+          ) : (
+            <p className="muted small pad">
+              Viewers open saved searches; saving one takes the member role.
+            </p>
+          )}
           <div className="menu-divider" />
           {error && <p className="form-error pad">{error}</p>}
           {!list && !error && (
@@ -95,17 +116,19 @@ export function SavedSearches({
                 </span>
                 <span className="muted mono small">{saved.query || '*'}</span>
               </button>
-              <button
-                className="icon-button"
-                aria-label={`Delete ${saved.name}`}
-                onClick={() =>
-                  void deleteSavedSearch(saved.id).then(refresh, (e: unknown) =>
-                    toast(errorMessage(e), 'error'),
-                  )
-                }
-              >
-                <TrashIcon />
-              </button>
+              {canDelete(saved) && (
+                <button
+                  className="icon-button"
+                  aria-label={`Delete ${saved.name}`}
+                  onClick={() =>
+                    void deleteSavedSearch(saved.id).then(refresh, (e: unknown) =>
+                      toast(errorMessage(e), 'error'),
+                    )
+                  }
+                >
+                  <TrashIcon />
+                </button>
+              )}
             </div>
           ))}
         </div>

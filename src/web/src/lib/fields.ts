@@ -63,12 +63,26 @@ export interface Scope {
   to: string;
 }
 
-export async function loadFields(scope: Scope): Promise<FieldInfo[]> {
-  const remote = await cached(`f:${JSON.stringify(scope)}`, () =>
+/** The fields API's default number of keys: a list that long may have been cut short. */
+const FIELDS_API_LIMIT = 100;
+
+function loadAttributeFields(scope: Scope): Promise<FieldInfo[]> {
+  return cached(`f:${JSON.stringify(scope)}`, () =>
     api<unknown>('/v1/logs/fields', { query: { ...scope, apps: scope.apps } }),
-  )
-    .then(normaliseFields)
-    .catch(() => [] as FieldInfo[]);
+  ).then(normaliseFields);
+}
+
+/** Attribute keys of the current apps and range, or null when they could not be loaded. */
+export async function loadKnownFields(
+  scope: Scope,
+): Promise<{ names: string[]; truncated: boolean } | null> {
+  const fields = await loadAttributeFields(scope).catch(() => null);
+  if (!fields) return null;
+  return { names: fields.map((f) => f.name), truncated: fields.length >= FIELDS_API_LIMIT };
+}
+
+export async function loadFields(scope: Scope): Promise<FieldInfo[]> {
+  const remote = await loadAttributeFields(scope).catch(() => [] as FieldInfo[]);
   const seen = new Set(COLUMN_FIELDS.map((f) => f.name));
   return [...COLUMN_FIELDS, ...remote.filter((f) => !seen.has(f.name) && seen.add(f.name))];
 }

@@ -15,6 +15,8 @@ export interface TailHandlers {
 export interface TailOptions {
   apps: string[];
   q: string;
+  /** Resume after this row id (the newest row already on screen), so nothing falls between. */
+  lastId?: string;
 }
 
 interface TicketAnswer {
@@ -39,7 +41,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
   let stopped = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastId: string | undefined;
+  let lastId = options.lastId;
 
   const connect = async (): Promise<void> => {
     handlers.onStatus(attempt === 0 ? 'connecting' : 'reconnecting');

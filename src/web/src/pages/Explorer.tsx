@@ -31,7 +31,7 @@ import { Link, navigate, useRoute } from '../lib/router.tsx';
 import { canAdminister, useSession } from '../lib/session.tsx';
 import { startTail, type TailStatus } from '../lib/tail.ts';
 import { isRelative, resolveTime } from '../lib/time.ts';
-import type { Histogram as HistogramData, LogPage, LogRow } from '../lib/types.ts';
+import type { Histogram as HistogramData, LogPage, LogRow, MeApp } from '../lib/types.ts';
 
 const PAGE_SIZE = 200;
 /** Live rows kept on screen; older ones fall off the end so a busy tail cannot exhaust memory. */
@@ -39,10 +39,15 @@ const LIVE_MAX_ROWS = 5000;
 const FRESH_HIGHLIGHT_MS = 2500;
 
 export function Explorer() {
-  const { me, org } = useSession();
+  const { me, org, setOrgId } = useSession();
   const route = useRoute();
   const state = useMemo(() => readExplorerState(route.search), [route.search]);
-  const apps = me?.apps ?? [];
+  const allApps = me?.apps ?? [];
+  // The explorer works in the org chosen in the top bar: "All apps" means that org's apps.
+  const apps = useMemo(
+    () => (org ? allApps.filter((a) => a.org_id === org.id) : allApps),
+    [allApps, org?.id],
+  );
 
   const update = useCallback(
     (patch: Partial<ExplorerState>, options: { replace?: boolean } = {}) => {
@@ -63,12 +68,32 @@ export function Explorer() {
   const [window_, setWindow] = useState({ fromMs: 0, toMs: 0 });
   const [runId, setRunId] = useState(0);
   const searchAbort = useRef<AbortController | null>(null);
+  const searchedAt = useRef(0);
 
+  // Ids, not slugs: a slug may exist in two orgs, an id names the app in this one.
+  const appIds = useMemo(() => scopedAppIds(state.apps, apps), [state.apps.join(','), apps]);
   const params = useMemo(
-    () => ({ q: state.q, from: state.range.from, to: state.range.to, apps: state.apps }),
-    [state.q, state.range.from, state.range.to, state.apps],
+    () => ({ q: state.q, from: state.range.from, to: state.range.to, apps: appIds }),
+    [state.q, state.range.from, state.range.to, appIds],
   );
   const paramsKey = JSON.stringify(params);
+  const listKey = `${paramsKey}#${runId}`;
+  /** Which search the rows on screen answer; the live tail starts from them. */
+  const [shownFor, setShownFor] = useState<string | null>(null);
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+
+  // Switching org drops a pick of the old org's apps; a link to another org's app switches org.
+  const shownOrg = useRef(org?.id);
+  useEffect(() => {
+    const orgChanged = shownOrg.current !== undefined && shownOrg.current !== org?.id;
+    shownOrg.current = org?.id;
+    if (!org || state.apps.length === 0) return;
+    if (state.apps.some((ref) => apps.some((a) => a.slug === ref || a.id === ref))) return;
+    if (orgChanged) return update({ apps: [], row: null }, { replace: true });
+    const owner = allApps.find((a) => state.apps.includes(a.slug) || state.apps.includes(a.id));
+    if (owner) setOrgId(owner.org_id);
+  }, [org?.id, state.apps.join(',')]);
 
   // Search and histogram run together whenever the query, range or apps change.
   useEffect(() => {
@@ -87,8 +112,10 @@ export function Explorer() {
       setHistogram(undefined);
       setLoading(false);
       setHistogramLoading(false);
+      setShownFor(null);
       return;
     }
+    searchedAt.current = now;
     setLoading(true);
     setHistogramLoading(true);
     setError(null);
@@ -101,12 +128,14 @@ export function Explorer() {
         setCursor(page.next_cursor);
         setQueryProblem(null);
         setLoading(false);
+        setShownFor(listKey);
       },
       (e: unknown) => {
         if (isAbort(e)) return;
         setLoading(false);
         setRows([]);
         setCursor(null);
+        setShownFor(listKey);
         const details = e instanceof ApiError ? e.queryDetails : undefined;
         if (e instanceof ApiError && e.code === 'invalid_query') {
           setQueryProblem({
@@ -135,7 +164,7 @@ export function Explorer() {
     );
     return () => controller.abort();
     // runId re-runs the same search (refresh); paramsKey stands for params.
-  }, [paramsKey, runId, apps.length]);
+  }, [listKey, apps.length]);
 
   const loadMore = useCallback(() => {
     if (!cursor || loadingMore) return;
@@ -180,12 +209,21 @@ export function Explorer() {
     );
   }, []);
 
+  // The tail starts once the list shows the current search, and continues exactly where it ends:
+  // its resume (`last_id`) is the newest row on screen, so rows that arrived between the search
+  // and the switch come first. With nothing on screen, it resumes from the start of the range.
+  const tailFrom = shownFor === listKey ? listKey : null;
   useEffect(() => {
-    if (!state.live || apps.length === 0) return;
+    if (!state.live || apps.length === 0 || tailFrom === null) return;
     setPending([]);
     setDropped(0);
+    const endsNow = state.range.to === 'now';
+    const lastId = endsNow
+      ? (newestId(rowsRef.current) ??
+        uuidV7Floor(resolveTime(state.range.from, searchedAt.current)))
+      : undefined;
     const stop = startTail(
-      { apps: state.apps, q: state.q },
+      { apps: params.apps, q: state.q, lastId },
       {
         onRows: (incoming) => {
           if (paused.current) setPending((list) => [...list, ...incoming].slice(-LIVE_MAX_ROWS));
@@ -196,7 +234,8 @@ export function Explorer() {
       },
     );
     return stop;
-  }, [state.live, state.q, state.apps.join(','), apps.length, prepend]);
+    // tailFrom stands for params and the rows they found.
+  }, [state.live, tailFrom, apps.length, prepend]);
 
   const flush = useCallback(() => {
     setPending((list) => {
@@ -255,7 +294,7 @@ export function Explorer() {
         <QueryBar
           value={state.q}
           serverError={queryProblem}
-          scope={{ apps: state.apps, from: state.range.from, to: state.range.to }}
+          scope={{ apps: params.apps, from: state.range.from, to: state.range.to }}
           onSubmit={(q) => {
             if (q === state.q) setRunId((n) => n + 1);
             else update({ q, row: null });
@@ -454,4 +493,23 @@ function NoApps({ canAdmin }: { canAdmin: boolean }) {
       </EmptyState>
     </div>
   );
+}
+
+/** The chosen apps as ids within the org's apps ("All apps": every one of them). */
+function scopedAppIds(refs: readonly string[], apps: readonly MeApp[]): string[] {
+  if (refs.length === 0) return apps.map((a) => a.id);
+  return refs.map((ref) => apps.find((a) => a.slug === ref || a.id === ref)?.id ?? ref);
+}
+
+/** Row ids are UUIDv7 in receive order, so the greatest id is the row that arrived last. */
+function newestId(rows: readonly LogRow[]): string | undefined {
+  let newest: string | undefined;
+  for (const row of rows) if (newest === undefined || row.id > newest) newest = row.id;
+  return newest;
+}
+
+/** The smallest UUIDv7 of a millisecond: every row received from then on has a greater id. */
+function uuidV7Floor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }

@@ -53,7 +53,7 @@ function Keys({ app }: { app: App }) {
   const [rotating, setRotating] = useState<IngestKey | null>(null);
   const [revoking, setRevoking] = useState<IngestKey | null>(null);
   const keys = data?.keys ?? [];
-  const active = keys.filter((k) => !k.revoked_at);
+  const active = keys.filter((k) => keyActions(k).length > 0);
   const neverUsed = active.length > 0 && active.every((k) => !k.last_used_at);
   const showIssued =
     (title: string) =>
@@ -110,22 +110,22 @@ function Keys({ app }: { app: App }) {
                 <KeyStatus ingestKey={key} />
               </td>
               <td className="actions-col">
-                {!key.revoked_at && (
-                  <>
-                    <button
-                      className="button button-small"
-                      onClick={() => setRotating(key)}
-                      title="Rotate"
-                    >
-                      <RotateIcon /> <span className="hide-sm">Rotate</span>
-                    </button>
-                    <button
-                      className="button button-small button-danger-ghost"
-                      onClick={() => setRevoking(key)}
-                    >
-                      Revoke
-                    </button>
-                  </>
+                {keyActions(key).includes('rotate') && (
+                  <button
+                    className="button button-small"
+                    onClick={() => setRotating(key)}
+                    title="Rotate"
+                  >
+                    <RotateIcon /> <span className="hide-sm">Rotate</span>
+                  </button>
+                )}
+                {keyActions(key).includes('revoke') && (
+                  <button
+                    className="button button-small button-danger-ghost"
+                    onClick={() => setRevoking(key)}
+                  >
+                    {key.replaced_by ? 'Revoke now' : 'Revoke'}
+                  </button>
                 )}
               </td>
             </tr>
@@ -182,17 +182,29 @@ function Keys({ app }: { app: App }) {
   );
 }
 
+const isPast = (iso: string | null): boolean => iso !== null && Date.parse(iso) <= Date.now();
+
+/**
+ * What can still be done to a key, as the API allows it: nothing once revoked or expired; a
+ * rotated key that still works during its overlap can only be revoked early (its successor is the
+ * one to rotate).
+ */
+function keyActions(key: IngestKey): ('rotate' | 'revoke')[] {
+  if (isPast(key.revoked_at) || isPast(key.expires_at)) return [];
+  if (key.revoked_at || key.replaced_by) return ['revoke'];
+  return ['rotate', 'revoke'];
+}
+
 function KeyStatus({ ingestKey }: { ingestKey: IngestKey }) {
-  if (ingestKey.revoked_at) {
-    const future = Date.parse(ingestKey.revoked_at) > Date.now();
+  const { revoked_at: revokedAt, expires_at: expiresAt } = ingestKey;
+  if (isPast(revokedAt)) return <span className="pill pill-muted">revoked</span>;
+  if (isPast(expiresAt)) {
     return (
-      <span className={`pill ${future ? 'pill-warn' : 'pill-muted'}`}>
-        {future ? `expires ${relativeIn(ingestKey.revoked_at)}` : 'revoked'}
-      </span>
+      <span className="pill pill-muted">{ingestKey.replaced_by ? 'rotated out' : 'expired'}</span>
     );
   }
-  if (ingestKey.expires_at && Date.parse(ingestKey.expires_at) < Date.now())
-    return <span className="pill pill-muted">expired</span>;
+  const ending = revokedAt ?? (ingestKey.replaced_by ? expiresAt : null);
+  if (ending) return <span className="pill pill-warn">expires {relativeIn(ending)}</span>;
   return <span className="pill pill-ok">active</span>;
 }
 

@@ -9,6 +9,10 @@ import {
   TextField,
   useSubmit,
 } from '../../components/ui.tsx';
+import {
+  DEFAULT_RETENTION_DAYS,
+  RETENTION_CHOICES_DAYS,
+} from '../../../../modules/apps/retention.ts';
 import { api } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate, useRoute } from '../../lib/router.tsx';
@@ -119,7 +123,7 @@ function CreateAppDialog({
   onCreated: (result: { app: App; key: CreatedKey }) => void;
 }) {
   const [name, setName] = useState('');
-  const [retention, setRetention] = useState(30);
+  const [retention, setRetention] = useState<number>(DEFAULT_RETENTION_DAYS);
   const { busy, error, setError, submit } = useSubmit();
   useEffect(() => setError(null), [name]);
   return (
@@ -157,7 +161,7 @@ function CreateAppDialog({
           value={retention}
           onChange={(e) => setRetention(Number(e.target.value))}
         >
-          {[3, 7, 14, 30, 90, 180, 365].map((d) => (
+          {RETENTION_CHOICES_DAYS.map((d) => (
             <option key={d} value={d}>
               {d} days
             </option>

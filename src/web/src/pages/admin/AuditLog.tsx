@@ -12,7 +12,8 @@ interface Page {
 
 const FILTERS = [
   { name: 'actor', placeholder: 'Actor (email or id)' },
-  { name: 'action', placeholder: 'Action (e.g. key, app.create)' },
+  // A word before the dot matches every action of that kind (the API's prefix match).
+  { name: 'action', placeholder: 'Action (e.g. ingest_key, app.create)' },
   { name: 'target', placeholder: 'Target id' },
 ] as const;
 type Filters = Record<(typeof FILTERS)[number]['name'], string>;

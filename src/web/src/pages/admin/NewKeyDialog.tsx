@@ -23,7 +23,9 @@ export function NewKeyDialog({
 }) {
   const [copied, setCopied] = useState(false);
   const [warned, setWarned] = useState(false);
-  const close = (): void => {
+  // Saying "I have copied the key" is an answer in itself (copied by hand, or with the keyboard);
+  // only closing the dialog another way (Esc, the close button) before copying asks again.
+  const dismiss = (): void => {
     if (!copied && !warned) {
       setWarned(true);
       return;
@@ -33,14 +35,16 @@ export function NewKeyDialog({
   return (
     <Dialog
       title={title}
-      onClose={close}
+      onClose={dismiss}
       wide
       footer={
         <>
           {warned && !copied && (
-            <span className="form-error">You have not copied the key. Close anyway?</span>
+            <span className="form-error">
+              The key has not been copied with the button. Close anyway?
+            </span>
           )}
-          <button className="button button-primary" onClick={close}>
+          <button className="button button-primary" onClick={onClose}>
             {copied || warned ? 'Done' : 'I have copied the key'}
           </button>
         </>
