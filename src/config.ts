@@ -69,6 +69,8 @@ export interface Config {
     maxNestingDepth: number;
     maxPastSkewMs: number;
     maxFutureSkewMs: number;
+    /** Event-loop time one request's (synchronous) decoding may take; past it → 413. */
+    decodeCpuBudgetMs: number;
     groupCommitWindowMs: number;
     groupCommitMaxRows: number;
     groupCommitMaxBytes: number;
@@ -110,6 +112,8 @@ export interface Config {
     maxRangeMs: number;
     /** Most buckets one histogram answer may hold (auto intervals widen to stay under it). */
     histogramMaxBuckets: number;
+    /** An export reads at most about this many rows per ClickHouse query (each query sorts its window). */
+    exportWindowRows: number;
   };
   http: {
     /** A socket with no bytes either way for this long is closed (0 = never). */
@@ -437,6 +441,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxNestingDepth: r.int('INGEST_MAX_NESTING_DEPTH', 8, 1, 64),
       maxPastSkewMs: r.int('INGEST_MAX_PAST_SKEW_MS', 7 * 24 * 3600_000, 0),
       maxFutureSkewMs: r.int('INGEST_MAX_FUTURE_SKEW_MS', 3600_000, 0),
+      // A 10,000-record body decodes in ~70-300 ms on one core (bench/decode.bench.ts): the
+      // budget is a ceiling for hostile bodies, not a throttle for big honest ones.
+      decodeCpuBudgetMs: r.int('INGEST_DECODE_CPU_BUDGET_MS', 1_000, 10, 60_000),
       // Short: the window is most of a small request's latency, and job size no longer sets insert
       // size (the worker merges jobs). 50 → 10 ms took batch-100 senders from 26k to 62k records/s
       // and batch-1 from 1.1k to 3.5k (npm run bench:ingest, 16/64 senders).
@@ -461,6 +468,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       facetSampleRows: r.int('SEARCH_FACET_SAMPLE_ROWS', 1_000_000, 1_000),
       maxRangeMs: r.int('SEARCH_MAX_RANGE_DAYS', 3660, 1, 36_600) * 86_400_000,
       histogramMaxBuckets: r.int('SEARCH_HISTOGRAM_MAX_BUCKETS', 2_000, 10, 100_000),
+      exportWindowRows: r.int('SEARCH_EXPORT_WINDOW_ROWS', 500_000, 1, 100_000_000),
     },
     http: {
       connectionTimeoutMs: r.int('HTTP_CONNECTION_TIMEOUT_MS', 120_000, 0, 3600_000),

@@ -138,22 +138,31 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
       request.raw.once('close', () => {
         if (!reply.raw.writableFinished) gone.abort();
       });
-      const bytes = await exportLogs(
+      const run = await exportLogs(
         deps,
         scope,
         { ...input, format, order: order ?? 'desc' },
         gone.signal,
+        (error) => request.log.error({ err: error }, 'export failed after its first bytes'),
       );
-      const stream = await startedStream(bytes);
+      const stream = await startedStream(run.bytes);
+      // An export may run for an hour with quiet stretches while ClickHouse filters: the socket
+      // idle timeout (HTTP_CONNECTION_TIMEOUT_MS) is for requests, not for answers in progress.
+      const socket = request.raw.socket as { setTimeout?: (ms: number) => unknown } | undefined;
+      socket?.setTimeout?.(0);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      return reply
-        .header(
-          'content-type',
-          format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
-        )
-        .header('content-disposition', `attachment; filename="logs-${stamp}.${format}"`)
-        .header('cache-control', 'no-store')
-        .send(stream);
+      return (
+        reply
+          .header(
+            'content-type',
+            format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+          )
+          .header('content-disposition', `attachment; filename="logs-${stamp}.${format}"`)
+          .header('cache-control', 'no-store')
+          // complete | failed: a client that checks it can tell a whole export from a cut one.
+          .trailer('x-export-status', async () => run.status())
+          .send(stream)
+      );
     },
   );
 
