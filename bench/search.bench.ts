@@ -25,6 +25,7 @@ import { encodeCursor, searchFingerprint } from '../src/modules/search/search-cu
 import { NS_PER_S, nowNanos } from '../src/modules/search/time-range.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
+import { generateLogs } from './lib/generated-logs.ts';
 import { percentile } from './lib/percentile.ts';
 
 const { values: args } = parseArgs({
@@ -98,99 +99,6 @@ const token = (
     { name: 'b', scope: 'read' },
   )
 ).token;
-
-// ---------------------------------------------------------------------------------------------
-// Data generation, inside ClickHouse. h1…h4 are independent hashes of the row number.
-const GENERATE = `
-INSERT INTO logs
-SELECT
-  org_ids[app_idx] AS org_id,
-  app_ids[app_idx] AS app_id,
-  fromUnixTimestamp64Nano(ts_ns, 'UTC') AS ts,
-  fromUnixTimestamp64Nano(ts_ns + toInt64(h2 % 2000000000), 'UTC') AS observed_ts,
-  toUUID(concat(
-    substring(ms_hex, 1, 8), '-', substring(ms_hex, 9, 4), '-7', substring(h3_hex, 1, 3), '-8',
-    substring(h3_hex, 4, 3), '-', substring(h3_hex, 7, 12))) AS id,
-  level,
-  multiIf(level = 'trace', 1, level = 'debug', 5, level = 'info', 9, level = 'warn', 13,
-          level = 'error', 17, 21) AS severity_number,
-  services[1 + (h2 % 12)] AS service,
-  concat('web-', toString(1 + (h3 % 40))) AS host,
-  concat(
-    multiIf(
-      t < 30, concat('GET /api/v1/orders/', toString(h2 % 100000), ' completed in ', toString(h3 % 900), 'ms'),
-      t < 50, concat('user u', toString(h3 % 50000), ' logged in from ', toString(h2 % 256), '.', toString(h3 % 256), '.0.1'),
-      t < 58, concat('payment declined for order ', toString(h2 % 1000000), ' code ', toString(h3 % 57)),
-      t < 66, concat('upstream timeout after ', toString(h2 % 30000), 'ms calling ', services[1 + (h3 % 12)]),
-      t < 76, concat('cache miss key ', lower(hex(h2 % 4294967296))),
-      t < 86, concat('POST /api/v2/checkout status ', toString(status)),
-      t < 94, concat('job ', toString(h3 % 10000), ' finished: processed ', toString(h2 % 5000), ' items'),
-      concat('connection reset by peer while reading response header from upstream ', toString(h2 % 999))),
-    ' tok', toString(toUInt32(exp((h4 % 1000000) / 1000000 * 13.8))),
-    if(h1 % 1000003 = 17, ' zircon', '')) AS message,
-  mapFilter((k, v) -> v != '', map(
-    'status', toString(status),
-    'http.method', ['GET', 'GET', 'GET', 'POST', 'PUT', 'DELETE'][1 + (h3 % 6)],
-    'route', ['/api/v1/orders', '/api/v1/users', '/api/v2/checkout', '/health', '/api/v1/search'][1 + (h2 % 5)],
-    'duration_ms', toString(h4 % 3000),
-    'customer_tier', if(h2 % 10 = 0, ['free', 'pro', 'enterprise'][1 + (h3 % 3)], ''),
-    'region', if(h3 % 3 = 0, ['eu-west-1', 'us-east-1', 'ap-south-1'][1 + (h4 % 3)], ''))) AS attributes,
-  map('service.version', concat('1.', toString(h4 % 20)), 'deployment.environment', 'production') AS resource,
-  lower(hex(h2)) AS trace_id,
-  lower(substring(hex(h3), 1, 16)) AS span_id,
-  concat('u', toString(h3 % 50000)) AS user_id,
-  30 AS retention_days
-FROM (
-  SELECT
-    number,
-    cityHash64(number, 1) AS h1, cityHash64(number, 2) AS h2,
-    cityHash64(number, 3) AS h3, cityHash64(number, 4) AS h4,
-    {start_ns:Int64} + toInt64(number) * {step_ns:Int64} + toInt64(h1 % {step_ns:UInt64}) AS ts_ns,
-    leftPad(lower(hex(intDiv(ts_ns + toInt64(h2 % 2000000000), 1000000))), 12, '0') AS ms_hex,
-    leftPad(lower(hex(h3)), 18, '0') AS h3_hex,
-    {org_ids:Array(UUID)} AS org_ids,
-    {app_ids:Array(UUID)} AS app_ids,
-    -- App sizes are skewed: app 1 of each org gets the most rows.
-    [1, 1, 1, 1, 2, 2, 3, 4, 5, 5, 5, 5, 6, 6, 7, 8, 9, 10, 5, 1][1 + (h1 % 20)] AS app_idx,
-    h4 % 1000 AS lv,
-    multiIf(lv < 20, 'trace', lv < 170, 'debug', lv < 850, 'info', lv < 950, 'warn', lv < 995, 'error', 'fatal') AS level,
-    h2 % 100 AS t,
-    [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 204, 301, 404, 404, 500, 502][1 + (h3 % 20)] AS status,
-    ['checkout', 'payments', 'auth', 'search', 'catalog', 'cart', 'shipping', 'email',
-     'gateway', 'inventory', 'recommendations', 'billing'] AS services
-  FROM numbers({first:UInt64}, {count:UInt64})
-)`;
-
-async function generate(store: ClickHouseStore): Promise<void> {
-  const endNs = nowNanos() - 60n * NS_PER_S;
-  const spanNs = BigInt(SPAN_DAYS) * 86_400n * NS_PER_S;
-  const stepNs = spanNs / BigInt(ROWS);
-  const started = performance.now();
-  for (let first = 0; first < ROWS; first += BATCH_ROWS) {
-    const count = Math.min(BATCH_ROWS, ROWS - first);
-    await store.command(GENERATE, {
-      start_ns: (endNs - spanNs).toString(),
-      step_ns: stepNs.toString(),
-      org_ids: apps.map((a) => a.orgId),
-      app_ids: apps.map((a) => a.id),
-      first,
-      count,
-    });
-    progress(first + count, started);
-  }
-  process.stdout.write('\n');
-}
-
-function progress(done: number, started: number): void {
-  const width = 30;
-  const filled = Math.round((done / ROWS) * width);
-  const rate = done / ((performance.now() - started) / 1000);
-  const eta = (ROWS - done) / rate;
-  process.stdout.write(
-    `\r  [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${((done / ROWS) * 100).toFixed(0).padStart(3)}% ` +
-      `${(done / 1e6).toFixed(1)}M/${(ROWS / 1e6).toFixed(1)}M rows, ${(rate / 1e6).toFixed(2)}M rows/s, ETA ${eta.toFixed(0)} s   `,
-  );
-}
 
 // ---------------------------------------------------------------------------------------------
 // The query mix.
@@ -366,7 +274,7 @@ try {
   );
   console.log('generating (INSERT … SELECT inside chdb):');
   const genStarted = performance.now();
-  await generate(clickhouse);
+  await generateLogs(clickhouse, { rows: ROWS, batchRows: BATCH_ROWS, spanDays: SPAN_DAYS, apps });
   console.log(`  generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`);
   const [parts] = await clickhouse.query<{ parts: string; bytes: string }>(
     "SELECT toString(count()) AS parts, formatReadableSize(sum(bytes_on_disk)) AS bytes FROM system.parts WHERE table = 'logs' AND active AND database = currentDatabase()",

@@ -11,6 +11,8 @@ import { createMetrics, type Metrics } from './infra/metrics.ts';
 import type { Db } from './infra/postgres.ts';
 import { openApi } from './infra/openapi.ts';
 import { adminRoutes } from './modules/admin/admin.routes.ts';
+import { ingestStatsRoutes } from './modules/ingest-stats/ingest-stats.routes.ts';
+import { dashboardsRoutes } from './modules/dashboards/dashboards.routes.ts';
 import { aggregateRoutes } from './modules/analytics/aggregate.routes.ts';
 import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
@@ -42,6 +44,8 @@ const USER_ROUTES = [
   pricingRoutes,
   notificationChannelsRoutes,
   notificationsRoutes,
+  dashboardsRoutes,
+  ingestStatsRoutes,
 ];
 
 export interface AppDeps {

@@ -132,6 +132,22 @@ export interface SavedSearchesTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export type DashboardVisibility = 'private' | 'org';
+
+export interface DashboardsTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_user_id: string | null;
+  name: string;
+  description: Generated<string>;
+  /** { variables, panels } as the API shows them (src/modules/dashboards/dashboards.schemas.ts). */
+  spec: ColumnType<unknown, string, string>;
+  visibility: ColumnType<DashboardVisibility, DashboardVisibility | undefined, DashboardVisibility>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export type NotificationChannelType = 'webhook' | 'slack' | 'email' | 'in_app';
 export type DeliveryStatus = 'pending' | 'delivered' | 'dead';
 type Json<T> = ColumnType<T, string, string>;
@@ -300,6 +316,7 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   saved_searches: SavedSearchesTable;
+  dashboards: DashboardsTable;
   notification_channels: NotificationChannelsTable;
   notification_deliveries: NotificationDeliveriesTable;
   notifications: NotificationsTable;

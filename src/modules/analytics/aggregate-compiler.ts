@@ -46,6 +46,14 @@ interface FieldSql {
   inRollup: boolean;
 }
 
+/**
+ * A computed field: the message with ids and numbers replaced by `<*>`, so "order 42 failed" and
+ * "order 97 failed" count as one message (the Overview's top error messages).
+ */
+export const MESSAGE_PATTERN_FIELD = 'message_pattern';
+const MESSAGE_PATTERN_RE2 =
+  '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{16,}|[0-9]+';
+
 const ROLLUP_GROUP_COLUMNS = new Set(['level', 'service', 'app_id']);
 
 /** Everything about one request that the SQL depends on, checked and resolved once. */
@@ -84,6 +92,11 @@ export function planAggregate(input: PlanInput): AggregatePlan {
   const params: QueryParams = { a_num: NUMERIC_TEXT_RE2 };
   let keys = 0;
   const field = (name: string): FieldSql => {
+    if (name === MESSAGE_PATTERN_FIELD) {
+      params.a_pat = MESSAGE_PATTERN_RE2;
+      const value = "replaceRegexpAll(message, {a_pat:String}, '<*>')";
+      return { name, value, present: "message != ''", inRollup: false };
+    }
     const ref = resolveFieldName(name, { start: 0, end: name.length });
     if (ref.kind === 'column') {
       const value = ref.column === 'app_id' ? 'toString(app_id)' : `toString(${ref.column})`;
