@@ -88,6 +88,13 @@ export function registerErrorHandlers(app: FastifyInstance): void {
         }),
       );
     }
+    if (isPostgresDataError(error)) {
+      // Class 22 (data exception): the input cannot be stored or compared as sent (a NUL byte in
+      // text, a value past a column's range). Routes check what they know; this is the net.
+      return reply
+        .status(400)
+        .send(body('invalid_value', 'a value in this request cannot be stored or compared'));
+    }
     const status = fastifyError.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       const code =
@@ -105,6 +112,12 @@ export function registerErrorHandlers(app: FastifyInstance): void {
       .status(404)
       .send(body('route_not_found', `no route for ${request.method} ${request.url.split('?')[0]}`)),
   );
+}
+
+/** pg's DatabaseError carries the SQLSTATE in `code` and a `severity`; class 22 is bad data. */
+function isPostgresDataError(error: unknown): boolean {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) && typeof severity === 'string';
 }
 
 function body(code: string, message: string, details?: unknown): ErrorBody {

@@ -1,10 +1,48 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { BadRequestError } from '../../infra/errors.ts';
+import { parseRfc3339 } from '../ingest/decode/timestamps.ts';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { requireOrgRole } from '../auth/authorize.ts';
 import { roleAtLeast } from '../auth/roles.ts';
 import { listAudit } from '../audit/audit.repository.ts';
 import { AuditEntry, AuditQuery } from './admin.schemas.ts';
+
+const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
+const MAX_MS = 253_402_300_800_000; // 10000-01-01T00:00:00Z
+
+// The schema checks shapes; these check what Postgres would refuse with a 500 instead.
+function invalid(param: string, message: string): BadRequestError {
+  return new BadRequestError('invalid_request', `${param} ${message}`, { param });
+}
+
+/** Text columns cannot hold NUL. */
+function text(value: string | undefined, param: string): string | undefined {
+  if (value !== undefined && value.includes('\u0000')) throw invalid(param, 'contains a NUL byte');
+  return value;
+}
+
+/** A real instant: the date-time format admits :60 and 30 February, which Postgres refuses. */
+function instant(value: string | undefined, param: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseRfc3339(value);
+  const ms = parsed ? parsed.sec * 1000 + Math.floor(parsed.nanos / 1e6) : NaN;
+  if (!parsed || value.slice(17, 19) === '60' || !(ms >= MIN_MS && ms < MAX_MS)) {
+    throw invalid(
+      param,
+      'must be a real RFC 3339 instant from year 1 to 9999 (no :60, no 30 February)',
+    );
+  }
+  return new Date(ms);
+}
+
+/** Entry ids are bigint; Number() past 2^53 would silently page from the wrong place. */
+function cursorId(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const id = Number(value);
+  if (!Number.isSafeInteger(id)) throw invalid('cursor', 'is not one this API issued');
+  return id;
+}
 
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
@@ -35,12 +73,12 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
       const limit = q.limit ?? 100;
       const entries = await listAudit(app.db, {
         orgIds,
-        actor: q.actor,
-        action: q.action,
-        target: q.target,
-        from: q.from === undefined ? undefined : new Date(q.from),
-        to: q.to === undefined ? undefined : new Date(q.to),
-        beforeId: q.cursor === undefined ? undefined : Number(q.cursor),
+        actor: text(q.actor, 'actor'),
+        action: text(q.action, 'action'),
+        target: text(q.target, 'target'),
+        from: instant(q.from, 'from'),
+        to: instant(q.to, 'to'),
+        beforeId: cursorId(q.cursor),
         limit: limit + 1,
       });
       const page = entries.slice(0, limit);
