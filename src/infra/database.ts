@@ -65,6 +65,8 @@ export interface MembershipsTable {
   user_id: string;
   role: MembershipRole;
   created_at: Generated<Date>;
+  /** Set by the IdP's role claim at each SSO sign-in (migration 0004). */
+  sso_managed: Generated<boolean>;
 }
 
 export interface SessionsTable {
