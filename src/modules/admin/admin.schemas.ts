@@ -108,6 +108,10 @@ export const Member = Type.Object({
   name: Nullable(Type.String()),
   role: Type.String(),
   created_at: DateTime,
+  sso_managed: Type.Boolean({
+    description:
+      'the role comes from the IdP role claim, set at each SSO sign-in; not changeable here',
+  }),
 });
 export const AddMemberBody = Type.Object(
   { email: Type.String({ format: 'email', maxLength: 320 }), role: Role },

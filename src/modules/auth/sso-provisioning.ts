@@ -1,7 +1,8 @@
 // First-login provisioning and role mapping for SSO users. The role claim's values read
 // `<org slug>:<role>` (e.g. groups: ["acme:admin"]); each names the user's role in that org and
-// wins over what MyLog had. Orgs the claim does not mention keep their existing memberships, so
-// memberships granted in MyLog itself survive a login.
+// wins over what MyLog had, and is marked sso_managed so that the Members page and the API say so
+// instead of accepting a change that the next sign-in would undo. Orgs the claim does not mention
+// keep their existing memberships, so memberships granted in MyLog itself survive a login.
 import { ConflictError } from '../../infra/errors.ts';
 import type { Db } from '../../infra/postgres.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
@@ -116,9 +117,11 @@ async function syncMemberships(
 ): Promise<void> {
   const orgs = createOrgsRepository(db);
   const memberships = createMembershipsRepository(db);
+  const claimed: string[] = [];
   for (const [slug, role] of roles) {
     const org = await orgs.findByRef(slug);
     if (!org || org.disabled_at !== null) continue;
+    claimed.push(org.id);
     const scope = { orgId: org.id };
     const current = await memberships.find(scope, userId);
     if (current?.role === role) continue;
@@ -133,6 +136,7 @@ async function syncMemberships(
       after: { role, via: 'sso_claim' },
     });
   }
+  await memberships.markSsoManaged(userId, claimed);
 }
 
 function ssoActor(identity: SsoIdentity, meta: RequestMeta): AuditActor {

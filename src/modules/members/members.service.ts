@@ -68,6 +68,13 @@ export async function changeMemberRole(
     const memberships = createMembershipsRepository(trx);
     const { before, isLastOwner } = await memberUnderOwnerLock(memberships, scope, userId);
     if (before.role === role) return before;
+    if (before.sso_managed) {
+      throw new ConflictError(
+        'role_managed_by_sso',
+        "this member's role comes from the identity provider's role claim and is set again at " +
+          'each sign-in; change it in the identity provider',
+      );
+    }
     requireOwnerFor(scope.role, before.role, role);
     if (isLastOwner) {
       throw new ConflictError(

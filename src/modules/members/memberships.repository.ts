@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { MembershipRole, MembershipsTable } from '../../infra/database.ts';
 import type { Db } from '../../infra/postgres.ts';
 import type { OrgScope } from '../apps/apps.repository.ts';
@@ -12,6 +12,8 @@ export interface MemberRow {
   name: string | null;
   role: MembershipRole;
   created_at: Date;
+  /** The role comes from the IdP's claim and is set again at every SSO sign-in. */
+  sso_managed: boolean;
 }
 
 export function createMembershipsRepository(db: Db) {
@@ -19,7 +21,7 @@ export function createMembershipsRepository(db: Db) {
     db
       .selectFrom('memberships as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at'])
+      .select(['m.user_id', 'u.email', 'u.name', 'm.role', 'm.created_at', 'm.sso_managed'])
       .where('m.org_id', '=', scope.orgId);
   return {
     /** A user's own memberships, in orgs that are not disabled: the basis of every request's scope. */
@@ -50,6 +52,19 @@ export function createMembershipsRepository(db: Db) {
         .updateTable('memberships')
         .set({ role })
         .where('org_id', '=', scope.orgId)
+        .where('user_id', '=', userId)
+        .execute();
+    },
+    /** After an SSO sign-in: exactly the memberships in `orgIds` are the claim's to set. */
+    async markSsoManaged(userId: string, orgIds: readonly string[]): Promise<void> {
+      await db
+        .updateTable('memberships')
+        .set({
+          sso_managed:
+            orgIds.length === 0
+              ? sql<boolean>`false`
+              : sql<boolean>`org_id = ANY(${[...orgIds]}::uuid[])`,
+        })
         .where('user_id', '=', userId)
         .execute();
     },

@@ -100,6 +100,8 @@ export interface Member {
   name: string | null;
   role: string;
   created_at: string;
+  /** Set by the identity provider's role claim at each SSO sign-in; not changeable here. */
+  sso_managed?: boolean;
 }
 
 export interface AuditEntry {

@@ -24,6 +24,9 @@ const ROLE_HELP: Record<string, string> = {
   viewer: 'search and tail',
 };
 
+const SSO_ROLE_HELP =
+  'This role comes from the identity provider and is set again at every sign-in; change it there.';
+
 export function Members({ org }: { org: MeOrg }) {
   const { me } = useSession();
   const { data, error, reload } = useApi<{ members: Member[] }>(`/v1/orgs/${org.id}/members`);
@@ -75,7 +78,8 @@ export function Members({ org }: { org: MeOrg }) {
                   className="select select-small"
                   aria-label={`Role of ${member.email}`}
                   value={member.role}
-                  disabled={member.user_id === me?.user.id}
+                  disabled={member.user_id === me?.user.id || member.sso_managed}
+                  title={member.sso_managed ? SSO_ROLE_HELP : undefined}
                   onChange={(e) => changeRole(member, e.target.value)}
                 >
                   {ROLES.map((r) => (
@@ -84,6 +88,11 @@ export function Members({ org }: { org: MeOrg }) {
                     </option>
                   ))}
                 </select>
+                {member.sso_managed && (
+                  <span className="pill small-pill" title={SSO_ROLE_HELP}>
+                    set by SSO
+                  </span>
+                )}
               </td>
               <td className="hide-sm muted">{relativeAge(member.created_at)}</td>
               <td className="actions-col">
@@ -99,6 +108,13 @@ export function Members({ org }: { org: MeOrg }) {
             </tr>
           ))}
         </Table>
+      )}
+      {data?.members.some((m) => m.sso_managed) && (
+        <p className="muted small" data-testid="sso-role-note">
+          Roles marked <span className="pill small-pill">set by SSO</span> come from your identity
+          provider’s role claim and are set again each time the member signs in, so they cannot be
+          changed here: change them in the identity provider.
+        </p>
       )}
       <dl className="role-legend muted small">
         {ROLES.map((r) => (
