@@ -53,6 +53,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('value', 'float8')
     .addColumn('last_eval_at', 'timestamptz', (c) => c.notNull())
     .addColumn('last_notified_at', 'timestamptz')
+    // The state people were last told about (null: none yet, i.e. ok); silences, mutes and the
+    // flapping guard hold notifications back, and the next evaluation after them catches up.
+    .addColumn('notified_state', 'text')
     // One flag per recent evaluation: did the state change then (the flapping guard's window).
     .addColumn('changes', sql`boolean[]`, (c) => c.notNull().defaultTo(sql`'{}'`))
     .addColumn('flapping', 'boolean', (c) => c.notNull().defaultTo(false))

@@ -11,6 +11,8 @@ import { createMetrics, type Metrics } from './infra/metrics.ts';
 import type { Db } from './infra/postgres.ts';
 import { openApi } from './infra/openapi.ts';
 import { adminRoutes } from './modules/admin/admin.routes.ts';
+import { alerts } from './modules/alerts/alerts.plugin.ts';
+import { alertsRoutes } from './modules/alerts/alerts.routes.ts';
 import { ingestStatsRoutes } from './modules/ingest-stats/ingest-stats.routes.ts';
 import { dashboardsRoutes } from './modules/dashboards/dashboards.routes.ts';
 import { aggregateRoutes } from './modules/analytics/aggregate.routes.ts';
@@ -44,6 +46,7 @@ const USER_ROUTES = [
   pricingRoutes,
   notificationChannelsRoutes,
   notificationsRoutes,
+  alertsRoutes,
   dashboardsRoutes,
   ingestStatsRoutes,
 ];
@@ -117,6 +120,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(pipeline);
   // Delivery queue and worker, live in-app push; alerts and reports send through it.
   await app.register(notifications);
+  // Alert evaluation (scheduler role), platform health checks, every instance's heartbeat.
+  await app.register(alerts);
   // Query, export and tail counters the search and tail routes count into.
   await app.register(usage);
   await app.register(identity, { userRoutes: USER_ROUTES });

@@ -234,6 +234,7 @@ export interface AlertInstancesTable {
   value: number | null;
   last_eval_at: Timestamp;
   last_notified_at: NullableTimestamp;
+  notified_state: AlertState | null;
   changes: ColumnType<boolean[], boolean[] | undefined, boolean[]>;
   flapping: Generated<boolean>;
 }
