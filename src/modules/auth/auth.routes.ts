@@ -130,7 +130,7 @@ export function authRoutes(oidc: OidcClient | undefined) {
             : await verifyAgainstDummy(request.body.password);
         if (!ok || !user)
           throw new UnauthorizedError('invalid_credentials', 'wrong email or password');
-        await limiter.succeeded(email);
+        await limiter.succeeded(email, request.ip);
         const { csrfToken } = await openSession(
           app.db,
           app.config,

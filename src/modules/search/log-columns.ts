@@ -1,4 +1,4 @@
-// What a search reads from `logs`, in the order of the API's row shape (ARCHITECTURE.md, "a log
+// What a search reads from `logs`, in the order of the API's row shape (docs/architecture.md, "a log
 // row"). With OUTPUT_SETTINGS, ClickHouse writes that shape itself (ts as RFC 3339 with
 // nanoseconds, UUIDs as text), so pages and exports pass rows through without rebuilding them.
 import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
@@ -47,5 +47,5 @@ export const OUTPUT_SETTINGS: ClickHouseSettings = {
   output_format_json_escape_forward_slashes: 0,
 };
 
-/** The API's row (ARCHITECTURE.md "a log row"): the canonical row without org_id, `ts` in RFC 3339. */
+/** The API's row (docs/architecture.md, "A log row"): the canonical row without org_id, `ts` in RFC 3339. */
 export type LogRowJson = Omit<LogRow, 'org_id'>;
