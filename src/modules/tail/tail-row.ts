@@ -1,5 +1,5 @@
 // Rows as the tail handles them: the LogRow the query predicate reads, and the JSON a client gets
-// (ARCHITECTURE.md "a log row"), serialised once per row however many sockets receive it.
+// (docs/architecture.md, "A log row"), serialised once per row however many sockets receive it.
 import { parseSerialisedRow } from '../ingest/decode/index.ts';
 import type { LogRow } from '../search/query-language/index.ts';
 

@@ -1,4 +1,4 @@
-// Shapes of the HTTP contract (docs: /docs and ARCHITECTURE.md "HTTP contract").
+// Shapes of the HTTP contract (/docs, and docs/architecture.md "HTTP contract").
 
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
