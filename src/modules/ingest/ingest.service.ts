@@ -61,6 +61,7 @@ export function ingestLimitsFromConfig(config: Config): IngestLimits {
     maxNestingDepth: i.maxNestingDepth,
     maxPastSkewMs: i.maxPastSkewMs,
     maxFutureSkewMs: i.maxFutureSkewMs,
+    decodeCpuBudgetMs: i.decodeCpuBudgetMs,
   };
 }
 

@@ -142,8 +142,8 @@ function parseJsonDocument(
   limits: IngestLimits,
   budget: DecodeBudget,
 ): { value: unknown } | typeof NDJSON {
+  countRecordElements(body, [], limits, budget);
   const text = bodyText(body);
-  countRecordElements(text, [], limits, budget);
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (err) {

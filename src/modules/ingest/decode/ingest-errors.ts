@@ -13,6 +13,7 @@ export type IngestInputStatus = 400 | 413 | 415;
 export type IngestInputCode =
   | 'body_too_large'
   | 'too_many_records'
+  | 'decode_budget_exceeded'
   | 'unsupported_media_type'
   | 'unsupported_content_encoding'
   | 'invalid_compressed_body'

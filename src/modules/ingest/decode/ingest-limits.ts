@@ -19,6 +19,8 @@ export interface IngestLimits {
   readonly maxPastSkewMs: number;
   /** How far after the receive time a timestamp may be; newer → record rejected. */
   readonly maxFutureSkewMs: number;
+  /** Event-loop time the synchronous decoding of one request may take; over → 413 (decode-budget.ts). */
+  readonly decodeCpuBudgetMs: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -38,4 +40,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = Object.freeze({
   // whole job (other tenants' rows included) would fail. Keep this below ~90 days.
   maxPastSkewMs: 30 * DAY_MS,
   maxFutureSkewMs: 15 * 60_000,
+  // The server's budget is INGEST_DECODE_CPU_BUDGET_MS; this default serves tools, benchmarks and
+  // tests that decode big bodies in one go, where only a runaway should stop.
+  decodeCpuBudgetMs: 60_000,
 });

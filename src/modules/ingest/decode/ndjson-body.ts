@@ -1,5 +1,6 @@
 import { splitLines, tooManyRecords } from './body-text.ts';
 import type { BodyLine } from './body-text.ts';
+import type { DecodeBudget } from './decode-budget.ts';
 import { RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
@@ -30,10 +31,17 @@ export function parseJsonLine(line: BodyLine): RawRecord | RecordRejection {
 }
 
 /** Record indexes count non-blank lines only: blank lines are framing, not records. */
-export function decodeNdjsonBody(body: Buffer, limits: IngestLimits): DecodeResult {
+export function decodeNdjsonBody(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
   const lines = splitLines(body, limits.maxRecordsPerRequest);
   const records = new Array<RawRecord | RecordRejection>(lines.length);
-  for (let i = 0; i < lines.length; i++) records[i] = parseJsonLine(lines[i] as BodyLine);
+  for (let i = 0; i < lines.length; i++) {
+    budget.tick();
+    records[i] = parseJsonLine(lines[i] as BodyLine);
+  }
   return { records };
 }
 
@@ -61,6 +69,7 @@ export function serialiseNdjsonBody(
   ctx: NormaliseContext,
   writer: RowWriter,
   rejected: RejectedRecord[],
+  budget: DecodeBudget,
 ): number {
   const maxLines = ctx.limits.maxRecordsPerRequest;
   let accepted = 0;
@@ -73,6 +82,7 @@ export function serialiseNdjsonBody(
     const end = nl === -1 ? body.length : nl;
     if (!isBlankBytes(body, start, end)) {
       if (index >= maxLines) throw tooManyRecords(ctx.limits);
+      budget.tick();
       if (transcodeLine(body, start, end, ctx, writer)) accepted++;
       else {
         const record = parseJsonLine({ text: body.toString('utf8', start, end), lineNumber });

@@ -1,8 +1,9 @@
 import { bodyText, tooManyRecords } from './body-text.ts';
+import type { DecodeBudget } from './decode-budget.ts';
 import type { RecordRejection } from './ingest-errors.ts';
 import { IngestInputError } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
-import { parseJsonText } from './json-body.ts';
+import { countRecordElements, parseJsonText } from './json-body.ts';
 import {
   OtlpRecordProblem,
   hexId,
@@ -131,7 +132,11 @@ function logRecord(
 }
 
 /** An OTLP/HTTP JSON ExportLogsServiceRequest (lowerCamelCase keys, hex ids, int64 as strings). */
-export function decodeOtlpJsonValue(root: unknown, limits: IngestLimits): DecodeResult {
+export function decodeOtlpJsonValue(
+  root: unknown,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
   if (!isPlainObject(root))
     throw new IngestInputError(
       400,
@@ -149,6 +154,7 @@ export function decodeOtlpJsonValue(root: unknown, limits: IngestLimits): Decode
       const scope = isPlainObject(sl.scope) ? sl.scope : newJsonObject();
       for (const lr of arrayField(sl, 'logRecords', 'scopeLogs[]')) {
         if (records.length >= limits.maxRecordsPerRequest) throw tooManyRecords(limits);
+        budget.tick();
         try {
           records.push(logRecord(lr, resource, scope, limits));
         } catch (err) {
@@ -161,6 +167,14 @@ export function decodeOtlpJsonValue(root: unknown, limits: IngestLimits): Decode
   return { records };
 }
 
-export function decodeOtlpJson(body: Buffer, limits: IngestLimits): DecodeResult {
-  return decodeOtlpJsonValue(parseJsonText(bodyText(body)), limits);
+/** Where OTLP/JSON keeps its records: resourceLogs[].scopeLogs[].logRecords[]. */
+const RECORDS_PATH = ['resourceLogs', '*', 'scopeLogs', '*', 'logRecords'];
+
+export function decodeOtlpJson(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
+  countRecordElements(body, RECORDS_PATH, limits, budget);
+  return decodeOtlpJsonValue(parseJsonText(bodyText(body)), limits, budget);
 }

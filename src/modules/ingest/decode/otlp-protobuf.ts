@@ -1,5 +1,6 @@
 import protobuf from 'protobufjs';
 import { tooManyRecords } from './body-text.ts';
+import type { DecodeBudget } from './decode-budget.ts';
 import { IngestInputError } from './ingest-errors.ts';
 import type { RecordRejection } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
@@ -88,7 +89,9 @@ const root = protobuf.Root.fromJSON({
     KeyValue: { fields: { key: { type: 'string', id: 1 }, value: { type: 'AnyValue', id: 2 } } },
   },
 });
-const ExportLogsServiceRequest = root.lookupType('ExportLogsServiceRequest');
+const Resource = root.lookupType('Resource');
+const InstrumentationScope = root.lookupType('InstrumentationScope');
+const LogRecord = root.lookupType('LogRecord');
 
 /* Shapes of the decoded messages: set fields are own properties, unset ones prototype defaults. */
 interface PbLong {
@@ -117,12 +120,6 @@ interface PbLogRecord {
   attributes: PbKeyValue[];
   traceId: Uint8Array;
   spanId: Uint8Array;
-}
-interface PbRequest {
-  resourceLogs: {
-    resource?: { attributes: PbKeyValue[] } | null;
-    scopeLogs: { scope?: { name: string; version: string } | null; logRecords: PbLogRecord[] }[];
-  }[];
 }
 
 function anyValue(v: PbAnyValue | null | undefined, level: number, max: number): unknown {
@@ -182,12 +179,106 @@ function logRecord(
   };
 }
 
-/** An OTLP/HTTP protobuf ExportLogsServiceRequest. A body that is not one → 400. */
-export function decodeOtlpProtobuf(body: Buffer, limits: IngestLimits): DecodeResult {
-  let request: PbRequest;
+/** Wire type of length-delimited fields: embedded messages, strings, bytes. */
+const LENGTH_DELIMITED = 2;
+
+interface ProtobufDecode {
+  readonly reader: protobuf.Reader;
+  readonly limits: IngestLimits;
+  readonly budget: DecodeBudget;
+  readonly records: (RawRecord | RecordRejection)[];
+  /** Messages found so far per level (resourceLogs, scopeLogs, logRecords), each ≤ the record limit. */
+  readonly found: [number, number, number];
+}
+
+/** Where a message sits in the body: [start, end) of its content. */
+type Span = readonly [number, number];
+
+/**
+ * One pass over the fields between the reader's position and `end`: the span of the last
+ * `headerField` message (resource or scope, which may come before or after the rest) and the spans
+ * of the `itemField` messages, counted at `level` as they are found so that a body of millions of
+ * tiny messages is refused before any is built. Every other field is skipped.
+ */
+function scan(
+  d: ProtobufDecode,
+  end: number,
+  headerField: number | undefined,
+  itemField: number,
+  level: 0 | 1 | 2,
+): { header: Span | undefined; items: Span[] } {
+  const { reader } = d;
+  let header: Span | undefined;
+  const items: Span[] = [];
+  while (reader.pos < end) {
+    d.budget.tick();
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    if ((tag & 7) !== LENGTH_DELIMITED || (field !== headerField && field !== itemField)) {
+      reader.skipType(tag & 7);
+      continue;
+    }
+    const length = reader.uint32();
+    const span: Span = [reader.pos, reader.pos + length];
+    if (span[1] > end) throw new RangeError(`a field runs past its message at ${reader.pos}`);
+    if (field === itemField) {
+      if (++d.found[level] > d.limits.maxRecordsPerRequest) throw tooManyRecords(d.limits);
+      items.push(span);
+    } else header = span;
+    reader.pos = span[1];
+  }
+  return { header, items };
+}
+
+function decodeAt<T>(d: ProtobufDecode, type: protobuf.Type, [start, end]: Span): T {
+  d.reader.pos = start;
+  return type.decode(d.reader, end - start) as unknown as T;
+}
+
+function readScopeLogs(d: ProtobufDecode, [start, end]: Span, resource: OtlpResource): void {
+  d.reader.pos = start;
+  const { header, items } = scan(d, end, 1, 2, 2);
+  const scope =
+    header && decodeAt<{ name: string; version: string }>(d, InstrumentationScope, header);
+  const scopeName = scope?.name ?? '';
+  const scopeVersion = scope?.version ?? '';
+  const max = d.limits.maxNestingDepth;
+  for (const span of items) {
+    d.budget.tick();
+    const lr = decodeAt<PbLogRecord>(d, LogRecord, span);
+    try {
+      d.records.push(logRecord(lr, resource, scopeName, scopeVersion, max));
+    } catch (err) {
+      if (!(err instanceof OtlpRecordProblem)) throw err;
+      d.records.push(err.rejection);
+    }
+  }
+}
+
+function readResourceLogs(d: ProtobufDecode, [start, end]: Span): void {
+  d.reader.pos = start;
+  const { header, items } = scan(d, end, 1, 2, 1);
+  const found = header && decodeAt<{ attributes: PbKeyValue[] }>(d, Resource, header);
+  const resource = resourceOf(found?.attributes ?? [], d.limits);
+  for (const span of items) readScopeLogs(d, span, resource);
+}
+
+/**
+ * An OTLP/HTTP protobuf ExportLogsServiceRequest, read message by message so that records (and the
+ * groups holding them) are counted, and the limit enforced, before any is decoded. A body that is
+ * not one → 400.
+ */
+export function decodeOtlpProtobuf(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
+  const reader = protobuf.Reader.create(body);
+  const d: ProtobufDecode = { reader, limits, budget, records: [], found: [0, 0, 0] };
   try {
-    request = ExportLogsServiceRequest.decode(body) as unknown as PbRequest;
+    for (const span of scan(d, reader.len, undefined, 1, 0).items) readResourceLogs(d, span);
   } catch (err) {
+    if (err instanceof IngestInputError) throw err;
     // Also catches the stack overflow of absurdly nested AnyValues inside protobufjs.
     throw new IngestInputError(
       400,
@@ -195,22 +286,5 @@ export function decodeOtlpProtobuf(body: Buffer, limits: IngestLimits): DecodeRe
       `the body is not an OTLP ExportLogsServiceRequest: ${(err as Error).message}`,
     );
   }
-  const records: (RawRecord | RecordRejection)[] = [];
-  for (const rl of request.resourceLogs) {
-    const resource = resourceOf(rl.resource?.attributes ?? [], limits);
-    for (const sl of rl.scopeLogs) {
-      const scopeName = sl.scope?.name ?? '';
-      const scopeVersion = sl.scope?.version ?? '';
-      for (const lr of sl.logRecords) {
-        if (records.length >= limits.maxRecordsPerRequest) throw tooManyRecords(limits);
-        try {
-          records.push(logRecord(lr, resource, scopeName, scopeVersion, limits.maxNestingDepth));
-        } catch (err) {
-          if (!(err instanceof OtlpRecordProblem)) throw err;
-          records.push(err.rejection);
-        }
-      }
-    }
-  }
-  return { records };
+  return { records: d.records };
 }
