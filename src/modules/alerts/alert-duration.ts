@@ -15,6 +15,7 @@ export function durationMs(field: string, text: string): number {
 /** The shortest text for a duration: 90000 → "90s", 300000 → "5m". */
 export function durationText(ms: number): string {
   const s = Math.round(ms / 1000);
+  if (s === 0) return '0s';
   if (s % 86_400 === 0) return `${s / 86_400}d`;
   if (s % 3600 === 0) return `${s / 3600}h`;
   if (s % 60 === 0) return `${s / 60}m`;
