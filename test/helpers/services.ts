@@ -21,10 +21,21 @@ export interface Teardown {
 const fileId = `${process.pid.toString(36)}${crypto.randomBytes(3).toString('hex')}`;
 let ownServices: Promise<{ postgresAdminUrl: string; redisUrl: string }> | undefined;
 
-/** A world-traversable temp dir: embedded Postgres runs as `nobody` when tests run as root. */
+const tempDirs = new Set<string>();
+
+/**
+ * A world-traversable temp dir (embedded Postgres runs as `nobody` when tests run as root), removed
+ * when this test process exits, so a run leaves no `mylog-*` folders behind.
+ */
 export function makeTempDir(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mylog-${label}-`));
   fs.chmodSync(dir, 0o755);
+  if (tempDirs.size === 0) {
+    process.once('exit', () => {
+      for (const made of tempDirs) fs.rmSync(made, { recursive: true, force: true });
+    });
+  }
+  tempDirs.add(dir);
   return dir;
 }
 
@@ -119,7 +130,6 @@ export function createChdbTestStore(
   if (!chdbStore) {
     const dir = makeTempDir('chdb');
     chdbStore = createChdbStore({ dataDir: dir, database: 'default' });
-    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   }
   const store = createChdbStore({ dataDir: chdbStore.dataDir, database });
   t.teardown(() => store.close());

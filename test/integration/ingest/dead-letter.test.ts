@@ -14,8 +14,12 @@ t.test('dead-lettered jobs are listed and replayed by the CLI', async (t) => {
   const { app, db, clickhouse, config } = await buildTestApp(t, {
     env: { WORKER_MAX_ATTEMPTS: '2', WORKER_BACKOFF_MS: '50', INGEST_GROUP_COMMIT_WINDOW_MS: '10' },
   });
+  // The CLI gets this test's services and data dir: left to its defaults it would start an
+  // embedded Postgres and ClickHouse under ./.mylog in the project.
   const cliEnv = {
     ...process.env,
+    DATABASE_URL: config.databaseUrl as string,
+    MYLOG_DATA_DIR: config.dataDir,
     REDIS_URL: config.redisUrl as string,
     REDIS_KEY_PREFIX: config.redisKeyPrefix,
     LOG_LEVEL: 'error',
