@@ -27,6 +27,9 @@ export async function startShipperServer(t: Teardown): Promise<ShipperServer> {
   const ctx = await buildTestApp(t, { env: { INGEST_GROUP_COMMIT_WINDOW_MS: '10' } });
   await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = ctx.app.server.address() as AddressInfo;
+  // Shippers keep connections open (some mid-request, waiting on a timer): close them all first,
+  // or the app's close waits for them.
+  t.teardown(() => ctx.app.server.closeAllConnections());
   return {
     ...ctx,
     port,
