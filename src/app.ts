@@ -28,6 +28,7 @@ import { notificationsRoutes } from './modules/notifications/notifications.route
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import { tailRoutes } from './modules/tail/tail.routes.ts';
 import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
+import { reportsRoutes } from './modules/reports/reports.routes.ts';
 import { usage } from './modules/usage/usage.plugin.ts';
 import { usageRoutes } from './modules/usage/usage.routes.ts';
 import web from './modules/web/web.plugin.ts';
@@ -44,6 +45,7 @@ const USER_ROUTES = [
   aggregateRoutes,
   usageRoutes,
   pricingRoutes,
+  reportsRoutes,
   notificationChannelsRoutes,
   notificationsRoutes,
   alertsRoutes,

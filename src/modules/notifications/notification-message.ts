@@ -1,7 +1,8 @@
 // What a notification says, once, whatever carries it: webhook JSON, Slack text, email, in-app.
 // The message is stored with its delivery row, so every retry sends the same bytes.
 
-export type NotificationState = 'firing' | 'resolved' | 'no_data' | 'flapping' | 'test';
+export type NotificationState =
+  'firing' | 'resolved' | 'no_data' | 'flapping' | 'test' | 'report' | 'quota_warning';
 
 export interface NotificationMessage {
   /** Stable per event and the same on every attempt: receivers de-duplicate on it. */

@@ -1,12 +1,16 @@
 // The periodic work MyLog does, in one list. Alerts, monthly reports and retention checks add
 // their tasks here; the scheduler runs each one once per period across all instances.
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config.ts';
 import { createSessionsRepository } from '../auth/sessions.repository.ts';
+import { usageAndReportTasks } from '../reports/reports.tasks.ts';
 
 export interface ScheduledTask {
   /** Stable id: BullMQ keys the schedule by it, so renaming a task starts a new schedule. */
   name: string;
   everyMs: number;
+  /** The period from the configuration instead (everyMs is then the default it replaces). */
+  everyMsFrom?(config: Config): number;
   run(app: FastifyInstance): Promise<Record<string, unknown> | void>;
 }
 
@@ -21,4 +25,5 @@ export const scheduledTasks: ScheduledTask[] = [
       return { deleted };
     },
   },
+  ...usageAndReportTasks,
 ];

@@ -32,7 +32,7 @@ async function schedulerPlugin(
   for (const task of tasks) {
     await queue.upsertJobScheduler(
       task.name,
-      { every: task.everyMs },
+      { every: task.everyMsFrom?.(app.config) ?? task.everyMs },
       { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
   }

@@ -254,14 +254,14 @@ export function createUsageRepository(store: ClickHouseStore) {
       range: DayRange,
     ): Promise<{ day: string; records: number; bytes: number; error_records: number }[]> {
       const rows = await store.query<Record<string, string>>(
-        `SELECT toString(day) AS day, sum(records) AS records, sum(bytes) AS bytes,
+        `SELECT toString(day) AS d, sum(records) AS records, sum(bytes) AS bytes,
                 sum(error_records) AS error_records
          FROM ${USAGE_DAILY_TABLE} WHERE ${scopeWhere} GROUP BY day ORDER BY day`,
         scopeParams(scope, range),
         comment('daily'),
       );
       return rows.map((r) => ({
-        day: String(r.day),
+        day: String(r.d),
         records: Number(r.records),
         bytes: Number(r.bytes),
         error_records: Number(r.error_records),
