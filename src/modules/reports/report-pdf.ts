@@ -5,6 +5,7 @@ import PDFDocument from 'pdfkit';
 import type { ReportContent } from './report-content.ts';
 import { bytesText, countText, money, percentText } from './report-format.ts';
 
+// The standard fonts encode WinAnsi only: labels avoid other characters (no arrows).
 const MARGIN = 50;
 const WIDTH = 595.28 - 2 * MARGIN; // A4
 const INK = '#1f2933';
@@ -45,10 +46,11 @@ function table(doc: Doc, columns: [string, number, 'left' | 'right'][], rows: st
     doc.x = MARGIN;
     doc.y = y + rowHeight;
   };
-  drawRow(
-    columns.map((c) => c[0]),
-    true,
-  );
+  if (columns.some((c) => c[0] !== ''))
+    drawRow(
+      columns.map((c) => c[0]),
+      true,
+    );
   for (const row of rows) drawRow(row, false);
   doc.moveDown(0.5);
 }
@@ -78,7 +80,11 @@ function dailyChart(doc: Doc, daily: ReportContent['daily']): void {
     if (h > 0) doc.rect(x, top + height - h, w, h).fill(ACCENT);
     const e = (d.error_records / peak) * height;
     if (e > 0) doc.rect(x, top + height - e, w, Math.max(0.5, e)).fill(ERROR);
-    if (i === 0 || i === daily.length - 1 || (daily.length > 10 && i % 7 === 0)) {
+    if (
+      i === 0 ||
+      (daily.length > 10 && i % 7 === 0 && i < daily.length - 3) ||
+      i === daily.length - 1
+    ) {
       doc
         .fillColor(MUTED)
         .fontSize(6)
@@ -177,7 +183,7 @@ export function reportPdf(report: ReportContent): Promise<Buffer> {
       ['MyLog users who signed in', countText(report.signed_in_users)],
       ['Error rate', percentText(report.error_rate)],
       [
-        'Ingest → stored lag p50 / p99',
+        'Ingest to stored lag p50 / p99',
         report.ingest_lag_ms
           ? `${report.ingest_lag_ms.p50} ms / ${report.ingest_lag_ms.p99} ms`
           : 'not measured',
