@@ -11,6 +11,12 @@ export function isPrice(text: string): boolean {
 
 /** '0.125' → 125000n (millionths of the major unit). Postgres may append zeros: '0.1250000000'. */
 export function toMicros(value: string | number): bigint {
+  if (
+    typeof value === 'number' &&
+    (!Number.isFinite(value) || Number(value.toFixed(6)) !== value)
+  ) {
+    throw new RangeError(`not a price with at most 6 decimals: ${value}`);
+  }
   const text = typeof value === 'number' ? value.toFixed(6) : value.trim();
   const [whole, fraction = ''] = text.split('.');
   const kept = fraction.replace(/0+$/, '');
