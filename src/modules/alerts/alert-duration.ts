@@ -2,7 +2,12 @@
 import { BadRequestError } from '../../infra/errors.ts';
 import { parseIntervalS } from '../search/histogram-interval.ts';
 
-export function durationMs(field: string, text: string): number {
+export function durationMs(
+  field: string,
+  text: string,
+  options: { allowZero?: boolean } = {},
+): number {
+  if (options.allowZero && /^0+(s|m|h|d)$/.test(text)) return 0;
   try {
     return parseIntervalS(text, 0) * 1000;
   } catch {

@@ -171,7 +171,7 @@ export async function createAlert(
     threshold: body.condition.threshold,
     window_ms: durationMs('window', body.window ?? '5m'),
     every_ms: durationMs('every', body.every ?? '1m'),
-    for_ms: body.for === undefined ? 0 : durationMs('for', body.for),
+    for_ms: body.for === undefined ? 0 : durationMs('for', body.for, { allowZero: true }),
     no_data: body.no_data ?? 'no_data',
     renotify_ms: body.renotify ? durationMs('renotify', body.renotify) : null,
     channel_ids: await checkChannels(db, org, body.channels ?? []),
@@ -216,7 +216,7 @@ export async function updateAlert(
   }
   if (body.window !== undefined) fields.window_ms = durationMs('window', body.window);
   if (body.every !== undefined) fields.every_ms = durationMs('every', body.every);
-  if (body.for !== undefined) fields.for_ms = durationMs('for', body.for);
+  if (body.for !== undefined) fields.for_ms = durationMs('for', body.for, { allowZero: true });
   if (body.no_data !== undefined) fields.no_data = body.no_data;
   if (body.renotify !== undefined) {
     fields.renotify_ms = body.renotify === null ? null : durationMs('renotify', body.renotify);

@@ -1,6 +1,7 @@
 // The shell: top bar (navigation, org, theme, account) and the route table.
 import { useEffect, useRef, useState } from 'react';
 import { Logo } from './components/Logo.tsx';
+import { BellIcon, NotificationBell } from './components/NotificationBell.tsx';
 import { LogOutIcon, MoonIcon, SearchIcon, SettingsIcon, SunIcon } from './components/icons.tsx';
 import { Spinner } from './components/ui.tsx';
 import { Link, navigate, useRoute } from './lib/router.tsx';
@@ -8,6 +9,7 @@ import { canAdminister, useSession } from './lib/session.tsx';
 import { applyTheme, resolvedTheme, storedTheme, type ThemeChoice } from './lib/theme.ts';
 import { safeReturnTo } from '../../modules/auth/return-to.ts';
 import { AdminPage } from './pages/admin/AdminPage.tsx';
+import { AlertsPage } from './pages/alerts/AlertsPage.tsx';
 import { Explorer } from './pages/Explorer.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 
@@ -38,6 +40,8 @@ export function App() {
   let page;
   if (route.path.startsWith('/admin')) page = <AdminPage path={route.path} />;
   else if (route.path === '/logs') page = <Explorer />;
+  else if (route.path === '/alerts' || route.path.startsWith('/alerts/'))
+    page = <AlertsPage path={route.path} />;
   else page = <NotFound />;
 
   return (
@@ -81,6 +85,13 @@ function TopBar() {
           <SearchIcon />
           <span>Logs</span>
         </Link>
+        <Link
+          href="/alerts"
+          className={route.path.startsWith('/alerts') ? 'nav-link active' : 'nav-link'}
+        >
+          <BellIcon />
+          <span>Alerts</span>
+        </Link>
         {isAdmin && (
           <Link
             href="/admin/apps"
@@ -92,6 +103,7 @@ function TopBar() {
         )}
       </nav>
       <div className="topbar-right">
+        <NotificationBell />
         {me.orgs.length > 1 && (
           <select
             className="select org-select"

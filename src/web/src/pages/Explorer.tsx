@@ -14,6 +14,7 @@ import {
 import { LogDetail } from '../components/LogDetail.tsx';
 import { LogList } from '../components/LogList.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
+import { BellIcon } from '../components/NotificationBell.tsx';
 import { SavedSearches } from '../components/SavedSearches.tsx';
 import { SendFirstLog } from '../components/SendFirstLog.tsx';
 import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
@@ -332,6 +333,14 @@ export function Explorer() {
             onOpen={(s) => navigate(`/logs${explorerSearch(s)}`)}
           />
           <div className="toolbar-more">
+            <Link
+              className="icon-button bordered"
+              title="Create an alert from this query"
+              aria-label="Create alert"
+              href={`/alerts/new${explorerSearch({ ...state, row: null, live: false })}`}
+            >
+              <BellIcon />
+            </Link>
             <button
               className="icon-button bordered"
               title="Run again (R)"

@@ -6,6 +6,8 @@ import { canAdminister, useSession } from '../../lib/session.tsx';
 import { AppDetail } from './AppDetail.tsx';
 import { AppsList } from './AppsList.tsx';
 import { AuditLog } from './AuditLog.tsx';
+import { Channels } from './Channels.tsx';
+import { BellIcon } from '../../components/NotificationBell.tsx';
 import { Members } from './Members.tsx';
 import { Orgs } from './Orgs.tsx';
 
@@ -35,6 +37,7 @@ export function AdminPage({ path }: { path: string }) {
   const items = [
     { id: 'apps', label: 'Apps & keys', icon: <BoxIcon />, show: orgAdmin },
     { id: 'members', label: 'Members', icon: <UsersIcon />, show: orgAdmin },
+    { id: 'channels', label: 'Notification channels', icon: <BellIcon />, show: orgAdmin },
     { id: 'audit', label: 'Audit log', icon: <ShieldIcon />, show: orgAdmin || platformAdmin },
     { id: 'orgs', label: 'Organisations', icon: <BuildingIcon />, show: platformAdmin },
   ].filter((i) => i.show);
@@ -45,6 +48,7 @@ export function AdminPage({ path }: { path: string }) {
     content = <AppDetail org={org} appRef={decodeURIComponent(parts[2])} />;
   else if (section === 'apps' && org && orgAdmin) content = <AppsList org={org} />;
   else if (section === 'members' && org && orgAdmin) content = <Members org={org} />;
+  else if (section === 'channels' && org && orgAdmin) content = <Channels org={org} />;
   else if (section === 'audit') content = <AuditLog org={org} />;
   else if (section === 'orgs' && platformAdmin) content = <Orgs />;
   else content = <Orgs />;

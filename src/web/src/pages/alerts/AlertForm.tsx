@@ -1,0 +1,360 @@
+// Create or edit an alert rule, with a preview of its measure and threshold over the last 24 h
+// (POST /v1/logs/aggregate, the same compiler the evaluation uses).
+import { useEffect, useMemo, useState } from 'react';
+import { MeasureChart, type ChartSeries } from '../../components/MeasureChart.tsx';
+import { Dialog, useSubmit } from '../../components/ui.tsx';
+import {
+  CONDITION_OPS,
+  durationSeconds,
+  MEASURE_OPS,
+  type AlertRule,
+  type Channel,
+  type ConditionOp,
+  type NoData,
+} from '../../lib/alerts.ts';
+import { api, errorMessage } from '../../lib/api.ts';
+import { useApi, useDebounced } from '../../lib/hooks.ts';
+import type { MeOrg } from '../../lib/types.ts';
+
+export interface AlertDraft {
+  name: string;
+  q: string;
+  apps: string[];
+  op: string;
+  field: string;
+  groupBy: string;
+  condOp: ConditionOp;
+  threshold: string;
+  window: string;
+  every: string;
+  forDuration: string;
+  noData: NoData;
+  renotify: string;
+  channels: string[];
+}
+
+export function draftOf(rule: AlertRule | null, q = '', apps: string[] = []): AlertDraft {
+  return {
+    name: rule?.name ?? '',
+    q: rule?.q ?? q,
+    apps: rule?.apps ?? apps,
+    op: rule?.measure.op ?? 'count',
+    field: rule?.measure.field ?? '',
+    groupBy: rule?.group_by.join(', ') ?? '',
+    condOp: rule?.condition.op ?? '>',
+    threshold: rule ? String(rule.condition.threshold) : '0',
+    window: rule?.window ?? '5m',
+    every: rule?.every ?? '1m',
+    forDuration: rule?.for ?? '0s',
+    noData: rule?.no_data ?? 'ok',
+    renotify: rule?.renotify ?? '',
+    channels: rule?.channels ?? [],
+  };
+}
+
+function bodyOf(d: AlertDraft) {
+  const needsField = !['count', 'rate'].includes(d.op);
+  return {
+    name: d.name.trim(),
+    q: d.q,
+    apps: d.apps,
+    measure: needsField ? { op: d.op, field: d.field.trim() } : { op: d.op },
+    group_by: d.groupBy
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    condition: { op: d.condOp, threshold: Number(d.threshold) },
+    window: d.window.trim(),
+    every: d.every.trim(),
+    for: d.forDuration.trim() || '0s',
+    no_data: d.noData,
+    renotify: d.renotify.trim() === '' ? null : d.renotify.trim(),
+    channels: d.channels,
+  };
+}
+
+interface SeriesAnswer {
+  interval_ms: number;
+  series: {
+    group: Record<string, string> | null;
+    points: { ts: string; values: (number | null)[] }[];
+  }[];
+}
+
+function Preview({ draft }: { draft: AlertDraft }) {
+  const body = useDebounced(bodyOf(draft), 600);
+  const [answer, setAnswer] = useState<SeriesAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const windowS = durationSeconds(body.window);
+  // Buckets of the rule's window show what it would have measured; at least a minute, so a day
+  // stays within the series limit.
+  const interval = Number.isFinite(windowS) && windowS >= 60 ? body.window : '1m';
+  const key = JSON.stringify([body.q, body.apps, body.measure, body.group_by, interval]);
+  useEffect(() => {
+    const controller = new AbortController();
+    setError(null);
+    api<SeriesAnswer>('/v1/logs/aggregate', {
+      method: 'POST',
+      body: {
+        q: body.q,
+        ...(body.apps.length ? { apps: body.apps } : {}),
+        from: 'now-24h',
+        to: 'now',
+        measures: [body.measure],
+        ...(body.group_by.length ? { group_by: body.group_by, limit: 5 } : {}),
+        interval,
+      },
+      signal: controller.signal,
+    }).then(setAnswer, (e: unknown) => {
+      if (!controller.signal.aborted) setError(errorMessage(e));
+    });
+    return () => controller.abort();
+    // `key` stands for the request body.
+  }, [key]);
+  const chart = useMemo(() => {
+    const first = answer?.series[0];
+    if (!answer || !first) return null;
+    const times = first.points.map((p) => Date.parse(p.ts) / 1000);
+    const series: ChartSeries[] = answer.series.map((s) => ({
+      label: s.group ? Object.values(s.group).join(' · ') || '(none)' : 'value',
+      values: s.points.map((p) => p.values[0] ?? null),
+    }));
+    return { times, series };
+  }, [answer]);
+  const threshold = Number(draft.threshold);
+  return (
+    <div className="chart-box span-2" data-testid="alert-preview">
+      <div className="muted small">
+        Last 24 h, {interval} buckets
+        {interval !== body.window ? ` (the rule's window is ${body.window})` : ''}
+      </div>
+      {error && <p className="form-error">{error}</p>}
+      {!error && chart && chart.series.length > 0 && (
+        <MeasureChart
+          times={chart.times}
+          series={chart.series}
+          threshold={Number.isFinite(threshold) ? threshold : null}
+        />
+      )}
+      {!error && chart === null && answer && (
+        <p className="muted small">No matching logs in the last 24 h.</p>
+      )}
+    </div>
+  );
+}
+
+export function AlertForm({
+  org,
+  rule,
+  initial,
+  onClose,
+  onSaved,
+}: {
+  org: MeOrg;
+  rule: AlertRule | null;
+  initial: AlertDraft;
+  onClose: () => void;
+  onSaved: (rule: AlertRule) => void;
+}) {
+  const [draft, setDraft] = useState(initial);
+  const set = <K extends keyof AlertDraft>(key: K, value: AlertDraft[K]) =>
+    setDraft((d) => ({ ...d, [key]: value }));
+  const channels = useApi<{ channels: Channel[] }>('/v1/notification-channels', { org: org.id });
+  const { busy, error, submit } = useSubmit();
+  const needsField = !['count', 'rate'].includes(draft.op);
+  const save = (): void =>
+    submit(
+      () =>
+        rule
+          ? api<{ alert: AlertRule }>(`/v1/alerts/${rule.id}`, {
+              method: 'PATCH',
+              body: bodyOf(draft),
+            })
+          : api<{ alert: AlertRule }>('/v1/alerts', {
+              method: 'POST',
+              body: { org: org.id, ...bodyOf(draft) },
+            }),
+      (res) => onSaved(res.alert),
+    );
+  return (
+    <Dialog title={rule ? `Edit ${rule.name}` : 'New alert'} onClose={onClose} wide>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <div className="alert-form">
+          <label className="span-2">
+            Name
+            <input
+              className="input"
+              required
+              maxLength={200}
+              value={draft.name}
+              onChange={(e) => set('name', e.target.value)}
+              placeholder="Checkout errors"
+              autoFocus
+            />
+          </label>
+          <label className="span-2">
+            Query
+            <input
+              className="input mono"
+              value={draft.q}
+              onChange={(e) => set('q', e.target.value)}
+              placeholder="service:checkout level:error"
+            />
+            <span className="muted small">
+              {draft.apps.length
+                ? `Apps: ${draft.apps.join(', ')}`
+                : 'All apps of the organisation'}
+            </span>
+          </label>
+          <label>
+            Measure
+            <span className="inline">
+              <select
+                className="select"
+                value={draft.op}
+                onChange={(e) => set('op', e.target.value)}
+                aria-label="Measure"
+              >
+                {MEASURE_OPS.map((op) => (
+                  <option key={op}>{op}</option>
+                ))}
+              </select>
+              {needsField && (
+                <input
+                  className="input"
+                  aria-label="Field"
+                  placeholder="duration_ms"
+                  value={draft.field}
+                  onChange={(e) => set('field', e.target.value)}
+                />
+              )}
+            </span>
+          </label>
+          <label>
+            Group by (comma-separated)
+            <input
+              className="input"
+              placeholder="host"
+              value={draft.groupBy}
+              onChange={(e) => set('groupBy', e.target.value)}
+            />
+          </label>
+          <label>
+            Condition
+            <span className="inline">
+              <select
+                className="select"
+                aria-label="Condition"
+                value={draft.condOp}
+                onChange={(e) => set('condOp', e.target.value as ConditionOp)}
+              >
+                {CONDITION_OPS.map((op) => (
+                  <option key={op}>{op}</option>
+                ))}
+              </select>
+              <input
+                className="input"
+                aria-label="Threshold"
+                type="number"
+                step="any"
+                required
+                value={draft.threshold}
+                onChange={(e) => set('threshold', e.target.value)}
+              />
+            </span>
+          </label>
+          <label>
+            Over the last (window)
+            <input
+              className="input"
+              value={draft.window}
+              onChange={(e) => set('window', e.target.value)}
+              placeholder="5m"
+            />
+          </label>
+          <label>
+            Check every
+            <input
+              className="input"
+              value={draft.every}
+              onChange={(e) => set('every', e.target.value)}
+              placeholder="1m"
+            />
+          </label>
+          <label>
+            Fire after it holds for
+            <input
+              className="input"
+              value={draft.forDuration}
+              onChange={(e) => set('forDuration', e.target.value)}
+              placeholder="0s"
+            />
+          </label>
+          <label>
+            When the window is empty
+            <select
+              className="select"
+              value={draft.noData}
+              onChange={(e) => set('noData', e.target.value as NoData)}
+            >
+              <option value="ok">OK</option>
+              <option value="no_data">No data (notify)</option>
+              <option value="firing">Firing</option>
+              <option value="keep">Keep the last state</option>
+            </select>
+          </label>
+          <label>
+            Notify again while firing every
+            <input
+              className="input"
+              value={draft.renotify}
+              onChange={(e) => set('renotify', e.target.value)}
+              placeholder="never (e.g. 1h)"
+            />
+          </label>
+          <Preview draft={draft} />
+          <fieldset className="span-2">
+            <legend className="small">Notify</legend>
+            {channels.data?.channels.length === 0 && (
+              <p className="muted small">
+                No channels yet: an admin adds them under Settings → Notification channels.
+              </p>
+            )}
+            {channels.data?.channels.map((c) => (
+              <label key={c.id} className="checkbox-line">
+                <input
+                  type="checkbox"
+                  checked={draft.channels.includes(c.id)}
+                  onChange={(e) =>
+                    set(
+                      'channels',
+                      e.target.checked
+                        ? [...draft.channels, c.id]
+                        : draft.channels.filter((id) => id !== c.id),
+                    )
+                  }
+                />
+                {c.name} <span className="muted small">{c.type.replace('_', '-')}</span>
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        {error && <p className="form-error">{error}</p>}
+        <div className="button-row end">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button className="button button-primary" disabled={busy || draft.name.trim() === ''}>
+            {rule ? 'Save' : 'Create alert'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
