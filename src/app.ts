@@ -5,9 +5,10 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config.ts';
 import type { ClickHouseStore } from './infra/clickhouse/store.ts';
 import { registerErrorHandlers } from './infra/errors.ts';
+import { registerHttpHardening, serverTimeouts } from './infra/http-hardening.ts';
 import { Lifecycle } from './infra/lifecycle.ts';
 import { loggerOptions, logRequests } from './infra/logger.ts';
-import { createMetrics, type Metrics } from './infra/metrics.ts';
+import { createMetrics, guardMetrics, type Metrics } from './infra/metrics.ts';
 import type { Db } from './infra/postgres.ts';
 import { openApi } from './infra/openapi.ts';
 import { adminRoutes } from './modules/admin/admin.routes.ts';
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.isProduction,
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
+    ...serverTimeouts(config),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorate('config', config);
@@ -115,6 +117,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   logRequests(app);
   registerErrorHandlers(app);
+  registerHttpHardening(app);
+  guardMetrics(app);
 
   await app.register(openApi);
   await app.register(healthRoutes);
