@@ -38,9 +38,11 @@ export function logRequests(app: FastifyInstance): void {
     // The path only: query strings can carry tail tickets and OIDC codes.
     const path = request.url.split('?', 1)[0] ?? request.url;
     request.log[requestLogLevel(request.method, path)](
+      // Not under `req`/`res`: Fastify's serializers for those expect the request objects.
       {
-        req: { method: request.method, path },
-        res: { statusCode: reply.statusCode },
+        method: request.method,
+        path,
+        statusCode: reply.statusCode,
         responseTime: reply.elapsedTime,
       },
       'request completed',

@@ -13,8 +13,13 @@ import {
   type Teardown,
 } from '../helpers/services.ts';
 
+/** Enough for a debug-level run's request lines; failure messages show its tail. */
+const OUTPUT_KEPT_CHARS = 2_000_000;
+
 export interface RunningMyLog {
   baseUrl: string;
+  /** The server's environment, for a `mylog` CLI run against the same services. */
+  env: Record<string, string>;
   /** What the server printed, for failure messages. */
   output: () => string;
 }
@@ -38,7 +43,10 @@ async function waitForReady(
   throw new Error(`MyLog was not ready within ${timeoutMs} ms`);
 }
 
-export async function startMyLogServer(t: Teardown): Promise<RunningMyLog> {
+export async function startMyLogServer(
+  t: Teardown,
+  overrides: Record<string, string> = {},
+): Promise<RunningMyLog> {
   ensureWebBuild({ quiet: true });
   const port = await findFreePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -54,6 +62,7 @@ export async function startMyLogServer(t: Teardown): Promise<RunningMyLog> {
     DATABASE_URL: await createTestDatabase(t),
     REDIS_URL: await testRedisUrl(),
     REDIS_KEY_PREFIX: uniqueRedisPrefix(),
+    ...overrides,
   };
   delete env.CLICKHOUSE_URL;
   let output = '';
@@ -63,7 +72,7 @@ export async function startMyLogServer(t: Teardown): Promise<RunningMyLog> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer): void => {
-    output = (output + chunk.toString()).slice(-20_000);
+    output = (output + chunk.toString()).slice(-OUTPUT_KEPT_CHARS);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -78,9 +87,12 @@ export async function startMyLogServer(t: Teardown): Promise<RunningMyLog> {
   try {
     await waitForReady(baseUrl, child, 120_000);
   } catch (error) {
-    throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`, {
-      cause: error,
-    });
+    throw new Error(
+      `${(error as Error).message}\n--- server output ---\n${output.slice(-20_000)}`,
+      {
+        cause: error,
+      },
+    );
   }
-  return { baseUrl, output: () => output };
+  return { baseUrl, env, output: () => output };
 }

@@ -41,7 +41,12 @@ export function QueryBar({
     key: '',
     list: [],
   });
-  const [hints, setHints] = useState<string[]>([]);
+  // Hints with the draft they are about, so a hint for an older draft is never shown.
+  const [hinted, setHinted] = useState<{ draft: string; hints: string[] }>({
+    draft: '',
+    hints: [],
+  });
+  const hints = hinted.draft === draft ? hinted.hints : [];
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -115,14 +120,11 @@ export function QueryBar({
 
   // Typos that still parse (`servce:`, `level:eror`) get a hint; the query runs all the same.
   useEffect(() => {
-    if (localProblem || draft.trim() === '') {
-      setHints([]);
-      return;
-    }
+    if (localProblem || draft.trim() === '') return;
     let cancelled = false;
     const timer = setTimeout(() => {
       void loadKnownFields(scope).then((known) => {
-        if (!cancelled) setHints(queryHints(draft, known));
+        if (!cancelled) setHinted({ draft, hints: queryHints(draft, known) });
       });
     }, 250);
     return () => {
