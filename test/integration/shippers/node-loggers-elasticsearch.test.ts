@@ -3,10 +3,13 @@
 // (cluster health, index template check, buffered bulk whose action lines carry `attempts`).
 import t from 'tap';
 import pino from 'pino';
-import pinoElastic from 'pino-elasticsearch';
+import pinoElasticsearch from 'pino-elasticsearch';
 import winston from 'winston';
 import { ElasticsearchTransport } from 'winston-elasticsearch';
 import { byMessage, startShipperServer } from './shipper-server.ts';
+
+// A CommonJS module whose types describe an ES default export: at run time the import is the function.
+const pinoElastic = pinoElasticsearch as unknown as typeof pinoElasticsearch.default;
 
 /**
  * The transport's writer loops on a timer. Its client stays open: a closed client fails the next

@@ -9,7 +9,9 @@
  * (what pino-loki and most structured loggers send), else `{message: line}`; the entry's time
  * unless the line names its own; the `service_name`|`service`|`job` label as the service, the
  * `host`|`hostname` label as the host and the `level`|`detected_level`|`severity` label as the
- * level when the line has none; every other label and the structured metadata as attributes.
+ * level when the line has none; every other label and the structured metadata as attributes
+ * (trace_id, span_id and user_id metadata fill those columns). The line's own fields win over
+ * labels and metadata of the same name.
  */
 import snappy from 'snappyjs';
 import protobuf from 'protobufjs';
@@ -23,6 +25,7 @@ import type { DecodeResult, JsonObject, RawRecord } from './raw-record.ts';
 const SERVICE_LABELS = ['service_name', 'service', 'job'] as const;
 const HOST_LABELS = ['host', 'hostname'] as const;
 const LEVEL_LABELS = ['level', 'detected_level', 'severity'] as const;
+const ID_COLUMNS: ReadonlySet<string> = new Set(['trace_id', 'span_id', 'user_id']);
 
 export interface LokiEntry {
   /** Unix nanoseconds, decimal; undefined when the entry has none (the receive time is used). */
@@ -90,7 +93,11 @@ export function lokiRecord(labels: ReadonlyMap<string, string>, entry: LokiEntry
     if (!(name in fields) && !(name in target)) target[name] = value;
   };
   for (const [name, value] of rest) add(name, value);
-  for (const [name, value] of Object.entries(entry.metadata ?? {})) add(name, value);
+  for (const [name, value] of Object.entries(entry.metadata ?? {})) {
+    // OTel-fed pipelines (Alloy) put trace and span ids in structured metadata: MyLog has columns.
+    if (ID_COLUMNS.has(name) && !(name in fields)) fields[name] = value;
+    else add(name, value);
+  }
   if (target !== fields) fields['attributes'] = target;
   return { source: 'json', fields };
 }
