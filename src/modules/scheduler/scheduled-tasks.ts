@@ -2,6 +2,7 @@
 // their tasks here; the scheduler runs each one once per period across all instances.
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
+import { alertTasks } from '../alerts/alert-tasks.ts';
 import { createSessionsRepository } from '../auth/sessions.repository.ts';
 import { usageAndReportTasks } from '../reports/reports.tasks.ts';
 
@@ -26,4 +27,5 @@ export const scheduledTasks: ScheduledTask[] = [
     },
   },
   ...usageAndReportTasks,
+  ...alertTasks,
 ];
