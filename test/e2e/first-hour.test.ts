@@ -22,35 +22,11 @@ import {
   watchConsole,
   type ConsoleProblems,
 } from './browser.ts';
+import { searchUntilFound, sendLogs } from './explorer-helpers.ts';
 import { startMyLogServer } from './mylog-server.ts';
 
 const run = promisify(execFile);
 const tag = crypto.randomBytes(4).toString('hex');
-
-async function sendLogs(baseUrl: string, key: string, records: unknown[]): Promise<void> {
-  const response = await fetch(`${baseUrl}/v1/logs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(records),
-  });
-  if (response.status !== 202 && response.status !== 200) {
-    throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  }
-}
-
-/** Rows reach search once the insert worker has written them: search again until they show. */
-async function searchUntilFound(page: Page, url: string, text: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await page.goto(url);
-    try {
-      await page.locator('.log-line', { hasText: text }).first().waitFor({ timeout: 2_000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
 
 /** The explorer footer's "N shown": every row in the list, rendered or not (the list is virtual). */
 async function shownCount(page: Page): Promise<number> {
@@ -109,7 +85,7 @@ async function run_(): Promise<void> {
       { level: 'error', service: 'checkout', message: `payment declined first${tag}` },
     ]);
     await signInWithDevIdp(page, base, 'admin@demo.local');
-    await searchUntilFound(page, `${base}/logs`, `first${tag}`);
+    await searchUntilFound(page, `${base}/logs`, `first${tag}`, 60_000);
     await screenshot(page, 'first-hour-first-log');
     t.pass('the first log is on the demo admin’s screen');
   });
@@ -166,7 +142,7 @@ async function run_(): Promise<void> {
         message: `${marker} ${service}@${host} ${i}`,
       })),
     );
-    await searchUntilFound(page, `${base}/logs?q=${marker}`, `${marker} api@web-1 0`);
+    await searchUntilFound(page, `${base}/logs?q=${marker}`, `${marker} api@web-1 0`, 60_000);
     await page.locator('.log-line', { hasText: `${marker} api@web-1 0` }).click();
     await page.getByRole('tab', { name: 'Context' }).click();
     const lines = page.locator('.context-line');
@@ -244,7 +220,7 @@ async function run_(): Promise<void> {
     await orgSelect.selectOption({ label: `Acme ${tag}` });
     // Both orgs' lines match; only the chosen org's may show.
     const both = `${base}/logs?q=${encodeURIComponent(`"first${tag}" OR "acme only ${tag}"`)}`;
-    await searchUntilFound(page, both, `acme only ${tag}`);
+    await searchUntilFound(page, both, `acme only ${tag}`, 60_000);
     t.equal(await page.locator('.log-line', { hasText: `first${tag}` }).count(), 0, 'no Demo row');
     await page.getByRole('button', { name: 'All apps' }).click();
     const picks = await page
@@ -253,7 +229,7 @@ async function run_(): Promise<void> {
     t.same(picks, ['Shop'], 'only Acme’s apps to pick from');
     await page.keyboard.press('Escape');
     await orgSelect.selectOption({ label: 'Demo' });
-    await searchUntilFound(page, both, `first${tag}`);
+    await searchUntilFound(page, both, `first${tag}`, 60_000);
     t.equal(
       await page.locator('.log-line', { hasText: `acme only ${tag}` }).count(),
       0,

@@ -3,7 +3,7 @@
 // that key), the viewer's limits, log content rendered as text, screenshots, and a clean console.
 import crypto from 'node:crypto';
 import t from 'tap';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import {
   chromiumAvailable,
   CHROMIUM_PATH,
@@ -16,41 +16,12 @@ import {
   watchConsole,
   type ConsoleProblems,
 } from './browser.ts';
+import { searchUntilFound, sendLogs } from './explorer-helpers.ts';
 import { startMyLogServer } from './mylog-server.ts';
 
 const ADMIN = 'admin@demo.local';
 const VIEWER = 'viewer@demo.local';
 const tag = crypto.randomBytes(4).toString('hex');
-
-async function sendLogs(baseUrl: string, key: string, records: unknown[]): Promise<void> {
-  const response = await fetch(`${baseUrl}/v1/logs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(records),
-  });
-  if (response.status !== 202 && response.status !== 200) {
-    throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  }
-}
-
-/** Rows reach search once the insert worker has written them: search again until they show. */
-async function searchUntilFound(
-  page: Page,
-  url: string,
-  text: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.goto(url);
-    try {
-      await page.locator('.log-line', { hasText: text }).first().waitFor({ timeout: 2_000 });
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-    }
-  }
-}
 
 async function newContext(
   browser: Browser,
