@@ -40,8 +40,19 @@ t.test('role claims read <org slug>:<role>', async (t) => {
 
 t.test('return_to is same-origin only', async (t) => {
   t.equal(safeReturnTo('/explore?q=1'), '/explore?q=1');
-  for (const bad of ['https://evil.test', '//evil.test', '/\\evil.test', 'evil', undefined])
-    t.equal(safeReturnTo(bad), '/');
+  for (const bad of [
+    'https://evil.test',
+    '//evil.test',
+    '/\\evil.test',
+    'evil',
+    undefined,
+    '/\t/evil.test',
+    '/\r\n/evil.test',
+    '/x\u0085y',
+    'javascript:alert(1)',
+  ])
+    t.equal(safeReturnTo(bad), '/', JSON.stringify(bad));
+  t.equal(safeReturnTo('/logs?q=a%20b#x'), '/logs?q=a%20b#x');
 });
 
 t.test('role ladder', async (t) => {
