@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -d node_modules ] || bash scripts/install-deps.sh
-bash scripts/ensure-system-deps.sh redis chromium shellcheck curl poppler
+bash scripts/ensure-system-deps.sh redis chromium shellcheck curl poppler rsyslog-es syslog-ng-http
 exec node --import tsx scripts/run-tests.ts "$@"
