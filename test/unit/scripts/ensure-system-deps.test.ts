@@ -33,7 +33,7 @@ exit 0
   // Not root: the script goes through sudo, which here just runs the command.
   fs.writeFileSync(path.join(bin, 'sudo'), '#!/bin/bash\nexec "$@"\n', { mode: 0o755 });
   // Only what the script needs, so redis-server is "missing" whatever this machine has.
-  for (const tool of ['id', 'env', 'sleep', 'cat']) {
+  for (const tool of ['id', 'env', 'sleep', 'cat', 'dirname']) {
     fs.symlinkSync(`/usr/bin/${tool}`, path.join(bin, tool));
   }
   t.teardown(() => fs.rmSync(bin, { recursive: true, force: true }));
