@@ -260,3 +260,32 @@ export async function buildReport(
   };
   return { content, endUsers };
 }
+
+export interface Spend {
+  month: string;
+  currency: string;
+  minor_digits: number;
+  /** What this month's usage costs so far, the month's base fee included. */
+  to_date_minor: number;
+  /** The base fee plus the usage so far scaled to the whole month. */
+  projected_minor: number;
+  elapsed_ratio: number;
+}
+
+export async function spendToDate(deps: ReportDeps, org: OrgScope, nowMs: number): Promise<Spend> {
+  const month = dayOf(nowMs).slice(0, 7);
+  const span = monthSpan(month);
+  const { range } = reportDays(month, nowMs);
+  const pricing = await createPricingRepository(deps.db).effective(org);
+  const { costs } = await unitsAndCosts(deps, org, range, pricing, span.days);
+  const base = costs.lines.find((l) => l.item === 'base_fee')?.amount_minor ?? 0;
+  const elapsed = Math.max(1, nowMs - span.startMs) / (span.endMs - span.startMs);
+  return {
+    month,
+    currency: costs.currency,
+    minor_digits: costs.minor_digits,
+    to_date_minor: costs.total_minor,
+    projected_minor: base + Math.round((costs.total_minor - base) / elapsed),
+    elapsed_ratio: elapsed,
+  };
+}

@@ -10,12 +10,14 @@ import { createUsageRepository } from '../usage/usage.repository.ts';
 import { createReportsRepository } from './reports.repository.ts';
 import {
   CreateReportBody,
+  SpendResponse,
   CreateReportResponse,
   ReportFileParams,
   ReportJson,
   ReportListResponse,
   ReportsParams,
 } from './reports.schemas.ts';
+import { spendToDate } from './report-content.ts';
 import { generateReport, type ReportsDeps } from './reports.service.ts';
 
 const TAGS = ['reports'];
@@ -67,6 +69,22 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
       const month = request.body?.month ?? monthOf(deps.nowMs());
       const { report, created } = await generateReport(deps, org, month);
       return reply.status(created ? 201 : 200).send({ created, report: report.content });
+    },
+  );
+
+  app.get<{ Params: Static<typeof ReportsParams> }>(
+    '/v1/orgs/:org/spend',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "This month's spend so far and projected to the month's end (org admins)",
+        params: ReportsParams,
+        response: { 200: SpendResponse, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const scope = await requireOrgRole(app.db, request.auth, request.params.org, 'admin');
+      return { spend: await spendToDate(deps, scope, deps.nowMs()) };
     },
   );
 

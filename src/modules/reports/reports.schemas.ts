@@ -57,3 +57,14 @@ export const CreateReportResponse = Type.Object({
   }),
   report: ReportJson,
 });
+
+export const SpendResponse = Type.Object({
+  spend: Type.Object({
+    month: Type.String(),
+    currency: Type.String(),
+    minor_digits: Type.Integer(),
+    to_date_minor: Type.Integer(),
+    projected_minor: Type.Integer(),
+    elapsed_ratio: Type.Number(),
+  }),
+});

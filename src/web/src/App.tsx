@@ -1,6 +1,7 @@
 // The shell: top bar (navigation, org, theme, account) and the route table.
 import { useEffect, useRef, useState } from 'react';
 import { Logo } from './components/Logo.tsx';
+import { UsageIcon } from './components/UsageIcon.tsx';
 import { BellIcon, NotificationBell } from './components/NotificationBell.tsx';
 import { LogOutIcon, MoonIcon, SearchIcon, SettingsIcon, SunIcon } from './components/icons.tsx';
 import { Spinner } from './components/ui.tsx';
@@ -12,6 +13,8 @@ import { AdminPage } from './pages/admin/AdminPage.tsx';
 import { AlertsPage } from './pages/alerts/AlertsPage.tsx';
 import { Explorer } from './pages/Explorer.tsx';
 import { SignIn } from './pages/SignIn.tsx';
+import { ReportsPage } from './pages/usage/ReportsPage.tsx';
+import { UsagePage } from './pages/usage/UsagePage.tsx';
 
 export function App() {
   const { me, loading } = useSession();
@@ -42,6 +45,8 @@ export function App() {
   else if (route.path === '/logs') page = <Explorer />;
   else if (route.path === '/alerts' || route.path.startsWith('/alerts/'))
     page = <AlertsPage path={route.path} />;
+  else if (route.path === '/usage') page = <UsagePage />;
+  else if (route.path === '/reports') page = <ReportsPage />;
   else page = <NotFound />;
 
   return (
@@ -92,6 +97,15 @@ function TopBar() {
           <BellIcon />
           <span>Alerts</span>
         </Link>
+        {isAdmin && (
+          <Link
+            href="/usage"
+            className={/^\/(usage|reports)$/.test(route.path) ? 'nav-link active' : 'nav-link'}
+          >
+            <UsageIcon />
+            <span>Usage</span>
+          </Link>
+        )}
         {isAdmin && (
           <Link
             href="/admin/apps"

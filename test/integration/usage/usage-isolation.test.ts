@@ -32,6 +32,7 @@ t.test('usage, pricing and reports answer only their own org', async (t) => {
     ['GET', `/v1/orgs/${a.org.id}/usage?group_by=user_id`],
     ['GET', `/v1/orgs/${a.org.id}/usage/quotas`],
     ['GET', `/v1/orgs/${a.org.id}/pricing`],
+    ['GET', `/v1/orgs/${a.org.id}/spend`],
     ['GET', `/v1/orgs/${a.org.id}/reports`],
     ['POST', `/v1/orgs/${a.org.id}/reports`, { month }],
     ['GET', `/v1/orgs/${a.org.id}/reports/${month}`],

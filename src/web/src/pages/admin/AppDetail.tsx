@@ -2,6 +2,7 @@
 // deletion.
 import { useEffect, useState } from 'react';
 import { KeyIcon, PlusIcon, RotateIcon, SearchIcon, TrashIcon } from '../../components/icons.tsx';
+import { AppQuotaMeter } from '../../components/QuotaMeter.tsx';
 import { SendFirstLog } from '../../components/SendFirstLog.tsx';
 import {
   ConfirmDialog,
@@ -40,6 +41,7 @@ export function AppDetail({ org, appRef }: { org: MeOrg; appRef: string }) {
         </Link>
       </header>
       <Keys app={app} />
+      <AppQuotaMeter orgId={org.id} appId={app.id} />
       <Settings org={org} app={app} onSaved={appQuery.reload} />
       <DangerZone org={org} app={app} />
     </div>
