@@ -1,6 +1,7 @@
 // The shell: top bar (navigation, org, theme, account) and the route table.
 import { useEffect, useRef, useState } from 'react';
 import { Logo } from './components/Logo.tsx';
+import { DashboardIcon } from './components/dashboards/DashboardIcon.tsx';
 import { UsageIcon } from './components/UsageIcon.tsx';
 import { BellIcon, NotificationBell } from './components/NotificationBell.tsx';
 import { LogOutIcon, MoonIcon, SearchIcon, SettingsIcon, SunIcon } from './components/icons.tsx';
@@ -12,6 +13,7 @@ import { safeReturnTo } from '../../modules/auth/return-to.ts';
 import { AdminPage } from './pages/admin/AdminPage.tsx';
 import { AlertsPage } from './pages/alerts/AlertsPage.tsx';
 import { Explorer } from './pages/Explorer.tsx';
+import { DashboardsPage } from './pages/Dashboards.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { ReportsPage } from './pages/usage/ReportsPage.tsx';
 import { UsagePage } from './pages/usage/UsagePage.tsx';
@@ -43,6 +45,8 @@ export function App() {
   let page;
   if (route.path.startsWith('/admin')) page = <AdminPage path={route.path} />;
   else if (route.path === '/logs') page = <Explorer />;
+  else if (route.path === '/dashboards' || route.path.startsWith('/dashboards/'))
+    page = <DashboardsPage path={route.path} />;
   else if (route.path === '/alerts' || route.path.startsWith('/alerts/'))
     page = <AlertsPage path={route.path} />;
   else if (route.path === '/usage') page = <UsagePage />;
@@ -89,6 +93,13 @@ function TopBar() {
         <Link href="/logs" className={route.path === '/logs' ? 'nav-link active' : 'nav-link'}>
           <SearchIcon />
           <span>Logs</span>
+        </Link>
+        <Link
+          href="/dashboards"
+          className={route.path.startsWith('/dashboards') ? 'nav-link active' : 'nav-link'}
+        >
+          <DashboardIcon />
+          <span>Dashboards</span>
         </Link>
         <Link
           href="/alerts"
