@@ -154,23 +154,28 @@ export async function evaluateRule(
   }
   const windowToMs = periodMs - config.alerts.ingestLagMs;
   const window = { fromMs: windowToMs - rule.window_ms, toMs: windowToMs };
-  const answer = (await aggregate(
-    deps.aggregate,
-    access.scope,
-    {
-      q: rule.q,
-      from: toRfc3339(BigInt(window.fromMs) * NS_PER_MS),
-      to: toRfc3339(BigInt(window.toMs) * NS_PER_MS),
-      measures: [rule.measure as unknown as Measure, { op: 'count' }],
-      group_by: rule.group_by,
-      limit: config.alerts.maxGroupsPerRule,
-      interval: null,
-    },
-    () => at.nowMs,
-    'alerts.evaluate',
-  )) as AggregateRowsAnswer;
+  // The stored state and silences are read while ClickHouse counts.
+  const [answer, instances, silences] = await Promise.all([
+    aggregate(
+      deps.aggregate,
+      access.scope,
+      {
+        q: rule.q,
+        from: toRfc3339(BigInt(window.fromMs) * NS_PER_MS),
+        to: toRfc3339(BigInt(window.toMs) * NS_PER_MS),
+        measures: [rule.measure as unknown as Measure, { op: 'count' }],
+        group_by: rule.group_by,
+        limit: config.alerts.maxGroupsPerRule,
+        interval: null,
+      },
+      () => at.nowMs,
+      'alerts.evaluate',
+    ) as Promise<AggregateRowsAnswer>,
+    repo.instancesOf([rule.id]),
+    repo.activeSilences(rule.org_id, at.nowMs),
+  ]);
   const observed = observationsOf(rule, answer);
-  const existing = new Map((await repo.instancesOf([rule.id])).map((i) => [i.group_key, i]));
+  const existing = new Map(instances.map((i) => [i.group_key, i]));
   for (const [key, instance] of existing) {
     if (!observed.has(key)) {
       observed.set(key, {
@@ -179,7 +184,6 @@ export async function evaluateRule(
       });
     }
   }
-  const silences = await repo.activeSilences(rule.org_id, at.nowMs);
   const muted = rule.muted_until !== null && new Date(rule.muted_until).getTime() > at.nowMs;
   const flap = {
     maxChanges: config.alerts.flapMaxChanges,
