@@ -86,6 +86,7 @@ const SYSLOG_KEYS = [
   'syslogtag',
   'FACILITY',
   'PID',
+  'date',
 ];
 const SYSLOG_TAGS = ['"sshd[42]:"', '"cron:"', '"kernel"', '""', '"[x]"', '7'];
 const KEYS = [

@@ -85,3 +85,16 @@ t.test("syslog-ng's format-json --scope rfc5424 (elasticsearch-http(), http())",
     attributes: { ISODATE: '2026-01-15T11:59:00Z' },
   });
 });
+
+t.test(
+  "Fluent Bit's http output: `date` as epoch seconds; a `date` that is no time stays",
+  async (t) => {
+    t.match(row({ date: 1768478399.5, log: 'from fluent bit' }), {
+      ts: '2026-01-15 11:59:59.500000000',
+      message: 'from fluent bit',
+    });
+    const r = row({ date: 'next tuesday', message: 'x', time: undefined as unknown as string });
+    t.equal(r.attributes['date'], 'next tuesday');
+    t.equal(row({ timestamp: '2026-01-15T11:00:00Z', date: 5 }).attributes['date'], '5');
+  },
+);

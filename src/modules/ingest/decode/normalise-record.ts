@@ -84,7 +84,11 @@ export const TIMESTAMP_KEYS = [
   'timereported',
   'ISODATE',
   'timegenerated',
+  // Fluent Bit's http output (json_date_key): epoch seconds as a float by default.
+  'date',
 ] as const;
+/** A name common enough for other things that a value which is no time keeps it an attribute. */
+const WEAK_TIMESTAMP_KEY = 'date';
 export const LEVEL_KEYS = [
   'level',
   'severity',
@@ -219,7 +223,7 @@ function scalarText(v: unknown): string | undefined {
  */
 function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow | RecordRejection {
   const f = raw.fields;
-  const tsKey = firstPresent(f, TIMESTAMP_KEYS);
+  let tsKey = firstPresent(f, TIMESTAMP_KEYS);
   const levelKey = firstScalar(f, LEVEL_KEYS);
   let messageKey = firstPresent(f, MESSAGE_KEYS);
   if (messageKey === undefined && isScalar(f['log'])) messageKey = 'log';
@@ -229,10 +233,14 @@ function normaliseJson(raw: JsonRawRecord, ctx: NormaliseContext): CanonicalRow 
   let ts = ctx.receivedAt;
   if (tsKey !== undefined) {
     const parsed = parseTimestampValue(f[tsKey], tsKey);
-    if (parsed instanceof RecordRejection) return parsed;
-    const skew = checkSkew(parsed, tsKey, ctx);
-    if (skew !== undefined) return skew;
-    ts = parsed;
+    if (!(parsed instanceof RecordRejection)) {
+      const skew = checkSkew(parsed, tsKey, ctx);
+      if (skew !== undefined) return skew;
+      ts = parsed;
+    } else if (tsKey === WEAK_TIMESTAMP_KEY) {
+      // Not a time after all: an ordinary attribute, and the receive time.
+      tsKey = undefined;
+    } else return parsed;
   }
 
   let message = '';
