@@ -184,6 +184,31 @@ async function run(): Promise<void> {
     await screenshot(page, 'desktop-overview-light');
   });
 
+  await t.test(
+    'explorer: facet sidebar filters, column picker adds attribute columns',
+    async (t) => {
+      await page.evaluate(() => {
+        document.documentElement.dataset.theme = 'dark';
+      });
+      await page.goto(`${base}/logs?q=${encodeURIComponent(`dash${tag}`)}&from=now-1h`);
+      const facet = page.locator('[data-facet=service] .facet-value', { hasText: 'payments' });
+      await facet.waitFor();
+      t.match(await facet.textContent(), /payments\s*40/, 'top values with counts');
+      await facet.click();
+      await page.waitForURL(/service%3Apayments/);
+      t.match(new URL(page.url()).searchParams.get('q') ?? '', /service:payments/);
+      await page.getByRole('button', { name: /^Columns/ }).click();
+      await page.locator('.column-popover label', { hasText: 'route' }).click();
+      await page.keyboard.press('Escape');
+      await page
+        .locator('.log-line .cell-attr', { hasText: /^\/(pay|search)$/ })
+        .first()
+        .waitFor();
+      await page.mouse.click(5, 300);
+      await screenshot(page, 'desktop-explorer-facets-columns');
+    },
+  );
+
   await t.test('on a phone, panels stack', async (t) => {
     const phone = await browser.newContext({
       viewport: PHONE,

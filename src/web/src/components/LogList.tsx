@@ -28,6 +28,8 @@ export interface LogListProps {
   onFlush?: () => void;
   onPausedChange?: (paused: boolean) => void;
   highlightIds?: ReadonlySet<string>;
+  /** Attribute keys shown as columns before the message (the explorer's column picker). */
+  columns?: readonly string[];
 }
 
 export function LogList(props: LogListProps) {
@@ -116,6 +118,7 @@ export function LogList(props: LogListProps) {
               fresh={props.highlightIds?.has(row.id) ?? false}
               appName={props.appName}
               onSelect={props.onSelect}
+              columns={props.columns}
             />
           ))}
           {hasMore && (
@@ -136,6 +139,7 @@ const LogLine = memo(function LogLine({
   fresh,
   appName,
   onSelect,
+  columns,
 }: {
   row: LogRow;
   top: number;
@@ -143,6 +147,7 @@ const LogLine = memo(function LogLine({
   fresh: boolean;
   appName: (id: string) => string;
   onSelect: (row: LogRow) => void;
+  columns?: readonly string[];
 }) {
   const { date, time } = formatRowTime(row.ts);
   return (
@@ -163,6 +168,11 @@ const LogLine = memo(function LogLine({
       <span className="cell-source mono" title={`${appName(row.app_id)} · ${row.service}`}>
         {row.service || appName(row.app_id)}
       </span>
+      {columns?.map((key) => (
+        <span key={key} className="cell-attr mono" title={`${key}: ${row.attributes[key] ?? ''}`}>
+          {row.attributes[key] ?? ''}
+        </span>
+      ))}
       <span className="cell-message mono">{oneLine(row.message)}</span>
     </div>
   );

@@ -12,6 +12,9 @@ import {
   ZoomOutIcon,
 } from '../components/icons.tsx';
 import { LogDetail } from '../components/LogDetail.tsx';
+import { ColumnPicker, useColumns } from '../components/explorer/ColumnPicker.tsx';
+import { FacetSidebar } from '../components/explorer/FacetSidebar.tsx';
+import '../components/explorer/explorer-extras.css';
 import { LogList } from '../components/LogList.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
 import { BellIcon } from '../components/NotificationBell.tsx';
@@ -58,6 +61,7 @@ export function Explorer() {
     [],
   );
 
+  const [columns, setColumns] = useColumns();
   const [rows, setRows] = useState<LogRow[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -328,6 +332,11 @@ export function Explorer() {
             <span>{state.live ? 'Live' : 'Live tail'}</span>
             {state.live && <i className={`live-dot ${tailStatus.status}`} />}
           </button>
+          <ColumnPicker
+            columns={columns}
+            onChange={setColumns}
+            scope={{ apps: params.apps, from: state.range.from, to: state.range.to }}
+          />
           <SavedSearches
             current={{ q: state.q, from: state.range.from, to: state.range.to, apps: state.apps }}
             onOpen={(s) => navigate(`/logs${explorerSearch(s)}`)}
@@ -397,6 +406,12 @@ export function Explorer() {
       />
 
       <div className="results">
+        <FacetSidebar
+          scope={{ q: state.q, apps: params.apps, from: state.range.from, to: state.range.to }}
+          onFilter={(field, value, exclude) =>
+            update({ q: addFilter(state.q, field, value, exclude), row: null })
+          }
+        />
         <div className="results-list">
           {error && <div className="banner banner-error">{error}</div>}
           {loading && rows.length === 0 ? (
@@ -453,6 +468,7 @@ export function Explorer() {
               onFlush={flush}
               onPausedChange={state.live ? onPausedChange : undefined}
               highlightIds={fresh}
+              columns={columns}
             />
           )}
         </div>

@@ -1,0 +1,84 @@
+// The explorer's column picker: attribute keys shown as columns of the result list, chosen from
+// the keys seen in range (or typed), remembered per browser.
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../../lib/api.ts';
+import { storedList } from './FacetSidebar.tsx';
+
+const KEY = 'mylog.columns';
+
+export function useColumns(): [string[], (next: string[]) => void] {
+  const [columns, setColumns] = useState<string[]>(() => storedList(KEY, []));
+  return [
+    columns,
+    (next) => {
+      setColumns(next);
+      localStorage.setItem(KEY, JSON.stringify(next));
+    },
+  ];
+}
+
+export function ColumnPicker({
+  columns,
+  onChange,
+  scope,
+}: {
+  columns: string[];
+  onChange: (next: string[]) => void;
+  scope: { apps: string[]; from: string; to: string };
+}) {
+  const [open, setOpen] = useState(false);
+  const [keys, setKeys] = useState<string[]>([]);
+  const [typed, setTyped] = useState('');
+  const root = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    api<{ fields: { name: string }[] }>('/v1/logs/fields', { query: { ...scope, limit: 50 } }).then(
+      (answer) => setKeys(answer.fields.map((f) => f.name)),
+      () => setKeys([]),
+    );
+    const close = (event: MouseEvent) => {
+      if (!root.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+    // Fetched when the menu opens; the scope at that moment is the one that matters.
+  }, [open]);
+  const toggle = (key: string) =>
+    onChange(
+      columns.includes(key) ? columns.filter((c) => c !== key) : [...columns, key].slice(0, 6),
+    );
+  const choices = [...new Set([...columns, ...keys])];
+  return (
+    <div className="popover-anchor column-picker" ref={root}>
+      <button className="button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+        Columns{columns.length > 0 ? ` (${columns.length})` : ''}
+      </button>
+      {open && (
+        <div className="popover column-popover" role="menu">
+          {choices.length === 0 && <p className="muted small">No attributes in this range</p>}
+          {choices.map((key) => (
+            <label key={key} className="checkbox">
+              <input type="checkbox" checked={columns.includes(key)} onChange={() => toggle(key)} />
+              <span className="mono">{key}</span>
+            </label>
+          ))}
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (typed.trim()) toggle(typed.trim());
+              setTyped('');
+            }}
+          >
+            <input
+              className="input"
+              aria-label="Attribute column"
+              placeholder="attribute key"
+              value={typed}
+              onChange={(e) => setTyped(e.target.value)}
+            />
+          </form>
+        </div>
+      )}
+    </div>
+  );
+}
