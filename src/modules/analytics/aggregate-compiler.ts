@@ -11,7 +11,8 @@
 // - count_distinct counts distinct values among rows where the field is present;
 // - p50…p99 are ClickHouse's `quantile` (linear interpolation between the two nearest values;
 //   exact up to 8192 values per group and bucket, a uniform sample of 8192 beyond);
-// - a group key is the field's text, '' when the row lacks it;
+// - a group key is the field's text, '' when the row lacks it; `message_pattern` is the message
+//   with ids and numbers replaced by `<*>`;
 // - groups are ordered by the order measure (NULLs last), ties by the group keys ascending.
 import { BadRequestError } from '../../infra/errors.ts';
 import type { QueryParams } from '../../infra/clickhouse/store.ts';
