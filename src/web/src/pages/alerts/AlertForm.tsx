@@ -2,7 +2,7 @@
 // (POST /v1/logs/aggregate, the same compiler the evaluation uses).
 import { useEffect, useMemo, useState } from 'react';
 import { MeasureChart, type ChartSeries } from '../../components/MeasureChart.tsx';
-import { Dialog, useSubmit } from '../../components/ui.tsx';
+import { Dialog, TextField, useSubmit } from '../../components/ui.tsx';
 import {
   CONDITION_OPS,
   durationSeconds,
@@ -236,15 +236,12 @@ export function AlertForm({
               )}
             </span>
           </label>
-          <label>
-            Group by (comma-separated)
-            <input
-              className="input"
-              placeholder="host"
-              value={draft.groupBy}
-              onChange={(e) => set('groupBy', e.target.value)}
-            />
-          </label>
+          <TextField
+            label="Group by (comma-separated)"
+            placeholder="host"
+            value={draft.groupBy}
+            onChange={(v) => set('groupBy', v)}
+          />
           <label>
             Condition
             <span className="inline">
@@ -269,33 +266,24 @@ export function AlertForm({
               />
             </span>
           </label>
-          <label>
-            Over the last (window)
-            <input
-              className="input"
-              value={draft.window}
-              onChange={(e) => set('window', e.target.value)}
-              placeholder="5m"
-            />
-          </label>
-          <label>
-            Check every
-            <input
-              className="input"
-              value={draft.every}
-              onChange={(e) => set('every', e.target.value)}
-              placeholder="1m"
-            />
-          </label>
-          <label>
-            Fire after it holds for
-            <input
-              className="input"
-              value={draft.forDuration}
-              onChange={(e) => set('forDuration', e.target.value)}
-              placeholder="0s"
-            />
-          </label>
+          <TextField
+            label="Over the last (window)"
+            value={draft.window}
+            onChange={(v) => set('window', v)}
+            placeholder="5m"
+          />
+          <TextField
+            label="Check every"
+            value={draft.every}
+            onChange={(v) => set('every', v)}
+            placeholder="1m"
+          />
+          <TextField
+            label="Fire after it holds for"
+            value={draft.forDuration}
+            onChange={(v) => set('forDuration', v)}
+            placeholder="0s"
+          />
           <label>
             When the window is empty
             <select
@@ -309,15 +297,12 @@ export function AlertForm({
               <option value="keep">Keep the last state</option>
             </select>
           </label>
-          <label>
-            Notify again while firing every
-            <input
-              className="input"
-              value={draft.renotify}
-              onChange={(e) => set('renotify', e.target.value)}
-              placeholder="never (e.g. 1h)"
-            />
-          </label>
+          <TextField
+            label="Notify again while firing every"
+            value={draft.renotify}
+            onChange={(v) => set('renotify', v)}
+            placeholder="never (e.g. 1h)"
+          />
           <Preview draft={draft} />
           <fieldset className="span-2">
             <legend className="small">Notify</legend>
