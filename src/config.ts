@@ -102,6 +102,14 @@ export interface Config {
      * then skips reading them back from Redis (0 = always read Redis). Durability is unchanged.
      */
     localPayloadMaxBytes: number;
+    /** How long an ingest request waits for Redis to come back before answering 503. */
+    redisWaitMs: number;
+    /** A Redis command on the ingest path that gets no answer within this fails (503). */
+    redisCommandTimeoutMs: number;
+    /** How long an Idempotency-Key answers a retried batch with the first answer. */
+    idempotencyWindowMs: number;
+    /** How long a key stays held by a request that never finished (it crashed) before a retry may take it. */
+    idempotencyPendingTtlMs: number;
   };
   search: {
     /** ClickHouse execution-time limit per search query; over it the API answers 422 query_too_expensive. */
@@ -467,6 +475,18 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       rateLimitBurstMs: r.int('INGEST_RATE_LIMIT_BURST_MS', 2_000, 100, 3600_000),
       tailSubscriberCacheMs: r.int('INGEST_TAIL_SUBSCRIBER_CACHE_MS', 1_000, 0, 60_000),
       localPayloadMaxBytes: r.int('INGEST_LOCAL_PAYLOAD_MAX_BYTES', 128 * MiB, 0),
+      // Rides out a reconnect or a failover; an outage longer than this is a 503, not a hang.
+      redisWaitMs: r.int('INGEST_REDIS_WAIT_MS', 2_000, 0, 60_000),
+      // A big payload write with appendfsync always takes well under 100 ms on a healthy Redis.
+      redisCommandTimeoutMs: r.int('INGEST_REDIS_COMMAND_TIMEOUT_MS', 5_000, 100, 60_000),
+      // Retried batches of idempotent requests keep their (metadata-only) completed jobs this long.
+      idempotencyWindowMs: r.int(
+        'INGEST_IDEMPOTENCY_WINDOW_MS',
+        15 * 60_000,
+        1_000,
+        7 * 86_400_000,
+      ),
+      idempotencyPendingTtlMs: r.int('INGEST_IDEMPOTENCY_PENDING_TTL_MS', 30_000, 1_000, 3600_000),
     },
     search: {
       queryTimeoutMs: r.int('SEARCH_QUERY_TIMEOUT_MS', 10_000, 100, 600_000),

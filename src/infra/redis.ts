@@ -15,3 +15,59 @@ export function createRedis(url: string, options: RedisOptions = {}): Redis {
   redis.on('error', () => undefined);
   return redis;
 }
+
+/**
+ * For connections that answer a waiting client (the ingest path): while Redis is unreachable a
+ * command fails at once instead of waiting in the offline queue for the whole outage, a command
+ * caught by a disconnect fails instead of being sent again after the reconnect (when its client
+ * has long been answered), and a command Redis does not answer fails after `commandTimeoutMs`.
+ * whenRedisReady() adds the short wait that rides out a reconnect.
+ */
+export function failFastRedisOptions(commandTimeoutMs: number): RedisOptions {
+  return {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: commandTimeoutMs,
+  };
+}
+
+export class RedisUnavailableError extends Error {
+  constructor(waitMs: number) {
+    super(`Redis was not reachable within ${waitMs} ms`);
+    this.name = 'RedisUnavailableError';
+  }
+}
+
+const nextReady = new WeakMap<Redis, Promise<void>>();
+
+/** One 'ready' listener per connection however many requests wait on it. */
+function readyEvent(redis: Redis): Promise<void> {
+  let ready = nextReady.get(redis);
+  if (ready === undefined) {
+    ready = new Promise<void>((resolve) =>
+      redis.once('ready', () => {
+        nextReady.delete(redis);
+        resolve();
+      }),
+    );
+    nextReady.set(redis, ready);
+  }
+  return ready;
+}
+
+/** Resolves at once when `redis` is connected, else on its reconnect within `waitMs`, else throws. */
+export async function whenRedisReady(redis: Redis, waitMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      readyEvent(redis),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new RedisUnavailableError(waitMs)), waitMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

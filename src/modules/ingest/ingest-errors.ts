@@ -16,7 +16,8 @@ export class RateLimitedError extends AppError {
 
 export class OverloadedError extends AppError {
   constructor(
-    readonly reason: 'queue_full' | 'redis_memory' | 'not_durable' | 'draining',
+    readonly reason:
+      'queue_full' | 'redis_memory' | 'not_durable' | 'redis_unavailable' | 'draining',
     retryAfterS: number,
     message: string,
   ) {

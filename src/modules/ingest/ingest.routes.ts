@@ -101,6 +101,7 @@ export async function ingestRoutes(
       body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
       ...target,
       receivedAtMs: receivedAt.get(request) ?? Date.now(),
+      idempotencyKey: request.headers['idempotency-key'],
     });
 
   app.post('/v1/logs', { schema: logsRouteSchema }, async (request, reply) => {

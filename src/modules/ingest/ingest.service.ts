@@ -3,7 +3,7 @@
 import { AppError } from '../../infra/errors.ts';
 import type { Config } from '../../config.ts';
 import type { ResolvedIngestKey } from '../ingest-keys/ingest-keys.repository.ts';
-import { BatchNotDurableError } from '../pipeline/batch-writer.ts';
+import { BatchNotDurableError, type IdempotencyMarker } from '../pipeline/batch-writer.ts';
 import type { GroupCommitter } from '../pipeline/group-commit.ts';
 import type { IngestStatsRecorder } from '../ingest-stats/ingest-stats.ts';
 import type { PipelineMetrics } from '../pipeline/pipeline-metrics.ts';
@@ -17,6 +17,12 @@ import {
   type IngestRouteKind,
   type RejectedRecord,
 } from './decode/index.ts';
+import {
+  requestFingerprint,
+  validIdempotencyKey,
+  type Claim,
+  type IdempotencyKeys,
+} from './idempotency.ts';
 import { OverloadedError, RateLimitedError } from './ingest-errors.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { TailPublisher } from './tail-publisher.ts';
@@ -29,6 +35,10 @@ export interface IngestServiceDeps {
   metrics: PipelineMetrics;
   /** Per-tenant counters for the Ingest health dashboard (absent in benchmarks that drive this directly). */
   stats?: IngestStatsRecorder;
+  /** Idempotency-Key records (absent: the header is refused as unsupported). */
+  idempotency?: IdempotencyKeys;
+  /** Waits (bounded) for the ingest path's Redis connection; throws when it stays unreachable. */
+  redisReady?(): Promise<void>;
 }
 
 export interface IngestRequest {
@@ -41,6 +51,8 @@ export interface IngestRequest {
   /** The Elasticsearch document route's target (kind 'document'). */
   document?: EsDocumentTarget;
   receivedAtMs: number;
+  /** The Idempotency-Key header as received. */
+  idempotencyKey?: string | string[];
 }
 
 export interface IngestOutcome {
@@ -97,46 +109,142 @@ export function createIngestService(deps: IngestServiceDeps) {
     });
   }
 
+  /** A Redis step of the request: after a bounded wait for Redis; unreachable → 503. */
+  async function onRedis<T>(step: () => Promise<T>): Promise<T> {
+    try {
+      await deps.redisReady?.();
+      return await step();
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      metrics.requestsRefusedTotal.inc({ reason: 'redis_unavailable' });
+      throw new OverloadedError(
+        'redis_unavailable',
+        config.ingest.overloadRetryAfterS,
+        'the ingest queue is unreachable; retry later',
+      );
+    }
+  }
+
+  /**
+   * However the batch write goes, the request is answered within the wait for Redis plus two
+   * command timeouts (payload, job); a write that completes later is at-least-once, as a lost
+   * acknowledgement always was, and an Idempotency-Key makes its retry land once.
+   */
+  const writeBoundMs = config.ingest.redisWaitMs + 2 * config.ingest.redisCommandTimeoutMs;
+  async function withinRedisBound<T>(write: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        write,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new BatchNotDurableError('Redis did not answer', 'redis_unavailable')),
+            writeBoundMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Claims the request's Idempotency-Key, or finds the answer to the request it repeats. */
+  async function claimKey(
+    request: IngestRequest,
+    key: string,
+    outcome: () => IngestOutcome | undefined,
+  ): Promise<Claim<IngestOutcome>> {
+    if (deps.idempotency === undefined) {
+      throw new AppError(400, 'invalid_idempotency_key', 'Idempotency-Key is not supported here');
+    }
+    const { idempotency } = deps;
+    const fingerprint = requestFingerprint([
+      request.kind,
+      request.bulkIndex,
+      request.document === undefined ? undefined : JSON.stringify(request.document),
+      request.contentType,
+      request.contentEncoding,
+      request.body,
+    ]);
+    return onRedis(() => idempotency.claim(request.key.appId, key, fingerprint, outcome));
+  }
+
+  /**
+   * Decode, limits, group commit, tail. `decoded` learns the answer before the batch is written,
+   * for the Idempotency-Key marker written with it.
+   */
+  async function accept(
+    request: IngestRequest,
+    marker: IdempotencyMarker | undefined,
+    decoded?: (outcome: IngestOutcome) => void,
+  ): Promise<IngestOutcome> {
+    const { accepted, serialised, rejected, bulkItems } = await decodeAndSerialise(request);
+    const outcome: IngestOutcome =
+      bulkItems === undefined ? { accepted, rejected } : { accepted, rejected, bulkItems };
+    decoded?.(outcome);
+    const { key, receivedAtMs } = request;
+    for (const r of rejected) {
+      metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
+      deps.stats?.rejected(key.orgId, key.appId, r.code, 1, receivedAtMs);
+    }
+    if (serialised !== undefined) {
+      const decision = await onRedis(() =>
+        deps.rateLimiter.check(key, accepted, request.body.length),
+      );
+      if (!decision.ok) {
+        metrics.requestsRefusedTotal.inc({ reason: decision.reason });
+        metrics.recordsTotal.inc({ outcome: 'rejected', reason: decision.reason }, accepted);
+        deps.stats?.rateLimited(key.orgId, key.appId, decision.reason, accepted, receivedAtMs);
+        throw new RateLimitedError(
+          decision.reason,
+          decision.retryAfterS,
+          decision.reason === 'rate_limited'
+            ? 'the app is over its ingest rate limit; retry later'
+            : 'the app has used its daily record quota',
+        );
+      }
+      try {
+        await withinRedisBound(
+          deps.committer.submit(serialised, accepted, request.receivedAtMs, marker),
+        );
+      } catch (error) {
+        const reason =
+          error instanceof BatchNotDurableError && error.reason === 'redis_unavailable'
+            ? 'redis_unavailable'
+            : 'not_durable';
+        metrics.requestsRefusedTotal.inc({ reason });
+        metrics.recordsTotal.inc({ outcome: 'rejected', reason }, accepted);
+        deps.stats?.rejected(key.orgId, key.appId, reason, accepted, receivedAtMs);
+        throw new OverloadedError(
+          reason,
+          config.ingest.overloadRetryAfterS,
+          error instanceof BatchNotDurableError ? error.message : 'could not queue the records',
+        );
+      }
+      metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, accepted);
+      metrics.bytesTotal.inc({ outcome: 'accepted', reason: '' }, request.body.length);
+      deps.stats?.accepted(key.orgId, key.appId, accepted, request.body.length, receivedAtMs);
+      void deps.tail.publish(key.appId, serialised);
+    }
+    return outcome;
+  }
+
   return {
     async ingest(request: IngestRequest): Promise<IngestOutcome> {
-      const { accepted, serialised, rejected, bulkItems } = await decodeAndSerialise(request);
-      const { key, receivedAtMs } = request;
-      for (const r of rejected) {
-        metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
-        deps.stats?.rejected(key.orgId, key.appId, r.code, 1, receivedAtMs);
+      const idempotencyKey = validIdempotencyKey(request.idempotencyKey);
+      if (idempotencyKey === undefined) return accept(request, undefined);
+      let outcome: IngestOutcome | undefined;
+      const claim = await claimKey(request, idempotencyKey, () => outcome);
+      if (claim.kind === 'replay') return claim.outcome;
+      try {
+        outcome = await accept(request, claim.marker, (decoded) => (outcome = decoded));
+        // Nothing queued (every record rejected): nothing to protect, the key is free again.
+        if (outcome.accepted === 0) await claim.release();
+        return outcome;
+      } catch (error) {
+        await claim.release();
+        throw error;
       }
-      if (serialised !== undefined) {
-        const decision = await deps.rateLimiter.check(key, accepted, request.body.length);
-        if (!decision.ok) {
-          metrics.requestsRefusedTotal.inc({ reason: decision.reason });
-          metrics.recordsTotal.inc({ outcome: 'rejected', reason: decision.reason }, accepted);
-          deps.stats?.rateLimited(key.orgId, key.appId, decision.reason, accepted, receivedAtMs);
-          throw new RateLimitedError(
-            decision.reason,
-            decision.retryAfterS,
-            decision.reason === 'rate_limited'
-              ? 'the app is over its ingest rate limit; retry later'
-              : 'the app has used its daily record quota',
-          );
-        }
-        try {
-          await deps.committer.submit(serialised, accepted, request.receivedAtMs);
-        } catch (error) {
-          metrics.requestsRefusedTotal.inc({ reason: 'not_durable' });
-          metrics.recordsTotal.inc({ outcome: 'rejected', reason: 'not_durable' }, accepted);
-          deps.stats?.rejected(key.orgId, key.appId, 'not_durable', accepted, receivedAtMs);
-          throw new OverloadedError(
-            'not_durable',
-            config.ingest.overloadRetryAfterS,
-            error instanceof BatchNotDurableError ? error.message : 'could not queue the records',
-          );
-        }
-        metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, accepted);
-        metrics.bytesTotal.inc({ outcome: 'accepted', reason: '' }, request.body.length);
-        deps.stats?.accepted(key.orgId, key.appId, accepted, request.body.length, receivedAtMs);
-        void deps.tail.publish(key.appId, serialised);
-      }
-      return bulkItems === undefined ? { accepted, rejected } : { accepted, rejected, bulkItems };
     },
   };
 }

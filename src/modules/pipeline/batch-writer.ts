@@ -3,6 +3,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
+import { RedisUnavailableError, whenRedisReady } from '../../infra/redis.ts';
 import { INSERT_FORMAT } from '../ingest/decode/index.ts';
 import type { LocalPayloads } from './local-payloads.ts';
 import {
@@ -13,17 +14,25 @@ import {
   type IngestJobData,
 } from './ingest-queue.ts';
 
+/** An Idempotency-Key's record, written with the batch that holds the request's rows. */
+export interface IdempotencyMarker {
+  key: string;
+  ttlMs: number;
+  valueFor(jobId: string): string;
+}
+
 export interface SealedBatch {
   body: Buffer;
   rows: number;
   firstReceivedAtMs: number;
+  markers?: readonly IdempotencyMarker[];
 }
 
 /** The batch could not be made durable: nobody in it may be told 202. */
 export class BatchNotDurableError extends Error {
   constructor(
     message: string,
-    readonly reason: 'redis_error' | 'replication_timeout',
+    readonly reason: 'redis_error' | 'redis_unavailable' | 'replication_timeout',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -48,14 +57,25 @@ export function createBatchWriter(deps: {
 }): BatchWriter {
   const { config, connection, queue, localPayloads } = deps;
   const jobOptions = ingestJobOptions(config);
+  const idempotencyWindowS = Math.ceil(config.ingest.idempotencyWindowMs / 1000);
   return {
     async write(batch) {
       const jobId = newJobId();
       const key = payloadKey(config, jobId);
+      const markers = batch.markers ?? [];
       try {
+        await whenRedisReady(connection, config.ingest.redisWaitMs);
         // Payload first: a job never points at missing bytes. A crash between the two leaves an
-        // orphan payload (never acknowledged) that the sweeper removes.
-        await connection.set(key, batch.body);
+        // orphan payload (never acknowledged) that the sweeper removes. Idempotency markers go in
+        // the same transaction: each names the job, and counts only once that job exists.
+        if (markers.length === 0) await connection.set(key, batch.body);
+        else {
+          const multi = connection.multi().set(key, batch.body);
+          for (const m of markers) multi.set(m.key, m.valueFor(jobId), 'PX', m.ttlMs);
+          const results = await multi.exec();
+          const failed = results?.find(([error]) => error !== null)?.[0];
+          if (results === null || failed) throw failed ?? new Error('the transaction was aborted');
+        }
         // Before the job exists, so that the worker can never start it before the hand-off.
         localPayloads?.put(key, batch.body);
         await queue.add(
@@ -69,10 +89,16 @@ export function createBatchWriter(deps: {
             firstReceivedAtMs: batch.firstReceivedAtMs,
             enqueuedAtMs: Date.now(),
           },
-          { ...jobOptions, jobId },
+          markers.length === 0
+            ? { ...jobOptions, jobId }
+            : // A retry finds its batch by the job: keep the completed job as long as the marker.
+              { ...jobOptions, jobId, removeOnComplete: { age: idempotencyWindowS } },
         );
       } catch (error) {
         localPayloads?.drop(key);
+        if (error instanceof RedisUnavailableError) {
+          throw new BatchNotDurableError(error.message, 'redis_unavailable', { cause: error });
+        }
         throw new BatchNotDurableError('could not queue the batch in Redis', 'redis_error', {
           cause: error,
         });

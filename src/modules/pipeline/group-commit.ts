@@ -1,6 +1,6 @@
 // Group commit: rows accepted by concurrent requests within a short window become one batch (one
 // job, one ClickHouse insert). Each request waits for the batch holding its rows to be durable.
-import type { SealedBatch } from './batch-writer.ts';
+import type { IdempotencyMarker, SealedBatch } from './batch-writer.ts';
 
 export interface GroupCommitOptions {
   windowMs: number;
@@ -20,6 +20,7 @@ interface Waiter {
 
 interface OpenBatch {
   chunks: Buffer[];
+  markers: IdempotencyMarker[];
   rows: number;
   bytes: number;
   firstReceivedAtMs: number;
@@ -43,12 +44,21 @@ export class GroupCommitter {
     return rows;
   }
 
-  /** Resolves with the job id once `chunk` (whole serialised lines) is durably queued. */
-  submit(chunk: Buffer, rows: number, receivedAtMs: number): Promise<string> {
+  /**
+   * Resolves with the job id once `chunk` (whole serialised lines) is durably queued, together with
+   * `marker` (an Idempotency-Key's record) when the request carried one.
+   */
+  submit(
+    chunk: Buffer,
+    rows: number,
+    receivedAtMs: number,
+    marker?: IdempotencyMarker,
+  ): Promise<string> {
     if (this.closed) return Promise.reject(new Error('group commit is closed'));
     if (this.open && this.open.bytes + chunk.length > this.options.maxBytes) this.seal();
     const batch = (this.open ??= this.newBatch(receivedAtMs));
     batch.chunks.push(chunk);
+    if (marker !== undefined) batch.markers.push(marker);
     batch.rows += rows;
     batch.bytes += chunk.length;
     batch.firstReceivedAtMs = Math.min(batch.firstReceivedAtMs, receivedAtMs);
@@ -72,6 +82,7 @@ export class GroupCommitter {
   private newBatch(receivedAtMs: number): OpenBatch {
     const batch: OpenBatch = {
       chunks: [],
+      markers: [],
       rows: 0,
       bytes: 0,
       firstReceivedAtMs: receivedAtMs,
@@ -123,6 +134,7 @@ export class GroupCommitter {
           : Buffer.concat(batch.chunks, batch.bytes),
       rows: batch.rows,
       firstReceivedAtMs: batch.firstReceivedAtMs,
+      markers: batch.markers,
     };
     this.options.onSealed?.(sealed);
     const started = performance.now();

@@ -35,6 +35,11 @@ export function payloadKey(config: Pick<Config, 'redisKeyPrefix'>, jobId: string
   return `${config.redisKeyPrefix}:ingest-payload:${jobId}`;
 }
 
+/** The Redis hash BullMQ keeps a job in (it exists from the add until the job is removed). */
+export function ingestJobKey(config: Pick<Config, 'redisKeyPrefix'>, jobId: string): string {
+  return `${bullPrefix(config)}:${INGEST_QUEUE_NAME}:${jobId}`;
+}
+
 /** Pattern for the sweeper that removes payloads whose job was never created. */
 export function payloadKeyPattern(config: Pick<Config, 'redisKeyPrefix'>): string {
   return `${config.redisKeyPrefix}:ingest-payload:*`;

@@ -2,12 +2,7 @@
 // adding its job). Those rows were never acknowledged, so dropping them claims nothing.
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
-import {
-  bullPrefix,
-  INGEST_QUEUE_NAME,
-  jobIdCreatedAtMs,
-  payloadKeyPattern,
-} from './ingest-queue.ts';
+import { ingestJobKey, jobIdCreatedAtMs, payloadKeyPattern } from './ingest-queue.ts';
 
 /** Well above the time between the payload write and the job add of one batch. */
 const ORPHAN_MIN_AGE_MS = 10 * 60_000;
@@ -27,8 +22,7 @@ export async function sweepOrphanPayloads(
       const jobId = key.slice(prefixLength);
       const createdAt = jobIdCreatedAtMs(jobId);
       if (createdAt === undefined || nowMs - createdAt < ORPHAN_MIN_AGE_MS) continue;
-      const jobKey = `${bullPrefix(config)}:${INGEST_QUEUE_NAME}:${jobId}`;
-      if ((await redis.exists(jobKey)) === 0) removed += await redis.del(key);
+      if ((await redis.exists(ingestJobKey(config, jobId))) === 0) removed += await redis.del(key);
     }
   } while (cursor !== '0');
   return removed;

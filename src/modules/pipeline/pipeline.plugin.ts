@@ -6,13 +6,15 @@ import { EventEmitter } from 'node:events';
 import { Queue, type Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { hasRole } from '../../config.ts';
+import { failFastRedisOptions, whenRedisReady } from '../../infra/redis.ts';
 import { IngestKeyUsage } from '../ingest-keys/ingest-key-usage.ts';
 import { createIngestKeysRepository } from '../ingest-keys/ingest-keys.repository.ts';
 import { subscribeToIngestKeyRevocations } from '../ingest-keys/ingest-key-events.ts';
 import { IngestKeyCache } from '../ingest/ingest-key-cache.ts';
 import { OverloadedError } from '../ingest/ingest-errors.ts';
+import { createIdempotencyKeys } from '../ingest/idempotency.ts';
 import { createIngestService } from '../ingest/ingest.service.ts';
 import { createIngestStats, type IngestStats } from '../ingest-stats/ingest-stats.ts';
 import { ingestRoutes } from '../ingest/ingest.routes.ts';
@@ -56,15 +58,17 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
   const ingestRole = hasRole(config, 'ingest');
   const workerRole = hasRole(config, 'worker');
   const connections: Redis[] = [];
-  const dedicated = (): Redis => {
-    const connection = app.redis.duplicate();
+  const dedicated = (options?: RedisOptions): Redis => {
+    const connection = app.redis.duplicate(options);
     connection.on('error', () => undefined);
     connections.push(connection);
     return connection;
   };
   // The producer's connection is its own: WAIT (replica durability) blocks it and counts only
-  // its writes, and big payload writes should not queue behind auth or rate-limit calls.
-  const producer = ingestRole ? dedicated() : app.redis;
+  // its writes, and big payload writes should not queue behind auth or rate-limit calls. It and
+  // the ingest requests' other connection fail fast: a Redis outage is a 503, never a hang.
+  const failFast = failFastRedisOptions(config.ingest.redisCommandTimeoutMs);
+  const producer = ingestRole ? dedicated(failFast) : app.redis;
   const queue = new Queue<IngestJobData>(INGEST_QUEUE_NAME, {
     connection: producer,
     prefix: bullPrefix(config),
@@ -133,12 +137,15 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
       flushIntervalMs: config.analytics.ingestStatsFlushIntervalMs,
       onError: (error) => app.log.warn({ err: error }, 'could not write ingest stats'),
     });
+    const requestRedis = dedicated(failFast);
     const service = createIngestService({
       config,
       stats,
       committer,
-      rateLimiter: createRateLimiter(app.redis, config),
-      tail: createTailPublisher(app.redis, config),
+      rateLimiter: createRateLimiter(requestRedis, config),
+      tail: createTailPublisher(requestRedis, config),
+      idempotency: createIdempotencyKeys(requestRedis, config),
+      redisReady: () => whenRedisReady(requestRedis, config.ingest.redisWaitMs),
       metrics,
     });
     // Rows not yet durable are bounded too: beyond this many, Redis is not keeping up.
