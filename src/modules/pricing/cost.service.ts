@@ -73,8 +73,17 @@ export function computeCosts(
 ): Costs {
   const digits = minorDigits(pricing.currency);
   const minor = 10n ** BigInt(digits);
-  const rateOf = (appId: string, rate: PricedRate): bigint =>
-    toMicros(pricing.app_overrides[appId]?.[rate] ?? pricing[rate]);
+  // Parsed once per app and rate: a report may price 100k (app, end user) pairs.
+  const rates = new Map<string, bigint>();
+  const rateOf = (appId: string, rate: PricedRate): bigint => {
+    const key = `${appId}\u0000${rate}`;
+    let micros = rates.get(key);
+    if (micros === undefined) {
+      micros = toMicros(pricing.app_overrides[appId]?.[rate] ?? pricing[rate]);
+      rates.set(key, micros);
+    }
+    return micros;
+  };
   const specs: LineSpec[] = [
     {
       item: 'ingested',
@@ -109,13 +118,16 @@ export function computeCosts(
     const byApp = new Map<string, bigint>();
     const byUser = new Map<string, bigint>();
     let quantity = 0n;
+    const appQuantity = new Map<string, bigint>();
     for (const u of units) {
       const q = spec.quantity(u);
+      if (q === 0n) continue;
       quantity += q;
+      appQuantity.set(u.app_id, (appQuantity.get(u.app_id) ?? 0n) + q);
       const exact = q * rateOf(u.app_id, spec.rate) * minor;
-      byApp.set(u.app_id, (byApp.get(u.app_id) ?? 0n) + exact);
       byUser.set(u.user_id, (byUser.get(u.user_id) ?? 0n) + exact);
     }
+    for (const [appId, q] of appQuantity) byApp.set(appId, q * rateOf(appId, spec.rate) * minor);
     const den = spec.per * MICROS;
     const appSplit = largestRemainder(weights(byApp), den);
     add(apps, appSplit.shares);
