@@ -8,6 +8,7 @@ import { IngestInputError, RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
 import { countRecordElements, decodeJsonValue } from './json-body.ts';
+import { splitJsonStream } from './json-stream.ts';
 import { decodeLokiJson, decodeLokiProtobuf } from './loki-push.ts';
 import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
@@ -17,7 +18,7 @@ import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { isPlainObject } from './raw-record.ts';
 import { RowWriter } from './serialise-rows.ts';
 import type { TenantColumns } from './serialise-rows.ts';
-import type { DecodeResult } from './raw-record.ts';
+import type { DecodeResult, JsonObject } from './raw-record.ts';
 
 export { IngestInputError, RecordRejection } from './ingest-errors.ts';
 export type {
@@ -133,21 +134,48 @@ function decodeJsonOrNdjson(
   budget: DecodeBudget,
 ): DecodeResult | typeof NDJSON {
   const parsed = parseJsonDocument(body, input.limits, budget);
-  return parsed === NDJSON ? NDJSON : decodeJsonValue(parsed.value, input.limits);
+  if (parsed === NDJSON) return NDJSON;
+  if ('stream' in parsed) return decodeJsonStream(parsed.stream, input.limits);
+  return decodeJsonValue(parsed.value, input.limits);
 }
 
-/** The body as one JSON document, or NDJSON when it is not one but its first line is an object. */
+/** Each object of a JSON stream is one record; one that does not parse is rejected alone. */
+function decodeJsonStream(texts: string[], limits: IngestLimits): DecodeResult {
+  if (texts.length > limits.maxRecordsPerRequest) {
+    throw new IngestInputError(
+      413,
+      'too_many_records',
+      `more than ${limits.maxRecordsPerRequest} records in one request`,
+    );
+  }
+  return {
+    records: texts.map((text) => {
+      try {
+        return { source: 'json', fields: JSON.parse(text) as JsonObject };
+      } catch (err) {
+        return new RecordRejection('invalid_json', `not valid JSON: ${(err as Error).message}`);
+      }
+    }),
+  };
+}
+
+/**
+ * The body as one JSON document; NDJSON when it is not one but its first line is an object; a
+ * JSON stream (`{…}{…}`, Fluent Bit's json_stream) when it is objects one after another.
+ */
 function parseJsonDocument(
   body: Buffer,
   limits: IngestLimits,
   budget: DecodeBudget,
-): { value: unknown } | typeof NDJSON {
+): { value: unknown } | { stream: string[] } | typeof NDJSON {
   countRecordElements(body, [], limits, budget);
   const text = bodyText(body);
   try {
     return { value: JSON.parse(text) as unknown };
   } catch (err) {
     if (firstLineIsObject(text)) return NDJSON;
+    const stream = splitJsonStream(text, limits.maxRecordsPerRequest);
+    if (stream !== undefined) return { stream };
     throw new IngestInputError(
       400,
       'invalid_json',
