@@ -1,4 +1,4 @@
-// Nav icon of the Usage and Reports pages: a small bar chart, drawn like the other icons.
+// Nav icon of the Usage and Reports pages: a gauge (the dashboards icon is the bar chart).
 export function UsageIcon() {
   return (
     <svg
@@ -12,7 +12,8 @@ export function UsageIcon() {
       strokeLinejoin="round"
       aria-hidden="true"
     >
-      <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+      <path d="M4 18a8 8 0 1 1 16 0" />
+      <path d="M12 18l4-6" />
     </svg>
   );
 }
