@@ -73,7 +73,7 @@ export interface Config {
     maxNestingDepth: number;
     maxPastSkewMs: number;
     maxFutureSkewMs: number;
-    /** Event-loop time one request's (synchronous) decoding may take; past it → 413. */
+    /** CPU time one request's (synchronous) decoding may take on the event loop; past it → 413. */
     decodeCpuBudgetMs: number;
     groupCommitWindowMs: number;
     groupCommitMaxRows: number;
@@ -455,9 +455,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxNestingDepth: r.int('INGEST_MAX_NESTING_DEPTH', 8, 1, 64),
       maxPastSkewMs: r.int('INGEST_MAX_PAST_SKEW_MS', 7 * 24 * 3600_000, 0),
       maxFutureSkewMs: r.int('INGEST_MAX_FUTURE_SKEW_MS', 3600_000, 0),
-      // A 10,000-record body decodes in ~70-300 ms on an idle core (bench/decode.bench.ts), up to
-      // ~1 s with 60 attributes a record on a box at load 20: the budget is a ceiling for hostile
-      // bodies, not a throttle for big honest ones.
+      // CPU time: a 10,000-record body takes ~70-300 ms of it (bench/decode.bench.ts), up to ~1 s
+      // with 60 attributes a record: the budget is a ceiling for hostile bodies, not a throttle
+      // for big honest ones.
       decodeCpuBudgetMs: r.int('INGEST_DECODE_CPU_BUDGET_MS', 2_000, 10, 60_000),
       // Short: the window is most of a small request's latency, and job size no longer sets insert
       // size (the worker merges jobs). 50 → 10 ms took batch-100 senders from 26k to 62k records/s

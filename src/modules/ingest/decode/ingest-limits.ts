@@ -19,7 +19,7 @@ export interface IngestLimits {
   readonly maxPastSkewMs: number;
   /** How far after the receive time a timestamp may be; newer → record rejected. */
   readonly maxFutureSkewMs: number;
-  /** Event-loop time the synchronous decoding of one request may take; over → 413 (decode-budget.ts). */
+  /** CPU time the synchronous decoding of one request may take; over → 413 (decode-budget.ts). */
   readonly decodeCpuBudgetMs: number;
 }
 
