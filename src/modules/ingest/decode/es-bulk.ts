@@ -2,6 +2,7 @@ import { splitLines } from './body-text.ts';
 import type { BodyLine } from './body-text.ts';
 import { IngestInputError, RecordRejection } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
+import { parseJsonText } from './json-body.ts';
 import { parseJsonLine } from './ndjson-body.ts';
 import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, RawRecord } from './raw-record.ts';
@@ -120,16 +121,7 @@ export interface EsDocumentTarget {
  * item so that the item carries the row id (or the rejection) back to the route.
  */
 export function decodeEsDocument(text: string, target: EsDocumentTarget): BulkDecodeResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new IngestInputError(
-      400,
-      'invalid_json',
-      `the document is not valid JSON: ${(err as Error).message}`,
-    );
-  }
+  const parsed = parseJsonText(text);
   if (!isPlainObject(parsed)) {
     throw new IngestInputError(400, 'invalid_body', 'the document must be a JSON object');
   }

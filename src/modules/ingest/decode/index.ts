@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { bodyText } from './body-text.ts';
+import { bodyText, tooManyRecords } from './body-text.ts';
 import { decodeContentEncoding } from './content-decoding.ts';
 import { DecodeBudget } from './decode-budget.ts';
 import { decodeEsBulk, decodeEsDocument, settleBulkItem } from './es-bulk.ts';
@@ -141,13 +141,7 @@ function decodeJsonOrNdjson(
 
 /** Each object of a JSON stream is one record; one that does not parse is rejected alone. */
 function decodeJsonStream(texts: string[], limits: IngestLimits): DecodeResult {
-  if (texts.length > limits.maxRecordsPerRequest) {
-    throw new IngestInputError(
-      413,
-      'too_many_records',
-      `more than ${limits.maxRecordsPerRequest} records in one request`,
-    );
-  }
+  if (texts.length > limits.maxRecordsPerRequest) throw tooManyRecords(limits);
   return {
     records: texts.map((text) => {
       try {

@@ -18,6 +18,7 @@ import protobuf from 'protobufjs';
 import { bodyText, tooManyRecords } from './body-text.ts';
 import { IngestInputError, RecordRejection } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
+import { parseJsonText } from './json-body.ts';
 import { HOST_KEYS, LEVEL_KEYS, SERVICE_KEYS, TIMESTAMP_KEYS } from './normalise-record.ts';
 import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, JsonObject, RawRecord } from './raw-record.ts';
@@ -133,17 +134,7 @@ const NANOS = /^\d{1,20}$/;
 
 /** `{"streams":[{"stream":{…},"values":[[ts, line, meta?], …]}]}` */
 export function decodeLokiJson(body: Buffer, limits: IngestLimits): DecodeResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyText(body));
-  } catch (err) {
-    if (err instanceof IngestInputError) throw err;
-    throw new IngestInputError(
-      400,
-      'invalid_json',
-      `the body is not valid JSON: ${(err as Error).message}`,
-    );
-  }
+  const parsed = parseJsonText(bodyText(body));
   const streams = isPlainObject(parsed) ? parsed['streams'] : undefined;
   if (!Array.isArray(streams)) throw invalid("expected an object with a 'streams' array");
   const out = new Collector(limits);
