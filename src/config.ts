@@ -560,8 +560,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     alerts: {
       dispatchIntervalMs: r.int('ALERTS_DISPATCH_INTERVAL_MS', 1_000, 100, 60_000),
       // Evaluations wait on ClickHouse and Postgres more than on CPU: 1,000 rules every 1m on 10M
-      // rows ran at 24-27 evaluations/s with 8 (warm periods; 15/s the first, cold one) against
-      // ~10/s with 4, at load average ~25 on 2 CPUs (npm run bench:alerts).
+      // rows ran at 24-27 evaluations/s with 8 (warm periods; 15/s the first, cold one), at load
+      // average ~25 on 2 CPUs (npm run bench:alerts); with 4, even 200 rules on 1M rows ran 9-12/s.
       evalConcurrency: r.int('ALERTS_EVAL_CONCURRENCY', 8, 1, 64),
       evalLockMs: r.int('ALERTS_EVAL_LOCK_MS', 30_000, 500, 600_000),
       ingestLagMs: r.int('ALERTS_INGEST_LAG_MS', 3_000, 0, 600_000),
