@@ -4,6 +4,7 @@
 // (service level: the same repository calls the route makes) for group_by=user_id (first page and
 // a page 50 cursors deep), app and day, and one whole report (cost split over 100k end users, PDF
 // and CSV). Prints p50/p95 per case and the load average. Env: BENCH_USERS, BENCH_RUNS.
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     `runs per case: ${RUNS} (split: 3); load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} on ${os.cpus().length} CPUs`,
   );
   await store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 }
 
 await main();
