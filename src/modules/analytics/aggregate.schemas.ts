@@ -3,22 +3,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Nullable } from '../auth/auth.schemas.ts';
 import { MAX_QUERY_LENGTH_CHARS } from '../search/query-language/index.ts';
+import { AGGREGATE_OPS, type AggregateOp } from './aggregate-ops.ts';
 
-export const AGGREGATE_OPS = [
-  'count',
-  'count_distinct',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'p50',
-  'p75',
-  'p90',
-  'p95',
-  'p99',
-  'rate',
-] as const;
-export type AggregateOp = (typeof AGGREGATE_OPS)[number];
+export { AGGREGATE_OPS, type AggregateOp };
 
 /** Ops that read their field as a number (non-numeric values are skipped and counted). */
 export const NUMERIC_OPS: ReadonlySet<AggregateOp> = new Set([

@@ -27,6 +27,9 @@ async function mylog(env: Record<string, string>, ...args: string[]) {
   }
 }
 
+// Five CLI processes: on a busy machine each start alone takes many seconds.
+t.setTimeout(600_000);
+
 t.test('dashboard export then import round-trips', async (t) => {
   const env = await testEnv(t);
   const config = loadConfig(env);

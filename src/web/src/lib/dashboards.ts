@@ -1,5 +1,6 @@
 // Dashboards in the SPA: types of the API's shapes, how a panel's data is fetched for a range, and
 // where a click on a chart leads (the explorer, with the panel's filter and the clicked range).
+import { AGGREGATE_OPS } from '../../../modules/analytics/aggregate-ops.ts';
 import { fillVariables } from '../../../modules/dashboards/dashboard-variables.ts';
 import { api } from './api.ts';
 import { addFilter, explorerSearch } from './explorer-state.ts';
@@ -15,20 +16,7 @@ export const PANEL_TYPES: readonly PanelType[] = [
   'logs',
   'markdown',
 ];
-export const OPS = [
-  'count',
-  'count_distinct',
-  'sum',
-  'avg',
-  'min',
-  'max',
-  'p50',
-  'p75',
-  'p90',
-  'p95',
-  'p99',
-  'rate',
-] as const;
+export const OPS = AGGREGATE_OPS;
 
 export interface Layout {
   x: number;
