@@ -5,6 +5,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ForbiddenError, UnauthorizedError } from '../../infra/errors.ts';
 import { StoredWatermark } from './stored-watermark.ts';
+import { meterTailSocket } from '../usage/tail-meter.ts';
 import { TailHub } from './tail-hub.ts';
 import { currentAuth, identityOf } from './tail-identity.ts';
 import { tailMetrics } from './tail-metrics.ts';
@@ -95,6 +96,7 @@ export async function tailRoutes(app: FastifyInstance): Promise<void> {
       const connection = tail.connect(socket);
       const session = new TailSession(deps, connection, identityOf(request.auth));
       sessions.set(connection, session);
+      meterTailSocket(app, socket, () => tail.subscribedAppIds(connection));
       socket.on('message', (data, isBinary) => {
         connection.alive = true;
         if (isBinary) return;
