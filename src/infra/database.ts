@@ -69,6 +69,16 @@ export interface MembershipsTable {
   sso_managed: Generated<boolean>;
 }
 
+/** A pending membership for an e-mail address (migration 0005); accepted at the next sign-in. */
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  role: MembershipRole;
+  invited_by: string | null;
+  created_at: Generated<Date>;
+}
+
 export interface SessionsTable {
   id: Generated<string>;
   token_hash: string;
@@ -315,6 +325,7 @@ export interface Database {
   ingest_keys: IngestKeysTable;
   users: UsersTable;
   memberships: MembershipsTable;
+  invitations: InvitationsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;

@@ -31,6 +31,9 @@ export async function migratePostgres(db: Db): Promise<{ applied: string[] }> {
   const migrator = new Migrator({
     db,
     provider: new FileMigrationProvider({ fs, path, migrationFolder: postgresMigrationsDir }),
+    // Features developed side by side take numbered slots; one landing after a higher number has
+    // been applied (0005 after 0006) still runs instead of failing the boot.
+    allowUnorderedMigrations: true,
   });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error) {

@@ -4,7 +4,13 @@ import { actorOf } from '../auth/auth-context.ts';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { requireOrgRole } from '../auth/authorize.ts';
 import { createMembershipsRepository } from '../members/memberships.repository.ts';
-import { addMember, changeMemberRole, removeMember } from '../members/members.service.ts';
+import {
+  changeMemberRole,
+  inviteMember,
+  listInvitations,
+  removeMember,
+  revokeInvitation,
+} from '../members/members.service.ts';
 import {
   AddMemberBody,
   Member,
@@ -12,6 +18,17 @@ import {
   OrgParams,
   UpdateMemberBody,
 } from './admin.schemas.ts';
+
+const Invitation = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  role: Type.String(),
+  created_at: Type.String({ format: 'date-time' }),
+});
+const InvitationParams = Type.Object({
+  org: OrgParams.properties.org,
+  id: Type.String({ format: 'uuid' }),
+});
 
 export async function membersRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: Static<typeof OrgParams> }>(
@@ -37,19 +54,70 @@ export async function membersRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['members'],
-        summary: 'Invite by email with a role (admins; owners to grant owner)',
+        summary:
+          'Invite by email with a role (admins; owners to grant owner). The answer is the same whether or not the address has an account; membership starts at its next sign-in.',
         params: OrgParams,
         body: AddMemberBody,
         response: {
-          201: Type.Object({ member: Member }),
+          202: Type.Object({ invitation: Invitation }),
           ...errorResponses(400, 401, 403, 404, 409),
         },
       },
     },
     async (request, reply) => {
       const scope = await requireOrgRole(app.db, request.auth, request.params.org, 'admin');
-      const member = await addMember(app.db, actorOf(request.auth, request), scope, request.body);
-      return reply.status(201).send({ member });
+      const invitation = await inviteMember(
+        app.db,
+        actorOf(request.auth, request),
+        scope,
+        request.body,
+      );
+      return reply.status(202).send({ invitation });
+    },
+  );
+
+  app.get<{ Params: Static<typeof OrgParams> }>(
+    '/v1/orgs/:org/invitations',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Pending invitations (admins)',
+        params: OrgParams,
+        response: {
+          200: Type.Object({ invitations: Type.Array(Invitation) }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const scope = await requireOrgRole(app.db, request.auth, request.params.org, 'admin');
+      return { invitations: await listInvitations(app.db, scope) };
+    },
+  );
+
+  app.delete<{ Params: Static<typeof InvitationParams> }>(
+    '/v1/orgs/:org/invitations/:id',
+    {
+      schema: {
+        tags: ['members'],
+        summary: 'Withdraw a pending invitation (admins; owners for owner invitations)',
+        params: InvitationParams,
+        response: {
+          200: Type.Object({ invitation: Invitation }),
+          ...errorResponses(401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const scope = await requireOrgRole(app.db, request.auth, request.params.org, 'admin');
+      return {
+        invitation: await revokeInvitation(
+          app.db,
+          actorOf(request.auth, request),
+          scope,
+          request.params.id,
+        ),
+      };
     },
   );
 

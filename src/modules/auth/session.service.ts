@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../infra/postgres.ts';
+import { acceptInvitations } from '../members/members.service.ts';
 import { appendAudit } from '../audit/audit.repository.ts';
 import { CSRF_COOKIE, SESSION_COOKIE } from './resolve-auth.ts';
 import { requestMeta } from './auth-context.ts';
@@ -31,17 +32,16 @@ export async function openSession(
       ip: meta.ip,
       userAgent: meta.userAgent,
     });
-    await appendAudit(
-      trx,
-      { userId: user.id, tokenId: null, label: user.email, ...meta },
-      {
-        orgId: null,
-        action: 'session.create',
-        targetType: 'session',
-        targetId: created.session.id,
-        after: { method },
-      },
-    );
+    const actor = { userId: user.id, tokenId: null, label: user.email, ...meta };
+    // Invitations to this address become memberships at sign-in (src/modules/members).
+    await acceptInvitations(trx, user, actor);
+    await appendAudit(trx, actor, {
+      orgId: null,
+      action: 'session.create',
+      targetType: 'session',
+      targetId: created.session.id,
+      after: { method },
+    });
     return created;
   });
   const maxAge = Math.floor(config.auth.sessionAbsoluteTimeoutMs / 1000);

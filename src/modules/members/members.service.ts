@@ -12,6 +12,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../auth/auth-context.ts';
 import type { MembershipRole } from '../auth/roles.ts';
 import { createUsersRepository, normaliseEmail } from '../auth/users.repository.ts';
+import { createInvitationsRepository, type Invitation } from './invitations.repository.ts';
 import { createMembershipsRepository, type MemberRow } from './memberships.repository.ts';
 
 function requireOwnerFor(callerRole: MembershipRole, ...roles: MembershipRole[]): void {
@@ -55,6 +56,108 @@ export async function addMember(
     });
     return member;
   });
+}
+
+export interface InvitationJson {
+  id: string;
+  email: string;
+  role: MembershipRole;
+  created_at: string;
+}
+
+function invitationJson(row: Invitation): InvitationJson {
+  return { id: row.id, email: row.email, role: row.role, created_at: row.created_at.toISOString() };
+}
+
+/**
+ * The API's way in: an invitation, whatever the address. Looking the address up in `users` and
+ * answering with that user (as addMember does for the CLI) told any org admin that another
+ * tenant's person had an account, with their id and name. Only a current member of this org is
+ * refused (409), which the org's own member list shows anyway.
+ */
+export async function inviteMember(
+  db: Db,
+  actor: AuditActor,
+  scope: OrgScope & { role: MembershipRole },
+  input: { email: string; role: MembershipRole },
+): Promise<InvitationJson> {
+  requireOwnerFor(scope.role, input.role);
+  const email = normaliseEmail(input.email);
+  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new BadRequestError('invalid_email', 'not an email address');
+  return db.transaction().execute(async (trx) => {
+    const members = await createMembershipsRepository(trx).list(scope);
+    if (members.some((m) => m.email === email)) {
+      throw new ConflictError('already_member', `${email} is already a member of this org`);
+    }
+    const invitation = await createInvitationsRepository(trx).upsert(
+      scope,
+      email,
+      input.role,
+      actor.userId,
+    );
+    await appendAudit(trx, actor, {
+      orgId: scope.orgId,
+      action: 'member.invite',
+      targetType: 'invitation',
+      targetId: invitation.id,
+      after: { email, role: input.role },
+    });
+    return invitationJson(invitation);
+  });
+}
+
+export async function listInvitations(db: Db, scope: OrgScope): Promise<InvitationJson[]> {
+  return (await createInvitationsRepository(db).list(scope)).map(invitationJson);
+}
+
+export async function revokeInvitation(
+  db: Db,
+  actor: AuditActor,
+  scope: OrgScope & { role: MembershipRole },
+  id: string,
+): Promise<InvitationJson> {
+  return db.transaction().execute(async (trx) => {
+    const removed = await createInvitationsRepository(trx).remove(scope, id);
+    if (!removed) throw new NotFoundError('invitation');
+    requireOwnerFor(scope.role, removed.role);
+    await appendAudit(trx, actor, {
+      orgId: scope.orgId,
+      action: 'member.uninvite',
+      targetType: 'invitation',
+      targetId: id,
+      before: { email: removed.email, role: removed.role },
+    });
+    return invitationJson(removed);
+  });
+}
+
+/**
+ * Turns the pending invitations of a user's address into memberships; called in the sign-in
+ * transaction (session.service.ts), so the user's first page already shows the new orgs. An
+ * existing membership is left as it is.
+ */
+export async function acceptInvitations(
+  db: Db,
+  user: { id: string; email: string },
+  actor: AuditActor,
+): Promise<void> {
+  const invitations = await createInvitationsRepository(db).takeForEmail(
+    normaliseEmail(user.email),
+  );
+  const memberships = createMembershipsRepository(db);
+  for (const invitation of invitations) {
+    const scope = { orgId: invitation.org_id };
+    if (await memberships.find(scope, user.id)) continue;
+    await memberships.add(scope, user.id, invitation.role);
+    await appendAudit(db, actor, {
+      orgId: invitation.org_id,
+      action: 'member.add',
+      targetType: 'user',
+      targetId: user.id,
+      after: { role: invitation.role, via: 'invitation', invitation_id: invitation.id },
+    });
+  }
 }
 
 export async function changeMemberRole(

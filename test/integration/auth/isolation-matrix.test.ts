@@ -235,7 +235,11 @@ t.test('tenant isolation and roles', async (t) => {
       email: 'owner@org-c.test',
       role: 'owner',
     });
-    t.equal(invite.statusCode, 201, 'a new org gets its first owner from a platform admin');
+    t.equal(
+      invite.statusCode,
+      202,
+      'a new org gets its first owner (invited) from a platform admin',
+    );
     const disabled = await call(app, token, 'PATCH', `/v1/orgs/${b.org.id}`, { disabled: true });
     t.equal(disabled.statusCode, 200);
     t.equal(

@@ -11,7 +11,7 @@ import {
   useToast,
 } from '../../components/ui.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
-import { useApi } from '../../lib/hooks.ts';
+import { useApi, type Loadable } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
 import { relativeAge } from '../../lib/time.ts';
 import type { MeOrg, Member } from '../../lib/types.ts';
@@ -32,6 +32,7 @@ export function Members({ org }: { org: MeOrg }) {
   const { data, error, reload } = useApi<{ members: Member[] }>(`/v1/orgs/${org.id}/members`);
   const [inviting, setInviting] = useState(false);
   const [removing, setRemoving] = useState<Member | null>(null);
+  const invitations = useApi<{ invitations: Invitation[] }>(`/v1/orgs/${org.id}/invitations`);
   const toast = useToast();
 
   const changeRole = (member: Member, role: string): void => {
@@ -109,6 +110,7 @@ export function Members({ org }: { org: MeOrg }) {
           ))}
         </Table>
       )}
+      <PendingInvitations org={org} invitations={invitations} />
       {data?.members.some((m) => m.sso_managed) && (
         <p className="muted small" data-testid="sso-role-note">
           Roles marked <span className="pill small-pill">set by SSO</span> come from your identity
@@ -130,8 +132,8 @@ export function Members({ org }: { org: MeOrg }) {
           onClose={() => setInviting(false)}
           onInvited={(email) => {
             setInviting(false);
-            toast(`${email} added`, 'success');
-            reload();
+            toast(`Invitation for ${email} saved: they join at their next sign-in`, 'success');
+            invitations.reload();
           }}
         />
       )}
@@ -149,6 +151,71 @@ export function Members({ org }: { org: MeOrg }) {
         />
       )}
     </div>
+  );
+}
+
+interface Invitation {
+  id: string;
+  email: string;
+  role: string;
+  created_at: string;
+}
+
+/** Invitations wait for their address's next sign-in; whether it has an account is not shown. */
+function PendingInvitations({
+  org,
+  invitations,
+}: {
+  org: MeOrg;
+  invitations: Loadable<{ invitations: Invitation[] }>;
+}) {
+  const path = `/v1/orgs/${org.id}/invitations`;
+  const { data, error, reload } = invitations;
+  const toast = useToast();
+  const withdraw = (invitation: Invitation): void => {
+    api(`${path}/${invitation.id}`, { method: 'DELETE' }).then(
+      () => {
+        toast(`Invitation for ${invitation.email} withdrawn`, 'success');
+        reload();
+      },
+      (e: unknown) => toast(errorMessage(e), 'error'),
+    );
+  };
+  if (error) return <p className="error small">{errorMessage(error)}</p>;
+  if (!data || data.invitations.length === 0) return null;
+  return (
+    <section className="pending-invitations" data-testid="pending-invitations">
+      <h2 className="section-title">Pending invitations</h2>
+      <Table
+        head={
+          <>
+            <th>Email</th>
+            <th>Role</th>
+            <th className="hide-sm">Invited</th>
+            <th className="actions-col" aria-label="Actions" />
+          </>
+        }
+      >
+        {data.invitations.map((invitation) => (
+          <tr key={invitation.id}>
+            <td>{invitation.email}</td>
+            <td>{invitation.role}</td>
+            <td className="hide-sm muted">{relativeAge(invitation.created_at)}</td>
+            <td className="actions-col">
+              <button
+                className="button button-small button-danger-ghost"
+                onClick={() => withdraw(invitation)}
+              >
+                Withdraw
+              </button>
+            </td>
+          </tr>
+        ))}
+      </Table>
+      <p className="muted small">
+        An invited address becomes a member the next time it signs in with this email.
+      </p>
+    </section>
   );
 }
 
@@ -193,7 +260,10 @@ function InviteDialog({
           ))}
         </select>
       </label>
-      <p className="muted small">They get access the next time they sign in with this email.</p>
+      <p className="muted small">
+        They get access the next time they sign in with this email. Whether the address already has
+        an account is not shown.
+      </p>
     </FormDialog>
   );
 }
