@@ -68,6 +68,13 @@ const BOMBS: { name: string; kind: IngestRouteKind; type: string; body: () => Bu
     body: () => gzip(emptyOtlpRecords(25_000_000)),
   },
   {
+    name: 'Loki push JSON with 8M values',
+    kind: 'loki',
+    type: 'application/json',
+    body: () =>
+      gzip(repeated('{"streams":[{"stream":{},"values":[', '[0,0],', 8_000_000, '[0,0]', ']}]}')),
+  },
+  {
     name: 'OTLP/JSON with 15M empty records',
     kind: 'otlp',
     type: 'application/json',

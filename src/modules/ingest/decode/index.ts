@@ -216,7 +216,8 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
       if (ES_DOCUMENT_TYPES.has(type)) return decodeDocument;
       break;
     case 'loki':
-      if (type === 'application/json') return (body, input) => decodeLokiJson(body, input.limits);
+      if (type === 'application/json')
+        return (body, input, budget) => decodeLokiJson(body, input.limits, budget);
       // Loki's protobuf is always snappy-compressed, with or without a Content-Encoding saying so.
       if (PROTOBUF_TYPES.has(type)) return (body, input) => decodeLokiProtobuf(body, input.limits);
       break;

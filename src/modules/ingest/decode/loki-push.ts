@@ -18,7 +18,8 @@ import protobuf from 'protobufjs';
 import { bodyText, tooManyRecords } from './body-text.ts';
 import { IngestInputError, RecordRejection } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
-import { parseJsonText } from './json-body.ts';
+import type { DecodeBudget } from './decode-budget.ts';
+import { countRecordElements, parseJsonText } from './json-body.ts';
 import { HOST_KEYS, LEVEL_KEYS, SERVICE_KEYS, TIMESTAMP_KEYS } from './normalise-record.ts';
 import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, JsonObject, RawRecord } from './raw-record.ts';
@@ -133,7 +134,13 @@ function stringMap(value: unknown): Map<string, string> | undefined {
 const NANOS = /^\d{1,20}$/;
 
 /** `{"streams":[{"stream":{…},"values":[[ts, line, meta?], …]}]}` */
-export function decodeLokiJson(body: Buffer, limits: IngestLimits): DecodeResult {
+export function decodeLokiJson(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
+  // Counted before JSON.parse builds them: a few KiB of gzip can hold millions of values.
+  countRecordElements(body, ['streams', '*', 'values'], limits, budget);
   const parsed = parseJsonText(bodyText(body));
   const streams = isPlainObject(parsed) ? parsed['streams'] : undefined;
   if (!Array.isArray(streams)) throw invalid("expected an object with a 'streams' array");
