@@ -29,7 +29,10 @@ interface Answer {
   body: string;
 }
 
-/** One request; a stale keep-alive socket (reset before our bytes arrived) is retried once. */
+/**
+ * One request. A connection reset before an answer (a keep-alive socket the server closed after a
+ * 408/414/431, say) is retried once on a fresh socket; a route that really breaks resets again.
+ */
 async function send(agent: http.Agent, port: number, req: FuzzRequest): Promise<Answer> {
   const first = await sendOnce(agent, port, req);
   return first.status === -3 ? sendOnce(agent, port, req) : first;
@@ -70,7 +73,7 @@ function sendOnce(agent: http.Agent, port: number, req: FuzzRequest): Promise<An
       r.destroy();
     }, REQUEST_TIMEOUT_MS);
     r.on('error', (e: NodeJS.ErrnoException) =>
-      finish(r.reusedSocket && e.code === 'ECONNRESET' ? -3 : -1, e.message),
+      finish(e.code === 'ECONNRESET' || e.code === 'EPIPE' ? -3 : -1, e.message),
     );
     r.end(req.body);
   });
