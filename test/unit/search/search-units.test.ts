@@ -42,7 +42,10 @@ t.test('time expressions', async (t) => {
     t.throws(() => parseInstant(bad, NOW, 'from'), { code: 'invalid_time' }, bad);
   }
   t.throws(() => resolveRange('now', 'now-1m', { nowNs: NOW }), { code: 'invalid_time' });
-  t.same(resolveRange(undefined, undefined, { nowNs: NOW }), { fromNs: NOW - 900n * NS_PER_S, toNs: NOW });
+  t.same(resolveRange(undefined, undefined, { nowNs: NOW }), {
+    fromNs: NOW - 900n * NS_PER_S,
+    toNs: NOW,
+  });
 });
 
 t.test('cursors round-trip and refuse tampering or another search', async (t) => {
