@@ -12,15 +12,10 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ClickHouseStore, QueryOptions, QueryParams } from '../src/infra/clickhouse/store.ts';
-import { cliActor } from '../src/modules/auth/auth-context.ts';
-import { createApiToken } from '../src/modules/auth/api-tokens.service.ts';
-import { createUsersRepository } from '../src/modules/auth/users.repository.ts';
-import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
-import { createMembershipsRepository } from '../src/modules/members/memberships.repository.ts';
-import { createOrg } from '../src/modules/orgs/orgs.service.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
-import { generateLogs, type GeneratedApp } from './lib/generated-logs.ts';
+import { generateLogs } from './lib/generated-logs.ts';
+import { createBenchTenants } from './lib/bench-tenants.ts';
 import { percentile } from './lib/percentile.ts';
 
 const { values: args } = parseArgs({
@@ -55,37 +50,7 @@ const { app, config, db, clickhouse } = await buildTestApp(t, {
   env: { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api', SEARCH_QUERY_TIMEOUT_MS: '600000' },
 });
 
-const acme = await createOrg(db, { name: 'Acme', slug: 'acme' });
-const globex = await createOrg(db, { name: 'Globex', slug: 'globex' });
-const apps: GeneratedApp[] = [];
-for (const [org, count] of [
-  [acme, 4],
-  [globex, 6],
-] as const) {
-  for (let i = 0; i < count; i++) {
-    const { app: created } = await createAppWithKey(
-      db,
-      { orgId: org.id },
-      { name: `${org.slug} app ${i}`, slug: `app-${i}` },
-    );
-    apps.push({ id: created.id, orgId: org.id });
-  }
-}
-const user = await createUsersRepository(db).create({
-  email: 'bench@acme.test',
-  passwordHash: null,
-  platformAdmin: false,
-});
-await createMembershipsRepository(db).add({ orgId: acme.id }, user.id, 'viewer');
-const token = (
-  await createApiToken(
-    db,
-    config,
-    cliActor('bench'),
-    { userId: user.id },
-    { name: 'b', scope: 'read' },
-  )
-).token;
+const { apps, token } = await createBenchTenants(db, config);
 
 interface Answer {
   source: string;

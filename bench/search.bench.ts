@@ -15,17 +15,12 @@ import type {
   QueryParams,
   StreamQueryOptions,
 } from '../src/infra/clickhouse/store.ts';
-import { cliActor } from '../src/modules/auth/auth-context.ts';
-import { createApiToken } from '../src/modules/auth/api-tokens.service.ts';
-import { createUsersRepository } from '../src/modules/auth/users.repository.ts';
-import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
-import { createMembershipsRepository } from '../src/modules/members/memberships.repository.ts';
-import { createOrg } from '../src/modules/orgs/orgs.service.ts';
 import { encodeCursor, searchFingerprint } from '../src/modules/search/search-cursor.ts';
 import { NS_PER_S, nowNanos } from '../src/modules/search/time-range.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import { generateLogs } from './lib/generated-logs.ts';
+import { createBenchTenants } from './lib/bench-tenants.ts';
 import { percentile } from './lib/percentile.ts';
 
 const { values: args } = parseArgs({
@@ -67,38 +62,7 @@ const { app, config, db, clickhouse } = await buildTestApp(t, {
   env: { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api' },
 });
 
-// Tenants: the searching user belongs to org "acme" (4 apps); "globex" (6 apps) is someone else's.
-const acme = await createOrg(db, { name: 'Acme', slug: 'acme' });
-const globex = await createOrg(db, { name: 'Globex', slug: 'globex' });
-const apps: { id: string; orgId: string }[] = [];
-for (const [org, count] of [
-  [acme, 4],
-  [globex, 6],
-] as const) {
-  for (let i = 0; i < count; i++) {
-    const { app: created } = await createAppWithKey(
-      db,
-      { orgId: org.id },
-      { name: `${org.slug} app ${i}`, slug: `app-${i}` },
-    );
-    apps.push({ id: created.id, orgId: org.id });
-  }
-}
-const user = await createUsersRepository(db).create({
-  email: 'bench@acme.test',
-  passwordHash: null,
-  platformAdmin: false,
-});
-await createMembershipsRepository(db).add({ orgId: acme.id }, user.id, 'viewer');
-const token = (
-  await createApiToken(
-    db,
-    config,
-    cliActor('bench'),
-    { userId: user.id },
-    { name: 'b', scope: 'read' },
-  )
-).token;
+const { acme, apps, token } = await createBenchTenants(db, config);
 
 // ---------------------------------------------------------------------------------------------
 // The query mix.
