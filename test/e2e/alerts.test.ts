@@ -9,7 +9,7 @@ import {
   CHROMIUM_PATH,
   DESKTOP,
   launchBrowser,
-  PHONE,
+  PHONE_DEVICE,
   screenshot,
   signInWithDevIdp,
   watchConsole,
@@ -139,10 +139,7 @@ async function run(): Promise<void> {
 
   await t.test('the alerts list on a phone', async (t) => {
     const phone = await browser.newContext({
-      viewport: PHONE,
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
+      ...PHONE_DEVICE,
       colorScheme: 'dark',
       storageState: await context.storageState(),
     });

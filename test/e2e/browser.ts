@@ -10,6 +10,13 @@ export const SCREENSHOT_DIR = path.join(projectRoot, 'artifacts', 'screenshots')
 
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
+/** A phone as the browser tests emulate it: the viewport, a dense screen and touch. */
+export const PHONE_DEVICE = {
+  viewport: PHONE,
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+} as const;
 
 export function chromiumAvailable(): boolean {
   return fs.existsSync(CHROMIUM_PATH);

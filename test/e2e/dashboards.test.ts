@@ -10,7 +10,7 @@ import {
   CHROMIUM_PATH,
   DESKTOP,
   launchBrowser,
-  PHONE,
+  PHONE_DEVICE,
   screenshot,
   signInWithDevIdp,
   watchConsole,
@@ -211,10 +211,7 @@ async function run(): Promise<void> {
 
   await t.test('on a phone, panels stack', async (t) => {
     const phone = await browser.newContext({
-      viewport: PHONE,
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
+      ...PHONE_DEVICE,
       colorScheme: 'dark',
       storageState: await context.storageState(),
     });

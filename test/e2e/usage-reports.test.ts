@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import {
   DESKTOP,
   launchBrowser,
-  PHONE,
+  PHONE_DEVICE,
   screenshot,
   signInWithDevIdp,
   watchConsole,
@@ -199,10 +199,7 @@ t.test('Usage and Reports pages show what the API answers', async (t) => {
     await screenshot(page, 'desktop-reports');
 
     const phone = await browser.newContext({
-      viewport: PHONE,
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
+      ...PHONE_DEVICE,
       storageState: await context.storageState(),
     });
     watchConsole(phone, problems);

@@ -10,6 +10,7 @@ import {
   DESKTOP,
   launchBrowser,
   PHONE,
+  PHONE_DEVICE,
   screenshot,
   SCREENSHOT_DIR,
   signInWithDevIdp,
@@ -29,15 +30,7 @@ async function newContext(
   phone = false,
 ): Promise<BrowserContext> {
   const context = await browser.newContext(
-    phone
-      ? {
-          viewport: PHONE,
-          deviceScaleFactor: 2,
-          isMobile: true,
-          hasTouch: true,
-          colorScheme: 'dark',
-        }
-      : { viewport: DESKTOP, colorScheme: 'dark' },
+    phone ? { ...PHONE_DEVICE, colorScheme: 'dark' } : { viewport: DESKTOP, colorScheme: 'dark' },
   );
   watchConsole(context, problems);
   return context;
