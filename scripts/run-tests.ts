@@ -53,7 +53,27 @@ async function main(): Promise<number> {
     `\n${count('pass')} passed, ${failed} failed${count('skip') ? `, ${count('skip')} skipped` : ''}\n`,
   );
   process.stdout.write(`test run took ${Math.round((Date.now() - started) / 1000)} s\n`);
+  printSlowestFiles(10, started);
   return code;
+}
+
+/** The CI budget is 30 minutes: name the files that spend it (tap keeps each file's output). */
+function printSlowestFiles(count: number, since: number): void {
+  const root = '.tap/test-results';
+  if (!fs.existsSync(root)) return;
+  const times = fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.tap') && fs.statSync(path.join(root, file)).mtimeMs >= since)
+    .map((file) => {
+      const text = fs.readFileSync(path.join(root, file), 'utf8');
+      const ms = Number([...text.matchAll(/^# time=([\d.]+)ms/gm)].at(-1)?.[1] ?? 0);
+      return { file: file.replace(/\.tap$/, ''), ms };
+    })
+    .sort((a, b) => b.ms - a.ms);
+  const total = times.reduce((sum, { ms }) => sum + ms, 0);
+  process.stdout.write(`slowest files (of ${Math.round(total / 1000)} s in all files):\n`);
+  for (const { file, ms } of times.slice(0, count))
+    process.stdout.write(`  ${(ms / 1000).toFixed(0).padStart(5)} s  ${file}\n`);
 }
 
 main().then(
