@@ -319,6 +319,14 @@ export interface ReportsTable {
   delivery_error: string | null;
 }
 
+/** Language and time zone for the web app (migration 0012); null follows the browser. */
+export interface UserPreferencesTable {
+  user_id: string;
+  locale: string | null;
+  time_zone: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Database {
   orgs: OrgsTable;
   apps: AppsTable;
@@ -341,6 +349,7 @@ export interface Database {
   org_pricing: OrgPricingTable;
   usage_quota_warnings: UsageQuotaWarningsTable;
   reports: ReportsTable;
+  user_preferences: UserPreferencesTable;
 }
 
 export type { Timestamp };

@@ -49,8 +49,15 @@ export const LogoutResponse = Type.Object({
   end_session_url: Nullable(Type.String({ description: "the IdP's logout page, to visit next" })),
 });
 
+/** The web app's language and time zone for the caller (null: follow the browser). */
+export const PreferencesSchema = Type.Object({
+  locale: Nullable(Type.String({ description: 'null: the browser language' })),
+  time_zone: Nullable(Type.String({ description: 'IANA zone; null: the browser zone' })),
+});
+
 export const MeResponse = Type.Object({
   user: UserSchema,
+  preferences: PreferencesSchema,
   via: Type.Union([Type.Literal('session'), Type.Literal('token')]),
   token_scope: Nullable(Type.String()),
   csrf_token: Nullable(Type.String()),

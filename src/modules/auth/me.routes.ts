@@ -17,6 +17,8 @@ import {
 import { readableApps } from './authorize.ts';
 import type { OidcClient } from './oidc-client.ts';
 import { closeSession } from './session.service.ts';
+import { createPreferencesRepository } from '../preferences/preferences.repository.ts';
+import { preferencesRoutes } from '../preferences/preferences.routes.ts';
 import { Type } from '@sinclair/typebox';
 
 export function meRoutes(oidc: OidcClient | undefined) {
@@ -33,7 +35,9 @@ export function meRoutes(oidc: OidcClient | undefined) {
       async (request) => {
         const auth = request.auth;
         const apps = await readableApps(app.db, auth);
+        const preferences = await createPreferencesRepository(app.db).get(auth.user.id);
         return {
+          preferences,
           user: {
             id: auth.user.id,
             email: auth.user.email,
@@ -151,5 +155,7 @@ export function meRoutes(oidc: OidcClient | undefined) {
         ),
       }),
     );
+
+    await preferencesRoutes(app);
   };
 }
