@@ -32,6 +32,8 @@ import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
 import { reportsRoutes } from './modules/reports/reports.routes.ts';
 import { usage } from './modules/usage/usage.plugin.ts';
 import { usageRoutes } from './modules/usage/usage.routes.ts';
+import { deletionsRoutes } from './modules/deletions/deletions.routes.ts';
+import { retentionRoutes } from './modules/retention/retention.routes.ts';
 import web from './modules/web/web.plugin.ts';
 
 /**
@@ -52,6 +54,8 @@ const USER_ROUTES = [
   alertsRoutes,
   dashboardsRoutes,
   ingestStatsRoutes,
+  deletionsRoutes,
+  retentionRoutes,
 ];
 
 export interface AppDeps {

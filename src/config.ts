@@ -265,6 +265,22 @@ export interface Config {
     /** Most rows one GET /v1/orgs/:org/usage page may ask for. */
     maxPageRows: number;
   };
+  retention: {
+    /** How often the retention cleanup applies each app's retention to stored rows (docs/data-lifecycle.md). */
+    cleanupIntervalMs: number;
+  };
+  deletions: {
+    /** How often the scheduler starts queued deletion requests and checks running ones. */
+    pollIntervalMs: number;
+    /** A running deletion not finished after this long is issued again (its DELETE is idempotent). */
+    leaseMs: number;
+    /** Issues of one deletion before it is marked failed. */
+    maxAttempts: number;
+    /** Queued or running deletion requests one org may have at once (each is a ClickHouse mutation). */
+    maxOpenPerOrg: number;
+    /** Most requests one GET of a deletions list returns. */
+    listMaxRows: number;
+  };
   reports: {
     /** How often the scheduler checks whether a month's reports are due. */
     checkIntervalMs: number;
@@ -595,6 +611,16 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       quotaWarnPercent: r.int('USAGE_QUOTA_WARN_PERCENT', 80, 1, 99),
       quotaCheckIntervalMs: r.int('USAGE_QUOTA_CHECK_INTERVAL_MS', 60_000, 1_000),
       maxPageRows: r.int('USAGE_MAX_PAGE_ROWS', 1_000, 1, 100_000),
+    },
+    retention: {
+      cleanupIntervalMs: r.int('RETENTION_CLEANUP_INTERVAL_MS', 3600_000, 1_000, 7 * 86_400_000),
+    },
+    deletions: {
+      pollIntervalMs: r.int('DELETIONS_POLL_INTERVAL_MS', 5_000, 100, 3600_000),
+      leaseMs: r.int('DELETIONS_LEASE_MS', 30 * 60_000, 1_000),
+      maxAttempts: r.int('DELETIONS_MAX_ATTEMPTS', 5, 1, 100),
+      maxOpenPerOrg: r.int('DELETIONS_MAX_OPEN_PER_ORG', 20, 1, 10_000),
+      listMaxRows: r.int('DELETIONS_LIST_MAX_ROWS', 100, 1, 10_000),
     },
     reports: {
       checkIntervalMs: r.int('REPORTS_CHECK_INTERVAL_MS', 5 * 60_000, 100, 3600_000),

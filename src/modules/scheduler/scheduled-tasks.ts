@@ -4,7 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import { alertTasks } from '../alerts/alert-tasks.ts';
 import { createSessionsRepository } from '../auth/sessions.repository.ts';
+import { deletionsTask } from '../deletions/deletions.tasks.ts';
 import { usageAndReportTasks } from '../reports/reports.tasks.ts';
+import { retentionCleanupTask } from '../retention/retention.tasks.ts';
 
 export interface ScheduledTask {
   /** Stable id: BullMQ keys the schedule by it, so renaming a task starts a new schedule. */
@@ -28,4 +30,6 @@ export const scheduledTasks: ScheduledTask[] = [
   },
   ...usageAndReportTasks,
   ...alertTasks,
+  retentionCleanupTask(),
+  deletionsTask(),
 ];
