@@ -26,6 +26,7 @@ import { searchRoutes } from './modules/search/search.routes.ts';
 import { notificationChannelsRoutes } from './modules/notifications/channels.routes.ts';
 import { notifications } from './modules/notifications/notifications.plugin.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { pushRoutes } from './modules/push/push.routes.ts';
 import { scheduler } from './modules/scheduler/scheduler.plugin.ts';
 import { tailRoutes } from './modules/tail/tail.routes.ts';
 import { pricingRoutes } from './modules/pricing/pricing.routes.ts';
@@ -51,6 +52,7 @@ const USER_ROUTES = [
   reportsRoutes,
   notificationChannelsRoutes,
   notificationsRoutes,
+  pushRoutes,
   alertsRoutes,
   dashboardsRoutes,
   ingestStatsRoutes,

@@ -204,6 +204,18 @@ export interface NotificationsTable {
   read_at: NullableTimestamp;
 }
 
+export interface PushSubscriptionsTable {
+  id: Generated<string>;
+  user_id: string;
+  session_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  user_agent: string | null;
+  created_at: Generated<Date>;
+  last_success_at: NullableTimestamp;
+}
+
 export type AlertState = 'ok' | 'pending' | 'firing' | 'no_data';
 export type AlertNoData = 'ok' | 'no_data' | 'firing' | 'keep';
 export type AlertConditionOp = '>' | '>=' | '<' | '<=' | '=' | '!=';
@@ -342,6 +354,7 @@ export interface Database {
   notification_channels: NotificationChannelsTable;
   notification_deliveries: NotificationDeliveriesTable;
   notifications: NotificationsTable;
+  push_subscriptions: PushSubscriptionsTable;
   alert_rules: AlertRulesTable;
   alert_instances: AlertInstancesTable;
   alert_events: AlertEventsTable;

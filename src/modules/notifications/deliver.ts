@@ -23,6 +23,8 @@ export interface DeliveryDeps {
   mailer(): Mailer | undefined;
   /** Pushes new in-app notifications to the users' open browsers (all instances). */
   publish(rows: readonly NotificationRow[]): Promise<void>;
+  /** Web Push of new in-app notifications to the users' subscribed devices (when configured). */
+  push?(rows: readonly NotificationRow[]): Promise<void>;
   nowMs(): number;
 }
 
@@ -131,6 +133,7 @@ async function notifyInApp(
     deps.config.notifications.inAppMaxPerUser,
   );
   await deps.publish(rows);
+  await deps.push?.(rows);
 }
 
 async function deliverToPlatformAdmins(

@@ -15,11 +15,15 @@ import { createMailer, type Mailer } from './mailer.ts';
 import { NotificationHub } from './notification-hub.ts';
 import { notificationMetrics } from './notification-metrics.ts';
 import { createNotifier, type Notifier } from './notifier.ts';
+import { createPushSender, type PushSender } from '../push/push-sender.ts';
+import { resolveVapidKeys } from '../push/vapid-keys.ts';
 
 export interface Notifications {
   notifier: Notifier;
   hub: NotificationHub;
   devMail: DevMailSink | undefined;
+  /** Web Push; undefined when the server has no VAPID keys. */
+  push: PushSender | undefined;
 }
 
 declare module 'fastify' {
@@ -49,6 +53,15 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
       : undefined;
   const smtpUrl = config.notifications.smtpUrl ?? devMail?.url;
   let mailer: Mailer | undefined;
+  const vapidKeys = resolveVapidKeys(config);
+  const push = vapidKeys
+    ? createPushSender({
+        config,
+        db: app.db,
+        keys: vapidKeys,
+        onError: (error, host) => app.log.warn({ err: error, host }, 'web push failed'),
+      })
+    : undefined;
   const deps: DeliveryDeps = {
     config,
     db: app.db,
@@ -61,10 +74,11 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
             timeoutMs: config.notifications.deliveryTimeoutMs,
           })),
     publish: (rows) => hub.publish(rows),
+    push: push ? async (rows) => void (await push.send(rows)) : undefined,
     nowMs: () => Date.now(),
   };
   const notifier = createNotifier(deps, queue);
-  app.decorate('notifications', { notifier, hub, devMail });
+  app.decorate('notifications', { notifier, hub, devMail, push });
 
   let worker: Worker<DeliveryJobData> | undefined;
   if (hasRole(config, 'worker')) {
