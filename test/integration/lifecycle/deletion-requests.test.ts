@@ -8,7 +8,7 @@ import { runDeletions } from '../../../src/modules/deletions/deletions.service.t
 import { dayOf } from '../../../src/modules/usage/usage-days.ts';
 import { buildTestApp } from '../../helpers/app.ts';
 import { call, makeTenant, makeToken, makeUser } from '../auth/auth-fixtures.ts';
-import { countRows, eventually, insertUserRows } from './lifecycle-fixtures.ts';
+import { countRows, eventually, httpStoreOf, insertUserRows } from './lifecycle-fixtures.ts';
 
 t.test('deletion requests', async (t) => {
   const { app, db, config, clickhouse } = await buildTestApp(t, {
@@ -142,6 +142,24 @@ t.test('deletion requests', async (t) => {
     await run();
     const view = (await call(app, admin, 'GET', `/v1/orgs/${a.org.id}/deletions/${id}`)).json();
     t.match(view, { status: 'done', rows_matched: 3, attempts: 2 });
+  });
+
+  await t.test('the same through the HTTP client (production path)', async (t) => {
+    const http = await httpStoreOf(t, clickhouse);
+    await insertUserRows(clickhouse, web, { n: 4, userId: 'u-http', daysAgo: 3 });
+    const res = await call(app, admin, 'POST', `/v1/apps/${a.app.id}/deletions`, {
+      q: 'user_id:u-http level:info',
+      from: 'now-5d',
+      to: 'now',
+    });
+    const id = res.json().id as string;
+    const viaHttp = () =>
+      runDeletions({ db, clickhouse: http, config: config.deletions }, Date.now());
+    t.equal((await viaHttp()).started, 1);
+    t.ok(await eventually(async () => (await rowsOf(web, 'u-http')) === 0));
+    await viaHttp();
+    const view = (await call(app, admin, 'GET', `/v1/apps/${a.app.id}/deletions/${id}`)).json();
+    t.match(view, { status: 'done', rows_matched: 4, progress: 1 });
   });
 
   await t.test('bad input is a 400 with a code; limits are a 409', async (t) => {

@@ -1,5 +1,8 @@
 // Shared by the deletion and retention tests: rows written straight into ClickHouse as the ingest
 // worker writes them, times derived from the clock, and a way to wait for a background mutation.
+import { startChdbHttpBridge } from '../../../src/infra/clickhouse/chdb-http-bridge.ts';
+import type { ChdbStore } from '../../../src/infra/clickhouse/chdb-store.ts';
+import { createHttpStore } from '../../../src/infra/clickhouse/http-store.ts';
 import type { ClickHouseStore } from '../../../src/infra/clickhouse/store.ts';
 import { insertRows, makeRow, nowNs, NS_PER_MS } from '../search/search-fixtures.ts';
 
@@ -54,4 +57,22 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 100));
   }
   return check();
+}
+
+/**
+ * The same database through the HTTP client (the production code path), via the chdb bridge; with
+ * TEST_CLICKHOUSE_URL the store is a server already and is returned as it is.
+ */
+export async function httpStoreOf(
+  t: { teardown(fn: () => unknown): void },
+  store: ClickHouseStore,
+): Promise<ClickHouseStore> {
+  if (store.kind === 'http') return store;
+  const bridge = await startChdbHttpBridge({ session: (store as ChdbStore).bridgeSession() });
+  const http = createHttpStore({ url: bridge.url, database: store.database });
+  t.teardown(async () => {
+    await http.close();
+    await bridge.close();
+  });
+  return http;
 }

@@ -6,7 +6,14 @@ import { retentionCleanupTask } from '../../../src/modules/retention/retention.t
 import { buildTestApp } from '../../helpers/app.ts';
 import { call, makeTenant, makeToken, makeUser } from '../auth/auth-fixtures.ts';
 import { insertRows, makeRow, nowNs } from '../search/search-fixtures.ts';
-import { countRows, DAY_NS, eventually, insertUserRows } from './lifecycle-fixtures.ts';
+import {
+  countRows,
+  DAY_NS,
+  eventually,
+  httpStoreOf,
+  insertUserRows,
+} from './lifecycle-fixtures.ts';
+import { runRetentionCleanup } from '../../../src/modules/retention/retention-cleanup.service.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -173,6 +180,15 @@ t.test('retention and legal holds', async (t) => {
     t.equal(await count(other), 6, 'the org hold still holds');
   });
 
+  await t.test('the cleanup through the HTTP client (production path)', async (t) => {
+    const http = await httpStoreOf(t, clickhouse);
+    t.equal((await asPlatform('DELETE', `/v1/orgs/${b.org.id}/legal-hold`)).statusCode, 200);
+    const result = await runRetentionCleanup({ db, clickhouse: http }, Date.now() + 300 * DAY_MS);
+    t.equal(result.held, 0);
+    t.ok(result.partitionsDropped.length > 0, 'whole days dropped over HTTP');
+    t.ok(await eventually(async () => (await count(other)) === 0), 'released org expired');
+  });
+
   await t.test('only platform admins hold; other tenants see nothing', async (t) => {
     for (const role of ['owner', 'admin', 'member', 'viewer'] as const) {
       for (const url of [`/v1/apps/${a.app.id}/legal-hold`, `/v1/orgs/${a.org.id}/legal-hold`]) {
@@ -196,6 +212,5 @@ t.test('retention and legal holds', async (t) => {
     }
     const bad = await asPlatform('PUT', `/v1/apps/${a.app.id}/legal-hold`, { reason: '' });
     t.equal(bad.statusCode, 400);
-    t.equal(await count(other), 6);
   });
 });
