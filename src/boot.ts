@@ -44,9 +44,11 @@ export async function startMyLog(
         },
       );
     });
-    await migrateClickHouse(services.clickhouse).catch((error: unknown) => {
-      throw new StartupError(`ClickHouse is not usable: ${messageOf(error)}`, { cause: error });
-    });
+    await migrateClickHouse(services.clickhouse, { cluster: config.clickhouseCluster }).catch(
+      (error: unknown) => {
+        throw new StartupError(`ClickHouse is not usable: ${messageOf(error)}`, { cause: error });
+      },
+    );
     const app = await buildApp({
       config,
       db: resources.db,

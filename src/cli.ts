@@ -105,7 +105,8 @@ async function main(argv: string[]): Promise<number> {
     logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel,
   });
   const log = (message: string): void => logger.info(message);
-  const services = await startServices(config, { role: 'cli', needs: command.needs, log }).catch(
+  const needs = typeof command.needs === 'function' ? command.needs(values) : command.needs;
+  const services = await startServices(config, { role: 'cli', needs, log }).catch(
     (error: unknown) => {
       throw new CommandError('services_unavailable', (error as Error).message);
     },
@@ -114,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const result = await command.run({ config, services, db, log }, { values, positionals });
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${command.format(result)}\n`);
-    return 0;
+    return command.exitCode?.(result) ?? 0;
   } finally {
     await db.destroy();
     await services.stop();

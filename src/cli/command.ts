@@ -9,6 +9,12 @@ export type OptionSpec = {
   multiple?: boolean;
 };
 
+export interface ServiceNeeds {
+  postgres?: boolean;
+  redis?: boolean;
+  clickhouse?: boolean;
+}
+
 /** What a command gets: configuration, and the services it declared it needs, already started. */
 export interface CommandContext {
   config: Config;
@@ -24,7 +30,10 @@ export interface Command {
   options?: Record<string, OptionSpec>;
   /** Positional arguments, named for the help text. */
   positionals?: string[];
-  needs: { postgres?: boolean; redis?: boolean; clickhouse?: boolean };
+  /** A function when the options decide it (e.g. `migrate --print` connects to nothing). */
+  needs:
+    | ServiceNeeds
+    | ((values: Record<string, string | boolean | string[] | undefined>) => ServiceNeeds);
   run(
     ctx: CommandContext,
     args: {
@@ -34,6 +43,8 @@ export interface Command {
   ): Promise<object>;
   /** Human-readable output; --json prints the object itself. */
   format(result: object): string;
+  /** A result that is a finding rather than success (e.g. a broken audit chain): exit code 1. */
+  exitCode?(result: object): number;
 }
 
 /** A command's failure that the user can fix: printed without a stack trace, exit code 1. */

@@ -1,17 +1,51 @@
+import { formatPlan, planClickHouseMigrations } from '../../infra/clickhouse/migration-plan.ts';
 import { migrateClickHouse } from '../../infra/clickhouse/migrations.ts';
 import { migratePostgres } from '../../infra/postgres.ts';
-import type { Command } from '../command.ts';
+import { CommandError, type Command } from '../command.ts';
 
 export const migrateCommand: Command = {
   path: ['migrate'],
   summary: 'Apply pending Postgres and ClickHouse migrations (idempotent, expand-only)',
-  needs: { postgres: true, clickhouse: true },
-  async run(ctx) {
+  options: {
+    print: {
+      type: 'boolean',
+      description:
+        'print the ClickHouse DDL, one statement per ;-terminated block, and apply nothing',
+    },
+    cluster: {
+      type: 'string',
+      description: 'ClickHouse cluster name (default: CLICKHOUSE_CLUSTER; none = one node)',
+    },
+  },
+  // --print reads only clickhouse/*.sql: no connection, so a DBA can run it anywhere.
+  needs: (values) =>
+    values.print === true
+      ? { postgres: false, redis: false, clickhouse: false }
+      : { postgres: true, clickhouse: true },
+  async run(ctx, { values }) {
+    const cluster =
+      typeof values.cluster === 'string' ? values.cluster : ctx.config.clickhouseCluster;
+    if (cluster !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(cluster)) {
+      throw new CommandError(
+        'invalid_arguments',
+        `--cluster must be a plain identifier (got "${cluster}")`,
+      );
+    }
+    if (values.print === true) {
+      return { ddl: formatPlan(await planClickHouseMigrations({ cluster })) };
+    }
+    if (cluster !== undefined && ctx.services.clickhouse.kind === 'chdb') {
+      throw new CommandError(
+        'invalid_arguments',
+        '--cluster needs CLICKHOUSE_URL (the embedded ClickHouse is one node)',
+      );
+    }
     const postgres = await migratePostgres(ctx.db);
-    const clickhouse = await migrateClickHouse(ctx.services.clickhouse);
+    const clickhouse = await migrateClickHouse(ctx.services.clickhouse, { cluster });
     return { postgres: { applied: postgres.applied }, clickhouse: { applied: clickhouse.applied } };
   },
   format(result) {
+    if ('ddl' in result) return (result.ddl as string).trimEnd();
     const r = result as { postgres: { applied: string[] }; clickhouse: { applied: string[] } };
     const list = (names: string[]): string =>
       names.length === 0 ? 'up to date' : `applied ${names.join(', ')}`;

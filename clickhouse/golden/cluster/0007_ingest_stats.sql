@@ -1,0 +1,20 @@
+-- Generated from clickhouse/0007_ingest_stats.sql by `npm run clickhouse:golden` (cluster mylog); do not edit.
+CREATE TABLE IF NOT EXISTS ingest_stats_local ON CLUSTER mylog
+(
+    org_id               UUID,
+    app_id               UUID,
+    minute               DateTime('UTC'),
+    reason               LowCardinality(String),
+    accepted_records     UInt64,
+    accepted_bytes       UInt64,
+    rejected_records     UInt64,
+    rate_limited_records UInt64
+)
+ENGINE = ReplicatedSummingMergeTree('/clickhouse/tables/{shard}/{database}/ingest_stats_local', '{replica}', (accepted_records, accepted_bytes, rejected_records, rate_limited_records))
+PARTITION BY toYYYYMM(minute)
+ORDER BY (org_id, app_id, minute, reason)
+TTL minute + toIntervalDay(400)
+SETTINGS replicated_deduplication_window = 0;
+
+CREATE TABLE IF NOT EXISTS ingest_stats ON CLUSTER mylog AS ingest_stats_local
+ENGINE = Distributed(mylog, currentDatabase(), ingest_stats_local, cityHash64(app_id));
