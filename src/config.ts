@@ -216,6 +216,7 @@ export interface Config {
     /** Webhook/Slack URLs may point at loopback and private addresses (never in production: SSRF). */
     allowPrivateAddresses: boolean;
   };
+  push: PushConfig;
   alerts: {
     /** How often the scheduler looks for rules whose period has come (bounds firing latency). */
     dispatchIntervalMs: number;
@@ -585,6 +586,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
           isProduction ? 'false' : 'true',
         ) === 'true',
     },
+    push: pushConfig(r, isProduction),
     alerts: {
       dispatchIntervalMs: r.int('ALERTS_DISPATCH_INTERVAL_MS', 1_000, 100, 60_000),
       // Evaluations wait on ClickHouse and Postgres more than on CPU: 1,000 rules every 1m on 10M
@@ -654,6 +656,58 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+/** Web Push (src/modules/push). */
+export interface PushConfig {
+  /**
+   * VAPID key pair (base64url, as `npx web-push generate-vapid-keys` prints). Unset in
+   * production: Web Push is off. Unset elsewhere: generated once into the data directory.
+   */
+  vapidPublicKey: string | undefined;
+  vapidPrivateKey: string | undefined;
+  /** Contact the push services see in the VAPID token (mailto: or https:). */
+  vapidSubject: string;
+  /** Generate (and keep in dataDir) a key pair when none is configured: outside production. */
+  generateDevKeys: boolean;
+  /** Browsers (subscriptions) one user may register; the oldest is dropped beyond it. */
+  maxSubscriptionsPerUser: number;
+  /** How long a push service keeps an undelivered message for an offline device. */
+  ttlSeconds: number;
+  /** One request to a push service. */
+  sendTimeoutMs: number;
+  /** Push requests in flight at once for one notification. */
+  sendConcurrency: number;
+}
+
+function pushConfig(r: EnvReader, isProduction: boolean): PushConfig {
+  const vapidPublicKey = r.raw('VAPID_PUBLIC_KEY');
+  const vapidPrivateKey = r.raw('VAPID_PRIVATE_KEY');
+  if ((vapidPublicKey === undefined) !== (vapidPrivateKey === undefined)) {
+    r.problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all');
+  }
+  for (const [name, value, bytes] of [
+    ['VAPID_PUBLIC_KEY', vapidPublicKey, 65],
+    ['VAPID_PRIVATE_KEY', vapidPrivateKey, 32],
+  ] as const) {
+    if (value !== undefined && Buffer.from(value, 'base64url').length !== bytes) {
+      r.problems.push(`${name} must be ${bytes} bytes in base64url`);
+    }
+  }
+  const vapidSubject = r.string('VAPID_SUBJECT', 'mailto:alerts@mylog.local');
+  if (!/^(mailto:|https:\/\/)/.test(vapidSubject)) {
+    r.problems.push(`VAPID_SUBJECT must be a mailto: or https:// URL (got "${vapidSubject}")`);
+  }
+  return {
+    vapidPublicKey,
+    vapidPrivateKey,
+    vapidSubject,
+    generateDevKeys: !isProduction,
+    maxSubscriptionsPerUser: r.int('PUSH_MAX_SUBSCRIPTIONS_PER_USER', 10, 1, 1000),
+    ttlSeconds: r.int('PUSH_TTL_SECONDS', 24 * 3600, 0, 28 * 24 * 3600),
+    sendTimeoutMs: r.int('PUSH_SEND_TIMEOUT_MS', 10_000, 100, 600_000),
+    sendConcurrency: r.int('PUSH_SEND_CONCURRENCY', 8, 1, 256),
+  };
 }
 
 /** Origins (scheme://host[:port]) from PUBLIC_URL and the comma-separated TAIL_ALLOWED_ORIGINS. */
