@@ -10,6 +10,8 @@ import { Link, navigate, useRoute } from './lib/router.tsx';
 import { canAdminister, useSession } from './lib/session.tsx';
 import { applyTheme, resolvedTheme, storedTheme, type ThemeChoice } from './lib/theme.ts';
 import { safeReturnTo } from '../../modules/auth/return-to.ts';
+import { AccountPreferences } from './i18n/AccountPreferences.tsx';
+import { roleName, useT } from './i18n/I18nProvider.tsx';
 import { AdminPage } from './pages/admin/AdminPage.tsx';
 import { AlertsPage } from './pages/alerts/AlertsPage.tsx';
 import { Explorer } from './pages/Explorer.tsx';
@@ -64,6 +66,7 @@ export function App() {
 function TopBar() {
   const { me, org, setOrgId, signOut } = useSession();
   const route = useRoute();
+  const t = useT();
   const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
   const [menu, setMenu] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
@@ -86,27 +89,27 @@ function TopBar() {
 
   return (
     <header className="topbar">
-      <Link href="/logs" className="topbar-brand" aria-label="MyLog home">
+      <Link href="/logs" className="topbar-brand" aria-label={t('app.home')}>
         <Logo />
       </Link>
       <nav className="topbar-nav">
         <Link href="/logs" className={route.path === '/logs' ? 'nav-link active' : 'nav-link'}>
           <SearchIcon />
-          <span>Logs</span>
+          <span>{t('nav.logs')}</span>
         </Link>
         <Link
           href="/dashboards"
           className={route.path.startsWith('/dashboards') ? 'nav-link active' : 'nav-link'}
         >
           <DashboardIcon />
-          <span>Dashboards</span>
+          <span>{t('nav.dashboards')}</span>
         </Link>
         <Link
           href="/alerts"
           className={route.path.startsWith('/alerts') ? 'nav-link active' : 'nav-link'}
         >
           <BellIcon />
-          <span>Alerts</span>
+          <span>{t('nav.alerts')}</span>
         </Link>
         {isAdmin && (
           <Link
@@ -114,7 +117,7 @@ function TopBar() {
             className={/^\/(usage|reports)$/.test(route.path) ? 'nav-link active' : 'nav-link'}
           >
             <UsageIcon />
-            <span>Usage</span>
+            <span>{t('nav.usage')}</span>
           </Link>
         )}
         {isAdmin && (
@@ -123,7 +126,7 @@ function TopBar() {
             className={route.path.startsWith('/admin') ? 'nav-link active' : 'nav-link'}
           >
             <SettingsIcon />
-            <span>Settings</span>
+            <span>{t('nav.settings')}</span>
           </Link>
         )}
       </nav>
@@ -132,22 +135,26 @@ function TopBar() {
         {me.orgs.length > 1 && (
           <select
             className="select org-select"
-            aria-label="Organisation"
+            aria-label={t('nav.organisation')}
             value={org?.id}
             onChange={(e) => setOrgId(e.target.value)}
           >
             {me.orgs.map((o) => (
-              <option key={o.id} value={o.id}>
+              <option key={o.id} value={o.id} translate="no">
                 {o.name}
               </option>
             ))}
           </select>
         )}
-        {me.orgs.length === 1 && <span className="org-name muted">{org?.name}</span>}
+        {me.orgs.length === 1 && (
+          <span className="org-name muted" translate="no">
+            {org?.name}
+          </span>
+        )}
         <button
           className="icon-button"
-          aria-label={dark ? 'Switch to light theme' : 'Switch to dark theme'}
-          title={dark ? 'Light theme' : 'Dark theme'}
+          aria-label={dark ? t('theme.toLight') : t('theme.toDark')}
+          title={dark ? t('theme.light') : t('theme.dark')}
           onClick={() => {
             const next = dark ? 'light' : 'dark';
             applyTheme(next);
@@ -159,7 +166,7 @@ function TopBar() {
         <div className="popover-anchor" ref={menuRef}>
           <button
             className="avatar"
-            aria-label="Account"
+            aria-label={t('account.menu')}
             aria-haspopup="menu"
             aria-expanded={menu}
             onClick={() => setMenu((m) => !m)}
@@ -169,17 +176,23 @@ function TopBar() {
           {menu && (
             <div className="popover account-popover" role="menu">
               <div className="account-head">
-                <strong>{me.user.name ?? me.user.email}</strong>
-                <span className="muted small">{me.user.email}</span>
-                {org && <span className="role-pill">{org.role}</span>}
-                {me.user.platform_admin && <span className="role-pill">platform admin</span>}
+                <strong translate="no">{me.user.name ?? me.user.email}</strong>
+                <span className="muted small" translate="no">
+                  {me.user.email}
+                </span>
+                {org && <span className="role-pill">{roleName(t, org.role)}</span>}
+                {me.user.platform_admin && (
+                  <span className="role-pill">{t('account.platformAdmin')}</span>
+                )}
               </div>
               <div className="menu-divider" />
+              <AccountPreferences />
+              <div className="menu-divider" />
               <a className="menu-item" href="/docs" target="_blank" rel="noreferrer">
-                API reference
+                {t('account.apiReference')}
               </a>
               <button className="menu-item" onClick={() => void signOut()}>
-                <LogOutIcon /> Sign out
+                <LogOutIcon /> {t('account.signOut')}
               </button>
             </div>
           )}
@@ -190,11 +203,12 @@ function TopBar() {
 }
 
 function NotFound() {
+  const t = useT();
   return (
     <div className="page narrow">
-      <h1>Page not found</h1>
+      <h1>{t('notFound.title')}</h1>
       <p className="muted">
-        <Link href="/logs">Back to your logs</Link>
+        <Link href="/logs">{t('notFound.back')}</Link>
       </p>
     </div>
   );

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { ToastProvider } from './components/ui.tsx';
 import { SessionProvider } from './lib/session.tsx';
+import { I18nProvider } from './i18n/I18nProvider.tsx';
 import { applyTheme, storedTheme } from './lib/theme.ts';
 import './styles.css';
 
@@ -15,7 +16,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <ToastProvider>
       <SessionProvider>
-        <App />
+        <I18nProvider>
+          <App />
+        </I18nProvider>
       </SessionProvider>
     </ToastProvider>
   </StrictMode>,

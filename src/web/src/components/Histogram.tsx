@@ -1,7 +1,8 @@
 // Log volume over the range, stacked by level. Drag across it to zoom into that span; hover a bar
 // for its counts.
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import { formatShort, formatTick } from '../lib/time.ts';
+import { formatShort, formatTick, roundTicks } from '../lib/time.ts';
+import { useI18n, useT } from '../i18n/I18nProvider.tsx';
 import { LEVELS, type Histogram as HistogramData } from '../lib/types.ts';
 
 const HEIGHT = 96;
@@ -24,6 +25,8 @@ export function Histogram({
   const [width, setWidth] = useState(800);
   const [drag, setDrag] = useState<{ start: number; end: number } | null>(null);
   const [hover, setHover] = useState<number | null>(null);
+  const t = useT();
+  useI18n(); // ticks and tooltips follow the display zone: re-render when it changes
 
   useEffect(() => {
     const element = box.current;
@@ -48,18 +51,14 @@ export function Histogram({
   const localX = (event: PointerEvent): number =>
     event.clientX - (box.current?.getBoundingClientRect().left ?? 0);
 
-  const tickCount = Math.max(2, Math.floor(width / 110));
-  const ticks = Array.from(
-    { length: tickCount },
-    (_: unknown, i: number) => fromMs + (span * (i + 0.5)) / tickCount,
-  );
+  const { ticks, stepMs } = roundTicks(fromMs, toMs, Math.max(2, Math.floor(width / 110)));
   const hovered = hover !== null ? buckets[hover] : undefined;
 
   return (
     <div className="histogram">
       <div className="histogram-head">
         <span className="histogram-total">
-          {loading && !data ? 'Counting…' : `${total.toLocaleString()} logs`}
+          {loading && !data ? t('histogram.counting') : t('histogram.logs', { count: total })}
         </span>
         <span className="histogram-legend">
           {LEVELS.slice()
@@ -67,11 +66,11 @@ export function Histogram({
             .map((level) => (
               <span key={level} className="legend-item">
                 <i className={`swatch level-bg-${level}`} />
-                {level}
+                <span translate="no">{level}</span>
               </span>
             ))}
         </span>
-        <span className="muted small histogram-hint">Drag to zoom</span>
+        <span className="muted small histogram-hint">{t('histogram.dragToZoom')}</span>
       </div>
       <div
         ref={box}
@@ -138,7 +137,7 @@ export function Histogram({
           })}
           {ticks.map((ms) => (
             <text key={ms} className="axis-label" x={x(ms)} y={HEIGHT - 4} textAnchor="middle">
-              {formatTick(ms, interval)}
+              {formatTick(ms, stepMs)}
             </text>
           ))}
           {drag && (
@@ -158,12 +157,13 @@ export function Histogram({
           >
             <div className="tooltip-time">{formatShort(Date.parse(hovered.ts))}</div>
             <div>
-              <strong>{hovered.total.toLocaleString()}</strong> logs
+              <strong>{t('histogram.logs', { count: hovered.total })}</strong>
             </div>
             {LEVELS.filter((l) => hovered.levels[l]).map((level) => (
               <div key={level} className="tooltip-row">
                 <i className={`swatch level-bg-${level}`} />
-                {level} <span>{hovered.levels[level]!.toLocaleString()}</span>
+                <span translate="no">{level}</span>{' '}
+                <span>{t('number', { value: hovered.levels[level]! })}</span>
               </div>
             ))}
           </div>

@@ -9,6 +9,7 @@ import {
   type TimeRange,
 } from '../lib/time.ts';
 import { ChevronDown, ClockIcon } from './icons.tsx';
+import { useI18n, useT } from '../i18n/I18nProvider.tsx';
 
 export function TimeRangePicker({
   value,
@@ -22,6 +23,8 @@ export function TimeRangePicker({
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
   const root = useRef<HTMLDivElement>(null);
+  const t = useT();
+  const zone = useI18n().display.timeZone;
 
   useEffect(() => {
     if (!open) return;
@@ -45,8 +48,8 @@ export function TimeRangePicker({
   const applyAbsolute = (): void => {
     const a = fromLocalInput(from);
     const b = fromLocalInput(to);
-    if (!a || !b) return setError('Enter both dates.');
-    if (Date.parse(a) >= Date.parse(b)) return setError('"From" must be before "to".');
+    if (!a || !b) return setError(t('time.bothDates'));
+    if (Date.parse(a) >= Date.parse(b)) return setError(t('time.fromBeforeTo'));
     onChange({ from: a, to: b });
     setOpen(false);
   };
@@ -58,14 +61,21 @@ export function TimeRangePicker({
         aria-haspopup="dialog"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
-        title="Time range"
+        title={t('time.range')}
       >
         <ClockIcon />
         <span className="time-label">{describeRange(value)}</span>
+        <span
+          className="time-zone-label muted small"
+          translate="no"
+          title={t('time.zoneNote', { zone })}
+        >
+          {zone}
+        </span>
         <ChevronDown className="chevron" />
       </button>
       {open && (
-        <div className="popover time-popover" role="dialog" aria-label="Time range">
+        <div className="popover time-popover" role="dialog" aria-label={t('time.range')}>
           <div className="preset-grid">
             {PRESETS.map((preset) => (
               <button
@@ -76,7 +86,7 @@ export function TimeRangePicker({
                   setOpen(false);
                 }}
               >
-                {preset.label}
+                {t(preset.labelKey)}
               </button>
             ))}
           </div>
@@ -88,7 +98,7 @@ export function TimeRangePicker({
             }}
           >
             <label>
-              From
+              {t('time.from')}
               <input
                 type="datetime-local"
                 step="1"
@@ -97,7 +107,7 @@ export function TimeRangePicker({
               />
             </label>
             <label>
-              To
+              {t('time.to')}
               <input
                 type="datetime-local"
                 step="1"
@@ -107,7 +117,7 @@ export function TimeRangePicker({
             </label>
             {error && <p className="form-error">{error}</p>}
             <button className="button button-primary" type="submit">
-              Apply absolute range
+              {t('time.applyAbsolute')}
             </button>
           </form>
         </div>

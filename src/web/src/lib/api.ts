@@ -1,6 +1,8 @@
 // The one way the SPA talks to MyLog: same-origin fetch with the session cookie, the CSRF header on
 // mutations, and errors turned into ApiError with the server's { error: { code, message, details } }.
 
+import { hasMessage, t } from '../i18n/display.ts';
+
 export interface QueryErrorDetails {
   position?: number;
   expected?: string[];
@@ -111,8 +113,12 @@ export function isAbort(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }
 
+/** What to show for a failure: the catalogue's words for the server's code, else its English. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  if (error instanceof ApiError) {
+    const key = `error.${error.code}`;
+    return hasMessage(key) ? t(key) : error.message;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -55,6 +55,8 @@ export interface MeApp {
 
 export interface Me {
   user: { id: string; email: string; name: string | null; platform_admin: boolean };
+  /** Null: follow the browser. */
+  preferences: { locale: string | null; time_zone: string | null };
   via: 'session' | 'token' | string;
   csrf_token: string | null;
   orgs: MeOrg[];

@@ -5,9 +5,11 @@ import { navigate } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import { Logo } from '../components/Logo.tsx';
 import { Spinner, TextField, useSubmit } from '../components/ui.tsx';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 export function SignIn({ returnTo }: { returnTo: string }) {
   const { refresh } = useSession();
+  const t = useT();
   const [showLocal, setShowLocal] = useState(false);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -19,18 +21,18 @@ export function SignIn({ returnTo }: { returnTo: string }) {
     <div className="signin">
       <div className="signin-card">
         <Logo large />
-        <h1>Sign in to MyLog</h1>
-        <p className="muted">Search, tail and keep every log your apps write.</p>
-        {ssoError && <p className="form-error">Single sign-on failed: {ssoError}</p>}
+        <h1>{t('signin.title')}</h1>
+        <p className="muted">{t('signin.tagline')}</p>
+        {ssoError && <p className="form-error">{t('signin.ssoFailed', { error: ssoError })}</p>}
         <a className="button button-primary button-block button-large" href={loginHref}>
-          Sign in with SSO
+          {t('signin.sso')}
         </a>
         <div className="divider">
-          <span>or</span>
+          <span>{t('signin.or')}</span>
         </div>
         {!showLocal ? (
           <button className="button button-block" onClick={() => setShowLocal(true)}>
-            Sign in with a local admin account
+            {t('signin.local')}
           </button>
         ) : (
           <form
@@ -48,7 +50,7 @@ export function SignIn({ returnTo }: { returnTo: string }) {
             }}
           >
             <TextField
-              label="Email"
+              label={t('signin.email')}
               type="email"
               autoComplete="username"
               autoFocus
@@ -57,7 +59,7 @@ export function SignIn({ returnTo }: { returnTo: string }) {
               onChange={setEmail}
             />
             <TextField
-              label="Password"
+              label={t('signin.password')}
               type="password"
               autoComplete="current-password"
               required
@@ -70,13 +72,11 @@ export function SignIn({ returnTo }: { returnTo: string }) {
               </p>
             )}
             <button className="button button-primary button-block" disabled={busy}>
-              {busy && <Spinner />} Sign in
+              {busy && <Spinner />} {t('signin.submit')}
             </button>
           </form>
         )}
-        <p className="muted small signin-foot">
-          Local accounts are for platform admins outside your identity provider.
-        </p>
+        <p className="muted small signin-foot">{t('signin.foot')}</p>
       </div>
     </div>
   );
