@@ -22,7 +22,7 @@ import { SavedSearches } from '../components/SavedSearches.tsx';
 import { SendFirstLog } from '../components/SendFirstLog.tsx';
 import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
 import { EmptyState, Kbd, Spinner } from '../components/ui.tsx';
-import { api, ApiError, isAbort, withQuery } from '../lib/api.ts';
+import { errorMessage, api, ApiError, isAbort, withQuery } from '../lib/api.ts';
 import {
   addFilter,
   explorerSearch,
@@ -35,6 +35,8 @@ import { Link, navigate, useRoute } from '../lib/router.tsx';
 import { canAdminister, useSession } from '../lib/session.tsx';
 import { startTail, type TailStatus } from '../lib/tail.ts';
 import { isRelative, resolveTime } from '../lib/time.ts';
+import { useI18n, useT } from '../i18n/I18nProvider.tsx';
+import { Msg } from '../i18n/Msg.tsx';
 import type { Histogram as HistogramData, LogPage, LogRow, MeApp } from '../lib/types.ts';
 
 const PAGE_SIZE = 200;
@@ -45,6 +47,8 @@ const FRESH_HIGHLIGHT_MS = 2500;
 export function Explorer() {
   const { me, org, setOrgId } = useSession();
   const route = useRoute();
+  const t = useT();
+  const { utc, setUtc } = useI18n();
   const state = useMemo(() => readExplorerState(route.search), [route.search]);
   const allApps = me?.apps ?? [];
   // The explorer works in the org chosen in the top bar: "All apps" means that org's apps.
@@ -148,7 +152,7 @@ export function Explorer() {
             position: details?.position ?? 0,
             expected: details?.expected ?? [],
           });
-        } else setError(e instanceof Error ? e.message : String(e));
+        } else setError(errorMessage(e));
       },
     );
     api<HistogramData>('/v1/logs/histogram', { query: params, signal: controller.signal }).then(
@@ -185,7 +189,7 @@ export function Explorer() {
       },
       (e: unknown) => {
         setLoadingMore(false);
-        setError(e instanceof Error ? e.message : String(e));
+        setError(errorMessage(e));
       },
     );
     // paramsKey stands for params.
@@ -312,11 +316,19 @@ export function Explorer() {
             onChange={(list) => update({ apps: list, row: null })}
           />
           <TimeRangePicker value={state.range} onChange={(range) => update({ range, row: null })} />
+          <button
+            className={`button toolbar-button utc-toggle${utc ? ' on' : ''}`}
+            aria-pressed={utc}
+            title={t('time.utcToggle')}
+            onClick={() => setUtc(!utc)}
+          >
+            {t('time.utc')}
+          </button>
           {zoomed && (
             <button
               className="icon-button bordered"
-              title="Back to the last hour"
-              aria-label="Zoom out"
+              title={t('explorer.zoomOutTitle')}
+              aria-label={t('explorer.zoomOut')}
               onClick={() => update({ range: { from: 'now-1h', to: 'now' } })}
             >
               <ZoomOutIcon />
@@ -326,10 +338,10 @@ export function Explorer() {
             className={`button toolbar-button live-toggle${state.live ? ' on' : ''}`}
             aria-pressed={state.live}
             onClick={() => update({ live: !state.live })}
-            title="Live tail (L)"
+            title={t('explorer.liveTitle')}
           >
             {state.live ? <PauseIcon /> : <PlayIcon />}
-            <span>{state.live ? 'Live' : 'Live tail'}</span>
+            <span>{state.live ? t('explorer.live') : t('explorer.liveTail')}</span>
             {state.live && <i className={`live-dot ${tailStatus.status}`} />}
           </button>
           <ColumnPicker
@@ -344,16 +356,16 @@ export function Explorer() {
           <div className="toolbar-more">
             <Link
               className="icon-button bordered"
-              title="Create an alert from this query"
-              aria-label="Create alert"
+              title={t('explorer.createAlertTitle')}
+              aria-label={t('explorer.createAlert')}
               href={`/alerts/new${explorerSearch({ ...state, row: null, live: false })}`}
             >
               <BellIcon />
             </Link>
             <button
               className="icon-button bordered"
-              title="Run again (R)"
-              aria-label="Refresh"
+              title={t('explorer.refreshTitle')}
+              aria-label={t('explorer.refresh')}
               onClick={() => setRunId((n) => n + 1)}
             >
               <RotateIcon />
@@ -361,8 +373,8 @@ export function Explorer() {
             <a
               className="icon-button bordered"
               href={exportUrl}
-              title="Export NDJSON"
-              aria-label="Export"
+              title={t('explorer.exportTitle')}
+              aria-label={t('explorer.export')}
               download
             >
               <DownloadIcon />
@@ -377,17 +389,11 @@ export function Explorer() {
             className={`banner ${tailStatus.status === 'error' ? 'banner-error' : 'banner-warn'}`}
             role="status"
           >
-            {tailStatus.status === 'error' && <>Live tail stopped: {tailStatus.message}</>}
-            {tailStatus.status === 'reconnecting' && (
-              <>Live tail reconnecting… {tailStatus.message}</>
-            )}
-            {dropped > 0 && (
-              <>
-                {' '}
-                {dropped.toLocaleString()} rows were dropped because they arrived faster than the
-                tail could deliver them. Narrow the query, or search the time range to see them all.
-              </>
-            )}
+            {tailStatus.status === 'error' &&
+              t('explorer.tailStopped', { message: tailStatus.message })}
+            {tailStatus.status === 'reconnecting' &&
+              t('explorer.tailReconnecting', { message: tailStatus.message })}
+            {dropped > 0 && <> {t('explorer.dropped', { count: dropped })}</>}
           </div>
         )}
 
@@ -416,40 +422,39 @@ export function Explorer() {
           {error && <div className="banner banner-error">{error}</div>}
           {loading && rows.length === 0 ? (
             <div className="center-fill">
-              <Spinner label="Searching" />
+              <Spinner label={t('explorer.searching')} />
             </div>
           ) : rows.length === 0 && !queryProblem ? (
             emptyQuery && !zoomed ? (
-              <EmptyState title="No logs in this time range yet" icon={<SearchIcon />}>
+              <EmptyState title={t('explorer.emptyTitle')} icon={<SearchIcon />}>
                 <p className="muted">
-                  Send your first log and it shows up here within a second. Turn on{' '}
-                  <strong>Live tail</strong> to watch it arrive.
+                  <Msg id="explorer.emptyBody" />
                 </p>
                 <SendFirstLog />
                 <p className="muted small">
-                  Need an ingest key?{' '}
+                  {t('explorer.needKey')}{' '}
                   {canAdminister(org?.role) ? (
-                    <Link href="/admin/apps">Create one in Settings → Apps</Link>
+                    <Link href="/admin/apps">{t('explorer.createKeyLink')}</Link>
                   ) : (
-                    'Ask an admin of your organisation.'
+                    t('explorer.askAdmin')
                   )}
                 </p>
               </EmptyState>
             ) : (
-              <EmptyState title="No logs match" icon={<SearchIcon />}>
+              <EmptyState title={t('explorer.noMatchTitle')} icon={<SearchIcon />}>
                 <p className="muted">
-                  Nothing matched <code className="mono">{state.q || '*'}</code> in this range.
+                  <Msg id="explorer.noMatchBody" values={{ query: state.q || '*' }} />
                 </p>
                 <div className="button-row">
                   <button
                     className="button"
                     onClick={() => update({ range: { from: 'now-7d', to: 'now' } })}
                   >
-                    Search the last 7 days
+                    {t('explorer.search7d')}
                   </button>
                   {!emptyQuery && (
                     <button className="button" onClick={() => update({ q: '' })}>
-                      Clear the query
+                      {t('explorer.clearQuery')}
                     </button>
                   )}
                 </div>
@@ -485,11 +490,11 @@ export function Explorer() {
       </div>
       <footer className="explorer-footer muted small">
         <span>
-          {rows.length.toLocaleString()} shown{cursor && !state.live ? ', more below' : ''}
+          {t('explorer.shown', { count: rows.length })}
+          {cursor && !state.live ? t('explorer.moreBelow') : ''}
         </span>
         <span className="shortcuts">
-          <Kbd>/</Kbd> search <Kbd>j</Kbd>
-          <Kbd>k</Kbd> move <Kbd>Esc</Kbd> close <Kbd>L</Kbd> live <Kbd>R</Kbd> refresh
+          <Msg id="explorer.shortcuts" values={{ kbd: (chunks) => <Kbd>{chunks}</Kbd> }} />
         </span>
       </footer>
     </div>
@@ -497,23 +502,19 @@ export function Explorer() {
 }
 
 function NoApps({ canAdmin }: { canAdmin: boolean }) {
+  const t = useT();
   return (
     <div className="page narrow">
-      <EmptyState title="Welcome to MyLog" icon={<SearchIcon />}>
+      <EmptyState title={t('explorer.welcome')} icon={<SearchIcon />}>
         <p className="muted">
-          Logs belong to apps.{' '}
-          {canAdmin
-            ? 'Create your first app, then send it a log:'
-            : 'An admin of your organisation has to create an app first; then you can search its logs here.'}
+          {t('explorer.appsIntro')} {canAdmin ? t('explorer.appsAdmin') : t('explorer.appsMember')}
         </p>
         {canAdmin && (
           <Link className="button button-primary" href="/admin/apps?new=1">
-            Create an app
+            {t('explorer.createApp')}
           </Link>
         )}
-        <p className="muted small section-gap">
-          Then send logs with its ingest key, from curl, OpenTelemetry or any Elasticsearch output:
-        </p>
+        <p className="muted small section-gap">{t('explorer.thenSend')}</p>
         <SendFirstLog />
       </EmptyState>
     </div>

@@ -72,4 +72,43 @@ export const pl: Catalogue = {
   'histogram.counting': 'Liczenie…',
   'histogram.logs': '{count, plural, one {# log} few {# logi} many {# logów} other {# logu}}',
   'histogram.dragToZoom': 'Przeciągnij, aby przybliżyć',
+  'explorer.zoomOutTitle': 'Wróć do ostatniej godziny',
+  'explorer.zoomOut': 'Oddal',
+  'explorer.liveTitle': 'Podgląd na żywo (L)',
+  'explorer.live': 'Na żywo',
+  'explorer.liveTail': 'Podgląd na żywo',
+  'explorer.createAlertTitle': 'Utwórz alert z tego zapytania',
+  'explorer.createAlert': 'Utwórz alert',
+  'explorer.refreshTitle': 'Uruchom ponownie (R)',
+  'explorer.refresh': 'Odśwież',
+  'explorer.exportTitle': 'Eksportuj NDJSON',
+  'explorer.export': 'Eksportuj',
+  'explorer.tailStopped': 'Podgląd na żywo zatrzymany: {message}',
+  'explorer.tailReconnecting': 'Ponowne łączenie podglądu na żywo… {message}',
+  'explorer.dropped':
+    '{count, plural, one {# wiersz pominięto, bo nadszedł} few {# wiersze pominięto, bo nadeszły} many {# wierszy pominięto, bo nadeszły} other {# wiersza pominięto, bo nadeszły}} szybciej, niż podgląd mógł je dostarczyć. Zawęź zapytanie albo przeszukaj zakres czasu, aby zobaczyć wszystkie.',
+  'explorer.searching': 'Wyszukiwanie',
+  'explorer.emptyTitle': 'Brak logów w tym zakresie czasu',
+  'explorer.emptyBody':
+    'Wyślij pierwszy log, a pojawi się tu w ciągu sekundy. Włącz <b>Podgląd na żywo</b>, aby zobaczyć, jak przychodzi.',
+  'explorer.needKey': 'Potrzebujesz klucza ingest?',
+  'explorer.createKeyLink': 'Utwórz go w Ustawienia → Aplikacje',
+  'explorer.askAdmin': 'Poproś administratora swojej organizacji.',
+  'explorer.noMatchTitle': 'Brak pasujących logów',
+  'explorer.noMatchBody': 'Nic nie pasuje do <code>{query}</code> w tym zakresie.',
+  'explorer.search7d': 'Przeszukaj ostatnie 7 dni',
+  'explorer.clearQuery': 'Wyczyść zapytanie',
+  'explorer.shown':
+    '{count, plural, one {# widoczny} few {# widoczne} many {# widocznych} other {# widocznego}}',
+  'explorer.moreBelow': ', więcej poniżej',
+  'explorer.shortcuts':
+    '<kbd>/</kbd> szukaj <kbd>j</kbd><kbd>k</kbd> przejdź <kbd>Esc</kbd> zamknij <kbd>L</kbd> na żywo <kbd>R</kbd> odśwież',
+  'explorer.welcome': 'Witaj w MyLog',
+  'explorer.appsIntro': 'Logi należą do aplikacji.',
+  'explorer.appsAdmin': 'Utwórz pierwszą aplikację, a potem wyślij do niej log:',
+  'explorer.appsMember':
+    'Administrator organizacji musi najpierw utworzyć aplikację; potem przeszukasz tu jej logi.',
+  'explorer.createApp': 'Utwórz aplikację',
+  'explorer.thenSend':
+    'Następnie wysyłaj logi z jej kluczem ingest: z curl, OpenTelemetry lub dowolnego wyjścia Elasticsearch:',
 };
