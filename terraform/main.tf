@@ -38,13 +38,14 @@ module "secrets" {
   redis_port         = module.elasticache.port
   clickhouse_url     = module.clickhouse.url
   oidc_client_secret = var.oidc_client_secret
-  settings = {
+  # CLICKHOUSE_CLUSTER only for the self-managed cluster (an external URL is one logical node).
+  settings = merge({
     OIDC_ISSUER       = var.oidc_issuer
     OIDC_CLIENT_ID    = var.oidc_client_id
     OIDC_REDIRECT_URI = "https://${var.domain_name}/auth/callback"
     INGEST_DURABILITY = var.ingest_durability
     LOG_LEVEL         = "info"
-  }
+  }, module.clickhouse.cluster == "" ? {} : { CLICKHOUSE_CLUSTER = module.clickhouse.cluster })
 }
 
 module "alb" {
@@ -133,7 +134,8 @@ module "clickhouse" {
   allowed_security_group_ids = [module.asg.security_group_id]
   external_url               = var.clickhouse_external_url
   instance_type              = var.clickhouse_instance_type
-  node_count                 = var.clickhouse_nodes
+  shard_count                = var.clickhouse_shards
+  replicas_per_shard         = var.clickhouse_replicas_per_shard
   volume_gb                  = var.clickhouse_volume_gb
   password                   = module.secrets.clickhouse_password
   kms_key_arn                = module.secrets.kms_key_arn

@@ -143,9 +143,15 @@ variable "clickhouse_instance_type" {
   default     = "m6i.xlarge"
 }
 
-variable "clickhouse_nodes" {
+variable "clickhouse_shards" {
   type        = number
-  description = "ClickHouse server replicas (one shard, replicated through Keeper)."
+  description = "ClickHouse shards (each with clickhouse_replicas_per_shard replicas through Keeper)."
+  default     = 1
+}
+
+variable "clickhouse_replicas_per_shard" {
+  type        = number
+  description = "Replicas of each ClickHouse shard, spread over the private subnets."
   default     = 2
 }
 

@@ -24,9 +24,10 @@ db_multi_az              = true
 db_backup_retention_days = 30
 deletion_protection      = true
 
-clickhouse_instance_type = "m6i.2xlarge"
-clickhouse_nodes         = 2
-clickhouse_volume_gb     = 2000
+clickhouse_instance_type      = "m6i.2xlarge"
+clickhouse_shards             = 2
+clickhouse_replicas_per_shard = 2
+clickhouse_volume_gb          = 2000
 
 oidc_issuer    = "https://login.example.com"
 oidc_client_id = "mylog"

@@ -24,9 +24,10 @@ db_multi_az              = true
 db_backup_retention_days = 7
 deletion_protection      = false
 
-clickhouse_instance_type = "m6i.large"
-clickhouse_nodes         = 1
-clickhouse_volume_gb     = 200
+clickhouse_instance_type      = "m6i.large"
+clickhouse_shards             = 1
+clickhouse_replicas_per_shard = 2
+clickhouse_volume_gb          = 200
 
 oidc_issuer    = "https://login.staging.example.com"
 oidc_client_id = "mylog-staging"

@@ -246,6 +246,13 @@ t.test('the design decisions the issue asks for are in the code', async (t) => {
     t.ok(cw.resources.has(`aws_cloudwatch_metric_alarm.${alarm}`), `alarm ${alarm}`);
   }
   t.ok(cw.resources.has('aws_cloudwatch_dashboard.this'), 'dashboard');
+
+  // ClickHouse: Keeper ensemble, replicated shards (details: terraform-clickhouse-cluster.test.ts).
+  const ch = modules.get(path.join(tfRoot, 'modules', 'clickhouse')) as ModuleInfo;
+  t.equal(ch.variables.get('replicas_per_shard')?.default, 2, 'ClickHouse: 2 replicas per shard');
+  t.ok(ch.variables.has('shard_count'), 'ClickHouse: shards');
+  t.match(String(resource('clickhouse', 'aws_instance.keeper').count), /local\.keeper_count/);
+  t.match(String(resource('clickhouse', 'aws_instance.server').subnet_id), /local\.servers/);
 });
 
 t.test('terraform validate (when terraform and a local AWS provider are installed)', async (t) => {

@@ -1,12 +1,15 @@
 # ClickHouse for log rows. Either an external endpoint (e.g. ClickHouse Cloud: set external_url)
-# or self-managed EC2: one shard of `node_count` replicas (ReplicatedMergeTree) coordinated by a
-# three-node ClickHouse Keeper ensemble, data on encrypted gp3 EBS, reached through an internal
-# NLB so the app has one URL and a dead replica drops out of rotation.
+# or self-managed EC2: `shard_count` shards of `replicas_per_shard` replicas each
+# (ReplicatedMergeTree) coordinated by a three-node ClickHouse Keeper ensemble, data on encrypted
+# gp3 EBS, reached through an internal NLB so the app has one URL and a dead replica drops out of
+# rotation. The schema is the one `mylog migrate --print --cluster <cluster_name>` prints
+# (clickhouse/golden/cluster/): local Replicated tables on every node, Distributed tables over them;
+# each node's macros ({shard}, {replica}) fill the replication paths of that DDL.
 
 locals {
   # Whether a URL was given is not secret; the URL itself is.
   self_managed = nonsensitive(var.external_url == "")
-  server_count = local.self_managed ? var.node_count : 0
+  server_count = local.self_managed ? var.shard_count * var.replicas_per_shard : 0
   keeper_count = local.self_managed ? 3 : 0
   # Fixed private IPs: Keeper's raft peer list and the replicas' cluster definition must name
   # every node before any of them exists; an address inside each subnet makes that possible
@@ -16,9 +19,23 @@ locals {
     for i in range(local.keeper_count) :
     cidrhost(data.aws_subnet.selected[i % local.subnet_count].cidr_block, 20 + i)
   ]
-  server_ips = [
-    for i in range(local.server_count) :
-    cidrhost(data.aws_subnet.selected[i % local.subnet_count].cidr_block, 10 + i)
+  # Server i is replica (i % replicas_per_shard) of shard (i / replicas_per_shard); the replicas of
+  # one shard sit in different subnets (AZs), so losing an AZ leaves every shard a replica.
+  servers = [
+    for i in range(local.server_count) : {
+      shard   = floor(i / var.replicas_per_shard) + 1
+      replica = i % var.replicas_per_shard + 1
+      subnet  = i % var.replicas_per_shard % local.subnet_count
+      ip = cidrhost(
+        data.aws_subnet.selected[i % var.replicas_per_shard % local.subnet_count].cidr_block,
+        10 + i,
+      )
+    }
+  ]
+  # remote_servers: one list of replica IPs per shard, in shard order.
+  shard_ips = [
+    for s in range(local.self_managed ? var.shard_count : 0) :
+    [for server in local.servers : server.ip if server.shard == s + 1]
   ]
 }
 
@@ -117,14 +134,16 @@ resource "aws_instance" "server" {
   count                   = local.server_count
   ami                     = data.aws_ssm_parameter.al2023.value
   instance_type           = var.instance_type
-  subnet_id               = var.subnet_ids[count.index % local.subnet_count]
-  private_ip              = local.server_ips[count.index]
+  subnet_id               = var.subnet_ids[local.servers[count.index].subnet]
+  private_ip              = local.servers[count.index].ip
   vpc_security_group_ids  = [aws_security_group.clickhouse[0].id]
   disable_api_termination = var.deletion_protection
   user_data = templatefile("${path.module}/templates/server.sh.tftpl", {
-    replica       = count.index + 1
+    cluster       = var.cluster_name
+    shard         = local.servers[count.index].shard
+    replica       = local.servers[count.index].replica
     keeper_hosts  = local.keeper_ips
-    server_hosts  = local.server_ips
+    shards        = local.shard_ips
     password_hash = sha256(var.password)
   })
 
@@ -139,7 +158,12 @@ resource "aws_instance" "server" {
     kms_key_id  = var.kms_key_arn
   }
 
-  tags = { Name = "${var.name}-ch-${count.index + 1}", role = "clickhouse" }
+  tags = {
+    Name    = "${var.name}-ch-s${local.servers[count.index].shard}-r${local.servers[count.index].replica}"
+    role    = "clickhouse"
+    shard   = tostring(local.servers[count.index].shard)
+    replica = tostring(local.servers[count.index].replica)
+  }
 
   lifecycle {
     ignore_changes = [ami, user_data]
@@ -155,7 +179,7 @@ resource "aws_ebs_volume" "data" {
   iops              = 6000
   encrypted         = true
   kms_key_id        = var.kms_key_arn
-  tags              = { Name = "${var.name}-ch-${count.index + 1}-data" }
+  tags              = { Name = "${var.name}-ch-s${local.servers[count.index].shard}-r${local.servers[count.index].replica}-data" }
 }
 
 resource "aws_volume_attachment" "data" {

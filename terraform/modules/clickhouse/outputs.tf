@@ -13,3 +13,13 @@ output "server_private_ips" {
   description = "Private IPs of the self-managed server nodes."
   value       = aws_instance.server[*].private_ip
 }
+
+output "cluster" {
+  description = "CLICKHOUSE_CLUSTER for the app: the cluster name when self-managed, empty for an external URL."
+  value       = local.self_managed ? var.cluster_name : ""
+}
+
+output "shards" {
+  description = "Private IPs of the server nodes, one list of replicas per shard."
+  value       = local.shard_ips
+}

@@ -35,12 +35,32 @@ variable "keeper_instance_type" {
   default     = "t3.medium"
 }
 
-variable "node_count" {
-  type        = number
-  description = "Server replicas in the single shard."
+variable "cluster_name" {
+  type        = string
+  description = "ClickHouse cluster name in remote_servers and ON CLUSTER (the app's CLICKHOUSE_CLUSTER)."
+  default     = "mylog"
   validation {
-    condition     = var.node_count >= 1 && var.node_count <= 6
-    error_message = "node_count must be 1-6."
+    condition     = can(regex("^[A-Za-z_][A-Za-z0-9_]*$", var.cluster_name))
+    error_message = "cluster_name must be a plain identifier (it is used unquoted in ON CLUSTER)."
+  }
+}
+
+variable "shard_count" {
+  type        = number
+  description = "Shards; rows are spread over them by cityHash64(app_id). Adding one: docs/operations.md."
+  validation {
+    condition     = var.shard_count >= 1 && var.shard_count <= 16
+    error_message = "shard_count must be 1-16."
+  }
+}
+
+variable "replicas_per_shard" {
+  type        = number
+  description = "Replicas of each shard, in different subnets (AZs); 2 survives the loss of one node or AZ."
+  default     = 2
+  validation {
+    condition     = var.replicas_per_shard >= 2 && var.replicas_per_shard <= 3
+    error_message = "replicas_per_shard must be 2 or 3: one replica is no failover."
   }
 }
 
