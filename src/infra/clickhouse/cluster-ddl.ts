@@ -157,9 +157,10 @@ function renameDeduplicationSetting(sql: string): string {
 
 /**
  * A deterministic key, never rand(): a retried insert must send each row to the same shard as the
- * first attempt, or that shard's deduplication cannot recognise it. app_id keeps an app's rows on
- * one shard (a search scoped to one app reads one shard with optimize_skip_unused_shards); tables
- * without it shard by their sorting key, so rows a Summing/Replacing merge folds stay together.
+ * first attempt, or that shard's deduplication cannot recognise it. app_id keeps an app's rows (and
+ * its rollups and usage rows, which the views write on the same shard) together and spreads tenants
+ * evenly; tables without it shard by their sorting key, so rows a Summing/Replacing merge folds
+ * stay together. Reads still ask every shard: rows written before a shard was added stay put.
  */
 function shardingKey(columns: string, tail: string, table: string, source: string): string {
   const names = splitTopLevel(columns.slice(1, -1), ',')
