@@ -294,6 +294,14 @@ export interface Config {
     /** How many months back a report may be asked for (POST /v1/orgs/:org/reports, the CLI). */
     maxMonthsBack: number;
   };
+  audit: {
+    /** Where the monthly audit export writes <chain>/<YYYY-MM>.ndjson; unset: no monthly export. */
+    exportDir: string | null;
+    /** How often the scheduler checks for finished months not yet exported. */
+    exportCheckIntervalMs: number;
+    /** Entries read from Postgres per query while an export streams. */
+    exportBatchRows: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -385,6 +393,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const clickhouseUrl = r.url('CLICKHOUSE_URL', ['http:', 'https:']);
   const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const auditExportDir = r.raw('AUDIT_EXPORT_DIR');
   const sessionSecret = r.raw('SESSION_SECRET');
   if (isProduction) {
     for (const [name, value] of [
@@ -641,6 +650,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       generateAfterMinutes: r.int('REPORTS_GENERATE_AFTER_MINUTES', 5, 0, 24 * 60),
       topEndUsers: r.int('REPORTS_TOP_END_USERS', 100, 1, 10_000),
       maxMonthsBack: r.int('REPORTS_MAX_MONTHS_BACK', 120, 1, 1200),
+    },
+    audit: {
+      exportDir: auditExportDir === undefined ? null : path.resolve(cwd, auditExportDir),
+      exportCheckIntervalMs: r.int('AUDIT_EXPORT_CHECK_INTERVAL_MS', 60 * 60_000, 100, 86_400_000),
+      exportBatchRows: r.int('AUDIT_EXPORT_BATCH_ROWS', 1000, 1, 100_000),
     },
   };
   config.tail.allowedOrigins = tailOrigins(config.publicUrl, r);

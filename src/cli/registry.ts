@@ -1,5 +1,6 @@
 import type { Command } from './command.ts';
 import { adminCreateCommand } from './commands/admin.ts';
+import { auditVerifyCommand } from './commands/audit.ts';
 import { dashboardExportCommand, dashboardImportCommand } from './commands/dashboard.ts';
 import { appCreateCommand, appListCommand } from './commands/app.ts';
 import { dlqListCommand, dlqReplayCommand } from './commands/dlq.ts';
@@ -24,4 +25,5 @@ export const commands: Command[] = [
   reportGenerateCommand,
   dashboardExportCommand,
   dashboardImportCommand,
+  auditVerifyCommand,
 ];

@@ -122,6 +122,17 @@ export interface AuditLogTable {
   ip: string | null;
   user_agent: string | null;
   request_id: string | null;
+  /** Set by the chain trigger (migration 0011): place in the org's chain, previous and own hash. */
+  chain_seq: ColumnType<number, never, never>;
+  prev_hash: ColumnType<Buffer | null, never, never>;
+  hash: ColumnType<Buffer, never, never>;
+}
+
+/** The last entry of each audit chain (an org id, or "platform"); the trigger keeps it. */
+export interface AuditChainHeadsTable {
+  chain: string;
+  seq: number;
+  hash: Buffer | null;
 }
 
 export type SavedSearchVisibility = 'private' | 'org';
@@ -349,6 +360,7 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  audit_chain_heads: AuditChainHeadsTable;
   saved_searches: SavedSearchesTable;
   dashboards: DashboardsTable;
   notification_channels: NotificationChannelsTable;

@@ -1,7 +1,7 @@
 // The admin API as one route plugin for the user context.
 import type { FastifyInstance } from 'fastify';
 import { appsRoutes } from './apps.routes.ts';
-import { auditRoutes } from './audit.routes.ts';
+import { auditRoutes } from '../audit/audit.routes.ts';
 import { keysRoutes } from './keys.routes.ts';
 import { membersRoutes } from './members.routes.ts';
 import { orgsRoutes } from './orgs.routes.ts';

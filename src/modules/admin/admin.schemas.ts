@@ -124,6 +124,11 @@ export const AuditQuery = Type.Object({
   actor: Type.Optional(Type.String({ description: 'user or token id, or email prefix' })),
   action: Type.Optional(Type.String({ description: 'e.g. app.create, or app for every app.*' })),
   target: Type.Optional(Type.String({ description: 'target id' })),
+  kind: Type.Optional(
+    Type.Union([Type.Literal('read'), Type.Literal('change')], {
+      description: 'read: searches, exports, tails, report downloads; change: everything else',
+    }),
+  ),
   from: Type.Optional(DateTime),
   to: Type.Optional(DateTime),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
@@ -144,4 +149,5 @@ export const AuditEntry = Type.Object({
   ip: Nullable(Type.String()),
   user_agent: Nullable(Type.String()),
   request_id: Nullable(Type.String()),
+  chain_seq: Type.Integer({ description: "the entry's place in its org's tamper-evident chain" }),
 });

@@ -43,6 +43,8 @@ export interface AuditFilter {
   actor?: string;
   action?: string;
   target?: string;
+  /** `read`: only read.* entries (searches, exports, tails, report downloads); `change`: the rest. */
+  kind?: 'read' | 'change';
   from?: Date;
   to?: Date;
   beforeId?: number;
@@ -75,9 +77,54 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditEntry
       ? query.where('action', '=', action)
       : query.where('action', 'like', `${escapeLike(action)}.%`);
   }
+  if (filter.kind !== undefined) {
+    query = query.where('action', filter.kind === 'read' ? 'like' : 'not like', 'read.%');
+  }
   if (filter.target !== undefined) query = query.where('target_id', '=', filter.target);
   if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('at', '<', filter.to);
   if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
   return query.orderBy('id', 'desc').limit(filter.limit).execute();
+}
+
+export interface AuditRange {
+  /** undefined: every org and the platform chain (platform admins); null: the platform chain. */
+  orgIds: string[] | null | undefined;
+  from: Date;
+  to: Date;
+}
+
+/** Entries of [from, to) oldest first, read in batches by id so an export of years streams. */
+export async function* streamAudit(
+  db: Db,
+  range: AuditRange,
+  batchRows: number,
+): AsyncGenerator<AuditEntry> {
+  if (Array.isArray(range.orgIds) && range.orgIds.length === 0) return;
+  let afterId = 0;
+  for (;;) {
+    let query = db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('at', '>=', range.from)
+      .where('at', '<', range.to)
+      .where('id', '>', afterId);
+    if (range.orgIds === null) query = query.where('org_id', 'is', null);
+    else if (range.orgIds !== undefined) query = query.where('org_id', 'in', range.orgIds);
+    const rows = await query.orderBy('id').limit(batchRows).execute();
+    yield* rows;
+    const last = rows.at(-1);
+    if (!last || rows.length < batchRows) return;
+    afterId = last.id;
+  }
+}
+
+/** One entry as an archive line: every column, hashes in hex (an archive anchors the live chain). */
+export function auditLine(entry: AuditEntry): string {
+  return `${JSON.stringify({
+    ...entry,
+    at: entry.at.toISOString(),
+    prev_hash: entry.prev_hash?.toString('hex') ?? null,
+    hash: entry.hash.toString('hex'),
+  })}\n`;
 }

@@ -3,6 +3,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { NotFoundError } from '../../infra/errors.ts';
+import { recordRead } from '../audit/audit-reads.ts';
+import { actorOf } from '../auth/auth-context.ts';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { requireOrgRole } from '../auth/authorize.ts';
 import { monthOf } from '../usage/usage-days.ts';
@@ -104,6 +106,13 @@ export async function reportsRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const scope = await requireOrgRole(app.db, request.auth, request.params.org, 'admin');
       const [month, ext = 'json'] = request.params.file.split('.') as [string, string?];
+      const read = {
+        kind: 'report',
+        orgId: scope.orgId,
+        target: request.params.file,
+        rows: null,
+      } as const;
+      await recordRead(app.db, actorOf(request.auth, request), read);
       if (ext === 'json') {
         const found = await repo.find(scope, month);
         if (!found) throw new NotFoundError('report');

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import { alertTasks } from '../alerts/alert-tasks.ts';
+import { auditExportTask } from '../audit/audit-export.task.ts';
 import { createSessionsRepository } from '../auth/sessions.repository.ts';
 import { deletionsTask } from '../deletions/deletions.tasks.ts';
 import { usageAndReportTasks } from '../reports/reports.tasks.ts';
@@ -30,6 +31,7 @@ export const scheduledTasks: ScheduledTask[] = [
   },
   ...usageAndReportTasks,
   ...alertTasks,
+  auditExportTask(),
   retentionCleanupTask(),
   deletionsTask(),
 ];

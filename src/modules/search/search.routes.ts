@@ -4,6 +4,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { readableApps } from '../auth/authorize.ts';
+import { auditedExport, recordedRead } from '../audit/audit-reads.ts';
 import { meteredClickHouse } from '../usage/metered-clickhouse.ts';
 import { logContext } from './context.service.ts';
 import { exportLogs } from './export.service.ts';
@@ -62,8 +63,17 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { apps } = request.query;
-      return searchLogs(deps, await searchScope(app, request, apps), request.query);
+      const scope = await searchScope(app, request, request.query.apps);
+      const page = searchLogs(deps, scope, request.query);
+      return recordedRead(
+        app.db,
+        request,
+        'search',
+        scope,
+        request.query,
+        page,
+        (p) => p.rows.length,
+      );
     },
   );
 
@@ -144,6 +154,10 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
         { ...input, format, order: order ?? 'desc' },
         gone.signal,
         (error) => request.log.error({ err: error }, 'export failed after its first bytes'),
+      ).then((r) =>
+        auditedExport(app.db, request, scope, request.query, r, (err) =>
+          request.log.error({ err }, 'export not audited'),
+        ),
       );
       const stream = await startedStream(run.bytes);
       // An export may run for an hour with quiet stretches while ClickHouse filters: the socket
@@ -180,13 +194,23 @@ export async function searchRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { apps, before, after, around } = request.query;
-      return logContext(
+      const scope = await searchScope(app, request, apps);
+      const lines = logContext(
         deps,
         app.config.ingest,
-        await searchScope(app, request, apps),
+        scope,
         request.params.id,
         { before, after },
         around,
+      );
+      return recordedRead(
+        app.db,
+        request,
+        'context',
+        scope,
+        { id: request.params.id, ...request.query },
+        lines,
+        (c) => 1 + c.before.length + c.after.length,
       );
     },
   );

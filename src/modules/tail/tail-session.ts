@@ -51,6 +51,8 @@ export class TailSession {
     private readonly deps: TailSessionDeps,
     readonly connection: TailConnection,
     private readonly identity: TailIdentity,
+    /** Records the subscription in the audit log before any row flows (audit-reads.ts). */
+    private readonly audit?: (apps: ReadableApp[], q: string) => Promise<void>,
   ) {}
 
   onMessage(text: string): void {
@@ -143,6 +145,7 @@ export class TailSession {
       );
     }
     if (this.connection.closed || generation !== this.generation) return;
+    await this.audit?.(apps, message.q);
     const appIds = apps.map((a) => a.id);
     this.connection.catchingUp = message.lastId !== undefined;
     await this.deps.hub.join(this.connection, appIds, message.q, compileQueryToPredicate(ast));

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, ForbiddenError, UnauthorizedError } from '../../infra/errors.ts';
 import { StoredWatermark } from './stored-watermark.ts';
 import { meterTailSocket } from '../usage/tail-meter.ts';
+import { auditTail } from '../audit/audit-reads.ts';
 import { TailHub } from './tail-hub.ts';
 import { currentAuth, identityOf } from './tail-identity.ts';
 import { tailMetrics } from './tail-metrics.ts';
@@ -94,7 +95,8 @@ export async function tailRoutes(app: FastifyInstance): Promise<void> {
     { websocket: true, schema: tailRouteSchema, config: { alternateAuth }, onRequest: admit },
     (socket, request) => {
       const connection = tail.connect(socket);
-      const session = new TailSession(deps, connection, identityOf(request.auth));
+      const audit = auditTail(app.db, request);
+      const session = new TailSession(deps, connection, identityOf(request.auth), audit);
       sessions.set(connection, session);
       meterTailSocket(app, socket, () => tail.subscribedAppIds(connection));
       socket.on('message', (data, isBinary) => {

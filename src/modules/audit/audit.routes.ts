@@ -1,12 +1,16 @@
+// The audit log over HTTP: the page's list, the NDJSON export for archiving, the chain check.
+import { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequestError } from '../../infra/errors.ts';
 import { parseRfc3339 } from '../ingest/decode/timestamps.ts';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { requireOrgRole } from '../auth/authorize.ts';
 import { roleAtLeast } from '../auth/roles.ts';
-import { listAudit } from '../audit/audit.repository.ts';
-import { AuditEntry, AuditQuery } from './admin.schemas.ts';
+import { listChains, verifyChains } from './audit-chain.ts';
+import { auditLine, listAudit, streamAudit } from './audit.repository.ts';
+import { AuditExportQuery, AuditVerdict, AuditVerifyQuery } from './audit.schemas.ts';
+import { AuditEntry, AuditQuery } from '../admin/admin.schemas.ts';
 
 const MIN_MS = -62_135_596_800_000; // 0001-01-01T00:00:00Z
 const MAX_MS = 253_402_300_800_000; // 10000-01-01T00:00:00Z
@@ -44,6 +48,20 @@ function cursorId(value: string | undefined): number | undefined {
   return id;
 }
 
+/**
+ * The orgs whose audit the caller reads: the named one (org admins; 404 elsewhere), else every org
+ * they administer; undefined for a platform admin naming none (every org and the platform).
+ */
+async function auditOrgIds(
+  app: FastifyInstance,
+  auth: FastifyRequest['auth'],
+  org: string | undefined,
+): Promise<string[] | undefined> {
+  if (org !== undefined) return [(await requireOrgRole(app.db, auth, org, 'admin')).orgId];
+  if (auth.user.platformAdmin) return undefined;
+  return auth.memberships.filter((m) => roleAtLeast(m.role, 'admin')).map((m) => m.orgId);
+}
+
 export async function auditRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Querystring: Static<typeof AuditQuery> }>(
     '/v1/audit',
@@ -63,19 +81,14 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const q = request.query;
-      const auth = request.auth;
-      let orgIds: string[] | undefined;
-      if (q.org !== undefined) {
-        orgIds = [(await requireOrgRole(app.db, auth, q.org, 'admin')).orgId];
-      } else if (!auth.user.platformAdmin) {
-        orgIds = auth.memberships.filter((m) => roleAtLeast(m.role, 'admin')).map((m) => m.orgId);
-      }
+      const orgIds = await auditOrgIds(app, request.auth, q.org);
       const limit = q.limit ?? 100;
       const entries = await listAudit(app.db, {
         orgIds,
         actor: text(q.actor, 'actor'),
         action: text(q.action, 'action'),
         target: text(q.target, 'target'),
+        kind: q.kind,
         from: instant(q.from, 'from'),
         to: instant(q.to, 'to'),
         beforeId: cursorId(q.cursor),
@@ -87,6 +100,59 @@ export async function auditRoutes(app: FastifyInstance): Promise<void> {
         entries: page,
         next_cursor: entries.length > limit && last ? String(last.id) : null,
       };
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AuditExportQuery> }>(
+    '/v1/audit/export',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Audit entries of [from, to) oldest first as NDJSON, streamed, with their chain hashes (for archiving)',
+        querystring: AuditExportQuery,
+        response: {
+          200: { description: 'application/x-ndjson stream, one entry per line', type: 'string' },
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const orgIds = await auditOrgIds(app, request.auth, q.org);
+      const range = {
+        orgIds,
+        from: instant(q.from, 'from') ?? new Date(0),
+        to: instant(q.to, 'to') ?? new Date(),
+      };
+      const entries = streamAudit(app.db, range, app.config.audit.exportBatchRows);
+      const lines = Readable.from(
+        (async function* () {
+          for await (const entry of entries) yield auditLine(entry);
+        })(),
+      );
+      return reply
+        .header('content-type', 'application/x-ndjson')
+        .header('content-disposition', 'attachment; filename="audit.ndjson"')
+        .header('cache-control', 'no-store')
+        .send(lines);
+    },
+  );
+
+  app.get<{ Querystring: Static<typeof AuditVerifyQuery> }>(
+    '/v1/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary:
+          'Recompute the tamper-evident chain of the orgs you administer (as `mylog audit verify`)',
+        querystring: AuditVerifyQuery,
+        response: { 200: AuditVerdict, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const orgIds = await auditOrgIds(app, request.auth, request.query.org);
+      return verifyChains(app.db, orgIds ?? (await listChains(app.db)));
     },
   );
 }
