@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { api, errorMessage } from '../lib/api.ts';
 import { formatRowTime } from '../lib/time.ts';
+import { useI18n, useT } from '../i18n/I18nProvider.tsx';
 import { visibleControlChars, oneLine } from '../lib/text.ts';
 import type { LogRow } from '../lib/types.ts';
 import { CloseIcon, FilterIcon, ListIcon, MinusCircle } from './icons.tsx';
@@ -10,7 +11,6 @@ import { CopyButton, LevelBadge, Spinner, Tabs } from './ui.tsx';
 
 const TABS = ['fields', 'json', 'context'] as const;
 type Tab = (typeof TABS)[number];
-const TAB_LABELS: Record<Tab, string> = { fields: 'Fields', json: 'JSON', context: 'Context' };
 
 export function LogDetail({
   row,
@@ -23,6 +23,8 @@ export function LogDetail({
   onClose: () => void;
   onFilter: (field: string, value: string, exclude: boolean) => void;
 }) {
+  const t = useT();
+  const { display } = useI18n();
   const [tab, setTab] = useState<Tab>('fields');
   useEffect(() => setTab((t) => (t === 'context' ? 'fields' : t)), [row.id]);
   const { date, time } = formatRowTime(row.ts);
@@ -37,59 +39,61 @@ export function LogDetail({
     ['user_id', row.user_id],
   ];
   return (
-    <aside className="detail" aria-label="Log detail">
+    <aside className="detail" aria-label={t('detail.label')}>
       <header className="detail-header">
         <div className="detail-title">
           <LevelBadge level={row.level} />
           <span className="mono">
-            {date} {time}
+            {date} {time} <span className="muted">{display.timeZone}</span>
           </span>
-          <span className="muted mono detail-ts" title="Full timestamp">
+          <span className="muted mono detail-ts" title={t('detail.fullTimestamp')} translate="no">
             {row.ts}
           </span>
         </div>
         <div className="detail-actions">
-          <CopyButton text={json} label="Copy JSON" />
-          <CopyButton text={location.href} label="Copy link" compact />
+          <CopyButton text={json} label={t('detail.copyJson')} />
+          <CopyButton text={location.href} label={t('detail.copyLink')} compact />
           <button
             className="icon-button"
             onClick={onClose}
-            aria-label="Close detail"
-            title="Close (Esc)"
+            aria-label={t('detail.close')}
+            title={t('detail.closeTitle')}
           >
             <CloseIcon />
           </button>
         </div>
       </header>
-      <pre className="detail-message" data-testid="detail-message">
+      <pre translate="no" className="detail-message" data-testid="detail-message">
         {visibleControlChars(row.message)}
       </pre>
-      <Tabs tabs={TABS} current={tab} onChange={setTab} label={(name) => TAB_LABELS[name]} />
+      <Tabs tabs={TABS} current={tab} onChange={setTab} label={(name) => t(`detail.tab.${name}`)} />
       <div className="detail-body">
         {tab === 'fields' && (
           <>
-            <FieldTable title="Log" entries={columns} onFilter={onFilter} />
+            <FieldTable title={t('detail.log')} entries={columns} onFilter={onFilter} />
             <FieldTable
-              title="Attributes"
+              title={t('detail.attributes')}
               entries={Object.entries(row.attributes ?? {})}
               onFilter={onFilter}
-              empty="No attributes"
+              empty={t('detail.noAttributes')}
             />
             <FieldTable
-              title="Resource"
+              title={t('detail.resource')}
               entries={Object.entries(row.resource ?? {})}
               prefix="resource."
               onFilter={onFilter}
-              empty="No resource attributes"
+              empty={t('detail.noResource')}
             />
           </>
         )}
         {tab === 'json' && (
           <div className="json-block">
             <div className="json-actions">
-              <CopyButton text={json} label="Copy" />
+              <CopyButton text={json} label={t('common.copy')} />
             </div>
-            <pre className="mono">{json}</pre>
+            <pre className="mono" translate="no">
+              {json}
+            </pre>
           </div>
         )}
         {tab === 'context' && <ContextView row={row} />}
@@ -111,38 +115,47 @@ function FieldTable({
   onFilter: (field: string, value: string, exclude: boolean) => void;
   empty?: string;
 }) {
+  const t = useT();
   const shown = entries.filter(([, v]) => v !== '' && v !== undefined && v !== null);
   return (
     <section className="field-section">
       <h4>{title}</h4>
       {shown.length === 0 ? (
-        <p className="muted small">{empty ?? 'Nothing here'}</p>
+        <p className="muted small">{empty ?? t('detail.nothingHere')}</p>
       ) : (
         <dl className="field-table">
           {shown.map(([key, value]) => (
             <div className="field-row" key={key}>
-              <dt className="mono" title={prefix + key}>
+              <dt className="mono" translate="no" title={prefix + key}>
                 {key}
               </dt>
-              <dd className="mono">{visibleControlChars(String(value))}</dd>
+              <dd className="mono" translate="no">
+                {visibleControlChars(String(value))}
+              </dd>
               <span className="field-actions">
                 <button
                   className="icon-button"
-                  title={`Filter: ${prefix}${key}:${oneLine(String(value), 40)}`}
-                  aria-label={`Add ${prefix}${key} as filter`}
+                  title={t('detail.filterTitle', {
+                    filter: `${prefix}${key}:${oneLine(String(value), 40)}`,
+                  })}
+                  aria-label={t('detail.addFilter', { field: prefix + key })}
                   onClick={() => onFilter(prefix + key, String(value), false)}
                 >
                   <FilterIcon />
                 </button>
                 <button
                   className="icon-button"
-                  title="Exclude"
-                  aria-label={`Exclude ${prefix}${key}`}
+                  title={t('detail.exclude')}
+                  aria-label={t('detail.excludeField', { field: prefix + key })}
                   onClick={() => onFilter(prefix + key, String(value), true)}
                 >
                   <MinusCircle />
                 </button>
-                <CopyButton text={String(value)} compact label={`Copy ${key}`} />
+                <CopyButton
+                  text={String(value)}
+                  compact
+                  label={t('detail.copyField', { field: key })}
+                />
               </span>
             </div>
           ))}
@@ -186,17 +199,14 @@ function ContextView({ row }: { row: LogRow }) {
     );
     return () => controller.abort();
   }, [row, wholeApp]);
-  const source = [row.service && `service ${row.service}`, row.host && `host ${row.host}`]
-    .filter(Boolean)
-    .join(', ');
+  const t = useT();
+  const source = [row.service, row.host].filter(Boolean).join(', ');
   return (
     <div className="context-list">
       <div className="context-head">
         <p className="muted small" data-testid="context-scope">
-          <ListIcon />{' '}
-          {wholeApp
-            ? 'Lines around this one from the whole app, in time order.'
-            : `Lines around this one from the same app, host and service${source ? ` (${source})` : ''}, in time order.`}
+          <ListIcon /> {wholeApp ? t('detail.contextApp') : t('detail.contextSource')}
+          {!wholeApp && source && <span translate="no"> ({source})</span>}
         </p>
         <label className="check-row small">
           <input
@@ -204,17 +214,23 @@ function ContextView({ row }: { row: LogRow }) {
             checked={wholeApp}
             onChange={(e) => setWholeApp(e.target.checked)}
           />
-          Whole app
+          {t('detail.wholeApp')}
         </label>
       </div>
       {error && <p className="form-error">{error}</p>}
-      {!rows && !error && <Spinner label="Loading context" />}
+      {!rows && !error && <Spinner label={t('detail.loadingContext')} />}
       {rows?.map((r) => (
         <div key={r.id} className={`context-line mono${r.id === row.id ? ' current' : ''}`}>
           <span className="cell-time">{formatRowTime(r.ts).time}</span>
           <LevelBadge level={r.level} />
-          {wholeApp && <span className="muted context-source">{r.service || r.host}</span>}
-          <span className="context-message">{oneLine(r.message, 500)}</span>
+          {wholeApp && (
+            <span className="muted context-source" translate="no">
+              {r.service || r.host}
+            </span>
+          )}
+          <span className="context-message" translate="no">
+            {oneLine(r.message, 500)}
+          </span>
         </div>
       ))}
     </div>

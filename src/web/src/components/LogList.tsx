@@ -3,6 +3,7 @@
 // arrive while the reader has scrolled or hovers are held back behind an "N new" pill.
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { formatRowTime } from '../lib/time.ts';
+import { useT } from '../i18n/I18nProvider.tsx';
 import { oneLine } from '../lib/text.ts';
 import type { LogRow } from '../lib/types.ts';
 import { ArrowUp } from './icons.tsx';
@@ -34,6 +35,7 @@ export interface LogListProps {
 
 export function LogList(props: LogListProps) {
   const { rows, onLoadMore, hasMore, loadingMore, onPausedChange } = props;
+  const t = useT();
   const scroller = useRef<HTMLDivElement>(null);
   const [height, setHeight] = useState(600);
   const [scrollTop, setScrollTop] = useState(0);
@@ -85,7 +87,7 @@ export function LogList(props: LogListProps) {
             props.onFlush?.();
           }}
         >
-          <ArrowUp /> {props.pending.toLocaleString()} new
+          <ArrowUp /> {t('logs.newRows', { count: props.pending })}
         </button>
       ) : null}
       <div
@@ -93,7 +95,7 @@ export function LogList(props: LogListProps) {
         className="log-list"
         role="grid"
         aria-rowcount={rows.length}
-        aria-label="Log lines"
+        aria-label={t('logs.lines')}
         tabIndex={0}
         onScroll={(event) => {
           setScrollTop(event.currentTarget.scrollTop);
@@ -123,7 +125,7 @@ export function LogList(props: LogListProps) {
           ))}
           {hasMore && (
             <div className="log-list-more" style={{ top: rows.length * rowH }}>
-              {loadingMore ? <Spinner label="Loading more" /> : 'Scroll for more'}
+              {loadingMore ? <Spinner label={t('logs.loadingMore')} /> : t('logs.scrollForMore')}
             </div>
           )}
         </div>
@@ -165,15 +167,26 @@ const LogLine = memo(function LogLine({
       <span className="cell-level">
         <LevelBadge level={row.level} />
       </span>
-      <span className="cell-source mono" title={`${appName(row.app_id)} · ${row.service}`}>
+      <span
+        translate="no"
+        className="cell-source mono"
+        title={`${appName(row.app_id)} · ${row.service}`}
+      >
         {row.service || appName(row.app_id)}
       </span>
       {columns?.map((key) => (
-        <span key={key} className="cell-attr mono" title={`${key}: ${row.attributes[key] ?? ''}`}>
+        <span
+          key={key}
+          translate="no"
+          className="cell-attr mono"
+          title={`${key}: ${row.attributes[key] ?? ''}`}
+        >
           {row.attributes[key] ?? ''}
         </span>
       ))}
-      <span className="cell-message mono">{oneLine(row.message)}</span>
+      <span className="cell-message mono" translate="no">
+        {oneLine(row.message)}
+      </span>
     </div>
   );
 });

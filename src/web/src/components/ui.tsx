@@ -12,6 +12,7 @@ import {
 } from 'react';
 import { errorMessage } from '../lib/api.ts';
 import { CheckIcon, CloseIcon, CopyIcon } from './icons.tsx';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 /**
  * A form's submit: `busy` while the request runs (buttons disable, spinner shows), the error it
@@ -42,8 +43,9 @@ export function LoadStatus({ data, error }: { data: unknown; error: unknown }) {
   return data ? null : <Spinner />;
 }
 
-export function Spinner({ label = 'Loading' }: { label?: string }) {
-  return <span className="spinner" role="status" aria-label={label} />;
+export function Spinner({ label }: { label?: string }) {
+  const t = useT();
+  return <span className="spinner" role="status" aria-label={label ?? t('common.loading')} />;
 }
 
 export function Dialog({
@@ -60,6 +62,7 @@ export function Dialog({
   wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const t = useT();
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
@@ -80,7 +83,7 @@ export function Dialog({
       <div className="dialog-inner">
         <header className="dialog-header">
           <h2>{title}</h2>
-          <button className="icon-button" onClick={onClose} aria-label="Close">
+          <button className="icon-button" onClick={onClose} aria-label={t('common.close')}>
             <CloseIcon />
           </button>
         </header>
@@ -107,6 +110,7 @@ export function ConfirmDialog({
   onClose: () => void;
 }) {
   const { busy, error, submit } = useSubmit();
+  const t = useT();
   return (
     <Dialog
       title={title}
@@ -114,7 +118,7 @@ export function ConfirmDialog({
       footer={
         <>
           <button className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button
             className={`button ${danger ? 'button-danger' : 'button-primary'}`}
@@ -174,6 +178,7 @@ export function FormDialog({
   danger?: boolean;
   children: ReactNode;
 }) {
+  const t = useT();
   return (
     <Dialog title={title} onClose={onClose}>
       <form
@@ -187,7 +192,7 @@ export function FormDialog({
         {error && <p className="form-error">{error}</p>}
         <div className="button-row end">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button
             className={`button ${danger ? 'button-danger' : 'button-primary'}`}
@@ -286,7 +291,7 @@ export async function copyText(text: string): Promise<void> {
 
 export function CopyButton({
   text,
-  label = 'Copy',
+  label,
   compact,
 }: {
   text: string;
@@ -294,6 +299,8 @@ export function CopyButton({
   compact?: boolean;
 }) {
   const [copied, setCopied] = useState(false);
+  const t = useT();
+  label ??= t('common.copy');
   useEffect(() => {
     if (!copied) return;
     const timer = setTimeout(() => setCopied(false), 1500);
@@ -308,7 +315,7 @@ export function CopyButton({
       onClick={() => void copyText(text).then(() => setCopied(true))}
     >
       {copied ? <CheckIcon /> : <CopyIcon />}
-      {!compact && <span>{copied ? 'Copied' : label}</span>}
+      {!compact && <span>{copied ? t('common.copied') : label}</span>}
     </button>
   );
 }
@@ -369,5 +376,9 @@ export function Kbd({ children }: { children: ReactNode }) {
 }
 
 export function LevelBadge({ level }: { level: string }) {
-  return <span className={`level level-${level || 'none'}`}>{level || '—'}</span>;
+  return (
+    <span className={`level level-${level || 'none'}`} translate="no">
+      {level || '—'}
+    </span>
+  );
 }
