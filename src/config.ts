@@ -1,6 +1,7 @@
 // The only reader of process.env. Every variable is parsed and checked here, and every problem is
 // reported at once, so a bad deployment fails at boot with one readable message.
 import path from 'node:path';
+import { parseHostPort, sentinelUrl, type HostPort } from './infra/redis-target.ts';
 
 export const ROLES = ['api', 'ingest', 'worker', 'scheduler'] as const;
 export type Role = (typeof ROLES)[number];
@@ -24,6 +25,7 @@ export interface Config {
   clickhouseDatabase: string;
   /** CLICKHOUSE_CLUSTER: DDL ON CLUSTER, Replicated + Distributed tables (src/infra/clickhouse/cluster-ddl.ts). */
   clickhouseCluster: string | undefined;
+  /** REDIS_URL, or `redis-sentinel://host:port,…/name` from REDIS_SENTINELS (see infra/redis-target.ts). */
   redisUrl: string | undefined;
   /** Prefix for every Redis key MyLog writes, so several deployments (or test files) can share a Redis. */
   redisKeyPrefix: string;
@@ -302,6 +304,18 @@ export interface Config {
     /** Entries read from Postgres per query while an export streams. */
     exportBatchRows: number;
   };
+  redaction: {
+    /** Key of the `hash` action's HMAC (REDACTION_HASH_KEY, else SESSION_SECRET); mixed with the org id. */
+    hashKey: string;
+    /** Characters all rules together may scan in one record; a record needing more is rejected. */
+    maxScanCharsPerRecord: number;
+    /** How long an ingest instance uses an app's rules before reading them again. */
+    rulesCacheTtlMs: number;
+    /** Rules per org (org-wide) and per app. */
+    maxRulesPerScope: number;
+    /** Recent records a preview runs a draft rule over, at most. */
+    previewSampleRows: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -367,6 +381,35 @@ class EnvReader {
   }
 }
 
+/**
+ * REDIS_URL, or REDIS_SENTINELS + REDIS_SENTINEL_NAME folded into the one `redis-sentinel://` URL
+ * that the rest of MyLog passes around (src/infra/redis.ts opens both).
+ */
+function redisTarget(r: EnvReader): string | undefined {
+  const url = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const list = r.raw('REDIS_SENTINELS');
+  if (list === undefined) return url;
+  if (r.raw('REDIS_URL') !== undefined) {
+    r.problems.push('set REDIS_URL or REDIS_SENTINELS, not both');
+    return undefined;
+  }
+  const name = r.string('REDIS_SENTINEL_NAME', 'mymaster');
+  const sentinels = list.split(',').map((s) => s.trim());
+  const bad = sentinels.filter((s) => parseHostPort(s) === undefined);
+  if (sentinels.length === 0 || bad.length > 0) {
+    r.problems.push(`REDIS_SENTINELS must be host:port,host:port,… (got "${list}")`);
+    return undefined;
+  }
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+    r.problems.push(`REDIS_SENTINEL_NAME must be a plain name (got "${name}")`);
+    return undefined;
+  }
+  return sentinelUrl(
+    sentinels.map((s) => parseHostPort(s) as HostPort),
+    name,
+  );
+}
+
 /** Hides the password part of a URL so it never ends up in logs or error messages. */
 export function redact(url: string): string {
   return url.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
@@ -392,7 +435,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const databaseUrl = r.url('DATABASE_URL', ['postgres:', 'postgresql:']);
   const clickhouseUrl = r.url('CLICKHOUSE_URL', ['http:', 'https:']);
-  const redisUrl = r.url('REDIS_URL', ['redis:', 'rediss:']);
+  const redisUrl = redisTarget(r);
   const auditExportDir = r.raw('AUDIT_EXPORT_DIR');
   const sessionSecret = r.raw('SESSION_SECRET');
   if (isProduction) {
@@ -401,7 +444,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       ['CLICKHOUSE_URL', clickhouseUrl],
       ['REDIS_URL', redisUrl],
     ] as const) {
-      if (value === undefined && r.raw(name) === undefined) {
+      const given = r.raw(name) ?? (name === 'REDIS_URL' ? r.raw('REDIS_SENTINELS') : undefined);
+      if (value === undefined && given === undefined) {
         r.problems.push(
           `${name} is required when NODE_ENV=production (embedded services are for development)`,
         );
@@ -655,6 +699,13 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       exportDir: auditExportDir === undefined ? null : path.resolve(cwd, auditExportDir),
       exportCheckIntervalMs: r.int('AUDIT_EXPORT_CHECK_INTERVAL_MS', 60 * 60_000, 100, 86_400_000),
       exportBatchRows: r.int('AUDIT_EXPORT_BATCH_ROWS', 1000, 1, 100_000),
+    },
+    redaction: {
+      hashKey: r.raw('REDACTION_HASH_KEY') ?? sessionSecret ?? 'mylog-development-redaction-key',
+      maxScanCharsPerRecord: r.int('REDACTION_MAX_SCAN_CHARS_PER_RECORD', 4_000_000, 1_000),
+      rulesCacheTtlMs: r.int('REDACTION_RULES_CACHE_TTL_MS', 5_000, 0, 300_000),
+      maxRulesPerScope: r.int('REDACTION_MAX_RULES_PER_SCOPE', 50, 1, 1_000),
+      previewSampleRows: r.int('REDACTION_PREVIEW_SAMPLE_ROWS', 200, 1, 10_000),
     },
   };
   config.tail.allowedOrigins = tailOrigins(config.publicUrl, r);

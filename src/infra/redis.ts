@@ -1,16 +1,31 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { parseSentinelUrl } from './redis-target.ts';
 
 /**
  * BullMQ needs `maxRetriesPerRequest: null` on the connections it blocks on; we use the same
  * settings everywhere so one connection factory serves the queue, the workers and pub/sub.
+ * `url` may name a Sentinel deployment (redis-target.ts): the connection then asks the sentinels
+ * for the current primary, and every `duplicate()` of it (BullMQ's, pub/sub, the ingest producer)
+ * inherits that, so all of MyLog follows a failover.
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
+  const base: RedisOptions = {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     lazyConnect: false,
-    ...options,
-  });
+  };
+  const sentinel = parseSentinelUrl(url);
+  const redis = sentinel
+    ? new Redis({
+        ...base,
+        sentinels: sentinel.sentinels,
+        name: sentinel.name,
+        role: 'master',
+        // Not `failoverDetector`: its Sentinel subscriptions kept reconnecting after disconnect()
+        // (ioredis 6), so a closed MyLog never exited; a dead primary is found by the reconnect.
+        ...options,
+      })
+    : new Redis(url, { ...base, ...options });
   // Connection errors are retried by ioredis and surface through /readyz; they must not crash us.
   redis.on('error', () => undefined);
   return redis;

@@ -4,7 +4,11 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
 import { isIngestJobData, type IngestJobData } from './ingest-queue.ts';
-import type { InsertMerger, MergedInsertResult } from './insert-merger.ts';
+import {
+  ClaimNotReplicatedError,
+  type InsertMerger,
+  type MergedInsertResult,
+} from './insert-merger.ts';
 import type { PipelineMetrics } from './pipeline-metrics.ts';
 
 export { insertSettings } from './insert-merger.ts';
@@ -32,9 +36,10 @@ export function createInsertJobProcessor(deps: InsertJobDeps) {
     try {
       result = await deps.merger.submit(job);
     } catch (error) {
-      if (!(await reachable(deps.clickhouse))) {
-        // ClickHouse is down, not refusing this job: keep every job waiting without spending its
-        // attempts, and probe again later. The job returns to the wait list as it is.
+      if (error instanceof ClaimNotReplicatedError || !(await reachable(deps.clickhouse))) {
+        // ClickHouse is down (or the Redis replica is), not refusing this job: keep every job
+        // waiting without spending its attempts, and probe again later. The job returns to the
+        // wait list as it is.
         deps.metrics.insertFailuresTotal.inc({ kind: 'unavailable' });
         await deps.worker()?.rateLimit(deps.unavailableRetryMs);
         throw Worker.RateLimitError();

@@ -44,6 +44,12 @@ export interface InsertMergerOptions {
   targetRows: number;
   /** …or this long after its first job arrived. */
   maxWaitMs: number;
+  /**
+   * Set with INGEST_DURABILITY=replica: a group's claim must reach a replica before its insert, or
+   * a failover right after the insert would forget the claim, and the jobs (still queued on the
+   * promoted replica) would be inserted again under a new token.
+   */
+  replicaWaitTimeoutMs?: number;
   /** Called once per insert that reached ClickHouse, with its rows and duration. */
   onInsert?(rows: number, seconds: number): void;
 }
@@ -84,6 +90,14 @@ export class ClaimConflictError extends Error {
   constructor(jobId: string) {
     super(`job ${jobId} was claimed by another insert group; retrying follows that claim`);
     this.name = 'ClaimConflictError';
+  }
+}
+
+/** No replica acknowledged a claim in time (the replica is down or catching up): retry later. */
+export class ClaimNotReplicatedError extends Error {
+  constructor(groupId: string) {
+    super(`no Redis replica acknowledged the claim of insert group ${groupId}`);
+    this.name = 'ClaimNotReplicatedError';
   }
 }
 
@@ -219,6 +233,13 @@ export class InsertMerger {
       JSON.stringify(members),
     );
     if (claimed !== 1) throw new ClaimConflictError((members[0] as Member).id);
+    const { replicaWaitTimeoutMs } = this.options;
+    if (replicaWaitTimeoutMs !== undefined) {
+      // Not replicated yet: the job retries and follows the claim (redo), so nothing is lost.
+      if ((await redis.wait(1, replicaWaitTimeoutMs)) < 1) {
+        throw new ClaimNotReplicatedError(groupId);
+      }
+    }
     await this.insert(groupId, members, bodies);
     return alreadyStored;
   }

@@ -36,8 +36,14 @@ export function startWorkers(deps: {
 }): WorkerManager {
   const { config, metrics, log } = deps;
   const ref: { worker?: Worker<IngestJobData, InsertJobResult> } = {};
+  // With replica durability the merger WAITs after claiming a group, which blocks the connection
+  // it runs on: it gets its own.
+  const replicaWait = config.ingest.durability === 'replica';
+  const mergerRedis = replicaWait ? deps.redis.duplicate() : deps.redis;
+  if (replicaWait) mergerRedis.on('error', () => undefined);
   const merger = new InsertMerger({
-    redis: deps.redis,
+    redis: mergerRedis,
+    replicaWaitTimeoutMs: replicaWait ? config.ingest.replicaWaitTimeoutMs : undefined,
     clickhouse: deps.clickhouse,
     localPayloads: deps.localPayloads,
     keyPrefix: config.redisKeyPrefix,
@@ -89,6 +95,7 @@ export function startWorkers(deps: {
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      if (mergerRedis !== deps.redis) mergerRedis.disconnect();
     },
   };
 }
