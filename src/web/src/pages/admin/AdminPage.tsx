@@ -1,5 +1,11 @@
 // The admin console: apps and keys, members, audit log, and (platform admins) organisations.
-import { BoxIcon, BuildingIcon, ShieldIcon, UsersIcon } from '../../components/icons.tsx';
+import {
+  BoxIcon,
+  BuildingIcon,
+  ShieldIcon,
+  TrashIcon,
+  UsersIcon,
+} from '../../components/icons.tsx';
 import { EmptyState } from '../../components/ui.tsx';
 import { Link } from '../../lib/router.tsx';
 import { canAdminister, useSession } from '../../lib/session.tsx';
@@ -7,6 +13,7 @@ import { AppDetail } from './AppDetail.tsx';
 import { AppsList } from './AppsList.tsx';
 import { AuditLog } from './AuditLog.tsx';
 import { Channels } from './Channels.tsx';
+import { OrgDeletionsPage } from './DataLifecycle.tsx';
 import { BellIcon } from '../../components/NotificationBell.tsx';
 import { Members } from './Members.tsx';
 import { Orgs } from './Orgs.tsx';
@@ -38,6 +45,7 @@ export function AdminPage({ path }: { path: string }) {
     { id: 'apps', label: 'Apps & keys', icon: <BoxIcon />, show: orgAdmin },
     { id: 'members', label: 'Members', icon: <UsersIcon />, show: orgAdmin },
     { id: 'channels', label: 'Notification channels', icon: <BellIcon />, show: orgAdmin },
+    { id: 'deletions', label: 'Data deletion', icon: <TrashIcon />, show: orgAdmin },
     { id: 'audit', label: 'Audit log', icon: <ShieldIcon />, show: orgAdmin || platformAdmin },
     { id: 'orgs', label: 'Organisations', icon: <BuildingIcon />, show: platformAdmin },
   ].filter((i) => i.show);
@@ -49,6 +57,7 @@ export function AdminPage({ path }: { path: string }) {
   else if (section === 'apps' && org && orgAdmin) content = <AppsList org={org} />;
   else if (section === 'members' && org && orgAdmin) content = <Members org={org} />;
   else if (section === 'channels' && org && orgAdmin) content = <Channels org={org} />;
+  else if (section === 'deletions' && org && orgAdmin) content = <OrgDeletionsPage org={org} />;
   else if (section === 'audit') content = <AuditLog org={org} />;
   else if (section === 'orgs' && platformAdmin) content = <Orgs />;
   else content = <Orgs />;

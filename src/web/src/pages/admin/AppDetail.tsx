@@ -20,6 +20,7 @@ import { Link, navigate } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { relativeAge } from '../../lib/time.ts';
 import type { App, IngestKey, MeOrg } from '../../lib/types.ts';
+import { AppDeletionsCard, RetentionCard } from './DataLifecycle.tsx';
 import { NewKeyDialog, type CreatedKey } from './NewKeyDialog.tsx';
 
 export function AppDetail({ org, appRef }: { org: MeOrg; appRef: string }) {
@@ -43,6 +44,8 @@ export function AppDetail({ org, appRef }: { org: MeOrg; appRef: string }) {
       <Keys app={app} />
       <AppQuotaMeter orgId={org.id} appId={app.id} />
       <Settings org={org} app={app} onSaved={appQuery.reload} />
+      <RetentionCard app={app} />
+      <AppDeletionsCard app={app} />
       <DangerZone org={org} app={app} />
     </div>
   );
@@ -344,7 +347,8 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
         <div>
           <h2>Settings</h2>
           <p className="muted small">
-            Retention applies to new data; limits protect the platform from a noisy app.
+            Retention applies to stored logs too (see Retention below); limits protect the platform
+            from a noisy app.
           </p>
         </div>
       </header>
