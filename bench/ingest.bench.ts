@@ -7,6 +7,9 @@
  *
  * Run: npm run bench:ingest            (BENCH_DURATION_S=15, BENCH_CONCURRENCY=16, BENCH_BATCHES=1,100,1000)
  * Prints records/s accepted and stored, HTTP p50/p99, ingest→stored lag p50/p99, CPU and RSS.
+ * `npm run bench:ingest -- --formats ndjson,json,otlp-proto,otlp-json,bulk,loki` sends the same
+ * records in each of those formats instead (batch: the first of BENCH_BATCHES, 1000 by default
+ * here) and prints one table of them, against the raw ceiling of the same run.
  * The box is often shared, so each scenario also prints the load average and the CPU time per
  * stored record of this process, Redis and the senders: those move far less with other work than
  * records/s do. BENCH_METRICS=1 adds per-stage sums (group commit write, queue wait,
@@ -25,13 +28,26 @@ import { insertSettings } from '../src/modules/pipeline/insert-job.processor.ts'
 import { createOrg } from '../src/modules/orgs/orgs.service.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
+import { FORMATS, isFormat } from './lib/format-bodies.ts';
+import type { Format } from './lib/format-bodies.ts';
 import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
 import { serialisedChunkOf1000 } from './lib/sample-rows.ts';
 import { percentile } from './lib/percentile.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const BATCHES = (process.env.BENCH_BATCHES ?? '1,100,1000').split(',').map(Number);
+/** `--formats a,b`: one scenario per format (at one batch size) instead of one per batch size. */
+const formatsArg = process.argv.indexOf('--formats');
+const FORMAT_LIST: Format[] | undefined =
+  formatsArg === -1
+    ? undefined
+    : (process.argv[formatsArg + 1] ?? '').split(',').map((name) => {
+        if (!isFormat(name)) throw new Error(`--formats: ${name} is none of ${FORMATS.join(', ')}`);
+        return name;
+      });
+const BATCHES = (process.env.BENCH_BATCHES ?? (FORMAT_LIST ? '1000' : '1,100,1000'))
+  .split(',')
+  .map(Number);
 /** A directory: each scenario's main-thread CPU profile is written there (.cpuprofile). */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 
@@ -80,6 +96,7 @@ app.pipeline.events.on('stored', (job, storedAtMs) => {
 });
 
 interface Row {
+  format: Format;
   batch: number;
   acceptedPerS: number;
   storedPerS: number;
@@ -107,7 +124,7 @@ async function redisCpuUs(): Promise<number> {
 
 const loadAverage = (): string => os.loadavg()[0]?.toFixed(1) ?? '-';
 
-async function scenario(batchSize: number): Promise<Row> {
+async function scenario(batchSize: number, format: Format = 'ndjson'): Promise<Row> {
   storedRows = 0;
   lag = [];
   let rssMax = 0;
@@ -128,6 +145,7 @@ async function scenario(batchSize: number): Promise<Row> {
     batchSize,
     concurrency: batchSize === 1 ? CONCURRENCY * 4 : CONCURRENCY,
     durationMs: DURATION_S * 1000,
+    format,
   };
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./lib/load-generator.ts', import.meta.url)), {
@@ -150,7 +168,7 @@ async function scenario(batchSize: number): Promise<Row> {
     const { profile } = await profiler.post('Profiler.stop');
     fs.mkdirSync(PROFILE_DIR, { recursive: true });
     fs.writeFileSync(
-      path.join(PROFILE_DIR, `ingest-batch-${batchSize}-${Date.now()}.cpuprofile`),
+      path.join(PROFILE_DIR, `ingest-${format}-batch-${batchSize}-${Date.now()}.cpuprofile`),
       JSON.stringify(profile),
     );
     profiler.disconnect();
@@ -158,6 +176,7 @@ async function scenario(batchSize: number): Promise<Row> {
   const latencies = result.latenciesMs.sort((a, b) => a - b);
   const sendS = (result.endedAtMs - result.startedAtMs) / 1000;
   return {
+    format,
     batch: batchSize,
     acceptedPerS: result.accepted / sendS,
     storedPerS: storedRows / ((lastStoredAtMs - result.startedAtMs) / 1000),
@@ -227,12 +246,15 @@ console.log(
     `worker concurrency ${config.worker.concurrency}`,
 );
 const results: Row[] = [];
-for (const batch of BATCHES) {
+const scenarios: [number, Format][] = FORMAT_LIST
+  ? FORMAT_LIST.map((format) => [BATCHES[0] ?? 1000, format])
+  : BATCHES.map((batch) => [batch, 'ndjson']);
+for (const [batch, format] of scenarios) {
   const settled = await settleMerges();
   if (settled > 2) console.log(`  (waited ${fmt(settled, 1)} s for earlier merges to finish)`);
-  results.push(await scenario(batch));
+  results.push(await scenario(batch, format));
   const r = results[results.length - 1] as Row;
-  console.log(`  batch ${batch}: done (${fmt(r.storedPerS)} rec/s stored)`);
+  console.log(`  ${format} batch ${batch}: done (${fmt(r.storedPerS)} rec/s stored)`);
 }
 await settleMerges();
 const ceilingCpu0 = process.cpuUsage();
@@ -244,17 +266,32 @@ const { rowsPerS: ceiling, rows: ceilingRows } = await rawCeiling(
 );
 const ceilingCpu = process.cpuUsage(ceilingCpu0);
 console.log('');
-console.log(
-  '| batch | rec/s accepted | rec/s stored | HTTP p50 ms | HTTP p99 ms | lag p50 ms | lag p99 ms | CPU % (1 core = 100) | CPU µs/rec server+redis+senders | RSS MB | % of raw | load avg | refused |',
-);
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|');
-for (const r of results) {
+if (FORMAT_LIST) {
   console.log(
-    `| ${r.batch} | ${fmt(r.acceptedPerS)} | ${fmt(r.storedPerS)} | ${fmt(r.httpP50, 1)} | ${fmt(r.httpP99, 1)} | ` +
-      `${fmt(r.lagP50)} | ${fmt(r.lagP99)} | ${fmt(r.cpuPct)} | ` +
-      `${fmt(r.serverUsPerRow, 1)}+${fmt(r.redisUsPerRow, 1)}+${fmt(r.senderUsPerRow, 1)} | ` +
-      `${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.load} | ${r.refused} |`,
+    `| format (batch ${scenarios[0]?.[0]}) | rec/s stored | CPU µs/rec server | CPU µs/rec server+redis+senders | lag p99 ms | HTTP p99 ms | % of raw | RSS MB | load avg | refused |`,
   );
+  console.log('|---|---:|---:|---|---:|---:|---:|---:|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.format} | ${fmt(r.storedPerS)} | ${fmt(r.serverUsPerRow, 1)} | ` +
+        `${fmt(r.serverUsPerRow, 1)}+${fmt(r.redisUsPerRow, 1)}+${fmt(r.senderUsPerRow, 1)} | ` +
+        `${fmt(r.lagP99)} | ${fmt(r.httpP99, 1)} | ${fmt((r.storedPerS / ceiling) * 100)} | ` +
+        `${fmt(r.rssMb)} | ${r.load} | ${r.refused} |`,
+    );
+  }
+} else {
+  console.log(
+    '| batch | rec/s accepted | rec/s stored | HTTP p50 ms | HTTP p99 ms | lag p50 ms | lag p99 ms | CPU % (1 core = 100) | CPU µs/rec server+redis+senders | RSS MB | % of raw | load avg | refused |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|');
+  for (const r of results) {
+    console.log(
+      `| ${r.batch} | ${fmt(r.acceptedPerS)} | ${fmt(r.storedPerS)} | ${fmt(r.httpP50, 1)} | ${fmt(r.httpP99, 1)} | ` +
+        `${fmt(r.lagP50)} | ${fmt(r.lagP99)} | ${fmt(r.cpuPct)} | ` +
+        `${fmt(r.serverUsPerRow, 1)}+${fmt(r.redisUsPerRow, 1)}+${fmt(r.senderUsPerRow, 1)} | ` +
+        `${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.load} | ${r.refused} |`,
+    );
+  }
 }
 console.log(
   `\nraw ceiling: chdb insertRaw of the same rows, ${ceilingRowsPerInsert} rows per insert: ${fmt(ceiling)} rows/s, ` +
