@@ -15,6 +15,7 @@ import { adminRoutes } from './modules/admin/admin.routes.ts';
 import { alerts } from './modules/alerts/alerts.plugin.ts';
 import { alertsRoutes } from './modules/alerts/alerts.routes.ts';
 import { ingestStatsRoutes } from './modules/ingest-stats/ingest-stats.routes.ts';
+import { redactionRoutes } from './modules/redaction/redaction.routes.ts';
 import { dashboardsRoutes } from './modules/dashboards/dashboards.routes.ts';
 import { aggregateRoutes } from './modules/analytics/aggregate.routes.ts';
 import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
@@ -58,6 +59,7 @@ const USER_ROUTES = [
   ingestStatsRoutes,
   deletionsRoutes,
   retentionRoutes,
+  redactionRoutes,
 ];
 
 export interface AppDeps {

@@ -350,6 +350,23 @@ export interface UserPreferencesTable {
   updated_at: Generated<Date>;
 }
 
+/** Redaction rules (migration 0009): app_id null = every app of the org. */
+export interface RedactionRulesTable {
+  id: Generated<string>;
+  org_id: string;
+  app_id: string | null;
+  name: string;
+  /** { preset } or { pattern } (src/modules/redaction/redaction.schemas.ts). */
+  detector: ColumnType<unknown, string, string>;
+  /** "message" | "attributes" | "all" | { attributes: [...] } */
+  scope: ColumnType<unknown, string, string>;
+  action: string;
+  keep: number | null;
+  enabled: boolean;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   orgs: OrgsTable;
   apps: AppsTable;
@@ -360,6 +377,7 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  redaction_rules: RedactionRulesTable;
   audit_chain_heads: AuditChainHeadsTable;
   saved_searches: SavedSearchesTable;
   dashboards: DashboardsTable;

@@ -16,6 +16,7 @@ import {
   type IngestLimits,
   type IngestRouteKind,
   type RejectedRecord,
+  type RowRedactor,
 } from './decode/index.ts';
 import {
   requestFingerprint,
@@ -39,6 +40,15 @@ export interface IngestServiceDeps {
   idempotency?: IdempotencyKeys;
   /** Waits (bounded) for the ingest path's Redis connection; throws when it stays unreachable. */
   redisReady?(): Promise<void>;
+  /** The app's redaction rules (cached; undefined: none), applied to every row before it is queued. */
+  redaction?: IngestRedaction;
+}
+
+/** Implemented by src/modules/redaction/ingest-redaction.ts. */
+export interface IngestRedaction {
+  redactorFor(orgId: string, appId: string): Promise<RowRedactor | undefined>;
+  /** After a request: what the app's rules did goes to the metrics. */
+  counted(appId: string, redactor: RowRedactor): void;
 }
 
 export interface IngestRequest {
@@ -86,7 +96,10 @@ export function createIngestService(deps: IngestServiceDeps) {
    * then die young (a cheap scavenge) instead of surviving the rate-limit and Redis round trips
    * into the old generation. A refused request wastes the serialisation; the common case saves GC.
    */
-  async function decodeAndSerialise(request: IngestRequest): Promise<SerialisedIngestBody> {
+  async function decodeAndSerialise(
+    request: IngestRequest,
+    redactor: RowRedactor | undefined,
+  ): Promise<SerialisedIngestBody> {
     const { key } = request;
     return await decodeAndSerialiseIngestBody(
       {
@@ -98,6 +111,7 @@ export function createIngestService(deps: IngestServiceDeps) {
         now: request.receivedAtMs,
         bulkIndex: request.bulkIndex,
         document: request.document,
+        redactor,
       },
       { org_id: key.orgId, app_id: key.appId, retention_days: key.retentionDays },
     ).catch((error: unknown) => {
@@ -178,11 +192,22 @@ export function createIngestService(deps: IngestServiceDeps) {
     marker: IdempotencyMarker | undefined,
     decoded?: (outcome: IngestOutcome) => void,
   ): Promise<IngestOutcome> {
-    const { accepted, serialised, rejected, bulkItems } = await decodeAndSerialise(request);
-    const outcome: IngestOutcome =
-      bulkItems === undefined ? { accepted, rejected } : { accepted, rejected, bulkItems };
-    decoded?.(outcome);
     const { key, receivedAtMs } = request;
+    // Cached per app: no Postgres query on the request path (see redaction-rules-cache.ts).
+    const redactor = await deps.redaction?.redactorFor(key.orgId, key.appId);
+    const { accepted, serialised, rejected, bulkItems, dropped } = await decodeAndSerialise(
+      request,
+      redactor,
+    ).finally(() => {
+      if (redactor !== undefined) deps.redaction?.counted(key.appId, redactor);
+    });
+    // Records a drop_record rule matched count as accepted: the sender must not retry them.
+    const answered = accepted + dropped;
+    const outcome: IngestOutcome =
+      bulkItems === undefined
+        ? { accepted: answered, rejected }
+        : { accepted: answered, rejected, bulkItems };
+    decoded?.(outcome);
     for (const r of rejected) {
       metrics.recordsTotal.inc({ outcome: 'rejected', reason: r.code });
       deps.stats?.rejected(key.orgId, key.appId, r.code, 1, receivedAtMs);

@@ -16,6 +16,8 @@ import { IngestKeyCache } from '../ingest/ingest-key-cache.ts';
 import { OverloadedError } from '../ingest/ingest-errors.ts';
 import { createIdempotencyKeys } from '../ingest/idempotency.ts';
 import { createIngestService } from '../ingest/ingest.service.ts';
+import { createIngestRedaction } from '../redaction/ingest-redaction.ts';
+import type { RedactionRulesCache } from '../redaction/redaction-rules-cache.ts';
 import { createIngestStats, type IngestStats } from '../ingest-stats/ingest-stats.ts';
 import { ingestRoutes } from '../ingest/ingest.routes.ts';
 import { createRateLimiter } from '../ingest/rate-limiter.ts';
@@ -38,6 +40,8 @@ export interface Pipeline {
   queue: Queue<IngestJobData>;
   committer: GroupCommitter | undefined;
   keyCache: IngestKeyCache | undefined;
+  /** An app's redaction rules as ingest applies them (ingest role); changes clear it. */
+  redactionRules: RedactionRulesCache | undefined;
   monitor: QueueMonitor;
   workers: WorkerManager | undefined;
   /** `stored` after each job's insert (benchmarks measure ingest → stored lag with it). */
@@ -86,6 +90,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     queue,
     committer: undefined,
     keyCache: undefined,
+    redactionRules: undefined,
     monitor,
     workers: undefined,
     events,
@@ -138,7 +143,10 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
       onError: (error) => app.log.warn({ err: error }, 'could not write ingest stats'),
     });
     const requestRedis = dedicated(failFast);
+    const redaction = createIngestRedaction(app.db, config, app.metrics);
+    pipeline.redactionRules = redaction.rules;
     const service = createIngestService({
+      redaction,
       config,
       stats,
       committer,

@@ -13,6 +13,7 @@ import {
   TIMESTAMP_KEYS,
 } from '../../../src/modules/ingest/decode/normalise-record.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
+import { Redactor } from '../../../src/modules/redaction/redactor.ts';
 import { ctx, limits, NOW_MS, TENANT } from './fixtures.ts';
 
 const tenant = TENANT;
@@ -37,6 +38,12 @@ const STRINGS = [
   '\u0001\u001f control',
   '\u2028 separator',
   'x'.repeat(300),
+  // Values the redaction rules of the differential test change (and one they must leave alone).
+  'paid with 4111 1111 1111 1111',
+  'mail ana@example.com',
+  'from 10.0.0.1',
+  'secret-42',
+  '4111 1111 1111 1112',
 ];
 // JSON text written by hand: escapes JSON.stringify would not produce.
 const RAW_STRINGS = ['"a\\/b"', '"\\u00e9"', '"\\ud800 lone"', '"\\uD83D\\uDE00"', '"é"'];
@@ -211,6 +218,54 @@ function line(rnd: () => number): string {
   return jsonObject(rnd, 1, 1 + Math.floor(rnd() * 9)) + (rnd() < 0.1 ? '\r' : '');
 }
 
+/** Every action and scope, so the paths are compared with rules that change, drop and hash. */
+const REDACTOR = new Redactor(
+  [
+    {
+      id: 'r1',
+      name: 'cards',
+      detector: { preset: 'payment_card' },
+      scope: 'all',
+      action: 'partial',
+      keep: 4,
+      enabled: true,
+    },
+    {
+      id: 'r2',
+      name: 'mail',
+      detector: { preset: 'email' },
+      scope: 'attributes',
+      action: 'hash',
+      enabled: true,
+    },
+    {
+      id: 'r3',
+      name: 'ips',
+      detector: { preset: 'ipv4' },
+      scope: 'message',
+      action: 'mask',
+      enabled: true,
+    },
+    {
+      id: 'r4',
+      name: 'secret',
+      detector: { pattern: 'secret-\\d+' },
+      scope: { attributes: ['msg', 'name', 'x'] },
+      action: 'drop_attribute',
+      enabled: true,
+    },
+    {
+      id: 'r5',
+      name: 'drop',
+      detector: { pattern: '^ padded $' },
+      scope: 'all',
+      action: 'drop_record',
+      enabled: true,
+    },
+  ],
+  { hashKey: 'test-key', orgId: TENANT.org_id, maxScanCharsPerRecord: 100_000 },
+);
+
 /** Ids are random: compare lines with the id column blanked. */
 function maskIds(text: string): string {
   return text.replace(/^(\[(?:"[^"]*",){4}")[0-9a-f-]{36}/gm, '$1<id>');
@@ -244,6 +299,7 @@ t.test('the fast path writes what the general path writes, line for line', async
       body,
       limits: variants[seed % 2] ?? limits({}),
       now: NOW_MS,
+      redactor: seed % 5 < 2 ? REDACTOR : undefined,
     };
     const general = await decodeIngestBody(input).catch((error: Error) => error);
     const fast = await decodeAndSerialiseIngestBody(input, tenant).catch((error: Error) => error);
@@ -257,6 +313,7 @@ t.test('the fast path writes what the general path writes, line for line', async
     lines += general.rows.length + general.rejected.length;
     const same =
       fast.accepted === general.rows.length &&
+      fast.dropped === general.dropped &&
       JSON.stringify(fast.rejected) === JSON.stringify(general.rejected) &&
       maskIds(fast.serialised?.toString('utf8') ?? '') ===
         maskIds(expected?.toString('utf8') ?? '');
@@ -270,6 +327,9 @@ t.test('the fast path writes what the general path writes, line for line', async
     }
   }
   t.equal(mismatches, 0, `${lines} generated records, none written differently`);
+  const fired = REDACTOR.drainCounts();
+  for (const id of ['r1', 'r2', 'r3', 'r4', 'r5'])
+    t.ok((fired.get(id)?.records ?? 0) > 0, `rule ${id} changed generated records`);
 });
 
 t.test('typical records take the fast path', async (t) => {

@@ -48,7 +48,8 @@ export type RecordRejectionCode =
   | 'attribute_value_too_large'
   | 'nesting_too_deep'
   | 'unsupported_bulk_action'
-  | 'missing_document';
+  | 'missing_document'
+  | 'redaction_limit_exceeded';
 
 /** A per-record failure; a class so that decoders can mix it into their record list cheaply. */
 export class RecordRejection {

@@ -8,6 +8,7 @@ import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, RawRecord } from './raw-record.ts';
 import { transcodeLine } from './ndjson-fast-path.ts';
 import { normaliseRecord } from './normalise-record.ts';
+import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowWriter } from './serialise-rows.ts';
 
@@ -62,7 +63,8 @@ function isBlankBytes(body: Buffer, from: number, to: number): boolean {
 /**
  * A valid UTF-8 NDJSON body straight to INSERT_FORMAT rows: each line through the fast path, or,
  * when it bails, through JSON.parse and the normaliser. Same records, indexes, rejections and
- * 413 as decodeNdjsonBody followed by serialiseRows. Returns the number of rows written.
+ * 413 as decodeNdjsonBody followed by serialiseRows. Returns the number of rows written and of
+ * records a drop_record redaction rule dropped.
  */
 export function serialiseNdjsonBody(
   body: Buffer,
@@ -70,9 +72,10 @@ export function serialiseNdjsonBody(
   writer: RowWriter,
   rejected: RejectedRecord[],
   budget: DecodeBudget,
-): number {
+): { accepted: number; dropped: number } {
   const maxLines = ctx.limits.maxRecordsPerRequest;
   let accepted = 0;
+  let dropped = 0;
   let index = 0;
   let lineNumber = 1;
   // splitLines drops a BOM at the start of the body.
@@ -86,8 +89,12 @@ export function serialiseNdjsonBody(
       if (transcodeLine(body, start, end, ctx, writer)) accepted++;
       else {
         const record = parseJsonLine({ text: body.toString('utf8', start, end), lineNumber });
-        const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
-        if (outcome instanceof RecordRejection)
+        const outcome = redactOutcome(
+          record instanceof RecordRejection ? record : normaliseRecord(record, ctx),
+          ctx.redactor,
+        );
+        if (outcome === DROP_RECORD) dropped++;
+        else if (outcome instanceof RecordRejection)
           rejected.push({ index, code: outcome.code, error: outcome.error });
         else {
           writer.writeRow(outcome);
@@ -96,7 +103,7 @@ export function serialiseNdjsonBody(
       }
       index++;
     }
-    if (nl === -1) return accepted;
+    if (nl === -1) return { accepted, dropped };
     start = nl + 1;
     lineNumber++;
   }

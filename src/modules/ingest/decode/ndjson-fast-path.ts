@@ -12,7 +12,8 @@
  * (apart from the random part of the id); for anything else (an array, a `\u` or `\/` escape, a
  * level the normaliser would keep as level_raw, a duplicate or numeric key, a number whose JS
  * text differs from its JSON text, anything near a limit, a rejection) it bails out before
- * writing and the general path handles the line. test/unit/ingest-decode/ndjson-fast-path.test.ts
+ * writing and the general path handles the line; so does a line a redaction rule could change
+ * (see redactionMayChange). test/unit/ingest-decode/ndjson-fast-path.test.ts
  * checks the contract on generated records.
  */
 import { levelFromNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
@@ -27,6 +28,7 @@ import {
   TIMESTAMP_KEYS,
 } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
+import type { RowRedactor } from './row-redactor.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import {
   instantToEpochMs,
@@ -432,6 +434,21 @@ function hasDuplicateKey(): boolean {
 const NO_BODY = Buffer.alloc(0);
 
 /**
+ * Whether a redaction rule could change this record: then the general path (which applies the
+ * rules to the normalised row) takes the line. Every value is asked, wherever it would end up, and
+ * an escaped string is never copied, so what is copied here is what the rules leave unchanged.
+ */
+function redactionMayChange(redactor: RowRedactor): boolean {
+  const values: string[] = [];
+  for (let i = 0; i < fieldCount; i++) {
+    if (fieldKind[i] === NULL) continue;
+    if (fieldEscaped[i] === true) return true;
+    values.push(valueText(i));
+  }
+  return redactor.mayChange(values);
+}
+
+/**
  * Writes the row for the JSON object in body[from, to) and returns true, or returns false having
  * written nothing (the general path then decodes the line).
  */
@@ -622,6 +639,8 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
   if (isEmpty(traceId)) traceId = take(ECS_TRACE);
   if (isEmpty(spanId)) spanId = take(ECS_SPAN);
   if (isEmpty(userId)) userId = take(ECS_USER);
+
+  if (ctx.redactor !== undefined && redactionMayChange(ctx.redactor)) return false;
 
   w.ensure(room);
   w.copy(w.head, 0, w.head.length);
