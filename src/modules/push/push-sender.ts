@@ -128,7 +128,7 @@ function payloadOf(row: NotificationRow): PushPayload {
     body: row.body,
     link: row.link,
     state: row.state,
-    // One notification per alert event on the device, even if it is pushed twice.
-    tag: row.event_id,
+    // The bell's in-tab Notification uses the same tag: with both on, the device shows one.
+    tag: row.id,
   };
 }

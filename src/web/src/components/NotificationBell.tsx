@@ -6,6 +6,7 @@ import type { AppNotification } from '../lib/alerts.ts';
 import { api } from '../lib/api.ts';
 import { Link } from '../lib/router.tsx';
 import { relativeAge } from '../lib/time.ts';
+import { PushToggle } from './PushToggle.tsx';
 import '../alerts.css';
 
 type P = { size?: number };
@@ -136,6 +137,7 @@ export function NotificationBell() {
               Also show them as desktop notifications
             </button>
           )}
+          <PushToggle />
           {items === null ? (
             <p className="muted small bell-empty">Loading…</p>
           ) : items.length === 0 ? (
