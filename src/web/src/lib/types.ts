@@ -121,6 +121,13 @@ export interface AuditEntry {
   ip: string | null;
   user_agent: string | null;
   request_id: string | null;
+  chain_seq: number;
+}
+
+export interface AuditVerdict {
+  ok: boolean;
+  entries: number;
+  first_broken?: { id: number | null; chain: string; chain_seq: number; reason: string };
 }
 
 export interface SavedSearch {
