@@ -244,12 +244,14 @@ t.test('OTLP/protobuf (encoded by protobufjs from the .proto) maps to the same r
 });
 
 t.test('empty requests', async (t) => {
-  t.same(await decode(Buffer.alloc(0), 'application/x-protobuf'), { rows: [], rejected: [] });
-  t.same(await decode(Buffer.from('{}'), 'application/json'), { rows: [], rejected: [] });
-  t.same(await decode(Buffer.from('{"resourceLogs":[{"scopeLogs":[{}]}]}'), 'application/json'), {
-    rows: [],
-    rejected: [],
-  });
+  for (const [body, type] of [
+    [Buffer.alloc(0), 'application/x-protobuf'],
+    [Buffer.from('{}'), 'application/json'],
+    [Buffer.from('{"resourceLogs":[{"scopeLogs":[{}]}]}'), 'application/json'],
+  ] as const) {
+    const { rows, rejected } = await decode(body, type);
+    t.same({ rows, rejected }, { rows: [], rejected: [] }, body.toString());
+  }
 });
 
 t.test('per-record problems reject only that record', async (t) => {

@@ -15,10 +15,9 @@ import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
+import { serialiseOtlpProtobuf } from './otlp-protobuf-fast.ts';
 import { isPlainObject } from './raw-record.ts';
 import { RowWriter } from './serialise-rows.ts';
-import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
-import type { RowRedactor } from './row-redactor.ts';
 import type { TenantColumns } from './serialise-rows.ts';
 import type { DecodeResult, JsonObject } from './raw-record.ts';
 
@@ -32,8 +31,6 @@ export type {
 export { DEFAULT_INGEST_LIMITS } from './ingest-limits.ts';
 export type { IngestLimits } from './ingest-limits.ts';
 export type { CanonicalRow } from './normalise-record.ts';
-export { DROP_RECORD } from './row-redactor.ts';
-export type { RowRedactor } from './row-redactor.ts';
 export {
   INSERT_COLUMNS,
   INSERT_FORMAT,
@@ -63,8 +60,6 @@ export interface DecodeIngestBodyInput {
   readonly bulkIndex?: string;
   /** The document route's target (kind 'document'). */
   readonly document?: EsDocumentTarget;
-  /** The app's redaction rules, applied to every row before it is serialised. */
-  readonly redactor?: RowRedactor;
 }
 
 export interface DecodeIngestBodyResult {
@@ -72,8 +67,6 @@ export interface DecodeIngestBodyResult {
   readonly rejected: RejectedRecord[];
   /** Bulk and document routes: one item per action line, status settled (201/400). */
   readonly bulkItems?: BulkItem[];
-  /** Records a drop_record redaction rule matched: accepted, not stored. */
-  readonly dropped: number;
 }
 
 /** A decoder's answer: the records, or NDJSON (line-oriented, decoded by the caller's path). */
@@ -202,6 +195,10 @@ function decodeDocument(body: Buffer, input: DecodeIngestBodyInput): DecodeResul
   return decodeEsDocument(bodyText(body), target);
 }
 
+/** Also the key to OTLP protobuf's own serialising path (otlp-protobuf-fast.ts). */
+const decodeOtlpProtobufBody: Decoder = (body, input, budget) =>
+  decodeOtlpProtobuf(body, input.limits, budget);
+
 function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): Decoder {
   const type = mediaType(contentType, kind);
   switch (kind) {
@@ -212,8 +209,7 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
     case 'otlp':
       if (type === 'application/json')
         return (body, input, budget) => decodeOtlpJson(body, input.limits, budget);
-      if (PROTOBUF_TYPES.has(type))
-        return (body, input, budget) => decodeOtlpProtobuf(body, input.limits, budget);
+      if (PROTOBUF_TYPES.has(type)) return decodeOtlpProtobufBody;
       break;
     case 'bulk':
       // Elasticsearch itself only accepts its JSON types here, but curl-based shippers send none.
@@ -243,24 +239,19 @@ function normaliseAll(
   const ctx = createNormaliseContext(input.limits, input.now);
   const rows: CanonicalRow[] = [];
   const rejected: RejectedRecord[] = [];
-  let dropped = 0;
   const records = decoded.records;
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     if (record === undefined) continue;
     budget.tick();
-    const normalised = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
-    const outcome = redactOutcome(normalised, input.redactor);
-    if (outcome === DROP_RECORD) dropped++;
-    else if (outcome instanceof RecordRejection)
+    const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
+    if (outcome instanceof RecordRejection)
       rejected.push({ index, code: outcome.code, error: outcome.error });
     else rows.push(outcome);
     const item = bulkItems?.[index];
-    if (item !== undefined) settleBulkItem(item, outcome === DROP_RECORD ? normalised : outcome);
+    if (item !== undefined) settleBulkItem(item, outcome);
   }
-  return bulkItems === undefined
-    ? { rows, rejected, dropped }
-    : { rows, rejected, bulkItems, dropped };
+  return bulkItems === undefined ? { rows, rejected } : { rows, rejected, bulkItems };
 }
 
 /**
@@ -304,14 +295,13 @@ export interface SerialisedIngestBody {
   readonly accepted: number;
   readonly rejected: RejectedRecord[];
   readonly bulkItems?: BulkItem[];
-  /** Records a drop_record redaction rule matched: accepted, not stored. */
-  readonly dropped: number;
 }
 
 /**
  * Request body → INSERT_FORMAT bytes for one tenant: decodeIngestBody then serialiseRows, except
  * that an NDJSON body of valid UTF-8 (also one labelled application/json) goes line by line
- * through the fast path (ndjson-fast-path.ts), which writes the same bytes without building rows.
+ * through the fast path (ndjson-fast-path.ts), and an OTLP protobuf body record by record through
+ * otlp-protobuf-fast.ts: both write the same bytes without building rows.
  */
 export async function decodeAndSerialiseIngestBody(
   input: DecodeIngestBodyInput,
@@ -321,14 +311,20 @@ export async function decodeAndSerialiseIngestBody(
   // Nothing is awaited from here on: the writer's slab belongs to this request until finish().
   const writer = new RowWriter(tenant);
   const budget = new DecodeBudget(input.limits.decodeCpuBudgetMs);
+  if (decoder === decodeOtlpProtobufBody) {
+    const rejected: RejectedRecord[] = [];
+    const ctx = createNormaliseContext(input.limits, input.now);
+    const { accepted } = serialiseOtlpProtobuf(body, ctx, writer, rejected, budget);
+    return { serialised: writer.finish(), accepted, rejected };
+  }
   const decoded = decoder(body, input, budget);
   if (decoded === NDJSON && isUtf8(body)) {
     const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
-    const { accepted, dropped } = serialiseNdjsonBody(body, ctx, writer, rejected, budget);
-    return { serialised: writer.finish(), accepted, rejected, dropped };
+    const ctx = createNormaliseContext(input.limits, input.now);
+    const accepted = serialiseNdjsonBody(body, ctx, writer, rejected, budget);
+    return { serialised: writer.finish(), accepted, rejected };
   }
-  const { rows, rejected, bulkItems, dropped } = normaliseAll(
+  const { rows, rejected, bulkItems } = normaliseAll(
     decoded === NDJSON ? decodeNdjsonBody(body, input.limits, budget) : decoded,
     input,
     budget,
@@ -339,6 +335,6 @@ export async function decodeAndSerialiseIngestBody(
   }
   const serialised = writer.finish();
   return bulkItems === undefined
-    ? { serialised, accepted: rows.length, rejected, dropped }
-    : { serialised, accepted: rows.length, rejected, bulkItems, dropped };
+    ? { serialised, accepted: rows.length, rejected }
+    : { serialised, accepted: rows.length, rejected, bulkItems };
 }

@@ -155,13 +155,8 @@ function resourceOf(attributes: PbKeyValue[], limits: IngestLimits): OtlpResourc
   return resourceFrom(() => keyValues(attributes, 1, limits.maxNestingDepth));
 }
 
-function logRecord(
-  lr: PbLogRecord,
-  resource: OtlpResource,
-  scopeName: string,
-  scopeVersion: string,
-  max: number,
-): OtlpRawRecord {
+function logRecord(lr: PbLogRecord, group: RecordGroup, max: number): OtlpRawRecord {
+  const { resource, scopeName, scopeVersion } = group;
   return {
     source: 'otlp',
     // fixed64 arrives as an unsigned Long; its decimal text is OTLP/JSON's form of the same value.
@@ -182,17 +177,26 @@ function logRecord(
 /** Wire type of length-delimited fields: embedded messages, strings, bytes. */
 const LENGTH_DELIMITED = 2;
 
-interface ProtobufDecode {
+export interface ProtobufDecode {
   readonly reader: protobuf.Reader;
   readonly limits: IngestLimits;
   readonly budget: DecodeBudget;
-  readonly records: (RawRecord | RecordRejection)[];
   /** Messages found so far per level (resourceLogs, scopeLogs, logRecords), each ≤ the record limit. */
   readonly found: [number, number, number];
 }
 
+/** The ResourceLogs and ScopeLogs around a LogRecord: one object per ScopeLogs. */
+export interface RecordGroup {
+  readonly resource: OtlpResource;
+  readonly scopeName: string;
+  readonly scopeVersion: string;
+}
+
+/** What a walk over the request does with each LogRecord, in order. */
+export type LogRecordVisitor = (d: ProtobufDecode, span: Span, group: RecordGroup) => void;
+
 /** Where a message sits in the body: [start, end) of its content. */
-type Span = readonly [number, number];
+export type Span = readonly [number, number];
 
 /**
  * One pass over the fields between the reader's position and `end`: the span of the last
@@ -235,48 +239,65 @@ function decodeAt<T>(d: ProtobufDecode, type: protobuf.Type, [start, end]: Span)
   return type.decode(d.reader, end - start) as unknown as T;
 }
 
-function readScopeLogs(d: ProtobufDecode, [start, end]: Span, resource: OtlpResource): void {
+/** The LogRecord at `span` as the general path's record (or its rejection). */
+export function decodeLogRecord(
+  d: ProtobufDecode,
+  span: Span,
+  group: RecordGroup,
+): RawRecord | RecordRejection {
+  const lr = decodeAt<PbLogRecord>(d, LogRecord, span);
+  try {
+    return logRecord(lr, group, d.limits.maxNestingDepth);
+  } catch (err) {
+    if (!(err instanceof OtlpRecordProblem)) throw err;
+    return err.rejection;
+  }
+}
+
+function readScopeLogs(
+  d: ProtobufDecode,
+  [start, end]: Span,
+  resource: OtlpResource,
+  visit: LogRecordVisitor,
+): void {
   d.reader.pos = start;
   const { header, items } = scan(d, end, 1, 2, 2);
   const scope =
     header && decodeAt<{ name: string; version: string }>(d, InstrumentationScope, header);
-  const scopeName = scope?.name ?? '';
-  const scopeVersion = scope?.version ?? '';
-  const max = d.limits.maxNestingDepth;
+  const group: RecordGroup = {
+    resource,
+    scopeName: scope?.name ?? '',
+    scopeVersion: scope?.version ?? '',
+  };
   for (const span of items) {
     d.budget.tick();
-    const lr = decodeAt<PbLogRecord>(d, LogRecord, span);
-    try {
-      d.records.push(logRecord(lr, resource, scopeName, scopeVersion, max));
-    } catch (err) {
-      if (!(err instanceof OtlpRecordProblem)) throw err;
-      d.records.push(err.rejection);
-    }
+    visit(d, span, group);
   }
 }
 
-function readResourceLogs(d: ProtobufDecode, [start, end]: Span): void {
+function readResourceLogs(d: ProtobufDecode, [start, end]: Span, visit: LogRecordVisitor): void {
   d.reader.pos = start;
   const { header, items } = scan(d, end, 1, 2, 1);
   const found = header && decodeAt<{ attributes: PbKeyValue[] }>(d, Resource, header);
   const resource = resourceOf(found?.attributes ?? [], d.limits);
-  for (const span of items) readScopeLogs(d, span, resource);
+  for (const span of items) readScopeLogs(d, span, resource, visit);
 }
 
 /**
- * An OTLP/HTTP protobuf ExportLogsServiceRequest, read message by message so that records (and the
- * groups holding them) are counted, and the limit enforced, before any is decoded. A body that is
- * not one → 400.
+ * Walks an OTLP/HTTP protobuf ExportLogsServiceRequest message by message, so that records (and
+ * the groups holding them) are counted, and the limit enforced, before any is decoded; `visit`
+ * gets each LogRecord. A body that is not one → 400.
  */
-export function decodeOtlpProtobuf(
+export function walkOtlpProtobuf(
   body: Buffer,
   limits: IngestLimits,
   budget: DecodeBudget,
-): DecodeResult {
+  visit: LogRecordVisitor,
+): void {
   const reader = protobuf.Reader.create(body);
-  const d: ProtobufDecode = { reader, limits, budget, records: [], found: [0, 0, 0] };
+  const d: ProtobufDecode = { reader, limits, budget, found: [0, 0, 0] };
   try {
-    for (const span of scan(d, reader.len, undefined, 1, 0).items) readResourceLogs(d, span);
+    for (const span of scan(d, reader.len, undefined, 1, 0).items) readResourceLogs(d, span, visit);
   } catch (err) {
     if (err instanceof IngestInputError) throw err;
     // Also catches the stack overflow of absurdly nested AnyValues inside protobufjs.
@@ -286,5 +307,17 @@ export function decodeOtlpProtobuf(
       `the body is not an OTLP ExportLogsServiceRequest: ${(err as Error).message}`,
     );
   }
-  return { records: d.records };
+}
+
+/** The request's records for the general path (decodeIngestBody). */
+export function decodeOtlpProtobuf(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
+  const records: (RawRecord | RecordRejection)[] = [];
+  walkOtlpProtobuf(body, limits, budget, (d, span, group) =>
+    records.push(decodeLogRecord(d, span, group)),
+  );
+  return { records };
 }

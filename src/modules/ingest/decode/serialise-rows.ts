@@ -22,7 +22,7 @@ export function quoteJson(s: string): string {
 }
 
 /** A string map as a JSON object, in the map's key order (as JSON.stringify writes it). */
-function mapJson(map: Readonly<Record<string, string>>): string {
+export function mapJson(map: Readonly<Record<string, string>>): string {
   let out = '{';
   for (const key in map) {
     if (out.length > 1) out += ',';
