@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Session } from 'chdb';
 import t from 'tap';
 import { GOLDEN_CLUSTER } from '../../scripts/clickhouse-golden.ts';
+import { storageTarget } from '../../src/infra/clickhouse/cluster-ddl.ts';
 import { planClickHouseMigrations } from '../../src/infra/clickhouse/migration-plan.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mylog-cluster-'));
@@ -111,3 +112,27 @@ t.test(
     t.same(stored, { logs: '5', rollup: '5', usage: '5', kv: '1' });
   },
 );
+
+t.test('storage statements address the local tables; parts are listed per shard', async (t) => {
+  t.same(storageTarget('logs', undefined), {
+    table: 'logs',
+    onCluster: '',
+    partsTable: 'logs',
+    parts: 'system.parts',
+  });
+  const target = storageTarget('logs', GOLDEN_CLUSTER);
+  t.equal(target.onCluster, ` ON CLUSTER ${GOLDEN_CLUSTER}`);
+  t.throws(() => session.query("DELETE FROM logs WHERE message = 'm1'"), 'not through Distributed');
+  // Without ON CLUSTER here: this one-node cluster has no Keeper for the DDL queue.
+  session.query(
+    `DELETE FROM ${target.table} WHERE message = 'm1' SETTINGS lightweight_deletes_sync = 2`,
+  );
+  const [left] = json<{ n: string }>(
+    "SELECT count() AS n FROM logs WHERE startsWith(message, 'm')",
+  );
+  t.equal(Number(left?.n), 4, 'the row is gone');
+  const [parts] = json<{ n: string }>(
+    `SELECT count() AS n FROM ${target.parts} WHERE database = 'mylog' AND table = '${target.partsTable}' AND active`,
+  );
+  t.ok(Number(parts?.n) >= 1, 'the parts are found through the cluster');
+});

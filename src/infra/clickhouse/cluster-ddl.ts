@@ -27,6 +27,28 @@ export function localTableName(table: string): string {
   return `${table}_local`;
 }
 
+/**
+ * Where a statement that acts on a table's storage goes. Reads and inserts use the table's name on
+ * either topology; a lightweight DELETE, ALTER … DROP PARTITION or a mutation cannot go through a
+ * Distributed table, and system.parts on one node knows only that node's parts.
+ */
+export interface StorageTarget {
+  /** `DELETE FROM ${table}${onCluster} WHERE …`, `ALTER TABLE ${table}${onCluster} DROP PARTITION …` */
+  table: string;
+  onCluster: string;
+  /** The table name as system.parts lists it. */
+  partsTable: string;
+  /** A FROM clause listing the parts of one replica of every shard. */
+  parts: string;
+}
+
+export function storageTarget(table: string, cluster: string | undefined): StorageTarget {
+  if (cluster === undefined) return { table, onCluster: '', partsTable: table, parts: 'system.parts' };
+  const name = assertClusterName(cluster);
+  const local = localTableName(table);
+  return { table: local, onCluster: ` ON CLUSTER ${name}`, partsTable: local, parts: `cluster('${name}', system.parts)` };
+}
+
 /** A name usable unquoted in ON CLUSTER and Distributed(...). */
 export function assertClusterName(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
