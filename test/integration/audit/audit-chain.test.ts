@@ -18,6 +18,7 @@ import { appendAudit } from '../../../src/modules/audit/audit.repository.ts';
 import { cliActor } from '../../../src/modules/auth/auth-context.ts';
 import { buildTestApp, testEnv } from '../../helpers/app.ts';
 import { call, makeTenant } from '../auth/auth-fixtures.ts';
+import { TailClient } from '../tail/tail-fixtures.ts';
 
 const run = promisify(execFile);
 
@@ -136,6 +137,18 @@ t.test('the audit log for all time', async (t) => {
     );
     const inB = await call(app, b.tokens.admin, 'GET', '/v1/audit?org=audit-b&kind=read');
     t.same(inB.json().entries, [], "org B's log holds none of org A's reads");
+  });
+
+  await t.test('a live-tail subscription is audited before rows flow', async (t) => {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const client = await TailClient.open(base, { token: a.tokens.member });
+    t.teardown(() => client.close());
+    t.match(await client.subscribe({ apps: [a.app.id], q: 'level:warn' }), { type: 'subscribed' });
+    const res = await call(app, a.tokens.admin, 'GET', '/v1/audit?org=audit-a&action=read.tail');
+    t.match(res.json().entries, [
+      { actor_label: 'member@audit-a.test (token)', after: { apps: ['web'], q: 'level:warn' } },
+    ]);
   });
 
   await t.test('GET /v1/audit/export streams the org entries as NDJSON', async (t) => {
