@@ -223,14 +223,14 @@ async function recentRecords(
   limit: number,
 ): Promise<CanonicalRow[]> {
   const rows = await clickhouse.query<{
-    id: string;
-    ts: string;
+    record_id: string;
+    ts_text: string;
     message: string;
     attributes: Record<string, string>;
     resource: Record<string, string>;
     user_id: string;
   }>(
-    `SELECT toString(id) AS id, toString(ts) AS ts, message, attributes, resource, user_id
+    `SELECT toString(id) AS record_id, toString(ts) AS ts_text, message, attributes, resource, user_id
      FROM logs WHERE org_id = {org:UUID} AND app_id = {app:UUID}
        AND ts >= now64(9) - INTERVAL {days:UInt16} DAY
      ORDER BY ts DESC LIMIT {limit:UInt32}`,
@@ -238,9 +238,9 @@ async function recentRecords(
     { settings: { log_comment: 'redaction.preview', max_execution_time: 10 } },
   );
   return rows.map((r) => ({
-    ts: r.ts,
-    observed_ts: r.ts,
-    id: r.id,
+    ts: r.ts_text,
+    observed_ts: r.ts_text,
+    id: r.record_id,
     level: 'info',
     severity_number: 0,
     service: '',
