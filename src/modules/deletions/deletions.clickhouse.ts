@@ -4,10 +4,8 @@
 import type { ClickHouseStore, QueryParams } from '../../infra/clickhouse/store.ts';
 import { LOGS_TABLE } from '../pipeline/ingest-queue.ts';
 import type { SqlFilter } from '../search/search.repository.ts';
+import { USAGE_DELETIONS_TABLE } from '../usage/usage-tables.ts';
 import { toClickHouseTime, type TimeRange } from '../search/time-range.ts';
-
-/** Owned here (clickhouse/0010_data_lifecycle.sql): what deletions removed, per day of usage. */
-export const USAGE_DELETIONS_TABLE = 'usage_deletions_daily';
 
 /** The bytes measure of usage_daily (clickhouse/0008), so deleted bytes compare with counted ones. */
 const ROW_BYTES_SQL =
@@ -95,28 +93,6 @@ export function createDeletionsStore(store: ClickHouseStore) {
       await store.command(`DELETE FROM ${LOGS_TABLE} WHERE ${where.sql}`, where.params, {
         settings: { ...comment('delete'), lightweight_deletes_sync: 0 },
       });
-    },
-
-    /** Deleted records and bytes of an org per app (the usage view of deletions). */
-    async deletedTotals(
-      orgId: string,
-      fromDay: string,
-      toDay: string,
-    ): Promise<{ app_id: string; records: number; bytes: number }[]> {
-      const rows = await store.query<{ app_id: string; records: string; bytes: string }>(
-        `SELECT toString(app_id) AS app_id, toString(sum(deleted_records)) AS records,
-                toString(sum(deleted_bytes)) AS bytes
-         FROM ${USAGE_DELETIONS_TABLE}
-         WHERE org_id = {org:UUID} AND day >= {from_day:Date} AND day <= {to_day:Date}
-         GROUP BY app_id ORDER BY app_id`,
-        { org: orgId, from_day: fromDay, to_day: toDay },
-        { settings: comment('deleted-totals') },
-      );
-      return rows.map((r) => ({
-        app_id: r.app_id,
-        records: Number(r.records),
-        bytes: Number(r.bytes),
-      }));
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   INGEST_STATS_TABLE,
   USAGE_COUNTERS,
   USAGE_DAILY_TABLE,
+  USAGE_DELETIONS_TABLE,
   USAGE_LAG_TABLE,
   USAGE_QUERIES_TABLE,
   USAGE_STORAGE_TABLE,
@@ -348,21 +349,30 @@ export function createUsageRepository(store: ClickHouseStore) {
     /**
      * Snapshot of stored bytes for `day` (every org): the logs table's active compressed part
      * sizes, apportioned by each (org, app, user)'s share of the counted bytes still within
-     * retention. Runs inside ClickHouse; nothing passes through this process.
+     * retention, less what deletions on request erased from those days. Runs inside ClickHouse;
+     * nothing passes through this process.
      */
     async snapshotStorage(day: string, takenAtS: number): Promise<void> {
       await store.command(
         `INSERT INTO ${USAGE_STORAGE_TABLE} (org_id, app_id, user_id, day, stored_bytes, taken_at)
          WITH
            (SELECT sum(data_compressed_bytes) FROM system.parts
-            WHERE database = currentDatabase() AND table = 'logs' AND active) AS compressed,
-           (SELECT sum(bytes) FROM ${USAGE_DAILY_TABLE}
-            WHERE day > {day:Date} - retention_days AND day <= {day:Date}) AS kept_total
-         SELECT org_id, app_id, user_id, {day:Date}, toUInt64(round(compressed * kept / kept_total)),
+            WHERE database = currentDatabase() AND table = 'logs' AND active) AS compressed
+         SELECT org_id, app_id, user_id, {day:Date},
+                toUInt64(round(compressed * kept / sum(kept) OVER ())),
                 toDateTime({taken:UInt32}, 'UTC')
          FROM (
-           SELECT org_id, app_id, user_id, sum(bytes) AS kept FROM ${USAGE_DAILY_TABLE}
-           WHERE day > {day:Date} - retention_days AND day <= {day:Date}
+           SELECT org_id, app_id, user_id, sum(greatest(toInt64(b) - toInt64(d), 0)) AS kept
+           FROM (
+             SELECT org_id, app_id, user_id, day, sum(bytes) AS b FROM ${USAGE_DAILY_TABLE}
+             WHERE day > {day:Date} - retention_days AND day <= {day:Date}
+             GROUP BY org_id, app_id, user_id, day
+           ) AS counted
+           LEFT JOIN (
+             SELECT org_id, app_id, user_id, day, sum(deleted_bytes) AS d
+             FROM ${USAGE_DELETIONS_TABLE} WHERE day <= {day:Date}
+             GROUP BY org_id, app_id, user_id, day
+           ) AS erased USING (org_id, app_id, user_id, day)
            GROUP BY org_id, app_id, user_id HAVING kept > 0
          )`,
         { day, taken: takenAtS },

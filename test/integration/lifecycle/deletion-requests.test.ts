@@ -3,9 +3,10 @@
 // lightweight DELETE itself, restarts (state in Postgres), legal hold, limits and tenant isolation.
 import t from 'tap';
 import { createAppWithKey } from '../../../src/modules/apps/apps.service.ts';
-import { createDeletionsStore } from '../../../src/modules/deletions/deletions.clickhouse.ts';
 import { runDeletions } from '../../../src/modules/deletions/deletions.service.ts';
 import { dayOf } from '../../../src/modules/usage/usage-days.ts';
+import { createUsageRepository } from '../../../src/modules/usage/usage.repository.ts';
+import { ROW_BYTES_SQL } from '../usage/usage-fixtures.ts';
 import { buildTestApp } from '../../helpers/app.ts';
 import { call, makeTenant, makeToken, makeUser } from '../auth/auth-fixtures.ts';
 import { countRows, eventually, httpStoreOf, insertUserRows } from './lifecycle-fixtures.ts';
@@ -69,17 +70,37 @@ t.test('deletion requests', async (t) => {
     t.equal(await rowsOf(web, 'u7'), 5, 'another end user keeps every row');
     t.equal(await rowsOf(shopOwner, 'u42'), 3, 'another app keeps its rows');
 
-    const deleted = await createDeletionsStore(clickhouse).deletedTotals(
-      a.org.id,
-      dayOf(Date.now() - 86_400_000),
-      dayOf(Date.now() + 86_400_000),
+    const deleted = await clickhouse.query<{ app: string; n: string; b: string }>(
+      `SELECT toString(app_id) AS app, toString(sum(deleted_records)) AS n,
+              toString(sum(deleted_bytes)) AS b
+       FROM usage_deletions_daily WHERE org_id = {o:UUID} AND day = {d:Date} GROUP BY app_id`,
+      { o: a.org.id, d: dayOf(Date.now()) },
     );
     t.same(
-      deleted.map((d) => [d.app_id, d.records]),
-      [[a.app.id, 6]],
+      deleted.map((d) => [d.app, Number(d.n), Number(d.b)]),
+      [[a.app.id, 6, done.bytes_matched]],
       'usage records what was erased, on the day the rows were received',
     );
-    t.equal(deleted[0]?.bytes, done.bytes_matched);
+
+    // Stored bytes are shared out by the bytes each app still keeps: the erased ones no longer count.
+    const today = dayOf(Date.now());
+    await createUsageRepository(clickhouse).snapshotStorage(today, Math.floor(Date.now() / 1000));
+    const stored = await clickhouse.query<{ app: string; s: string }>(
+      `SELECT toString(app_id) AS app, toString(sum(stored_bytes)) AS s
+       FROM usage_storage_daily FINAL WHERE day = {d:Date} GROUP BY app_id`,
+      { d: today },
+    );
+    const live = await clickhouse.query<{ app: string; b: string }>(
+      `SELECT toString(app_id) AS app, toString(sum(${ROW_BYTES_SQL})) AS b FROM logs GROUP BY app_id`,
+    );
+    const share = (rows: { app: string; v: number }[], app: string) =>
+      (rows.find((r) => r.app === app)?.v ?? 0) / rows.reduce((n, r) => n + r.v, 0);
+    const storedShares = stored.map((r) => ({ app: r.app, v: Number(r.s) }));
+    const liveShares = live.map((r) => ({ app: r.app, v: Number(r.b) }));
+    t.ok(
+      Math.abs(share(storedShares, a.app.id) - share(liveShares, a.app.id)) < 0.01,
+      `stored share ${share(storedShares, a.app.id)} = kept share ${share(liveShares, a.app.id)}`,
+    );
 
     const again = await run();
     t.same(again, { started: 0, reissued: 0, done: 0, failed: 0 }, 'nothing left to do');
