@@ -18,6 +18,8 @@ import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { serialiseOtlpProtobuf } from './otlp-protobuf-fast.ts';
 import { isPlainObject } from './raw-record.ts';
 import { RowWriter } from './serialise-rows.ts';
+import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
+import type { RowRedactor } from './row-redactor.ts';
 import type { TenantColumns } from './serialise-rows.ts';
 import type { DecodeResult, JsonObject } from './raw-record.ts';
 
@@ -31,6 +33,8 @@ export type {
 export { DEFAULT_INGEST_LIMITS } from './ingest-limits.ts';
 export type { IngestLimits } from './ingest-limits.ts';
 export type { CanonicalRow } from './normalise-record.ts';
+export { DROP_RECORD } from './row-redactor.ts';
+export type { RowRedactor } from './row-redactor.ts';
 export {
   INSERT_COLUMNS,
   INSERT_FORMAT,
@@ -60,6 +64,8 @@ export interface DecodeIngestBodyInput {
   readonly bulkIndex?: string;
   /** The document route's target (kind 'document'). */
   readonly document?: EsDocumentTarget;
+  /** The app's redaction rules, applied to every row before it is serialised. */
+  readonly redactor?: RowRedactor;
 }
 
 export interface DecodeIngestBodyResult {
@@ -67,6 +73,8 @@ export interface DecodeIngestBodyResult {
   readonly rejected: RejectedRecord[];
   /** Bulk and document routes: one item per action line, status settled (201/400). */
   readonly bulkItems?: BulkItem[];
+  /** Records a drop_record redaction rule matched: accepted, not stored. */
+  readonly dropped: number;
 }
 
 /** A decoder's answer: the records, or NDJSON (line-oriented, decoded by the caller's path). */
@@ -239,19 +247,24 @@ function normaliseAll(
   const ctx = createNormaliseContext(input.limits, input.now);
   const rows: CanonicalRow[] = [];
   const rejected: RejectedRecord[] = [];
+  let dropped = 0;
   const records = decoded.records;
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     if (record === undefined) continue;
     budget.tick();
-    const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
-    if (outcome instanceof RecordRejection)
+    const normalised = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
+    const outcome = redactOutcome(normalised, input.redactor);
+    if (outcome === DROP_RECORD) dropped++;
+    else if (outcome instanceof RecordRejection)
       rejected.push({ index, code: outcome.code, error: outcome.error });
     else rows.push(outcome);
     const item = bulkItems?.[index];
-    if (item !== undefined) settleBulkItem(item, outcome);
+    if (item !== undefined) settleBulkItem(item, outcome === DROP_RECORD ? normalised : outcome);
   }
-  return bulkItems === undefined ? { rows, rejected } : { rows, rejected, bulkItems };
+  return bulkItems === undefined
+    ? { rows, rejected, dropped }
+    : { rows, rejected, bulkItems, dropped };
 }
 
 /**
@@ -295,6 +308,8 @@ export interface SerialisedIngestBody {
   readonly accepted: number;
   readonly rejected: RejectedRecord[];
   readonly bulkItems?: BulkItem[];
+  /** Records a drop_record redaction rule matched: accepted, not stored. */
+  readonly dropped: number;
 }
 
 /**
@@ -313,18 +328,18 @@ export async function decodeAndSerialiseIngestBody(
   const budget = new DecodeBudget(input.limits.decodeCpuBudgetMs);
   if (decoder === decodeOtlpProtobufBody) {
     const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now);
-    const { accepted } = serialiseOtlpProtobuf(body, ctx, writer, rejected, budget);
-    return { serialised: writer.finish(), accepted, rejected };
+    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
+    const { accepted, dropped } = serialiseOtlpProtobuf(body, ctx, writer, rejected, budget);
+    return { serialised: writer.finish(), accepted, rejected, dropped };
   }
   const decoded = decoder(body, input, budget);
   if (decoded === NDJSON && isUtf8(body)) {
     const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now);
-    const accepted = serialiseNdjsonBody(body, ctx, writer, rejected, budget);
-    return { serialised: writer.finish(), accepted, rejected };
+    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
+    const { accepted, dropped } = serialiseNdjsonBody(body, ctx, writer, rejected, budget);
+    return { serialised: writer.finish(), accepted, rejected, dropped };
   }
-  const { rows, rejected, bulkItems } = normaliseAll(
+  const { rows, rejected, bulkItems, dropped } = normaliseAll(
     decoded === NDJSON ? decodeNdjsonBody(body, input.limits, budget) : decoded,
     input,
     budget,
@@ -335,6 +350,6 @@ export async function decodeAndSerialiseIngestBody(
   }
   const serialised = writer.finish();
   return bulkItems === undefined
-    ? { serialised, accepted: rows.length, rejected }
-    : { serialised, accepted: rows.length, rejected, bulkItems };
+    ? { serialised, accepted: rows.length, rejected, dropped }
+    : { serialised, accepted: rows.length, rejected, bulkItems, dropped };
 }

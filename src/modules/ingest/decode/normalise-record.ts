@@ -10,6 +10,7 @@ import {
 } from './levels.ts';
 import type { Level, NormalisedLevel } from './levels.ts';
 import { isPlainObject } from './raw-record.ts';
+import type { RowRedactor } from './row-redactor.ts';
 import type {
   JsonObject,
   JsonRawRecord,
@@ -57,11 +58,18 @@ export interface NormaliseContext {
   readonly receivedAtText: string;
   readonly minMs: number;
   readonly maxMs: number;
+  /** The app's redaction rules, applied to each row after normalising (absent: none). */
+  readonly redactor?: RowRedactor;
 }
 
-export function createNormaliseContext(limits: IngestLimits, nowMs: number): NormaliseContext {
+export function createNormaliseContext(
+  limits: IngestLimits,
+  nowMs: number,
+  redactor?: RowRedactor,
+): NormaliseContext {
   const receivedAt = instantFromEpochMs(nowMs);
   return {
+    redactor,
     limits,
     nowMs,
     receivedAt,

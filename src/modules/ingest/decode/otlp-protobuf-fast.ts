@@ -29,6 +29,7 @@ import { flattenResource, normaliseRecord } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import { decodeLogRecord, walkOtlpProtobuf } from './otlp-protobuf.ts';
 import type { ProtobufDecode, RecordGroup, Span } from './otlp-protobuf.ts';
+import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
 import { mapJson, quoteJson } from './serialise-rows.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import { instantToEpochMs, writeDateTime64 } from './timestamps.ts';
@@ -634,7 +635,9 @@ export function serialiseOtlpProtobuf(
   let last: GroupBytes | undefined;
   const visit = (d: ProtobufDecode, [start, end]: Span, group: RecordGroup): void => {
     if (last?.group !== group) last = groupBytes(group, ctx);
-    if (last.fast && fastRecord(body, start, end, last, ctx, w)) counts.accepted++;
+    // Redaction rules apply to normalised rows: with rules, every record goes the general way.
+    if (last.fast && ctx.redactor === undefined && fastRecord(body, start, end, last, ctx, w))
+      counts.accepted++;
     else generalRecord(d, [start, end], group, ctx, w, rejected, index, counts);
     index++;
   };
@@ -688,8 +691,12 @@ function generalRecord(
   counts: SerialisedCounts,
 ): void {
   const record = decodeLogRecord(d, span, group);
-  const outcome = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
-  if (outcome instanceof RecordRejection)
+  const outcome = redactOutcome(
+    record instanceof RecordRejection ? record : normaliseRecord(record, ctx),
+    ctx.redactor,
+  );
+  if (outcome === DROP_RECORD) counts.dropped++;
+  else if (outcome instanceof RecordRejection)
     rejected.push({ index, code: outcome.code, error: outcome.error });
   else {
     w.writeRow(outcome);
