@@ -1,3 +1,4 @@
+import { assertClusterName } from '../../infra/clickhouse/cluster-ddl.ts';
 import { formatPlan, planClickHouseMigrations } from '../../infra/clickhouse/migration-plan.ts';
 import { migrateClickHouse } from '../../infra/clickhouse/migrations.ts';
 import { migratePostgres } from '../../infra/postgres.ts';
@@ -25,11 +26,12 @@ export const migrateCommand: Command = {
   async run(ctx, { values }) {
     const cluster =
       typeof values.cluster === 'string' ? values.cluster : ctx.config.clickhouseCluster;
-    if (cluster !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(cluster)) {
-      throw new CommandError(
-        'invalid_arguments',
-        `--cluster must be a plain identifier (got "${cluster}")`,
-      );
+    if (cluster !== undefined) {
+      try {
+        assertClusterName(cluster);
+      } catch (error) {
+        throw new CommandError('invalid_arguments', `--cluster: ${(error as Error).message}`);
+      }
     }
     if (values.print === true) {
       return { ddl: formatPlan(await planClickHouseMigrations({ cluster })) };

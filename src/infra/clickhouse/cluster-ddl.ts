@@ -1,5 +1,5 @@
 // The cluster form of the ClickHouse DDL, derived by code from the single-node statements in
-// clickhouse/*.sql so there is one source and no hand-kept copy (docs/clickhouse-cluster.md).
+// clickhouse/*.sql so there is one source and no hand-kept copy (docs/operations.md §9).
 //
 // Every MergeTree table `t` becomes
 //   t_local: Replicated*MergeTree at /clickhouse/tables/{shard}/{database}/t_local, replica {replica}
