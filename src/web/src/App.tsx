@@ -171,7 +171,7 @@ function TopBar() {
             aria-expanded={menu}
             onClick={() => setMenu((m) => !m)}
           >
-            {initials}
+            <span aria-hidden="true">{initials}</span>
           </button>
           {menu && (
             <div className="popover account-popover" role="menu">

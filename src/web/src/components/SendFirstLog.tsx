@@ -80,7 +80,9 @@ auth.token = "${key}"`,
       <p className="muted small">{current.note}</p>
       <div className="code-block">
         <CopyButton text={current.code} />
-        <pre className="mono">{current.code}</pre>
+        <pre className="mono" tabIndex={0}>
+          {current.code}
+        </pre>
       </div>
     </div>
   );
