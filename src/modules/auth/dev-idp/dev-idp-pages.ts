@@ -8,8 +8,8 @@ export function escapeHtml(value: string): string {
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
-label{display:block;margin:.6rem 0}input{width:100%;padding:.4rem}button{padding:.5rem 1rem;margin-top:.8rem}
+<style>*{box-sizing:border-box}body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}
+label{display:block;margin:.6rem 0}input{width:100%;min-height:44px;padding:.4rem}button{min-height:44px;min-width:44px;padding:.5rem 1rem;margin-top:.8rem}
 .note{background:#fff6d5;padding:.6rem;border-radius:4px}.err{color:#b00}</style></head>
 <body><h1>${escapeHtml(title)}</h1>${body}</body></html>`;
 }
