@@ -283,6 +283,8 @@ export interface Config {
     maxAttempts: number;
     /** Queued or running deletion requests one org may have at once (each is a ClickHouse mutation). */
     maxOpenPerOrg: number;
+    /** Queued requests one run of the runner starts (each a count, a usage insert and a DELETE). */
+    startPerRun: number;
     /** Most requests one GET of a deletions list returns. */
     listMaxRows: number;
   };
@@ -687,6 +689,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       leaseMs: r.int('DELETIONS_LEASE_MS', 30 * 60_000, 1_000),
       maxAttempts: r.int('DELETIONS_MAX_ATTEMPTS', 5, 1, 100),
       maxOpenPerOrg: r.int('DELETIONS_MAX_OPEN_PER_ORG', 20, 1, 10_000),
+      startPerRun: r.int('DELETIONS_START_PER_RUN', 10, 1, 1_000),
       listMaxRows: r.int('DELETIONS_LIST_MAX_ROWS', 100, 1, 10_000),
     },
     reports: {

@@ -174,7 +174,7 @@ export async function runDeletions(deps: DeletionDeps, nowMs: number): Promise<R
   const summary: RunSummary = { started: 0, reissued: 0, done: 0, failed: 0 };
   const started = new Set<string>();
 
-  for (const job of await repo.claimQueued(now, deps.config.maxOpenPerOrg)) {
+  for (const job of await repo.claimQueued(now, deps.config.startPerRun)) {
     started.add(job.id);
     summary.started += 1;
     try {
