@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MeApp } from '../lib/types.ts';
 import { BoxIcon, ChevronDown } from './icons.tsx';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 export function AppSelector({
   apps,
@@ -12,6 +13,7 @@ export function AppSelector({
   value: string[];
   onChange: (apps: string[]) => void;
 }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const root = useRef<HTMLDivElement>(null);
@@ -27,10 +29,10 @@ export function AppSelector({
   const selected = new Set(value);
   const label =
     value.length === 0
-      ? 'All apps'
+      ? t('apps.all')
       : value.length === 1
         ? (apps.find((a) => a.slug === value[0] || a.id === value[0])?.name ?? value[0])
-        : `${value.length} apps`;
+        : t('apps.count', { count: value.length });
   const visible = apps.filter((a) =>
     `${a.name} ${a.slug} ${a.org_slug}`.toLowerCase().includes(filter.toLowerCase()),
   );
@@ -50,10 +52,12 @@ export function AppSelector({
         aria-haspopup="listbox"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
-        title="Apps"
+        title={t('apps.title')}
       >
         <BoxIcon />
-        <span className="app-label">{label}</span>
+        <span className="app-label" translate={value.length === 1 ? 'no' : undefined}>
+          {label}
+        </span>
         <ChevronDown className="chevron" />
       </button>
       {open && (
@@ -61,7 +65,7 @@ export function AppSelector({
           {apps.length > 6 && (
             <input
               className="input"
-              placeholder="Filter apps"
+              placeholder={t('apps.filter')}
               value={filter}
               autoFocus
               onChange={(e) => setFilter(e.target.value)}
@@ -74,7 +78,7 @@ export function AppSelector({
               setOpen(false);
             }}
           >
-            All apps
+            {t('apps.all')}
           </button>
           <div className="menu-list" role="listbox" aria-multiselectable="true">
             {visible.map((app) => (
@@ -84,13 +88,13 @@ export function AppSelector({
                   checked={selected.has(app.slug) || selected.has(app.id)}
                   onChange={() => toggle(app.slug)}
                 />
-                <span>{app.name}</span>
-                <span className="muted mono">
+                <span translate="no">{app.name}</span>
+                <span className="muted mono" translate="no">
                   {multiOrg ? `${app.org_slug}/${app.slug}` : app.slug}
                 </span>
               </label>
             ))}
-            {apps.length === 0 && <p className="muted small pad">No apps yet.</p>}
+            {apps.length === 0 && <p className="muted small pad">{t('apps.none')}</p>}
           </div>
         </div>
       )}

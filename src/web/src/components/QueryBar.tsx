@@ -14,6 +14,8 @@ import {
 } from '../lib/query-syntax.ts';
 import { SearchIcon } from './icons.tsx';
 import { Kbd } from './ui.tsx';
+import { useT } from '../i18n/I18nProvider.tsx';
+import { Msg } from '../i18n/Msg.tsx';
 
 interface Suggestion {
   label: string;
@@ -32,6 +34,7 @@ export function QueryBar({
   serverError: QueryProblem | null;
   scope: Scope;
 }) {
+  const t = useT();
   const [draft, setDraft] = useState(value);
   const [caret, setCaret] = useState(0);
   const [focused, setFocused] = useState(false);
@@ -151,8 +154,8 @@ export function QueryBar({
           autoCapitalize="off"
           autoComplete="off"
           autoCorrect="off"
-          placeholder='Search logs: level:error service:checkout "payment declined" status>=500'
-          aria-label="Query"
+          placeholder={t('query.placeholder')}
+          aria-label={t('query.label')}
           aria-invalid={problem ? true : undefined}
           aria-autocomplete="list"
           aria-expanded={suggestions.length > 0}
@@ -191,19 +194,21 @@ export function QueryBar({
               }}
               onMouseEnter={() => setActive(i)}
             >
-              <span className="suggestion-label">{s.label}</span>
+              <span className="suggestion-label" translate="no">
+                {s.label}
+              </span>
               {s.detail && <span className="suggestion-detail">{s.detail}</span>}
             </li>
           ))}
           <li className="suggestions-help" aria-hidden="true">
-            <Kbd>↑</Kbd>
-            <Kbd>↓</Kbd> choose · <Kbd>Tab</Kbd> complete · <Kbd>Enter</Kbd> search
+            <Msg id="query.help" values={{ kbd: (chunks) => <Kbd>{chunks}</Kbd> }} />
           </li>
         </ul>
       )}
       {problem && (
         <div className="query-error" role="alert">
-          <strong>Col {problem.position + 1}:</strong> {problemText(problem)}
+          <strong>{t('query.column', { column: problem.position + 1 })}</strong>{' '}
+          {problemText(problem)}
         </div>
       )}
       {!problem && hints.length > 0 && suggestions.length === 0 && (

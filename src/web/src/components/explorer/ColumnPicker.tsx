@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../lib/api.ts';
 import { storedList } from './FacetSidebar.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
 
 const KEY = 'mylog.columns';
 
@@ -26,6 +27,7 @@ export function ColumnPicker({
   onChange: (next: string[]) => void;
   scope: { apps: string[]; from: string; to: string };
 }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [keys, setKeys] = useState<string[]>([]);
   const [typed, setTyped] = useState('');
@@ -51,15 +53,19 @@ export function ColumnPicker({
   return (
     <div className="popover-anchor column-picker" ref={root}>
       <button className="button" aria-expanded={open} onClick={() => setOpen((o) => !o)}>
-        Columns{columns.length > 0 ? ` (${columns.length})` : ''}
+        {columns.length > 0
+          ? t('columns.buttonCount', { count: columns.length })
+          : t('columns.button')}
       </button>
       {open && (
         <div className="popover column-popover" role="menu">
-          {choices.length === 0 && <p className="muted small">No attributes in this range</p>}
+          {choices.length === 0 && <p className="muted small">{t('columns.none')}</p>}
           {choices.map((key) => (
             <label key={key} className="checkbox">
               <input type="checkbox" checked={columns.includes(key)} onChange={() => toggle(key)} />
-              <span className="mono">{key}</span>
+              <span className="mono" translate="no">
+                {key}
+              </span>
             </label>
           ))}
           <form
@@ -71,8 +77,8 @@ export function ColumnPicker({
           >
             <input
               className="input"
-              aria-label="Attribute column"
-              placeholder="attribute key"
+              aria-label={t('columns.inputLabel')}
+              placeholder={t('columns.placeholder')}
               value={typed}
               onChange={(e) => setTyped(e.target.value)}
             />

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { api, errorMessage, isAbort } from '../../lib/api.ts';
 import { checkQuery } from '../../lib/query-syntax.ts';
 import { CloseIcon, MinusCircle, PlusIcon } from '../icons.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
 
 const KEY = 'mylog.facets';
 const DEFAULT_FIELDS = ['level', 'service', 'host'];
@@ -35,6 +36,7 @@ export function FacetSidebar({
   scope: FacetScope;
   onFilter: (field: string, value: string, exclude: boolean) => void;
 }) {
+  const t = useT();
   const [fields, setFields] = useState<string[]>(() => storedList(KEY, DEFAULT_FIELDS));
   const [adding, setAdding] = useState('');
   const save = (next: string[]) => {
@@ -42,7 +44,7 @@ export function FacetSidebar({
     localStorage.setItem(KEY, JSON.stringify(next));
   };
   return (
-    <aside className="facets" aria-label="Field values">
+    <aside className="facets" aria-label={t('facets.label')}>
       {fields.map((field) => (
         <Facet
           key={field}
@@ -63,12 +65,12 @@ export function FacetSidebar({
       >
         <input
           className="input"
-          aria-label="Add a field"
-          placeholder="Add a field…"
+          aria-label={t('facets.addLabel')}
+          placeholder={t('facets.addPlaceholder')}
           value={adding}
           onChange={(e) => setAdding(e.target.value)}
         />
-        <button className="icon-button" aria-label="Add field" disabled={!adding.trim()}>
+        <button className="icon-button" aria-label={t('facets.add')} disabled={!adding.trim()}>
           <PlusIcon />
         </button>
       </form>
@@ -87,6 +89,7 @@ function Facet({
   onFilter: (field: string, value: string, exclude: boolean) => void;
   onRemove: () => void;
 }) {
+  const t = useT();
   const [state, setState] = useState<{
     values?: { value: string; count: number }[];
     error?: string;
@@ -95,7 +98,7 @@ function Facet({
   useEffect(() => {
     // The query bar already points at a bad query; asking the server would only earn a 400.
     if (checkQuery(scope.q)) {
-      setState({ error: 'Fix the query to see values' });
+      setState({ error: t('facets.fixQuery') });
       return;
     }
     const controller = new AbortController();
@@ -115,28 +118,35 @@ function Facet({
   return (
     <section className="facet" data-facet={field}>
       <header>
-        <span className="mono">{field}</span>
-        <button className="icon-button small" aria-label={`Hide ${field}`} onClick={onRemove}>
+        <span className="mono" translate="no">
+          {field}
+        </span>
+        <button
+          className="icon-button small"
+          aria-label={t('facets.hide', { field })}
+          onClick={onRemove}
+        >
           <CloseIcon />
         </button>
       </header>
       {state.error && <p className="form-error small">{state.error}</p>}
-      {state.values?.length === 0 && <p className="muted small">no values</p>}
+      {state.values?.length === 0 && <p className="muted small">{t('facets.noValues')}</p>}
       <ul>
         {state.values?.map((v) => (
           <li key={v.value}>
             <button
               className="facet-value"
               title={`${field}:${v.value}`}
+              translate="no"
               onClick={() => onFilter(field, v.value, false)}
             >
               <span className="facet-bar" style={{ width: `${(v.count / max) * 100}%` }} />
               <span className="facet-label">{v.value}</span>
-              <span className="facet-count">{v.count.toLocaleString()}</span>
+              <span className="facet-count">{t('number', { value: v.count })}</span>
             </button>
             <button
               className="icon-button small"
-              aria-label={`Exclude ${field}:${v.value}`}
+              aria-label={t('facets.exclude', { filter: `${field}:${v.value}` })}
               onClick={() => onFilter(field, v.value, true)}
             >
               <MinusCircle />
