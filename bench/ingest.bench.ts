@@ -14,7 +14,8 @@
  * stored record of this process, Redis and the senders: those move far less with other work than
  * records/s do. BENCH_METRICS=1 adds per-stage sums (group commit write, queue wait,
  * insert, rows per insert); BENCH_PROFILE=<dir> writes each scenario's main-thread CPU profile; BENCH_RAW_ROWS sets
- * the rows per insert of the raw ceiling.
+ * the rows per insert of the raw ceiling. BENCH_REDACTION=presets runs every scenario twice: as
+ * is, and against an app with the 5 most common redaction presets on (table rows "+presets").
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,7 @@ import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
 import { INSERT_TARGET } from '../src/modules/ingest/decode/index.ts';
 import { insertSettings } from '../src/modules/pipeline/insert-job.processor.ts';
 import { createOrg } from '../src/modules/orgs/orgs.service.ts';
+import { createRedactionRepository } from '../src/modules/redaction/redaction.repository.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import { FORMATS, isFormat } from './lib/format-bodies.ts';
@@ -85,6 +87,32 @@ app.lifecycle.state = 'ready';
 const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 const org = await createOrg(db, { name: 'Bench', slug: `bench-${Date.now()}` });
 const { key } = await createAppWithKey(db, { orgId: org.id }, { name: 'bench', slug: 'bench' });
+/** BENCH_REDACTION=presets: every scenario also runs against an app with the 5 common presets on. */
+const redactedKey =
+  process.env.BENCH_REDACTION === 'presets' ? await appWithPresetRules() : undefined;
+
+async function appWithPresetRules(): Promise<string> {
+  const created = await createAppWithKey(
+    db,
+    { orgId: org.id },
+    { name: 'bench redacted', slug: 'bench-redacted' },
+  );
+  const rules = createRedactionRepository(db);
+  for (const preset of ['email', 'payment_card', 'ipv4', 'jwt', 'bearer_token']) {
+    await rules.insert(
+      { orgId: org.id, appId: created.app.id },
+      {
+        name: preset,
+        detector: { preset },
+        scope: 'all',
+        action: 'mask',
+        keep: null,
+        enabled: true,
+      },
+    );
+  }
+  return created.key.key;
+}
 
 let storedRows = 0;
 let lastStoredAtMs = 0;
@@ -97,6 +125,8 @@ app.pipeline.events.on('stored', (job, storedAtMs) => {
 
 interface Row {
   format: Format;
+  /** Sent to the app with the redaction presets on (BENCH_REDACTION=presets). */
+  redacted: boolean;
   batch: number;
   acceptedPerS: number;
   storedPerS: number;
@@ -124,7 +154,11 @@ async function redisCpuUs(): Promise<number> {
 
 const loadAverage = (): string => os.loadavg()[0]?.toFixed(1) ?? '-';
 
-async function scenario(batchSize: number, format: Format = 'ndjson'): Promise<Row> {
+async function scenario(
+  batchSize: number,
+  format: Format = 'ndjson',
+  redacted = false,
+): Promise<Row> {
   storedRows = 0;
   lag = [];
   let rssMax = 0;
@@ -141,7 +175,7 @@ async function scenario(batchSize: number, format: Format = 'ndjson'): Promise<R
   const wall0 = performance.now();
   const spec: LoadSpec = {
     url,
-    key: key.key,
+    key: redacted ? (redactedKey as string) : key.key,
     batchSize,
     concurrency: batchSize === 1 ? CONCURRENCY * 4 : CONCURRENCY,
     durationMs: DURATION_S * 1000,
@@ -177,6 +211,7 @@ async function scenario(batchSize: number, format: Format = 'ndjson'): Promise<R
   const sendS = (result.endedAtMs - result.startedAtMs) / 1000;
   return {
     format,
+    redacted,
     batch: batchSize,
     acceptedPerS: result.accepted / sendS,
     storedPerS: storedRows / ((lastStoredAtMs - result.startedAtMs) / 1000),
@@ -249,12 +284,15 @@ const results: Row[] = [];
 const scenarios: [number, Format][] = FORMAT_LIST
   ? FORMAT_LIST.map((format) => [BATCHES[0] ?? 1000, format])
   : BATCHES.map((batch) => [batch, 'ndjson']);
+const label = (r: Row): string => (r.redacted ? ' +presets' : '');
 for (const [batch, format] of scenarios) {
-  const settled = await settleMerges();
-  if (settled > 2) console.log(`  (waited ${fmt(settled, 1)} s for earlier merges to finish)`);
-  results.push(await scenario(batch, format));
-  const r = results[results.length - 1] as Row;
-  console.log(`  ${format} batch ${batch}: done (${fmt(r.storedPerS)} rec/s stored)`);
+  for (const redacted of redactedKey === undefined ? [false] : [false, true]) {
+    const settled = await settleMerges();
+    if (settled > 2) console.log(`  (waited ${fmt(settled, 1)} s for earlier merges to finish)`);
+    results.push(await scenario(batch, format, redacted));
+    const r = results[results.length - 1] as Row;
+    console.log(`  ${format} batch ${batch}${label(r)}: done (${fmt(r.storedPerS)} rec/s stored)`);
+  }
 }
 await settleMerges();
 const ceilingCpu0 = process.cpuUsage();
@@ -273,7 +311,7 @@ if (FORMAT_LIST) {
   console.log('|---|---:|---:|---|---:|---:|---:|---:|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.format} | ${fmt(r.storedPerS)} | ${fmt(r.serverUsPerRow, 1)} | ` +
+      `| ${r.format}${label(r)} | ${fmt(r.storedPerS)} | ${fmt(r.serverUsPerRow, 1)} | ` +
         `${fmt(r.serverUsPerRow, 1)}+${fmt(r.redisUsPerRow, 1)}+${fmt(r.senderUsPerRow, 1)} | ` +
         `${fmt(r.lagP99)} | ${fmt(r.httpP99, 1)} | ${fmt((r.storedPerS / ceiling) * 100)} | ` +
         `${fmt(r.rssMb)} | ${r.load} | ${r.refused} |`,
@@ -286,7 +324,7 @@ if (FORMAT_LIST) {
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.batch} | ${fmt(r.acceptedPerS)} | ${fmt(r.storedPerS)} | ${fmt(r.httpP50, 1)} | ${fmt(r.httpP99, 1)} | ` +
+      `| ${r.batch}${label(r)} | ${fmt(r.acceptedPerS)} | ${fmt(r.storedPerS)} | ${fmt(r.httpP50, 1)} | ${fmt(r.httpP99, 1)} | ` +
         `${fmt(r.lagP50)} | ${fmt(r.lagP99)} | ${fmt(r.cpuPct)} | ` +
         `${fmt(r.serverUsPerRow, 1)}+${fmt(r.redisUsPerRow, 1)}+${fmt(r.senderUsPerRow, 1)} | ` +
         `${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.load} | ${r.refused} |`,
