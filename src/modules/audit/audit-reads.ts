@@ -34,6 +34,8 @@ function asked(query: Record<string, unknown> | undefined): Record<string, unkno
     if (key === 'cursor' && value !== undefined) out.page = 'next';
     // The apps as asked are replaced by the apps read, resolved per org.
     else if (key === 'apps') continue;
+    // jsonb refuses \u0000, which a query string may carry: the entry keeps a visible stand-in.
+    else if (typeof value === 'string') out[key] = value.replaceAll('\u0000', '\uFFFD');
     else if (value !== undefined) out[key] = value;
   }
   return out;
