@@ -28,3 +28,22 @@ export const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-
 export function ndjson(records: readonly unknown[]): Buffer {
   return Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
 }
+
+/** A seeded generator for the differential tests, so that a failure can be replayed. */
+export function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
+    s ^= s >>> 12;
+    return (s >>> 0) / 0x1_0000_0000;
+  };
+}
+
+export function pick<T>(rnd: () => number, items: readonly T[]): T {
+  return items[Math.floor(rnd() * items.length)] as T;
+}
+
+/** Serialised rows with the id column blanked: ids are random. */
+export function maskIds(text: string): string {
+  return text.replace(/^(\[(?:"[^"]*",){4}")[0-9a-f-]{36}/gm, '$1<id>');
+}

@@ -14,19 +14,9 @@ import {
 } from '../../../src/modules/ingest/decode/normalise-record.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
 import { Redactor } from '../../../src/modules/redaction/redactor.ts';
-import { ctx, limits, NOW_MS, TENANT } from './fixtures.ts';
+import { ctx, limits, maskIds, NOW_MS, pick, random, TENANT } from './fixtures.ts';
 
 const tenant = TENANT;
-
-/** A seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s ^= s >>> 12;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
 
 const STRINGS = [
   'GET /api/orders/1 200',
@@ -168,10 +158,6 @@ const NUMBERS = [
 ];
 let clean = false;
 
-function pick<T>(rnd: () => number, items: readonly T[]): T {
-  return items[Math.floor(rnd() * items.length)] as T;
-}
-
 function jsonValue(rnd: () => number, depth: number, key: string): string {
   if ((TIMESTAMP_KEYS as readonly string[]).includes(key)) {
     if (rnd() < 0.8) return pick(rnd, TIMESTAMPS);
@@ -265,11 +251,6 @@ const REDACTOR = new Redactor(
   ],
   { hashKey: 'test-key', orgId: TENANT.org_id, maxScanCharsPerRecord: 100_000 },
 );
-
-/** Ids are random: compare lines with the id column blanked. */
-function maskIds(text: string): string {
-  return text.replace(/^(\[(?:"[^"]*",){4}")[0-9a-f-]{36}/gm, '$1<id>');
-}
 
 t.test('the fast path writes what the general path writes, line for line', async (t) => {
   const variants = [

@@ -9,7 +9,7 @@ import {
 } from '../../../src/modules/ingest/decode/index.ts';
 import { transcodeLogRecord } from '../../../src/modules/ingest/decode/otlp-protobuf-fast.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
-import { ctx, limits, NOW_MS, TENANT } from './fixtures.ts';
+import { ctx, limits, maskIds, NOW_MS, pick, random, TENANT } from './fixtures.ts';
 
 // The real OTLP messages (opentelemetry-proto v1) with every string field declared as bytes (the
 // same wire type), so that a test can also send bytes that are not UTF-8.
@@ -32,20 +32,6 @@ message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
 const root = protobuf.parse(PROTO).root;
 const Request = root.lookupType('ExportLogsServiceRequest');
 const LogRecord = root.lookupType('LogRecord');
-
-/** A seeded generator, so that a failure can be replayed. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    s ^= s >>> 12;
-    return (s >>> 0) / 0x1_0000_0000;
-  };
-}
-
-function pick<T>(rnd: () => number, items: readonly T[]): T {
-  return items[Math.floor(rnd() * items.length)] as T;
-}
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 const STRINGS = [
@@ -186,11 +172,6 @@ function request(rnd: () => number): Buffer {
     body[Math.floor(rnd() * body.length)] = Math.floor(rnd() * 256);
   }
   return body;
-}
-
-/** Ids are random: compare lines with the id column blanked. */
-function maskIds(text: string): string {
-  return text.replace(/^(\[(?:"[^"]*",){4}")[0-9a-f-]{36}/gm, '$1<id>');
 }
 
 t.test('the OTLP fast path writes what the general path writes, record for record', async (t) => {
