@@ -8,6 +8,7 @@ import { createSavedSearch, deleteSavedSearch, listSavedSearches } from '../lib/
 import type { SavedSearch } from '../lib/types.ts';
 import { ChevronDown, StarIcon, TrashIcon } from './icons.tsx';
 import { FormDialog, Spinner, TextField, useSubmit, useToast } from './ui.tsx';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 interface Current {
   q: string;
@@ -23,6 +24,7 @@ export function SavedSearches({
   current: Current;
   onOpen: (state: ExplorerState) => void;
 }) {
+  const t = useT();
   const [open, setOpen] = useState(false);
   const [list, setList] = useState<SavedSearch[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -76,10 +78,10 @@ export function SavedSearches({
         aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
-        title="Saved searches"
+        title={t('saved.title')}
       >
         <StarIcon />
-        <span className="saved-label">Saved</span>
+        <span className="saved-label">{t('saved.button')}</span>
         <ChevronDown className="chevron" />
       </button>
       {open && (
@@ -92,12 +94,10 @@ export function SavedSearches({
                 setOpen(false);
               }}
             >
-              + Save current search…
+              {t('saved.saveCurrent')}
             </button>
           ) : (
-            <p className="muted small pad">
-              Viewers open saved searches; saving one takes the member role.
-            </p>
+            <p className="muted small pad">{t('saved.viewerNote')}</p>
           )}
           <div className="menu-divider" />
           {error && <p className="form-error pad">{error}</p>}
@@ -106,20 +106,24 @@ export function SavedSearches({
               <Spinner />
             </div>
           )}
-          {list?.length === 0 && <p className="muted small pad">No saved searches yet.</p>}
+          {list?.length === 0 && <p className="muted small pad">{t('saved.none')}</p>}
           {list?.map((saved) => (
             <div key={saved.id} className="menu-item saved-item">
               <button className="saved-open" onClick={() => openSaved(saved)}>
                 <span>
-                  {saved.name}
-                  {saved.visibility === 'org' && <span className="pill small-pill">shared</span>}
+                  <span translate="no">{saved.name}</span>
+                  {saved.visibility === 'org' && (
+                    <span className="pill small-pill">{t('saved.shared')}</span>
+                  )}
                 </span>
-                <span className="muted mono small">{saved.query || '*'}</span>
+                <span className="muted mono small" translate="no">
+                  {saved.query || '*'}
+                </span>
               </button>
               {canDelete(saved) && (
                 <button
                   className="icon-button"
-                  aria-label={`Delete ${saved.name}`}
+                  aria-label={t('saved.delete', { name: saved.name })}
                   onClick={() =>
                     void deleteSavedSearch(saved.id).then(refresh, (e: unknown) =>
                       toast(errorMessage(e), 'error'),
@@ -137,7 +141,7 @@ export function SavedSearches({
         <SaveDialog
           current={current}
           onClose={() => setSaving(false)}
-          onSaved={(name) => toast(`Saved “${name}”`, 'success')}
+          onSaved={(name) => toast(t('saved.saved', { name }), 'success')}
         />
       )}
     </div>
@@ -153,21 +157,22 @@ function SaveDialog({
   onClose: () => void;
   onSaved: (name: string) => void;
 }) {
+  const t = useT();
   const { org } = useSession();
   const [name, setName] = useState(current.q.slice(0, 60));
   const [shared, setShared] = useState(false);
   const { busy, error, setError, submit } = useSubmit();
   return (
     <FormDialog
-      title="Save search"
+      title={t('saved.dialogTitle')}
       onClose={onClose}
       onSubmit={() => {
-        if (!org) return setError('You are not a member of any organisation.');
+        if (!org) return setError(t('saved.noOrg'));
         submit(
           () =>
             createSavedSearch({
               org: org.id,
-              name: name.trim() || 'Untitled search',
+              name: name.trim() || t('saved.untitled'),
               query: current.q,
               from: current.from,
               to: current.to,
@@ -181,15 +186,17 @@ function SaveDialog({
         );
       }}
       error={error}
-      submitLabel="Save"
+      submitLabel={t('common.save')}
       disabled={busy}
     >
-      <TextField label="Name" autoFocus required value={name} onChange={setName} />
+      <TextField label={t('saved.name')} autoFocus required value={name} onChange={setName} />
       <label className="check-row">
         <input type="checkbox" checked={shared} onChange={(e) => setShared(e.target.checked)} />
-        Share with everyone in {org?.name ?? 'the organisation'}
+        {t('saved.share', { org: org?.name ?? t('saved.theOrg') })}
       </label>
-      <p className="muted small mono">{current.q || '*'}</p>
+      <p className="muted small mono" translate="no">
+        {current.q || '*'}
+      </p>
     </FormDialog>
   );
 }

@@ -1,25 +1,23 @@
 // The empty state that teaches: how to send the first log to this MyLog, with the real endpoint.
 import { useState } from 'react';
 import { CopyButton, Tabs } from './ui.tsx';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 type Tab = 'curl' | 'otlp' | 'elastic' | 'vector';
 
 export function SendFirstLog({ appName, ingestKey }: { appName?: string; ingestKey?: string }) {
   const [tab, setTab] = useState<Tab>('curl');
+  const t = useT();
   const endpoint = location.origin;
   const key = ingestKey ?? '$MYLOG_INGEST_KEY';
-  const snippets: Record<Tab, { label: string; code: string; note: string }> = {
+  const snippets: Record<Tab, { code: string }> = {
     curl: {
-      label: 'curl',
-      note: 'JSON object, JSON array or NDJSON. Gzip, deflate and zstd bodies are accepted.',
       code: `curl -X POST ${endpoint}/v1/logs \\
   -H "Authorization: Bearer ${key}" \\
   -H "Content-Type: application/json" \\
   -d '{"level":"info","service":"checkout","message":"Hello from ${appName ?? 'my app'}","attributes":{"order_id":"42"}}'`,
     },
     otlp: {
-      label: 'OpenTelemetry',
-      note: 'OTLP/HTTP logs, JSON or protobuf. Point any OpenTelemetry SDK or Collector at it.',
       code: `# OpenTelemetry Collector (otel-collector.yaml)
 exporters:
   otlphttp/mylog:
@@ -37,8 +35,6 @@ OTEL_EXPORTER_OTLP_LOGS_ENDPOINT=${endpoint}/otlp/v1/logs
 OTEL_EXPORTER_OTLP_LOGS_HEADERS="Authorization=Bearer ${key}"`,
     },
     elastic: {
-      label: 'Elasticsearch output',
-      note: 'Filebeat, Logstash or Fluent Bit speaking the Elasticsearch _bulk API. The key goes in as the password.',
       code: `# Filebeat (filebeat.yml)
 output.elasticsearch:
   hosts: ["${endpoint}"]
@@ -56,8 +52,6 @@ output.elasticsearch:
     Suppress_Type_Name On`,
     },
     vector: {
-      label: 'Vector',
-      note: 'Vector’s http sink, newline-delimited JSON.',
       code: `[sinks.mylog]
 type = "http"
 inputs = ["my_logs"]
@@ -75,12 +69,12 @@ auth.token = "${key}"`,
         tabs={Object.keys(snippets) as Tab[]}
         current={tab}
         onChange={setTab}
-        label={(name) => snippets[name].label}
+        label={(name) => t(`sendLog.tab.${name}`)}
       />
-      <p className="muted small">{current.note}</p>
+      <p className="muted small">{t(`sendLog.note.${tab}`)}</p>
       <div className="code-block">
         <CopyButton text={current.code} />
-        <pre className="mono" tabIndex={0}>
+        <pre className="mono" tabIndex={0} translate="no">
           {current.code}
         </pre>
       </div>

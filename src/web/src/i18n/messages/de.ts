@@ -171,4 +171,30 @@ export const de: Catalogue = {
   'columns.none': 'Keine Attribute in diesem Zeitraum',
   'columns.inputLabel': 'Attributspalte',
   'columns.placeholder': 'Attributschlüssel',
+  'saved.title': 'Gespeicherte Suchen',
+  'saved.button': 'Gespeichert',
+  'saved.saveCurrent': '+ Aktuelle Suche speichern…',
+  'saved.viewerNote':
+    'Betrachter öffnen gespeicherte Suchen; zum Speichern braucht es die Mitgliedsrolle.',
+  'saved.none': 'Noch keine gespeicherten Suchen.',
+  'saved.shared': 'geteilt',
+  'saved.delete': '{name} löschen',
+  'saved.saved': '„{name}“ gespeichert',
+  'saved.dialogTitle': 'Suche speichern',
+  'saved.noOrg': 'Du bist in keiner Organisation Mitglied.',
+  'saved.untitled': 'Unbenannte Suche',
+  'saved.name': 'Name',
+  'saved.share': 'Mit allen in {org} teilen',
+  'saved.theOrg': 'der Organisation',
+  'sendLog.tab.curl': 'curl',
+  'sendLog.tab.otlp': 'OpenTelemetry',
+  'sendLog.tab.elastic': 'Elasticsearch-Ausgabe',
+  'sendLog.tab.vector': 'Vector',
+  'sendLog.note.curl':
+    'JSON-Objekt, JSON-Array oder NDJSON. Gzip-, Deflate- und Zstd-Bodies werden angenommen.',
+  'sendLog.note.otlp':
+    'OTLP/HTTP-Logs, JSON oder Protobuf. Richte ein beliebiges OpenTelemetry-SDK oder einen Collector darauf.',
+  'sendLog.note.elastic':
+    'Filebeat, Logstash oder Fluent Bit über die Elasticsearch-_bulk-API. Der Schlüssel wird als Passwort angegeben.',
+  'sendLog.note.vector': 'Der HTTP-Sink von Vector, zeilengetrenntes JSON.',
 };

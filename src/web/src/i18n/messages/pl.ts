@@ -172,4 +172,30 @@ export const pl: Catalogue = {
   'columns.none': 'Brak atrybutów w tym zakresie',
   'columns.inputLabel': 'Kolumna atrybutu',
   'columns.placeholder': 'klucz atrybutu',
+  'saved.title': 'Zapisane wyszukiwania',
+  'saved.button': 'Zapisane',
+  'saved.saveCurrent': '+ Zapisz bieżące wyszukiwanie…',
+  'saved.viewerNote':
+    'Obserwatorzy otwierają zapisane wyszukiwania; zapisywanie wymaga roli członka.',
+  'saved.none': 'Nie ma jeszcze zapisanych wyszukiwań.',
+  'saved.shared': 'udostępnione',
+  'saved.delete': 'Usuń {name}',
+  'saved.saved': 'Zapisano „{name}”',
+  'saved.dialogTitle': 'Zapisz wyszukiwanie',
+  'saved.noOrg': 'Nie należysz do żadnej organizacji.',
+  'saved.untitled': 'Wyszukiwanie bez nazwy',
+  'saved.name': 'Nazwa',
+  'saved.share': 'Udostępnij wszystkim w {org}',
+  'saved.theOrg': 'organizacji',
+  'sendLog.tab.curl': 'curl',
+  'sendLog.tab.otlp': 'OpenTelemetry',
+  'sendLog.tab.elastic': 'Wyjście Elasticsearch',
+  'sendLog.tab.vector': 'Vector',
+  'sendLog.note.curl':
+    'Obiekt JSON, tablica JSON lub NDJSON. Akceptowane są treści gzip, deflate i zstd.',
+  'sendLog.note.otlp':
+    'Logi OTLP/HTTP, JSON lub protobuf. Skieruj tu dowolne SDK lub Collector OpenTelemetry.',
+  'sendLog.note.elastic':
+    'Filebeat, Logstash lub Fluent Bit z API _bulk Elasticsearch. Klucz podaje się jako hasło.',
+  'sendLog.note.vector': 'Ujście http Vectora, JSON rozdzielany znakami nowej linii.',
 };
