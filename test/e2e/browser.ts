@@ -78,3 +78,28 @@ export async function signInWithDevIdp(page: Page, baseUrl: string, email: strin
   }
   await page.waitForURL(`${baseUrl}/logs**`);
 }
+
+/** A same-origin API call from a signed-in page (cookie session, CSRF header for mutations). */
+export async function apiFromPage<T>(
+  page: Page,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<T> {
+  return page.evaluate(
+    async ({ path, method, body }) => {
+      const csrf = /(?:^|; )mylog_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
+      const res = await fetch(path, {
+        method,
+        headers: {
+          'content-type': 'application/json',
+          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    },
+    { path, method, body },
+  ) as Promise<T>;
+}

@@ -6,6 +6,7 @@ import t from 'tap';
 import type { Page } from 'playwright-core';
 import { createDb } from '../../src/infra/postgres.ts';
 import {
+  apiFromPage,
   DESKTOP,
   launchBrowser,
   PHONE_DEVICE,
@@ -18,31 +19,6 @@ import { sendLogs } from './explorer-helpers.ts';
 import { startMyLogServer } from './mylog-server.ts';
 
 const tag = crypto.randomBytes(3).toString('hex');
-
-/** A same-origin API call from the signed-in page (cookie session, CSRF header for mutations). */
-async function apiFromPage<T>(
-  page: Page,
-  path: string,
-  method = 'GET',
-  body?: unknown,
-): Promise<T> {
-  return page.evaluate(
-    async ({ path, method, body }) => {
-      const csrf = /(?:^|; )mylog_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
-      const res = await fetch(path, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
-    { path, method, body },
-  ) as Promise<T>;
-}
 
 async function rowsOf(page: Page, appId: string, q: string): Promise<number> {
   const query = new URLSearchParams({ apps: appId, q, from: 'now-1h', to: 'now', limit: '100' });
@@ -65,7 +41,7 @@ async function fitsWidth(page: Page): Promise<boolean> {
 }
 
 t.test('deletions, retention and legal hold in the admin console', async (t) => {
-  t.setTimeout(240_000);
+  t.setTimeout(300_000);
   const server = await startMyLogServer(t, { DELETIONS_POLL_INTERVAL_MS: '500' });
   const base = server.baseUrl;
   const browser = await launchBrowser();
@@ -167,10 +143,13 @@ t.test('deletions, retention and legal hold in the admin console', async (t) => 
   });
 
   await t.test('phone: the same pages fit the screen', async (t) => {
-    const phone = await browser.newContext(PHONE_DEVICE);
+    // The desktop session's cookies: no second sign-in.
+    const phone = await browser.newContext({
+      ...PHONE_DEVICE,
+      storageState: await context.storageState(),
+    });
     watchConsole(phone, problems);
     const small = await phone.newPage();
-    await signInWithDevIdp(small, base, 'admin@demo.local');
     await small.goto(`${base}/admin/apps/${app.slug}`);
     await small.getByRole('region', { name: 'Deletion requests' }).getByText('6 deleted').waitFor();
     await small.getByRole('region', { name: 'Retention' }).scrollIntoViewIfNeeded();

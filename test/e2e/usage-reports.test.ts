@@ -3,8 +3,8 @@
 // by end user, spend, a month-to-date report generated from the page), on desktop and phone.
 import crypto from 'node:crypto';
 import t from 'tap';
-import type { Page } from 'playwright-core';
 import {
+  apiFromPage,
   DESKTOP,
   launchBrowser,
   PHONE_DEVICE,
@@ -16,31 +16,6 @@ import {
 import { startMyLogServer } from './mylog-server.ts';
 
 const tag = crypto.randomBytes(3).toString('hex');
-
-/** A same-origin API call from the signed-in page (cookie session, CSRF header for mutations). */
-async function apiFromPage<T>(
-  page: Page,
-  path: string,
-  method = 'GET',
-  body?: unknown,
-): Promise<T> {
-  return page.evaluate(
-    async ({ path, method, body }) => {
-      const csrf = /(?:^|; )mylog_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
-      const res = await fetch(path, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
-    { path, method, body },
-  ) as Promise<T>;
-}
 
 const count = (n: number) => n.toLocaleString('en-US');
 const money = (minor: number, digits: number, currency: string) =>
