@@ -8,6 +8,7 @@ import { Link } from '../lib/router.tsx';
 import { relativeAge } from '../lib/time.ts';
 import { PushToggle } from './PushToggle.tsx';
 import '../alerts.css';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 type P = { size?: number };
 export const BellIcon = ({ size = 16 }: P) => (
@@ -30,6 +31,7 @@ const desktopAllowed = (): boolean =>
   typeof Notification !== 'undefined' && Notification.permission === 'granted';
 
 export function NotificationBell() {
+  const t = useT();
   const [unread, setUnread] = useState(0);
   const [items, setItems] = useState<AppNotification[] | null>(null);
   const [open, setOpen] = useState(false);
@@ -107,7 +109,7 @@ export function NotificationBell() {
     <div className="popover-anchor" ref={root}>
       <button
         className="icon-button bell-button"
-        aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
+        aria-label={unread > 0 ? t('bell.labelUnread', { count: unread }) : t('bell.label')}
         aria-haspopup="dialog"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
@@ -120,12 +122,12 @@ export function NotificationBell() {
         )}
       </button>
       {open && (
-        <div className="popover bell-popover" role="dialog" aria-label="Notifications">
+        <div className="popover bell-popover" role="dialog" aria-label={t('bell.label')}>
           <div className="bell-head">
-            <strong>Notifications</strong>
+            <strong>{t('bell.label')}</strong>
             {unread > 0 && (
               <button className="link-button small" onClick={markAll}>
-                Mark all read
+                {t('bell.markAll')}
               </button>
             )}
           </div>
@@ -134,16 +136,14 @@ export function NotificationBell() {
               className="link-button small bell-desktop"
               onClick={() => void Notification.requestPermission().then((p) => setPermission(p))}
             >
-              Also show them as desktop notifications
+              {t('bell.desktop')}
             </button>
           )}
           <PushToggle />
           {items === null ? (
-            <p className="muted small bell-empty">Loading…</p>
+            <p className="muted small bell-empty">{t('common.loading')}</p>
           ) : items.length === 0 ? (
-            <p className="muted small bell-empty">
-              Nothing yet. Alerts you are notified of in the app show up here.
-            </p>
+            <p className="muted small bell-empty">{t('bell.empty')}</p>
           ) : (
             <ul className="bell-list">
               {items.map((n) => (
@@ -157,7 +157,9 @@ export function NotificationBell() {
                   >
                     <span className={`alert-dot state-${n.state ?? 'ok'}`} />
                     <span className="bell-text">
-                      <span className="bell-title">{n.title}</span>
+                      <span className="bell-title" translate="no">
+                        {n.title}
+                      </span>
                       <span className="muted small">{relativeAge(n.created_at)}</span>
                     </span>
                   </Link>
@@ -167,7 +169,7 @@ export function NotificationBell() {
           )}
           <div className="bell-foot">
             <Link href="/alerts" onClick={() => setOpen(false)} className="small">
-              All alerts
+              {t('bell.allAlerts')}
             </Link>
           </div>
         </div>

@@ -3,11 +3,13 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../lib/api.ts';
 import { disablePush, enablePush, pushState, type PushState } from '../lib/push.ts';
+import { useT } from '../i18n/I18nProvider.tsx';
 
 export function PushToggle() {
   const [state, setState] = useState<PushState | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const t = useT();
 
   useEffect(() => {
     pushState().then(setState, () => setState('unsupported'));
@@ -15,11 +17,7 @@ export function PushToggle() {
 
   if (state === null || state === 'unsupported' || state === 'off-server') return null;
   if (state === 'denied') {
-    return (
-      <p className="muted small bell-push">
-        Push notifications are blocked for this site in your browser settings.
-      </p>
-    );
+    return <p className="muted small bell-push">{t('push.blocked')}</p>;
   }
   const toggle = (): void => {
     setBusy(true);
@@ -36,9 +34,7 @@ export function PushToggle() {
         disabled={busy}
         aria-pressed={state === 'on'}
       >
-        {state === 'on'
-          ? 'Stop push notifications on this device'
-          : 'Push notifications to this device'}
+        {state === 'on' ? t('push.stop') : t('push.start')}
       </button>
       {error && (
         <p className="form-error small" role="alert">

@@ -197,4 +197,15 @@ export const de: Catalogue = {
   'sendLog.note.elastic':
     'Filebeat, Logstash oder Fluent Bit über die Elasticsearch-_bulk-API. Der Schlüssel wird als Passwort angegeben.',
   'sendLog.note.vector': 'Der HTTP-Sink von Vector, zeilengetrenntes JSON.',
+  'bell.label': 'Benachrichtigungen',
+  'bell.labelUnread': 'Benachrichtigungen, {count, plural, one {# ungelesen} other {# ungelesen}}',
+  'bell.markAll': 'Alle als gelesen markieren',
+  'bell.desktop': 'Auch als Desktop-Benachrichtigungen anzeigen',
+  'bell.empty':
+    'Noch nichts. Warnungen, über die du in der App benachrichtigt wirst, erscheinen hier.',
+  'bell.allAlerts': 'Alle Warnungen',
+  'push.blocked':
+    'Push-Benachrichtigungen sind für diese Seite in den Browser-Einstellungen blockiert.',
+  'push.stop': 'Push-Benachrichtigungen auf diesem Gerät beenden',
+  'push.start': 'Push-Benachrichtigungen an dieses Gerät',
 };

@@ -193,4 +193,13 @@ export const en = {
   'sendLog.note.elastic':
     'Filebeat, Logstash or Fluent Bit speaking the Elasticsearch _bulk API. The key goes in as the password.',
   'sendLog.note.vector': 'Vector’s http sink, newline-delimited JSON.',
+  'bell.label': 'Notifications',
+  'bell.labelUnread': 'Notifications, {count, plural, one {# unread} other {# unread}}',
+  'bell.markAll': 'Mark all read',
+  'bell.desktop': 'Also show them as desktop notifications',
+  'bell.empty': 'Nothing yet. Alerts you are notified of in the app show up here.',
+  'bell.allAlerts': 'All alerts',
+  'push.blocked': 'Push notifications are blocked for this site in your browser settings.',
+  'push.stop': 'Stop push notifications on this device',
+  'push.start': 'Push notifications to this device',
 } as const;

@@ -198,4 +198,14 @@ export const pl: Catalogue = {
   'sendLog.note.elastic':
     'Filebeat, Logstash lub Fluent Bit z API _bulk Elasticsearch. Klucz podaje się jako hasło.',
   'sendLog.note.vector': 'Ujście http Vectora, JSON rozdzielany znakami nowej linii.',
+  'bell.label': 'Powiadomienia',
+  'bell.labelUnread':
+    'Powiadomienia, {count, plural, one {# nieprzeczytane} few {# nieprzeczytane} many {# nieprzeczytanych} other {# nieprzeczytanego}}',
+  'bell.markAll': 'Oznacz wszystkie jako przeczytane',
+  'bell.desktop': 'Pokazuj je także jako powiadomienia systemowe',
+  'bell.empty': 'Na razie nic. Tutaj pojawią się alerty, o których aplikacja cię powiadamia.',
+  'bell.allAlerts': 'Wszystkie alerty',
+  'push.blocked': 'Powiadomienia push są zablokowane dla tej witryny w ustawieniach przeglądarki.',
+  'push.stop': 'Wyłącz powiadomienia push na tym urządzeniu',
+  'push.start': 'Wysyłaj powiadomienia push na to urządzenie',
 };
