@@ -166,12 +166,13 @@ function TopBar() {
         <div className="popover-anchor" ref={menuRef}>
           <button
             className="avatar"
-            aria-label={t('account.menu')}
+            // The initials are the visible text, so they are part of the name (WCAG 2.5.3).
+            aria-label={`${t('account.menu')} ${initials}`}
             aria-haspopup="menu"
             aria-expanded={menu}
             onClick={() => setMenu((m) => !m)}
           >
-            <span aria-hidden="true">{initials}</span>
+            {initials}
           </button>
           {menu && (
             <div className="popover account-popover" role="menu">
