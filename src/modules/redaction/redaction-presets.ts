@@ -78,8 +78,9 @@ export const PRESETS: Readonly<Record<PresetName, Preset>> = {
     mayContain: (text) => text.includes('@'),
   },
   payment_card: {
-    // 13–19 digits, single spaces or dashes between groups allowed; not part of a longer number.
-    regex: /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d]|[ -]\d)/g,
+    // 13–19 digits in a row, or the printed groupings (4-4-4-4, Amex 4-6-5) with one kind of
+    // separator; not part of a longer number. Text after a card ("… 1111 5 items") stays text.
+    regex: /(?<![\d-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{5})(?!\d)/g,
     mayContain: (text) => text.length >= 13 && hasDigitRun(text, 13),
     valid: luhnValid,
   },

@@ -17,6 +17,7 @@ import { OrgDeletionsPage } from './DataLifecycle.tsx';
 import { BellIcon } from '../../components/NotificationBell.tsx';
 import { Members } from './Members.tsx';
 import { Orgs } from './Orgs.tsx';
+import { RedactionRules } from './RedactionRules.tsx';
 
 export function AdminPage({ path }: { path: string }) {
   const { me, org } = useSession();
@@ -46,6 +47,7 @@ export function AdminPage({ path }: { path: string }) {
     { id: 'members', label: 'Members', icon: <UsersIcon />, show: orgAdmin },
     { id: 'channels', label: 'Notification channels', icon: <BellIcon />, show: orgAdmin },
     { id: 'deletions', label: 'Data deletion', icon: <TrashIcon />, show: orgAdmin },
+    { id: 'redaction', label: 'Redaction', icon: <ShieldIcon />, show: orgAdmin },
     { id: 'audit', label: 'Audit log', icon: <ShieldIcon />, show: orgAdmin || platformAdmin },
     { id: 'orgs', label: 'Organisations', icon: <BuildingIcon />, show: platformAdmin },
   ].filter((i) => i.show);
@@ -58,6 +60,7 @@ export function AdminPage({ path }: { path: string }) {
   else if (section === 'members' && org && orgAdmin) content = <Members org={org} />;
   else if (section === 'channels' && org && orgAdmin) content = <Channels org={org} />;
   else if (section === 'deletions' && org && orgAdmin) content = <OrgDeletionsPage org={org} />;
+  else if (section === 'redaction' && org && orgAdmin) content = <RedactionRules org={org} />;
   else if (section === 'audit') content = <AuditLog org={org} />;
   else if (section === 'orgs' && platformAdmin) content = <Orgs />;
   else content = <Orgs />;
