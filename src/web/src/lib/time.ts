@@ -2,6 +2,7 @@
 // in the URL, so a shared link to "last 15 minutes" means the last 15 minutes when it is opened.
 import { currentDisplay, t } from '../i18n/display.ts';
 import type { MessageKey } from '../i18n/catalogues.ts';
+import { accent } from '../i18n/pseudo.ts';
 
 export interface TimeRange {
   from: string;
@@ -73,6 +74,11 @@ function dateFormat(options: Intl.DateTimeFormatOptions, zone?: string): Intl.Da
   return format;
 }
 
+/** Intl's month and day names, accented in the pseudo-locale like the catalogue's own words. */
+function shown(text: string): string {
+  return currentDisplay().locale === 'en-XA' ? accent(text) : text;
+}
+
 const TIME: Intl.DateTimeFormatOptions = {
   hour: '2-digit',
   minute: '2-digit',
@@ -90,7 +96,7 @@ export function formatShort(ms: number, sameDayAs?: number): string {
   const time = dateFormat(TIME).format(ms);
   const day = dateFormat({ year: 'numeric', month: 'short', day: 'numeric' });
   if (sameDayAs !== undefined && day.format(sameDayAs) === day.format(ms)) return time;
-  return dateFormat({ month: 'short', day: 'numeric', ...TIME }).format(ms);
+  return shown(dateFormat({ month: 'short', day: 'numeric', ...TIME }).format(ms));
 }
 
 /** Row timestamps keep their nanosecond digits from the API; millisecond display in the zone. */
@@ -165,14 +171,15 @@ export function relativeAge(iso: string | null, now = Date.now()): string {
     numeric: 'auto',
     style: 'short',
   });
-  if (seconds < 3600) return format.format(-Math.round(seconds / 60), 'minute');
-  if (seconds < 86_400) return format.format(-Math.round(seconds / 3600), 'hour');
-  return format.format(-Math.round(seconds / 86_400), 'day');
+  if (seconds < 3600) return shown(format.format(-Math.round(seconds / 60), 'minute'));
+  if (seconds < 86_400) return shown(format.format(-Math.round(seconds / 3600), 'hour'));
+  return shown(format.format(-Math.round(seconds / 86_400), 'day'));
 }
 
 /** A tick label that suits the histogram's interval, in the display zone. */
 export function formatTick(ms: number, intervalMs: number): string {
-  if (intervalMs >= 86_400_000) return dateFormat({ month: 'short', day: 'numeric' }).format(ms);
+  if (intervalMs >= 86_400_000)
+    return shown(dateFormat({ month: 'short', day: 'numeric' }).format(ms));
   if (intervalMs >= 60_000)
     return dateFormat({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
   return dateFormat(TIME).format(ms);
