@@ -208,4 +208,8 @@ export const de: Catalogue = {
     'Push-Benachrichtigungen sind für diese Seite in den Browser-Einstellungen blockiert.',
   'push.stop': 'Push-Benachrichtigungen auf diesem Gerät beenden',
   'push.start': 'Push-Benachrichtigungen an dieses Gerät',
+  'detail.contextSourceOf':
+    'Zeilen um diese herum aus derselben App, demselben Host und Dienst ({source}), zeitlich geordnet.',
+  'detail.service': 'Dienst {name}',
+  'detail.host': 'Host {name}',
 };

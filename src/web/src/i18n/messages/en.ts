@@ -202,4 +202,8 @@ export const en = {
   'push.blocked': 'Push notifications are blocked for this site in your browser settings.',
   'push.stop': 'Stop push notifications on this device',
   'push.start': 'Push notifications to this device',
+  'detail.contextSourceOf':
+    'Lines around this one from the same app, host and service ({source}), in time order.',
+  'detail.service': 'service {name}',
+  'detail.host': 'host {name}',
 } as const;

@@ -208,4 +208,8 @@ export const pl: Catalogue = {
   'push.blocked': 'Powiadomienia push są zablokowane dla tej witryny w ustawieniach przeglądarki.',
   'push.stop': 'Wyłącz powiadomienia push na tym urządzeniu',
   'push.start': 'Wysyłaj powiadomienia push na to urządzenie',
+  'detail.contextSourceOf':
+    'Wiersze wokół tego z tej samej aplikacji, hosta i usługi ({source}), w kolejności czasu.',
+  'detail.service': 'usługa {name}',
+  'detail.host': 'host {name}',
 };
