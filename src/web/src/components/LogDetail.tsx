@@ -200,13 +200,22 @@ function ContextView({ row }: { row: LogRow }) {
     return () => controller.abort();
   }, [row, wholeApp]);
   const t = useT();
-  const source = [row.service, row.host].filter(Boolean).join(', ');
+  const source = [
+    row.service && t('detail.service', { name: row.service }),
+    row.host && t('detail.host', { name: row.host }),
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <div className="context-list">
       <div className="context-head">
         <p className="muted small" data-testid="context-scope">
-          <ListIcon /> {wholeApp ? t('detail.contextApp') : t('detail.contextSource')}
-          {!wholeApp && source && <span translate="no"> ({source})</span>}
+          <ListIcon />{' '}
+          {wholeApp
+            ? t('detail.contextApp')
+            : source
+              ? t('detail.contextSourceOf', { source })
+              : t('detail.contextSource')}
         </p>
         <label className="check-row small">
           <input
