@@ -3,6 +3,7 @@
 // route so that @fastify/swagger's onRoute hook sees all of them.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { OPENAPI_THEME } from './openapi-theme.ts';
 import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -34,6 +35,7 @@ export const openApi = fp(
     if (access === 'off') return;
     await app.register(swaggerUi, {
       routePrefix: '/docs',
+      theme: OPENAPI_THEME,
       // Hashes of swagger-ui's own inline bits instead of 'unsafe-inline'; never framed.
       staticCSP: true,
       transformStaticCSP: (csp: string) =>
