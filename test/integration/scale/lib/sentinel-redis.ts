@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { findRedisServer } from '../../../../src/infra/embedded/embedded-redis.ts';
 import { findFreePort } from '../../../../src/infra/embedded/process-state.ts';
 import { sentinelUrl } from '../../../../src/infra/redis-target.ts';
+import { reapWhenThisProcessExits } from '../../../helpers/reaper.ts';
 
 export const MASTER_NAME = 'mymaster';
 /** How long Sentinel waits before calling an unanswering primary down (kept short for tests). */
@@ -39,6 +40,7 @@ export async function startSentinelRedis(dir: string): Promise<SentinelRedis> {
   const start = (port: number, args: string[]): void => {
     const child = spawn(bin, args, { stdio: 'ignore' });
     child.on('error', () => undefined);
+    reapWhenThisProcessExits([child.pid]);
     children.set(port, child);
   };
   const dataArgs = (port: number): string[] => {

@@ -1,0 +1,192 @@
+// Many MyLog instances on one shared Postgres, Redis and ClickHouse (chdb behind its HTTP bridge):
+// two `ingest,api` and one `worker,scheduler` process behind a round-robin proxy, a steady sender
+// through the proxy, a live-tail socket that follows the instances (reconnecting with last_id,
+// as the web app does), and each instance restarted in turn (SIGTERM, start again on its port).
+// Used by test/integration/scale/rolling-restart.test.ts and bench/rolling-restart.bench.ts.
+import WebSocket from 'ws';
+import { startChdbHttpBridge } from '../../../../src/infra/clickhouse/chdb-http-bridge.ts';
+import { migrateClickHouse } from '../../../../src/infra/clickhouse/migrations.ts';
+import { loadConfig } from '../../../../src/config.ts';
+import { createDb, migratePostgres } from '../../../../src/infra/postgres.ts';
+import { testEnv } from '../../../helpers/app.ts';
+import { reapWhenThisProcessExits } from '../../../helpers/reaper.ts';
+import { createChdbTestStore, type Teardown } from '../../../helpers/services.ts';
+import { createTenant } from '../../ingest/ingest-fixtures.ts';
+import { freePort, startMyLogProcess, type MyLogProcess } from '../../ingest/mylog-process.ts';
+import { TailClient, userWithToken, type Row } from '../../tail/tail-fixtures.ts';
+import { startRoundRobinProxy } from './round-robin-proxy.ts';
+import { compareStored, startSenders, type SenderReport } from './steady-sender.ts';
+import { waitUntilStored } from './stored-messages.ts';
+
+export interface RollingRestartOptions {
+  senders: number;
+  recordsPerRequest: number;
+  intervalMs: number;
+  /** Batches acknowledged between two restarts (and before the first). */
+  batchesBetweenRestarts: number;
+  log?: (line: string) => void;
+}
+
+export interface RollingRestartReport {
+  senders: SenderReport;
+  lost: number;
+  duplicated: number;
+  proxyRetried: number;
+  proxyFailed: string[];
+  tailRows: number;
+  tailDuplicates: number;
+  tailMissing: number;
+  tailReconnects: number;
+  restartsMs: number[];
+  ms: number;
+}
+
+/** A process start takes ~5 s on a quiet 2-core box, over a minute at load average 25. */
+const START = { startTimeoutMs: 180_000 };
+
+/** A started instance, stopped even if this process dies without its teardown. */
+async function start(env: Record<string, string>): Promise<MyLogProcess> {
+  const started = await startMyLogProcess(env, START);
+  reapWhenThisProcessExits([started.child.pid]);
+  return started;
+}
+
+interface Instance {
+  name: string;
+  env: Record<string, string>;
+  process: MyLogProcess;
+}
+
+export async function runRollingRestart(
+  t: Teardown,
+  o: RollingRestartOptions,
+): Promise<RollingRestartReport> {
+  const began = Date.now();
+  const log = o.log ?? (() => undefined);
+  const clickhouse = createChdbTestStore(t);
+  await migrateClickHouse(clickhouse);
+  const bridge = await startChdbHttpBridge({
+    session: clickhouse.bridgeSession(),
+    port: await freePort(),
+  });
+  t.teardown(() => bridge.close());
+  const base = await testEnv(t, {
+    CLICKHOUSE_URL: bridge.url,
+    CLICKHOUSE_DATABASE: clickhouse.database,
+    SHUTDOWN_DEADLINE_MS: '10000',
+    // Sockets of a restarting instance resume elsewhere; their leases need not outlive it long.
+    TAIL_LEASE_TTL_MS: '2000',
+    INGEST_TAIL_SUBSCRIBER_CACHE_MS: '200',
+    INGEST_OVERLOAD_RETRY_AFTER_S: '1',
+  });
+  const db = createDb(base.DATABASE_URL as string, 2);
+  t.teardown(() => db.destroy());
+  await migratePostgres(db);
+  const tenant = await createTenant(db);
+  const { token } = await userWithToken(db, loadConfig(base), tenant.orgId);
+
+  // Started together: a start is mostly tsx compiling the server, one core each.
+  const startedAt = Date.now();
+  const instances: Instance[] = await Promise.all(
+    (
+      [
+        ['ingest-a', 'ingest,api'],
+        ['ingest-b', 'ingest,api'],
+        ['worker', 'worker,scheduler'],
+      ] as const
+    ).map(async ([name, roles]) => {
+      const env = { ...base, PORT: String(await freePort()), MYLOG_ROLES: roles };
+      return { name, env, process: await start(env) };
+    }),
+  );
+  log(`3 instances started in ${Date.now() - startedAt} ms`);
+  t.teardown(async () => {
+    for (const i of instances) await i.process.kill('SIGKILL');
+  });
+  const front = instances.slice(0, 2);
+  const proxy = await startRoundRobinProxy(front.map((i) => Number(i.env.PORT)));
+  t.teardown(() => proxy.close());
+
+  // The live tail: on a restart its socket closes (1012) and it resumes on the other instance.
+  const tailRows: Row[] = [];
+  let tailReconnects = 0;
+  let tailOn = true;
+  let tailAt = 0;
+  const tailLoop = (async () => {
+    while (tailOn) {
+      const target = front[tailAt % front.length] as Instance;
+      let client: TailClient;
+      try {
+        client = await TailClient.open(target.process.url, { token });
+      } catch {
+        tailAt += 1;
+        await new Promise((r) => setTimeout(r, 200));
+        continue;
+      }
+      const lastId = tailRows.at(-1)?.id;
+      await client.subscribe({ apps: [tenant.appId], ...(lastId ? { last_id: lastId } : {}) });
+      const seen = client.rows.bind(client);
+      let taken = 0;
+      while (tailOn && client.ws.readyState === WebSocket.OPEN) {
+        const rows = seen();
+        tailRows.push(...rows.slice(taken));
+        taken = rows.length;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      tailRows.push(...seen().slice(taken));
+      client.ws.close();
+      if (tailOn) {
+        tailReconnects += 1;
+        tailAt += 1;
+      }
+    }
+  })();
+  await new Promise((r) => setTimeout(r, 500));
+
+  const senders = startSenders({
+    baseUrl: proxy.url,
+    ingestKey: tenant.key,
+    runId: `rolling-${Date.now().toString(36)}`,
+    senders: o.senders,
+    recordsPerRequest: o.recordsPerRequest,
+    intervalMs: o.intervalMs,
+    giveUpMs: 30_000,
+  });
+  t.teardown(() => senders.stop());
+  const restartsMs: number[] = [];
+  await senders.acknowledgedMore(o.batchesBetweenRestarts, 30_000);
+  for (const instance of instances) {
+    const started = Date.now();
+    await instance.process.kill('SIGTERM');
+    instance.process = await start(instance.env);
+    restartsMs.push(Date.now() - started);
+    log(`${instance.name} restarted in ${Date.now() - started} ms`);
+    await senders.acknowledgedMore(o.batchesBetweenRestarts, 30_000);
+  }
+  const report = await senders.stop();
+  const stored = await waitUntilStored(clickhouse, tenant.appId, report.acknowledged, 60_000);
+  const { lost, duplicated } = compareStored(report.acknowledged, stored);
+  // The tail has seen everything once the rows it still lacks arrive (or 10 s pass).
+  const acked = new Set(report.acknowledged);
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && new Set(tailRows.map((r) => r.message)).size < acked.size) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  tailOn = false;
+  await tailLoop;
+  const tailMessages = tailRows.map((r) => r.message);
+  const tailSet = new Set(tailMessages);
+  return {
+    senders: report,
+    lost: lost.length,
+    duplicated: duplicated.length,
+    proxyRetried: proxy.retried,
+    proxyFailed: proxy.failed,
+    tailRows: tailRows.length,
+    tailDuplicates: tailMessages.length - tailSet.size,
+    tailMissing: [...acked].filter((m) => !tailSet.has(m)).length,
+    tailReconnects,
+    restartsMs,
+    ms: Date.now() - began,
+  };
+}
