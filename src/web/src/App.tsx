@@ -166,6 +166,7 @@ function TopBar() {
         <div className="popover-anchor" ref={menuRef}>
           <button
             className="avatar"
+            translate="no"
             // The initials are the visible text, so they are part of the name (WCAG 2.5.3).
             aria-label={`${t('account.menu')} ${initials}`}
             aria-haspopup="menu"

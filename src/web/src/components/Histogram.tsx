@@ -100,7 +100,7 @@ export function Histogram({
         }}
         onPointerCancel={() => setDrag(null)}
       >
-        <svg width={width} height={HEIGHT} role="img" aria-label="Log volume by level">
+        <svg width={width} height={HEIGHT} role="img" aria-label={t('histogram.label')}>
           <line className="axis-line" x1={0} x2={width} y1={chart + 0.5} y2={chart + 0.5} />
           {buckets.map((bucket, index) => {
             const left = x(Date.parse(bucket.ts));

@@ -5,7 +5,9 @@ export function Logo({ large }: { large?: boolean }) {
         <rect width="32" height="32" rx="8" className="logo-mark" />
         <path d="M8 10h16M8 16h11M8 22h14" stroke="#fff" strokeWidth="3" strokeLinecap="round" />
       </svg>
-      <span className="logo-text">MyLog</span>
+      <span className="logo-text" translate="no">
+        MyLog
+      </span>
     </span>
   );
 }

@@ -212,4 +212,5 @@ export const de: Catalogue = {
     'Zeilen um diese herum aus derselben App, demselben Host und Dienst ({source}), zeitlich geordnet.',
   'detail.service': 'Dienst {name}',
   'detail.host': 'Host {name}',
+  'histogram.label': 'Log-Volumen nach Level',
 };

@@ -206,4 +206,5 @@ export const en = {
     'Lines around this one from the same app, host and service ({source}), in time order.',
   'detail.service': 'service {name}',
   'detail.host': 'host {name}',
+  'histogram.label': 'Log volume by level',
 } as const;

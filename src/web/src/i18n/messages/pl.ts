@@ -212,4 +212,5 @@ export const pl: Catalogue = {
     'Wiersze wokół tego z tej samej aplikacji, hosta i usługi ({source}), w kolejności czasu.',
   'detail.service': 'usługa {name}',
   'detail.host': 'host {name}',
+  'histogram.label': 'Liczba logów według poziomu',
 };
