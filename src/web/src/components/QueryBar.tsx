@@ -141,7 +141,7 @@ export function QueryBar({
     <div className={`query-bar${problem ? ' has-error' : ''}${focused ? ' focused' : ''}`}>
       <SearchIcon className="query-icon" />
       <div className="query-field">
-        <div className="query-overlay" ref={overlay} aria-hidden="true">
+        <div className="query-overlay" ref={overlay} aria-hidden="true" translate="no">
           {renderPieces(pieces, problem)}
           {'\u200b'}
         </div>
