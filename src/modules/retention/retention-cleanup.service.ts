@@ -1,5 +1,5 @@
 // The retention cleanup: applies each app's current retention to the rows already stored, and
-// leaves apps and orgs under legal hold alone. It replaces the table TTL (clickhouse/0010), which
+// leaves apps and orgs under legal hold alone. It replaces the table TTL (clickhouse/0009), which
 // could only apply the retention each row carried from ingest and could not be suspended.
 // Trade-offs are in docs/data-lifecycle.md.
 import { sql } from 'kysely';

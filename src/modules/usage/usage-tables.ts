@@ -4,7 +4,7 @@ export const USAGE_STORAGE_TABLE = 'usage_storage_daily';
 export const USAGE_LAG_TABLE = 'usage_lag_daily';
 export const USAGE_QUERIES_TABLE = 'usage_queries';
 export const HEALTH_SAMPLES_TABLE = 'health_samples';
-/** Written by the deletions module (clickhouse/0010): records and bytes erased on request, per usage day. */
+/** Written by the deletions module (clickhouse/0009): records and bytes erased on request, per usage day. */
 export const USAGE_DELETIONS_TABLE = 'usage_deletions_daily';
 /** Written by the analytics module (issue 14): rejected and rate-limited records per minute and reason. */
 export const INGEST_STATS_TABLE = 'ingest_stats';

@@ -1,4 +1,4 @@
--- Generated from clickhouse/0010_data_lifecycle.sql by `npm run clickhouse:golden` (cluster mylog); do not edit.
+-- Generated from clickhouse/0009_data_lifecycle.sql by `npm run clickhouse:golden` (cluster mylog); do not edit.
 ALTER TABLE logs_local ON CLUSTER mylog REMOVE TTL;
 
 ALTER TABLE logs_rollup_1m_local ON CLUSTER mylog REMOVE TTL;

@@ -1,4 +1,4 @@
--- Generated from clickhouse/0010_data_lifecycle.sql by `npm run clickhouse:golden` (single node); do not edit.
+-- Generated from clickhouse/0009_data_lifecycle.sql by `npm run clickhouse:golden` (single node); do not edit.
 ALTER TABLE logs REMOVE TTL;
 
 ALTER TABLE logs_rollup_1m REMOVE TTL;
