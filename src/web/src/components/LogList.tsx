@@ -3,7 +3,7 @@
 // arrive while the reader has scrolled or hovers are held back behind an "N new" pill.
 import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { formatRowTime } from '../lib/time.ts';
-import { useT } from '../i18n/I18nProvider.tsx';
+import { useI18n, useT } from '../i18n/I18nProvider.tsx';
 import { oneLine } from '../lib/text.ts';
 import type { LogRow } from '../lib/types.ts';
 import { ArrowUp } from './icons.tsx';
@@ -151,6 +151,7 @@ const LogLine = memo(function LogLine({
   onSelect: (row: LogRow) => void;
   columns?: readonly string[];
 }) {
+  useI18n(); // memoised: the row time must still follow the zone (the explorer's UTC toggle)
   const { date, time } = formatRowTime(row.ts);
   return (
     <div
