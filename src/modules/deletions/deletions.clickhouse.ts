@@ -1,6 +1,7 @@
 // ClickHouse SQL of deletion requests. A request becomes one WHERE (the org first, then the app,
 // time range, query filter or end user, and "received by as_of"), used three times: to count what
 // matches, to record that in usage_deletions_daily, and for the lightweight DELETE.
+import { storageTarget } from '../../infra/clickhouse/cluster-ddl.ts';
 import type { ClickHouseStore, QueryParams } from '../../infra/clickhouse/store.ts';
 import { LOGS_TABLE } from '../pipeline/ingest-queue.ts';
 import type { SqlFilter } from '../search/search.repository.ts';
@@ -55,7 +56,9 @@ export function deletionWhere(target: DeletionTarget): Where {
 
 const comment = (what: string) => ({ log_comment: `deletions.${what}` });
 
-export function createDeletionsStore(store: ClickHouseStore) {
+/** `cluster`: CLICKHOUSE_CLUSTER. The DELETE goes to the local table there (a Distributed one refuses it). */
+export function createDeletionsStore(store: ClickHouseStore, cluster?: string) {
+  const logs = storageTarget(LOGS_TABLE, cluster);
   return {
     async count(target: DeletionTarget): Promise<{ rows: number; bytes: number }> {
       const where = deletionWhere(target);
@@ -90,9 +93,13 @@ export function createDeletionsStore(store: ClickHouseStore) {
     /** Issues the lightweight DELETE and returns at once: ClickHouse applies it in the background. */
     async issueDelete(target: DeletionTarget): Promise<void> {
       const where = deletionWhere(target);
-      await store.command(`DELETE FROM ${LOGS_TABLE} WHERE ${where.sql}`, where.params, {
-        settings: { ...comment('delete'), lightweight_deletes_sync: 0 },
-      });
+      await store.command(
+        `DELETE FROM ${logs.table}${logs.onCluster} WHERE ${where.sql}`,
+        where.params,
+        {
+          settings: { ...comment('delete'), lightweight_deletes_sync: 0 },
+        },
+      );
     },
   };
 }

@@ -30,6 +30,8 @@ export interface DeletionDeps {
   db: Db;
   clickhouse: ClickHouseStore;
   config: DeletionsConfig;
+  /** CLICKHOUSE_CLUSTER, when ClickHouse is a cluster. */
+  cluster?: string;
 }
 
 /** End-user ids as ingest stores them (user_id column); longer ones cannot exist. */
@@ -169,7 +171,7 @@ const errorText = (error: unknown) =>
  */
 export async function runDeletions(deps: DeletionDeps, nowMs: number): Promise<RunSummary> {
   const repo = createDeletionsRepository(deps.db);
-  const ch = createDeletionsStore(deps.clickhouse);
+  const ch = createDeletionsStore(deps.clickhouse, deps.cluster);
   const now = new Date(nowMs);
   const summary: RunSummary = { started: 0, reissued: 0, done: 0, failed: 0 };
   const started = new Set<string>();

@@ -11,7 +11,12 @@ export function deletionsTask(clock: () => number = Date.now): ScheduledTask {
     async run(app) {
       return {
         ...(await runDeletions(
-          { db: app.db, clickhouse: app.clickhouse, config: app.config.deletions },
+          {
+            db: app.db,
+            clickhouse: app.clickhouse,
+            config: app.config.deletions,
+            cluster: app.config.clickhouseCluster,
+          },
           clock(),
         )),
       };

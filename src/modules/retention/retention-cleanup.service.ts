@@ -15,6 +15,8 @@ export const DAY_MS = 86_400_000;
 export interface CleanupDeps {
   db: Db;
   clickhouse: ClickHouseStore;
+  /** CLICKHOUSE_CLUSTER, when ClickHouse is a cluster. */
+  cluster?: string;
 }
 
 export interface CleanupResult {
@@ -50,7 +52,7 @@ export async function runRetentionCleanup(
       appId: app.id,
       cutoffNs: BigInt(retentionCutoffMs(nowMs, app.retention_days)) * NS_PER_MS,
     }));
-  const store = createRetentionStore(deps.clickhouse);
+  const store = createRetentionStore(deps.clickhouse, deps.cluster);
   const expired = await store.countExpired(cutoffs);
   const withRows = cutoffs.filter((c) => (expired.get(c.appId) ?? 0) > 0);
   await store.deleteExpired(withRows);
@@ -110,7 +112,7 @@ async function dropUnkeptPartitions(
     apps.length === 0
       ? MAX_RETENTION_DAYS
       : apps.reduce((m, a) => Math.max(m, a.retention_days), 1);
-  const store = createRetentionStore(deps.clickhouse);
+  const store = createRetentionStore(deps.clickhouse, deps.cluster);
   const days = await store.partitionsBefore(BigInt(retentionCutoffMs(nowMs, longest)) * NS_PER_MS);
   const dropped: string[] = [];
   for (const day of days) {

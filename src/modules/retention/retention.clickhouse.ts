@@ -3,6 +3,7 @@
 // counting scan and at most one lightweight DELETE per table, however many apps there are.
 // An app absent from the arrays gets index 0, whose element is the type's default (1970): none of
 // its rows is older than that, so it is never touched.
+import { storageTarget } from '../../infra/clickhouse/cluster-ddl.ts';
 import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
 import { LOGS_TABLE } from '../pipeline/ingest-queue.ts';
 import { toClickHouseTime } from '../search/time-range.ts';
@@ -30,7 +31,10 @@ const EXPIRED = (column: string) =>
   `app_id IN {apps:Array(UUID)} AND ${column} < toDateTime64({oldest:String}, 9, 'UTC')
    AND ${column} < arrayElement({cutoffs:Array(DateTime64(9, 'UTC'))}, indexOf({apps:Array(UUID)}, app_id))`;
 
-export function createRetentionStore(store: ClickHouseStore) {
+/** `cluster`: CLICKHOUSE_CLUSTER. Deletes and partition drops go to the local tables there. */
+export function createRetentionStore(store: ClickHouseStore, cluster?: string) {
+  const logs = storageTarget(LOGS_TABLE, cluster);
+  const rollup = storageTarget(LOGS_ROLLUP_TABLE, cluster);
   return {
     /** Expired rows per app (only apps that have some). */
     async countExpired(cutoffs: readonly AppCutoff[]): Promise<Map<string, number>> {
@@ -52,22 +56,30 @@ export function createRetentionStore(store: ClickHouseStore) {
       if (cutoffs.length === 0) return;
       const params = cutoffParams(cutoffs);
       const settings = { lightweight_deletes_sync: 0 };
-      await store.command(`DELETE FROM ${LOGS_TABLE} WHERE ${EXPIRED('ts')}`, params, {
-        settings: { ...settings, log_comment: comment('delete-expired') },
-      });
-      await store.command(`DELETE FROM ${LOGS_ROLLUP_TABLE} WHERE ${EXPIRED('minute')}`, params, {
-        settings: { ...settings, log_comment: comment('delete-expired-rollup') },
-      });
+      await store.command(
+        `DELETE FROM ${logs.table}${logs.onCluster} WHERE ${EXPIRED('ts')}`,
+        params,
+        {
+          settings: { ...settings, log_comment: comment('delete-expired') },
+        },
+      );
+      await store.command(
+        `DELETE FROM ${rollup.table}${rollup.onCluster} WHERE ${EXPIRED('minute')}`,
+        params,
+        {
+          settings: { ...settings, log_comment: comment('delete-expired-rollup') },
+        },
+      );
     },
 
     /** Daily partitions (YYYY-MM-DD) of the logs table that end before `beforeNs`. */
     async partitionsBefore(beforeNs: bigint): Promise<string[]> {
       const rows = await store.query<{ day: string }>(
-        `SELECT DISTINCT toString(toDate(partition)) AS day FROM system.parts
+        `SELECT DISTINCT toString(toDate(partition)) AS day FROM ${logs.parts}
          WHERE database = currentDatabase() AND table = {t:String} AND active
            AND toDate(partition) + 1 <= toDate(toDateTime64({before:String}, 9, 'UTC'))
          ORDER BY day`,
-        { t: LOGS_TABLE, before: toClickHouseTime(beforeNs) },
+        { t: logs.partsTable, before: toClickHouseTime(beforeNs) },
         { settings: { log_comment: comment('old-partitions') } },
       );
       return rows.map((r) => r.day);
@@ -92,7 +104,7 @@ export function createRetentionStore(store: ClickHouseStore) {
     /** Drops a whole day of every tenant at once: the cheap path once nobody keeps it any longer. */
     async dropPartition(day: string): Promise<void> {
       await store.command(
-        `ALTER TABLE ${LOGS_TABLE} DROP PARTITION {day:Date}`,
+        `ALTER TABLE ${logs.table}${logs.onCluster} DROP PARTITION {day:Date}`,
         { day },
         {
           settings: { log_comment: comment('drop-partition') },

@@ -10,7 +10,10 @@ export function retentionCleanupTask(clock: () => number = Date.now): ScheduledT
     everyMsFrom: (config) => config.retention.cleanupIntervalMs,
     async run(app) {
       return {
-        ...(await runRetentionCleanup({ db: app.db, clickhouse: app.clickhouse }, clock())),
+        ...(await runRetentionCleanup(
+          { db: app.db, clickhouse: app.clickhouse, cluster: app.config.clickhouseCluster },
+          clock(),
+        )),
       };
     },
   };

@@ -1,5 +1,6 @@
 // ClickHouse SQL of usage metering. Every read takes the org scope first; typed parameters only;
 // every query names itself in log_comment.
+import { storageTarget } from '../../infra/clickhouse/cluster-ddl.ts';
 import type { ClickHouseStore, QueryParams } from '../../infra/clickhouse/store.ts';
 import type { OrgScope } from '../apps/apps.repository.ts';
 import {
@@ -65,7 +66,9 @@ export interface QueryRow {
   read_bytes: number;
 }
 
-export function createUsageRepository(store: ClickHouseStore) {
+/** `cluster`: CLICKHOUSE_CLUSTER; stored bytes are then the local tables' parts on every node. */
+export function createUsageRepository(store: ClickHouseStore, cluster?: string) {
+  const logsStorage = storageTarget('logs', cluster);
   const scopeWhere = 'org_id = {org:UUID} AND day >= {from_day:Date} AND day <= {to_day:Date}';
   const scopeParams = (scope: OrgScope, range: DayRange): QueryParams => ({
     org: scope.orgId,
@@ -356,8 +359,8 @@ export function createUsageRepository(store: ClickHouseStore) {
       await store.command(
         `INSERT INTO ${USAGE_STORAGE_TABLE} (org_id, app_id, user_id, day, stored_bytes, taken_at)
          WITH
-           (SELECT sum(data_compressed_bytes) FROM system.parts
-            WHERE database = currentDatabase() AND table = 'logs' AND active) AS compressed
+           (SELECT sum(data_compressed_bytes) FROM ${logsStorage.parts}
+            WHERE database = currentDatabase() AND table = {logs:String} AND active) AS compressed
          SELECT org_id, app_id, user_id, {day:Date},
                 toUInt64(round(compressed * kept / sum(kept) OVER ())),
                 toDateTime({taken:UInt32}, 'UTC')
@@ -375,7 +378,7 @@ export function createUsageRepository(store: ClickHouseStore) {
            ) AS erased USING (org_id, app_id, user_id, day)
            GROUP BY org_id, app_id, user_id HAVING kept > 0
          )`,
-        { day, taken: takenAtS },
+        { day, taken: takenAtS, logs: logsStorage.partsTable },
         comment('snapshot-storage'),
       );
     },

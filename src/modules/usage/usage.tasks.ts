@@ -17,7 +17,7 @@ export function storageSnapshotTask(clock: Clock = Date.now): ScheduledTask {
     everyMsFrom: (config) => config.usage.storageSnapshotIntervalMs,
     async run(app) {
       const now = clock();
-      await createUsageRepository(app.clickhouse).snapshotStorage(
+      await createUsageRepository(app.clickhouse, app.config.clickhouseCluster).snapshotStorage(
         dayOf(now),
         Math.floor(now / 1000),
       );
