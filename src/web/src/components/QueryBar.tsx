@@ -151,6 +151,8 @@ export function QueryBar({
           value={draft}
           rows={1}
           spellCheck={false}
+          // The query is the user's own text (React renders the first value as the textarea's child).
+          translate="no"
           autoCapitalize="off"
           autoComplete="off"
           autoCorrect="off"
