@@ -1,7 +1,9 @@
 // German: a third language nobody on the team reviewed, proving the catalogue carries any language.
 import type { Catalogue } from '../catalogues.ts';
+import { deDashboardsAlerts } from './de-dashboards-alerts.ts';
 
 export const de: Catalogue = {
+  ...deDashboardsAlerts,
   'app.home': 'MyLog-Startseite',
   'nav.logs': 'Logs',
   'nav.dashboards': 'Dashboards',

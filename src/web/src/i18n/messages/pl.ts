@@ -1,7 +1,9 @@
 // Polish (the customer's home market): complete, reviewed against the English source.
 import type { Catalogue } from '../catalogues.ts';
+import { plDashboardsAlerts } from './pl-dashboards-alerts.ts';
 
 export const pl: Catalogue = {
+  ...plDashboardsAlerts,
   'app.home': 'Strona główna MyLog',
   'nav.logs': 'Logi',
   'nav.dashboards': 'Pulpity',
