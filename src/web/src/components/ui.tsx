@@ -143,8 +143,7 @@ export function PageHeader({
   description,
   action,
 }: {
-  /** A node so user data in it (an alert's name) can be marked translate="no". */
-  title: ReactNode;
+  title: string;
   description: ReactNode;
   action?: ReactNode;
 }) {

@@ -1,4 +1,13 @@
-// Shapes of the usage, spend and report APIs, and how the pages print their numbers.
+// Shapes of the usage, spend and report APIs, and how the pages print their numbers (in the
+// reader's locale: `1 234,5 kB` in Polish, `1,234.5 kB` in English).
+import { currentDisplay } from '../i18n/display.ts';
+import { accent } from '../i18n/pseudo.ts';
+
+/** Intl's locale for the display language; the pseudo-locale formats as English. */
+function numberLocale(): string {
+  const { locale } = currentDisplay();
+  return locale === 'en-XA' ? 'en' : locale;
+}
 
 export interface UsageRow {
   app_id?: string;
@@ -82,7 +91,7 @@ export interface Report {
 }
 
 export function money(minor: number, digits: number, currency: string): string {
-  return new Intl.NumberFormat('en', {
+  return new Intl.NumberFormat(numberLocale(), {
     style: 'currency',
     currency,
     minimumFractionDigits: digits,
@@ -91,7 +100,7 @@ export function money(minor: number, digits: number, currency: string): string {
 }
 
 export function count(n: number): string {
-  return n.toLocaleString('en-US');
+  return n.toLocaleString(numberLocale());
 }
 
 export function bytes(n: number): string {
@@ -102,5 +111,12 @@ export function bytes(n: number): string {
     v /= 1000;
     i += 1;
   }
-  return `${i === 0 ? v : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[i]}`;
+  const digits = i === 0 || v >= 100 ? 0 : v >= 10 ? 1 : 2;
+  const number = new Intl.NumberFormat(numberLocale(), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(v);
+  // Unit symbols are the same in every shipped language; the pseudo-locale marks them as shown.
+  const unit = currentDisplay().locale === 'en-XA' ? accent(units[i]!) : units[i]!;
+  return `${number} ${unit}`;
 }

@@ -6,13 +6,6 @@ import { DashboardGrid } from '../components/dashboards/DashboardGrid.tsx';
 import { normalise, PanelEditor } from '../components/dashboards/PanelEditor.tsx';
 import { PanelView, type PanelContext } from '../components/dashboards/PanelView.tsx';
 import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
-import { useT, type TFunction } from '../i18n/I18nProvider.tsx';
-import { Msg } from '../i18n/Msg.tsx';
-import {
-  builtinDescription,
-  builtinPanelTitle,
-  builtinTitle,
-} from '../components/dashboards/builtin-texts.ts';
 import {
   ConfirmDialog,
   EmptyState,
@@ -30,14 +23,12 @@ import { Link, navigate, useRoute } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import type { TimeRange } from '../lib/time.ts';
 
-const REFRESH_MS = [0, 10_000, 60_000, 300_000];
-
-function refreshLabel(t: TFunction, ms: number): string {
-  if (ms === 0) return t('dashboards.refreshOff');
-  return ms < 60_000
-    ? t('dashboards.refreshSeconds', { n: ms / 1000 })
-    : t('dashboards.refreshMinutes', { n: ms / 60_000 });
-}
+const REFRESH = [
+  { label: 'Off', ms: 0 },
+  { label: '10 s', ms: 10_000 },
+  { label: '1 min', ms: 60_000 },
+  { label: '5 min', ms: 300_000 },
+];
 
 export function DashboardsPage({ path }: { path: string }) {
   const builtin = /^\/dashboards\/builtin\/(overview|ingest_health)$/.exec(path);
@@ -49,7 +40,6 @@ export function DashboardsPage({ path }: { path: string }) {
 
 function DashboardList() {
   const { org } = useSession();
-  const t = useT();
   const [tick, setTick] = useState(0);
   const [state, setState] = useState<{
     data?: Awaited<ReturnType<typeof listDashboards>>;
@@ -68,24 +58,19 @@ function DashboardList() {
   if (!org)
     return (
       <div className="page">
-        <p className="muted">{t('dashboards.noOrg')}</p>
+        <p className="muted">You are not in an organisation yet.</p>
       </div>
     );
   const canEdit = org.role !== 'viewer';
   return (
     <div className="page dash-page">
       <PageHeader
-        title={t('dashboards.title')}
-        description={
-          <Msg
-            id="dashboards.description"
-            values={{ org: <span translate="no">{org.name}</span> }}
-          />
-        }
+        title="Dashboards"
+        description={`Charts over ${org.name}'s logs. Built-ins are always there; duplicate one to change it.`}
         action={
           canEdit && (
             <button className="button button-primary" onClick={() => setCreating(true)}>
-              {t('dashboards.new')}
+              New dashboard
             </button>
           )
         }
@@ -95,36 +80,32 @@ function DashboardList() {
         <ul className="dash-list">
           {state.data.builtin.map((b) => (
             <li key={b.name}>
-              <Link href={`/dashboards/builtin/${b.name}`}>{builtinTitle(b.name, b.title)}</Link>
-              <span className="role-pill">{t('dashboards.builtinPill')}</span>
+              <Link href={`/dashboards/builtin/${b.name}`}>{b.title}</Link>
+              <span className="role-pill">built-in</span>
             </li>
           ))}
           {state.data.dashboards.map((d) => (
             <li key={d.id}>
-              <Link href={`/dashboards/${d.id}`} translate="no">
-                {d.name}
-              </Link>
-              <span className="muted small" translate="no">
-                {d.description}
-              </span>
-              <span className="role-pill">
-                {d.visibility === 'org' ? t('dashboards.shared') : t('dashboards.private')}
-              </span>
+              <Link href={`/dashboards/${d.id}`}>{d.name}</Link>
+              <span className="muted small">{d.description}</span>
+              <span className="role-pill">{d.visibility === 'org' ? 'shared' : 'private'}</span>
             </li>
           ))}
         </ul>
       )}
       {state.data && state.data.dashboards.length === 0 && (
-        <EmptyState title={t('dashboards.emptyTitle')}>
-          {canEdit ? t('dashboards.emptyCanCreate') : t('dashboards.emptyViewer')}
+        <EmptyState title="No dashboards of your own yet">
+          {canEdit
+            ? 'Create one, or open a built-in and duplicate it.'
+            : 'Members and admins can create dashboards.'}
         </EmptyState>
       )}
       {creating && (
         <FormDialog
-          title={t('dashboards.new')}
+          title="New dashboard"
           onClose={() => setCreating(false)}
           error={error}
-          submitLabel={t('dashboards.create')}
+          submitLabel="Create"
           disabled={busy || name.trim() === ''}
           onSubmit={() =>
             submit(
@@ -140,26 +121,20 @@ function DashboardList() {
             )
           }
         >
-          <TextField
-            label={t('dashboards.name')}
-            value={name}
-            onChange={setName}
-            autoFocus
-            maxLength={200}
-          />
+          <TextField label="Name" value={name} onChange={setName} autoFocus maxLength={200} />
         </FormDialog>
       )}
     </div>
   );
 }
 
-function newPanel(t: TFunction, panels: Panel[]): Panel {
+function newPanel(panels: Panel[]): Panel {
   const y = panels.reduce((m, p) => Math.max(m, p.layout.y + p.layout.h), 0);
   let n = panels.length + 1;
   while (panels.some((p) => p.id === `panel-${n}`)) n++;
   return {
     id: `panel-${n}`,
-    title: t('dashboards.newPanel'),
+    title: 'New panel',
     type: 'timeseries',
     query: { q: '', measures: [{ op: 'count' }], group_by: ['level'], interval: 'auto', limit: 10 },
     layout: { x: 0, y, w: 6, h: 4 },
@@ -171,7 +146,6 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
   const { me, org } = useSession();
   const route = useRoute();
   const toast = useToast();
-  const t = useT();
   const url = builtin ? `/v1/dashboards/builtin/${builtin}` : `/v1/dashboards/${id}`;
   const loaded = useApi<{ dashboard: Dashboard }>(
     org ? url : null,
@@ -240,7 +214,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
       });
       setDraft(dashboard);
       setEditing(false);
-      toast(t('dashboards.saved'));
+      toast('Dashboard saved');
     } catch (e) {
       setSaveError(errorMessage(e));
     }
@@ -251,7 +225,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         method: 'POST',
         body: {
           org: org.id,
-          name: t('dashboards.copyName', { name: draft.name }).slice(0, 200),
+          name: `${draft.name} (copy)`.slice(0, 200),
           description: draft.description,
           visibility: 'private',
           variables: draft.variables,
@@ -259,7 +233,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         },
       });
       navigate(`/dashboards/${dashboard.id}`);
-      toast(t('dashboards.duplicated'));
+      toast('Duplicated: this copy is yours to change');
     } catch (e) {
       toast(errorMessage(e));
     }
@@ -274,66 +248,57 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
       <header className="dash-header">
         <div>
           <Link href="/dashboards" className="muted small">
-            {t('dashboards.title')}
+            Dashboards
           </Link>
           {editing ? (
             <input
               className="input dash-title-input"
-              aria-label={t('dashboards.nameLabel')}
-              translate="no"
+              aria-label="Dashboard name"
               value={draft.name}
               onChange={(e) => setDraft({ ...draft, name: e.target.value })}
             />
           ) : (
-            <h1 translate={draft.builtin ? undefined : 'no'}>
-              {draft.builtin ? builtinTitle(draft.builtin, draft.name) : draft.name}
-            </h1>
+            <h1>{draft.name}</h1>
           )}
-          {draft.description && !editing && (
-            <p className="muted" translate={draft.builtin ? undefined : 'no'}>
-              {draft.builtin
-                ? builtinDescription(draft.builtin, draft.description)
-                : draft.description}
-            </p>
-          )}
+          {draft.description && !editing && <p className="muted">{draft.description}</p>}
         </div>
         <div className="dash-toolbar">
           <TimeRangePicker value={range} onChange={setRange} />
           <label className="refresh">
-            <span className="muted small">{t('dashboards.refresh')}</span>
+            <span className="muted small">Refresh</span>
             <select
               className="select"
-              aria-label={t('dashboards.refreshInterval')}
+              aria-label="Refresh interval"
               value={refreshMs}
               onChange={(e) => setRefreshMs(Number(e.target.value))}
             >
-              {REFRESH_MS.map((ms) => (
-                <option key={ms} value={ms}>
-                  {refreshLabel(t, ms)}
+              {REFRESH.map((r) => (
+                <option key={r.ms} value={r.ms}>
+                  {r.label}
                 </option>
               ))}
             </select>
           </label>
           {canEdit && !editing && (
             <button className="button" onClick={() => setEditing(true)}>
-              {t('dashboards.edit')}
+              Edit
             </button>
           )}
           {editing && (
             <>
-              <button className="button" onClick={() => setEditor(newPanel(t, draft.panels))}>
-                {t('dashboards.addPanel')}
+              <button className="button" onClick={() => setEditor(newPanel(draft.panels))}>
+                Add panel
               </button>
               <select
                 className="select"
-                aria-label={t('dashboards.sharing')}
+                aria-label="Sharing"
                 value={draft.visibility}
                 onChange={(e) =>
                   setDraft({ ...draft, visibility: e.target.value as 'private' | 'org' })
                 }
               >
-                <option value="private">{t('dashboards.visibilityPrivate')}</option>
-                <option value="org">{t('dashboards.visibilityOrg', { org: org.name })}</option>
+                <option value="private">Private</option>
+                <option value="org">Shared with {org.name}</option>
               </select>
               <button
                 className="button"
@@ -342,26 +307,26 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
                   setEditing(false);
                 }}
               >
-                {t('common.cancel')}
+                Cancel
               </button>
               <button className="button button-primary" onClick={() => void save()}>
-                {t('common.save')}
+                Save
               </button>
             </>
           )}
           {canCreate && !editing && (
             <button className="button" onClick={() => void duplicate()}>
-              {t('dashboards.duplicate')}
+              Duplicate
             </button>
           )}
           {!draft.builtin && !editing && (
             <a className="button" href={`/v1/dashboards/${draft.id}?format=json`} download>
-              {t('dashboards.export')}
+              Export
             </a>
           )}
           {canEdit && !editing && (
             <button className="button button-danger" onClick={() => setConfirmDelete(true)}>
-              {t('common.delete')}
+              Delete
             </button>
           )}
         </div>
@@ -371,12 +336,9 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         <div className="dash-variables">
           {draft.variables.map((v) => (
             <label key={v.name}>
-              <span className="muted small" translate="no">
-                ${v.name}
-              </span>
+              <span className="muted small">${v.name}</span>
               <input
                 className="input"
-                translate="no"
                 value={values[v.name] ?? v.default}
                 onChange={(e) => setValues({ ...values, [v.name]: e.target.value })}
               />
@@ -385,12 +347,12 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         </div>
       )}
       {draft.panels.length === 0 ? (
-        <EmptyState title={t('dashboards.noPanels')}>
+        <EmptyState title="No panels yet">
           {editing
-            ? t('dashboards.noPanelsEditing')
+            ? 'Add a panel: a chart, a top list, a table, a number, a pie, logs or text.'
             : canEdit
-              ? t('dashboards.noPanelsCanEdit')
-              : t('dashboards.noPanelsViewer')}
+              ? 'Edit the dashboard to add panels.'
+              : 'Nothing to show.'}
         </EmptyState>
       ) : (
         <DashboardGrid
@@ -403,15 +365,11 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
                 className={editing ? 'panel-head draggable' : 'panel-head'}
                 onPointerDown={editing ? handle : undefined}
               >
-                {draft.builtin ? (
-                  <h2>{builtinPanelTitle(panel)}</h2>
-                ) : (
-                  <h2 translate="no">{panel.title}</h2>
-                )}
+                <h2>{panel.title}</h2>
                 {editing && (
                   <span className="panel-actions" onPointerDown={(e) => e.stopPropagation()}>
                     <button className="link-button" onClick={() => setEditor(panel)}>
-                      {t('dashboards.edit')}
+                      Edit
                     </button>
                     <button
                       className="link-button"
@@ -422,7 +380,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
                         })
                       }
                     >
-                      {t('dashboards.remove')}
+                      Remove
                     </button>
                   </span>
                 )}
@@ -455,9 +413,9 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
       )}
       {confirmDelete && (
         <ConfirmDialog
-          title={t('dashboards.deleteTitle')}
-          message={t('dashboards.deleteMessage', { name: draft.name })}
-          confirmLabel={t('common.delete')}
+          title="Delete this dashboard?"
+          message={`“${draft.name}” and its panels go for everyone it is shared with.`}
+          confirmLabel="Delete"
           danger
           onClose={() => setConfirmDelete(false)}
           onConfirm={async () => {

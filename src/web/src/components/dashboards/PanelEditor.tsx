@@ -8,8 +8,6 @@ import {
   type Panel,
   type PanelType,
 } from '../../lib/dashboards.ts';
-import { useT } from '../../i18n/I18nProvider.tsx';
-import type { MessageKey } from '../../i18n/catalogues.ts';
 import { Dialog } from '../ui.tsx';
 import { QueryBar } from '../QueryBar.tsx';
 import { PanelView, type PanelContext } from './PanelView.tsx';
@@ -29,7 +27,6 @@ export function PanelEditor({
   onSave: (panel: Panel) => void;
   onClose: () => void;
 }) {
-  const t = useT();
   const [draft, setDraft] = useState<Panel>(panel);
   const query = draft.query ?? {};
   const ingest = query.source === 'ingest';
@@ -43,20 +40,16 @@ export function PanelEditor({
 
   return (
     <Dialog
-      title={
-        panel.title
-          ? t('dashboards.editor.editTitle', { title: panel.title })
-          : t('dashboards.newPanel')
-      }
+      title={panel.title ? `Edit “${panel.title}”` : 'New panel'}
       onClose={onClose}
       wide
       footer={
         <div className="button-row end">
           <button className="button" onClick={onClose}>
-            {t('common.cancel')}
+            Cancel
           </button>
           <button className="button button-primary" onClick={() => onSave(draft)}>
-            {t('dashboards.editor.apply')}
+            Apply
           </button>
         </div>
       }
@@ -64,34 +57,32 @@ export function PanelEditor({
       <div className="panel-editor">
         <div className="form">
           <label>
-            {t('dashboards.editor.title')}
+            Title
             <input
               className="input"
-              translate="no"
               value={draft.title}
               onChange={(e) => set({ title: e.target.value })}
             />
           </label>
           <label>
-            {t('dashboards.editor.type')}
+            Type
             <select
               className="select"
               value={draft.type}
               onChange={(e) => set({ type: e.target.value as PanelType })}
             >
-              {PANEL_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {t(`dashboards.type.${type}` as MessageKey)}
+              {PANEL_TYPES.map((t) => (
+                <option key={t} value={t}>
+                  {t.replace('_', ' ')}
                 </option>
               ))}
             </select>
           </label>
           {draft.type === 'markdown' ? (
             <label>
-              {t('dashboards.editor.text')}
+              Text
               <textarea
                 className="input"
-                translate="no"
                 rows={6}
                 value={String(draft.options?.text ?? '')}
                 onChange={(e) => set({ options: { ...draft.options, text: e.target.value } })}
@@ -100,7 +91,7 @@ export function PanelEditor({
           ) : (
             !ingest && (
               <div className="editor-query">
-                <span className="label">{t('dashboards.editor.query')}</span>
+                <span className="label">Query</span>
                 <QueryBar
                   value={query.q ?? ''}
                   onSubmit={(q) => setQuery({ q })}
@@ -112,12 +103,12 @@ export function PanelEditor({
           )}
           {charted && (
             <>
-              <span className="label">{t('dashboards.editor.measures')}</span>
+              <span className="label">Measures</span>
               {measures.map((m, i) => (
                 <div className="measure-row" key={i}>
                   <select
                     className="select"
-                    aria-label={t('dashboards.editor.measureOp', { n: i + 1 })}
+                    aria-label={`Measure ${i + 1} op`}
                     value={m.op}
                     onChange={(e) =>
                       setMeasure(
@@ -129,16 +120,14 @@ export function PanelEditor({
                     }
                   >
                     {OPS.map((op) => (
-                      <option key={op} translate="no">
-                        {op}
-                      </option>
+                      <option key={op}>{op}</option>
                     ))}
                   </select>
                   {NEEDS_FIELD(m.op) && (
                     <input
                       className="input"
-                      aria-label={t('dashboards.editor.measureField', { n: i + 1 })}
-                      placeholder={t('dashboards.editor.fieldPlaceholder')}
+                      aria-label={`Measure ${i + 1} field`}
+                      placeholder="field, e.g. duration_ms"
                       value={m.field ?? ''}
                       onChange={(e) => setMeasure(i, { op: m.op, field: e.target.value })}
                     />
@@ -148,7 +137,7 @@ export function PanelEditor({
                       className="button"
                       onClick={() => setQuery({ measures: measures.filter((_, j) => j !== i) })}
                     >
-                      {t('dashboards.remove')}
+                      Remove
                     </button>
                   )}
                 </div>
@@ -158,15 +147,14 @@ export function PanelEditor({
                   className="button"
                   onClick={() => setQuery({ measures: [...measures, { op: 'count' }] })}
                 >
-                  {t('dashboards.editor.addMeasure')}
+                  Add measure
                 </button>
               )}
               <label>
-                {t('dashboards.editor.groupByHint')}
+                Group by (up to 3, comma-separated)
                 <input
                   className="input"
-                  translate="no"
-                  aria-label={t('dashboards.editor.groupBy')}
+                  aria-label="Group by"
                   placeholder="service, level"
                   value={(query.group_by ?? []).join(', ')}
                   onChange={(e) =>
@@ -182,7 +170,7 @@ export function PanelEditor({
               </label>
               <div className="measure-row">
                 <label>
-                  {t('dashboards.editor.top')}
+                  Top
                   <input
                     className="input"
                     type="number"
@@ -198,7 +186,7 @@ export function PanelEditor({
                     checked={query.other === true}
                     onChange={(e) => setQuery({ other: e.target.checked })}
                   />
-                  {t('dashboards.editor.sumOther')}
+                  Sum the rest as “Other”
                 </label>
               </div>
             </>
@@ -206,31 +194,27 @@ export function PanelEditor({
           {draft.type === 'timeseries' && (
             <div className="measure-row">
               <label>
-                {t('dashboards.editor.interval')}
+                Interval
                 <select
                   className="select"
                   value={query.interval ?? 'auto'}
                   onChange={(e) => setQuery({ interval: e.target.value })}
                 >
                   {['auto', '1m', '5m', '15m', '1h', '1d'].map((i) => (
-                    <option key={i} value={i}>
-                      {i === 'auto' ? t('dashboards.editor.auto') : i}
-                    </option>
+                    <option key={i}>{i}</option>
                   ))}
                 </select>
               </label>
               <label>
-                {t('dashboards.editor.style')}
+                Style
                 <select
                   className="select"
                   value={String(draft.options?.style ?? 'line')}
                   onChange={(e) => set({ options: { ...draft.options, style: e.target.value } })}
                 >
-                  {(['line', 'area', 'bars'] as const).map((style) => (
-                    <option key={style} value={style}>
-                      {t(`dashboards.style.${style}`)}
-                    </option>
-                  ))}
+                  <option>line</option>
+                  <option>area</option>
+                  <option>bars</option>
                 </select>
               </label>
               <label className="checkbox">
@@ -241,13 +225,13 @@ export function PanelEditor({
                     set({ options: { ...draft.options, stacked: e.target.checked } })
                   }
                 />
-                {t('dashboards.editor.stacked')}
+                Stacked
               </label>
             </div>
           )}
         </div>
         <div className="editor-preview" data-testid="panel-preview">
-          <span className="label">{t('dashboards.editor.preview')}</span>
+          <span className="label">Preview</span>
           <div className="dash-panel preview" style={{ ['--panel-h' as string]: '260px' }}>
             <PanelView panel={normalise(draft)} ctx={ctx} />
           </div>

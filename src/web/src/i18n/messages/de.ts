@@ -1,8 +1,10 @@
 // German: a third language nobody on the team reviewed, proving the catalogue carries any language.
 import type { Catalogue } from '../catalogues.ts';
+import { deAdminUsage } from './de-admin-usage.ts';
 import { deDashboardsAlerts } from './de-dashboards-alerts.ts';
 
 export const de: Catalogue = {
+  ...deAdminUsage,
   ...deDashboardsAlerts,
   'app.home': 'MyLog-Startseite',
   'nav.logs': 'Logs',

@@ -1,8 +1,10 @@
 // English: the source catalogue. ICU MessageFormat; keys are `area.thing`. Every other catalogue
 // must have exactly these keys (the Catalogue type and test/unit/i18n-catalogues.test.ts).
+import { enAdminUsage } from './en-admin-usage.ts';
 import { enDashboardsAlerts } from './en-dashboards-alerts.ts';
 
 export const en = {
+  ...enAdminUsage,
   ...enDashboardsAlerts,
   'app.home': 'MyLog home',
   'nav.logs': 'Logs',

@@ -1,8 +1,10 @@
 // Polish (the customer's home market): complete, reviewed against the English source.
 import type { Catalogue } from '../catalogues.ts';
+import { plAdminUsage } from './pl-admin-usage.ts';
 import { plDashboardsAlerts } from './pl-dashboards-alerts.ts';
 
 export const pl: Catalogue = {
+  ...plAdminUsage,
   ...plDashboardsAlerts,
   'app.home': 'Strona główna MyLog',
   'nav.logs': 'Logi',

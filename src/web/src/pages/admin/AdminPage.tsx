@@ -7,6 +7,8 @@ import {
   UsersIcon,
 } from '../../components/icons.tsx';
 import { EmptyState } from '../../components/ui.tsx';
+import { roleName, useT } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
 import { Link } from '../../lib/router.tsx';
 import { canAdminister, useSession } from '../../lib/session.tsx';
 import { AppDetail } from './AppDetail.tsx';
@@ -21,20 +23,25 @@ import { RedactionRules } from './RedactionRules.tsx';
 
 export function AdminPage({ path }: { path: string }) {
   const { me, org } = useSession();
+  const t = useT();
   if (!me) return null;
   const platformAdmin = me.user.platform_admin;
   const orgAdmin = canAdminister(org?.role);
   if (!orgAdmin && !platformAdmin) {
     return (
       <div className="page narrow">
-        <EmptyState title="Admins only" icon={<ShieldIcon />}>
+        <EmptyState title={t('admin.adminsOnly')} icon={<ShieldIcon />}>
           <p className="muted">
-            Your role in {org?.name ?? 'this organisation'} is{' '}
-            <strong>{org?.role ?? 'none'}</strong>. Ask an owner or admin to change apps, keys or
-            members.
+            <Msg
+              id="admin.adminsOnlyBody"
+              values={{
+                org: org ? <span translate="no">{org.name}</span> : t('admin.thisOrg'),
+                role: org ? roleName(t, org.role) : t('admin.roleNone'),
+              }}
+            />
           </p>
           <Link className="button" href="/logs">
-            Back to logs
+            {t('admin.backToLogs')}
           </Link>
         </EmptyState>
       </div>
@@ -43,13 +50,18 @@ export function AdminPage({ path }: { path: string }) {
   const parts = path.split('/').filter(Boolean);
   const section = parts[1] ?? 'apps';
   const items = [
-    { id: 'apps', label: 'Apps & keys', icon: <BoxIcon />, show: orgAdmin },
-    { id: 'members', label: 'Members', icon: <UsersIcon />, show: orgAdmin },
-    { id: 'channels', label: 'Notification channels', icon: <BellIcon />, show: orgAdmin },
-    { id: 'deletions', label: 'Data deletion', icon: <TrashIcon />, show: orgAdmin },
-    { id: 'redaction', label: 'Redaction', icon: <ShieldIcon />, show: orgAdmin },
-    { id: 'audit', label: 'Audit log', icon: <ShieldIcon />, show: orgAdmin || platformAdmin },
-    { id: 'orgs', label: 'Organisations', icon: <BuildingIcon />, show: platformAdmin },
+    { id: 'apps', label: t('admin.nav.apps'), icon: <BoxIcon />, show: orgAdmin },
+    { id: 'members', label: t('admin.nav.members'), icon: <UsersIcon />, show: orgAdmin },
+    { id: 'channels', label: t('admin.nav.channels'), icon: <BellIcon />, show: orgAdmin },
+    { id: 'deletions', label: t('admin.nav.deletions'), icon: <TrashIcon />, show: orgAdmin },
+    { id: 'redaction', label: t('admin.nav.redaction'), icon: <ShieldIcon />, show: orgAdmin },
+    {
+      id: 'audit',
+      label: t('admin.nav.audit'),
+      icon: <ShieldIcon />,
+      show: orgAdmin || platformAdmin,
+    },
+    { id: 'orgs', label: t('admin.nav.orgs'), icon: <BuildingIcon />, show: platformAdmin },
   ].filter((i) => i.show);
 
   let content;
@@ -67,8 +79,10 @@ export function AdminPage({ path }: { path: string }) {
 
   return (
     <div className="admin">
-      <nav className="admin-nav" aria-label="Settings">
-        <div className="admin-nav-title muted small">{org?.name ?? 'Platform'}</div>
+      <nav className="admin-nav" aria-label={t('nav.settings')}>
+        <div className="admin-nav-title muted small">
+          {org ? <span translate="no">{org.name}</span> : t('admin.platform')}
+        </div>
         {items.map((item) => (
           <Link
             key={item.id}

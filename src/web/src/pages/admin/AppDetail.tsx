@@ -14,6 +14,8 @@ import {
   useSubmit,
   useToast,
 } from '../../components/ui.tsx';
+import { useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -26,6 +28,7 @@ import { NewKeyDialog, type CreatedKey } from './NewKeyDialog.tsx';
 export function AppDetail({ org, appRef }: { org: MeOrg; appRef: string }) {
   const appQuery = useApi<{ app: App }>(`/v1/orgs/${org.id}/apps/${encodeURIComponent(appRef)}`);
   const app = appQuery.data?.app;
+  const t = useT();
   if (appQuery.error) return <p className="form-error page">{errorMessage(appQuery.error)}</p>;
   if (!app) return <Spinner />;
   return (
@@ -33,12 +36,13 @@ export function AppDetail({ org, appRef }: { org: MeOrg; appRef: string }) {
       <header className="page-header">
         <div>
           <div className="breadcrumbs muted small">
-            <Link href="/admin/apps">Apps</Link> / {app.slug}
+            <Link href="/admin/apps">{t('apps.title')}</Link> /{' '}
+            <span translate="no">{app.slug}</span>
           </div>
-          <h1>{app.name}</h1>
+          <h1 translate="no">{app.name}</h1>
         </div>
         <Link className="button" href={`/logs?apps=${encodeURIComponent(app.slug)}`}>
-          <SearchIcon /> View logs
+          <SearchIcon /> {t('admin.app.viewLogs')}
         </Link>
       </header>
       <Keys app={app} />
@@ -57,6 +61,7 @@ function Keys({ app }: { app: App }) {
   const [shown, setShown] = useState<{ title: string; created: CreatedKey } | null>(null);
   const [rotating, setRotating] = useState<IngestKey | null>(null);
   const [revoking, setRevoking] = useState<IngestKey | null>(null);
+  const t = useT();
   const keys = data?.keys ?? [];
   const active = keys.filter((k) => keyActions(k).length > 0);
   const neverUsed = active.length > 0 && active.every((k) => !k.last_used_at);
@@ -74,14 +79,12 @@ function Keys({ app }: { app: App }) {
       <header className="card-header">
         <div>
           <h2>
-            <KeyIcon /> Ingest keys
+            <KeyIcon /> {t('admin.keys.title')}
           </h2>
-          <p className="muted small">
-            Keys authenticate what your apps send. Only their prefix is stored in the clear.
-          </p>
+          <p className="muted small">{t('admin.keys.description')}</p>
         </div>
         <button className="button button-primary" onClick={() => setCreating(true)}>
-          <PlusIcon /> New key
+          <PlusIcon /> {t('admin.keys.new')}
         </button>
       </header>
       <LoadStatus data={data} error={error} />
@@ -89,26 +92,28 @@ function Keys({ app }: { app: App }) {
         <Table
           head={
             <>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Last used</th>
-              <th className="hide-sm">Created</th>
-              <th>Status</th>
-              <th className="actions-col" aria-label="Actions" />
+              <th>{t('admin.col.name')}</th>
+              <th>{t('admin.col.key')}</th>
+              <th>{t('admin.col.lastUsed')}</th>
+              <th className="hide-sm">{t('admin.col.created')}</th>
+              <th>{t('admin.col.status')}</th>
+              <th className="actions-col" aria-label={t('admin.col.actions')} />
             </>
           }
         >
           {keys.length === 0 && (
             <tr>
               <td colSpan={6} className="muted">
-                No keys. Create one to start sending logs.
+                {t('admin.keys.none')}
               </td>
             </tr>
           )}
           {keys.map((key) => (
             <tr key={key.id} className={key.revoked_at ? 'dim' : ''}>
-              <td>{key.name}</td>
-              <td className="mono">{key.display_prefix}…</td>
+              <td translate="no">{key.name}</td>
+              <td className="mono" translate="no">
+                {key.display_prefix}…
+              </td>
               <td title={key.last_used_at ?? ''}>{relativeAge(key.last_used_at)}</td>
               <td className="hide-sm muted">{relativeAge(key.created_at)}</td>
               <td>
@@ -119,9 +124,9 @@ function Keys({ app }: { app: App }) {
                   <button
                     className="button button-small"
                     onClick={() => setRotating(key)}
-                    title="Rotate"
+                    title={t('admin.keys.rotate')}
                   >
-                    <RotateIcon /> <span className="hide-sm">Rotate</span>
+                    <RotateIcon /> <span className="hide-sm">{t('admin.keys.rotate')}</span>
                   </button>
                 )}
                 {keyActions(key).includes('revoke') && (
@@ -129,7 +134,7 @@ function Keys({ app }: { app: App }) {
                     className="button button-small button-danger-ghost"
                     onClick={() => setRevoking(key)}
                   >
-                    {key.replaced_by ? 'Revoke now' : 'Revoke'}
+                    {key.replaced_by ? t('admin.keys.revokeNow') : t('admin.keys.revoke')}
                   </button>
                 )}
               </td>
@@ -139,10 +144,9 @@ function Keys({ app }: { app: App }) {
       )}
       {neverUsed && (
         <div className="onboarding">
-          <h3 className="section-title">Waiting for the first log</h3>
+          <h3 className="section-title">{t('admin.keys.waiting')}</h3>
           <p className="muted small">
-            None of this app’s keys has been used yet. Send a log with your key in place of{' '}
-            <code className="mono">$MYLOG_INGEST_KEY</code>:
+            <Msg id="admin.keys.waitingBody" />
           </p>
           <SendFirstLog appName={app.name} />
         </div>
@@ -151,7 +155,7 @@ function Keys({ app }: { app: App }) {
         <CreateKeyDialog
           app={app}
           onClose={() => setCreating(false)}
-          onCreated={showIssued('New ingest key')}
+          onCreated={showIssued(t('admin.keys.newTitle'))}
         />
       )}
       {rotating && (
@@ -159,15 +163,18 @@ function Keys({ app }: { app: App }) {
           app={app}
           ingestKey={rotating}
           onClose={() => setRotating(null)}
-          onRotated={showIssued('Key rotated')}
+          onRotated={showIssued(t('admin.keys.rotated'))}
         />
       )}
       {revoking && (
         <ConfirmDialog
-          title="Revoke key?"
+          title={t('admin.keys.revokeTitle')}
           danger
-          confirmLabel="Revoke key"
-          message={`Anything still sending with “${revoking.name}” (${revoking.display_prefix}…) will be refused from now on.`}
+          confirmLabel={t('admin.keys.revokeConfirm')}
+          message={t('admin.keys.revokeMessage', {
+            name: revoking.name,
+            prefix: revoking.display_prefix,
+          })}
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
             await api(`/v1/apps/${app.id}/keys/${revoking.id}/revoke`, { method: 'POST' });
@@ -201,21 +208,34 @@ function keyActions(key: IngestKey): ('rotate' | 'revoke')[] {
 }
 
 function KeyStatus({ ingestKey }: { ingestKey: IngestKey }) {
+  const t = useT();
   const { revoked_at: revokedAt, expires_at: expiresAt } = ingestKey;
-  if (isPast(revokedAt)) return <span className="pill pill-muted">revoked</span>;
+  if (isPast(revokedAt)) {
+    return <span className="pill pill-muted">{t('admin.keys.status.revoked')}</span>;
+  }
   if (isPast(expiresAt)) {
     return (
-      <span className="pill pill-muted">{ingestKey.replaced_by ? 'rotated out' : 'expired'}</span>
+      <span className="pill pill-muted">
+        {ingestKey.replaced_by ? t('admin.keys.status.rotatedOut') : t('admin.keys.status.expired')}
+      </span>
     );
   }
   const ending = revokedAt ?? (ingestKey.replaced_by ? expiresAt : null);
-  if (ending) return <span className="pill pill-warn">expires {relativeIn(ending)}</span>;
-  return <span className="pill pill-ok">active</span>;
+  if (ending) {
+    return (
+      <span className="pill pill-warn">
+        {t('admin.keys.status.expires', { when: relativeIn(t, ending) })}
+      </span>
+    );
+  }
+  return <span className="pill pill-ok">{t('admin.keys.status.active')}</span>;
 }
 
-function relativeIn(iso: string): string {
+function relativeIn(t: TFunction, iso: string): string {
   const minutes = Math.round((Date.parse(iso) - Date.now()) / 60_000);
-  return minutes < 60 ? `in ${minutes} min` : `in ${Math.round(minutes / 60)} h`;
+  return minutes < 60
+    ? t('admin.keys.inMinutes', { minutes })
+    : t('admin.keys.inHours', { hours: Math.round(minutes / 60) });
 }
 
 function CreateKeyDialog({
@@ -230,9 +250,10 @@ function CreateKeyDialog({
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const { busy, error, submit } = useSubmit();
+  const t = useT();
   return (
     <FormDialog
-      title="New ingest key"
+      title={t('admin.keys.newTitle')}
       onClose={onClose}
       onSubmit={() =>
         submit(
@@ -248,25 +269,25 @@ function CreateKeyDialog({
         )
       }
       error={error}
-      submitLabel="Create key"
+      submitLabel={t('admin.keys.create')}
       disabled={busy || !name.trim()}
     >
       <TextField
-        label="Name"
+        label={t('admin.col.name')}
         name="key-name"
         autoFocus
         required
-        placeholder="production web servers"
+        placeholder={t('admin.keys.namePlaceholder')}
         value={name}
         onChange={setName}
       />
       <label>
-        Expires
+        {t('admin.keys.expires')}
         <select className="select" value={expires} onChange={(e) => setExpires(e.target.value)}>
-          <option value="">Never</option>
-          <option value="30">In 30 days</option>
-          <option value="90">In 90 days</option>
-          <option value="365">In a year</option>
+          <option value="">{t('admin.keys.never')}</option>
+          <option value="30">{t('admin.keys.in30')}</option>
+          <option value="90">{t('admin.keys.in90')}</option>
+          <option value="365">{t('admin.keys.inYear')}</option>
         </select>
       </label>
     </FormDialog>
@@ -286,9 +307,10 @@ function RotateKeyDialog({
 }) {
   const [overlap, setOverlap] = useState(3600);
   const { busy, error, submit } = useSubmit();
+  const t = useT();
   return (
     <FormDialog
-      title={`Rotate “${ingestKey.name}”`}
+      title={t('admin.keys.rotateTitle', { name: ingestKey.name })}
       onClose={onClose}
       onSubmit={() =>
         submit(
@@ -301,23 +323,21 @@ function RotateKeyDialog({
         )
       }
       error={error}
-      submitLabel="Rotate key"
+      submitLabel={t('admin.keys.rotateSubmit')}
       disabled={busy}
     >
-      <p className="muted">
-        A new key replaces this one. Keep the old key working while you roll the new one out:
-      </p>
+      <p className="muted">{t('admin.keys.rotateBody')}</p>
       <label>
-        Old key keeps working for
+        {t('admin.keys.overlap')}
         <select
           className="select"
           value={overlap}
           onChange={(e) => setOverlap(Number(e.target.value))}
         >
-          <option value={0}>Stop it now</option>
-          <option value={600}>10 minutes</option>
-          <option value={3600}>1 hour</option>
-          <option value={86400}>24 hours</option>
+          <option value={0}>{t('admin.keys.stopNow')}</option>
+          <option value={600}>{t('admin.keys.10m')}</option>
+          <option value={3600}>{t('admin.keys.1h')}</option>
+          <option value={86400}>{t('admin.keys.24h')}</option>
         </select>
       </label>
     </FormDialog>
@@ -337,6 +357,7 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
   const { busy, error, setError, submit } = useSubmit();
   const toast = useToast();
   const { refresh } = useSession();
+  const t = useT();
   useEffect(() => {
     setName(app.name);
     setRetention(String(app.retention_days));
@@ -345,11 +366,8 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
     <section className="card">
       <header className="card-header">
         <div>
-          <h2>Settings</h2>
-          <p className="muted small">
-            Retention applies to stored logs too (see Retention below); limits protect the platform
-            from a noisy app.
-          </p>
+          <h2>{t('admin.settings.title')}</h2>
+          <p className="muted small">{t('admin.settings.description')}</p>
         </div>
       </header>
       <form
@@ -370,16 +388,16 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
                 },
               }),
             () => {
-              toast('Settings saved', 'success');
+              toast(t('admin.settings.saved'), 'success');
               onSaved();
               void refresh();
             },
           );
         }}
       >
-        <TextField label="Name" required value={name} onChange={setName} />
+        <TextField label={t('admin.col.name')} required value={name} onChange={setName} />
         <TextField
-          label="Retention (days)"
+          label={t('admin.settings.retentionDays')}
           type="number"
           min={1}
           max={3650}
@@ -388,27 +406,27 @@ function Settings({ org, app, onSaved }: { org: MeOrg; app: App; onSaved: () => 
           onChange={setRetention}
         />
         <LimitField
-          label="Rate limit (records/s)"
+          label={t('admin.settings.rateRecords')}
           value={rate}
           onChange={setRate}
-          placeholder="platform default"
+          placeholder={t('admin.settings.platformDefault')}
         />
         <LimitField
-          label="Rate limit (bytes/s)"
+          label={t('admin.settings.rateBytes')}
           value={bytes}
           onChange={setBytes}
-          placeholder="platform default"
+          placeholder={t('admin.settings.platformDefault')}
         />
         <LimitField
-          label="Daily quota (records)"
+          label={t('admin.settings.quota')}
           value={quota}
           onChange={setQuota}
-          placeholder="unlimited"
+          placeholder={t('admin.apps.unlimited')}
         />
         {error && <p className="form-error full-row">{error}</p>}
         <div className="button-row full-row">
           <button className="button button-primary" disabled={busy}>
-            Save settings
+            {t('admin.settings.save')}
           </button>
         </div>
       </form>
@@ -421,22 +439,21 @@ function DangerZone({ org, app }: { org: MeOrg; app: App }) {
   const [typed, setTyped] = useState('');
   const { busy, error, submit } = useSubmit();
   const { refresh } = useSession();
+  const t = useT();
   return (
     <section className="card danger-card">
       <header className="card-header">
         <div>
-          <h2>Delete app</h2>
-          <p className="muted small">
-            Its keys stop working at once and its logs are removed. This cannot be undone.
-          </p>
+          <h2>{t('admin.delete.title')}</h2>
+          <p className="muted small">{t('admin.delete.description')}</p>
         </div>
         <button className="button button-danger" onClick={() => setOpen(true)}>
-          <TrashIcon /> Delete app
+          <TrashIcon /> {t('admin.delete.title')}
         </button>
       </header>
       {open && (
         <FormDialog
-          title={`Delete ${app.name}?`}
+          title={t('admin.delete.confirmTitle', { name: app.name })}
           onClose={() => setOpen(false)}
           onSubmit={() =>
             submit(
@@ -448,15 +465,22 @@ function DangerZone({ org, app }: { org: MeOrg; app: App }) {
             )
           }
           error={error}
-          submitLabel="Delete forever"
+          submitLabel={t('admin.delete.forever')}
           danger
           disabled={busy || typed !== app.slug}
         >
           <TextField
             label={
-              <>
-                Type <strong className="mono">{app.slug}</strong> to confirm
-              </>
+              <Msg
+                id="admin.delete.type"
+                values={{
+                  slug: (
+                    <strong className="mono" translate="no">
+                      {app.slug}
+                    </strong>
+                  ),
+                }}
+              />
             }
             autoFocus
             value={typed}

@@ -13,12 +13,14 @@ import {
   DEFAULT_RETENTION_DAYS,
   RETENTION_CHOICES_DAYS,
 } from '../../../../modules/apps/retention.ts';
+import { useT } from '../../i18n/I18nProvider.tsx';
 import { api } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate, useRoute } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { relativeAge } from '../../lib/time.ts';
 import type { App, MeOrg } from '../../lib/types.ts';
+import { count } from '../../lib/usage.ts';
 import { NewKeyDialog, type CreatedKey } from './NewKeyDialog.tsx';
 
 export function AppsList({ org }: { org: MeOrg }) {
@@ -27,24 +29,25 @@ export function AppsList({ org }: { org: MeOrg }) {
   const [creating, setCreating] = useState(route.search.get('new') === '1');
   const [created, setCreated] = useState<{ app: App; key: CreatedKey } | null>(null);
   const { refresh } = useSession();
+  const t = useT();
 
   return (
     <div className="page">
       <PageHeader
-        title="Apps"
-        description="Each app has its own logs, retention, limits and ingest keys."
+        title={t('apps.title')}
+        description={t('admin.apps.description')}
         action={
           <button className="button button-primary" onClick={() => setCreating(true)}>
-            <PlusIcon /> New app
+            <PlusIcon /> {t('admin.apps.new')}
           </button>
         }
       />
       <LoadStatus data={data} error={error} />
       {data && data.apps.length === 0 && (
-        <EmptyState title="No apps yet" icon={<BoxIcon />}>
-          <p className="muted">Create an app to get an ingest key and start sending logs.</p>
+        <EmptyState title={t('admin.apps.empty')} icon={<BoxIcon />}>
+          <p className="muted">{t('admin.apps.emptyBody')}</p>
           <button className="button button-primary" onClick={() => setCreating(true)}>
-            Create your first app
+            {t('admin.apps.createFirst')}
           </button>
         </EmptyState>
       )}
@@ -52,12 +55,12 @@ export function AppsList({ org }: { org: MeOrg }) {
         <Table
           head={
             <>
-              <th>Name</th>
-              <th>Slug</th>
-              <th className="num">Retention</th>
-              <th className="hide-sm">Rate limit</th>
-              <th className="hide-sm">Daily quota</th>
-              <th className="hide-sm">Created</th>
+              <th>{t('admin.col.name')}</th>
+              <th>{t('admin.col.slug')}</th>
+              <th className="num">{t('admin.col.retention')}</th>
+              <th className="hide-sm">{t('admin.col.rateLimit')}</th>
+              <th className="hide-sm">{t('admin.col.dailyQuota')}</th>
+              <th className="hide-sm">{t('admin.col.created')}</th>
             </>
           }
         >
@@ -68,17 +71,25 @@ export function AppsList({ org }: { org: MeOrg }) {
               onClick={() => navigate(`/admin/apps/${app.slug}`)}
             >
               <td>
-                <Link href={`/admin/apps/${app.slug}`}>{app.name}</Link>
+                <Link href={`/admin/apps/${app.slug}`} translate="no">
+                  {app.name}
+                </Link>
               </td>
-              <td className="mono">{app.slug}</td>
-              <td className="num">{app.retention_days} d</td>
+              <td className="mono" translate="no">
+                {app.slug}
+              </td>
+              <td className="num">
+                {t('admin.apps.retentionShort', { days: app.retention_days })}
+              </td>
               <td className="hide-sm">
                 {app.rate_limit_records_per_s
-                  ? `${app.rate_limit_records_per_s.toLocaleString()}/s`
-                  : 'default'}
+                  ? t('admin.apps.perSecond', { rate: app.rate_limit_records_per_s })
+                  : t('admin.apps.default')}
               </td>
               <td className="hide-sm">
-                {app.daily_quota_records ? app.daily_quota_records.toLocaleString() : 'unlimited'}
+                {app.daily_quota_records
+                  ? count(app.daily_quota_records)
+                  : t('admin.apps.unlimited')}
               </td>
               <td className="hide-sm muted">{relativeAge(app.created_at)}</td>
             </tr>
@@ -99,7 +110,7 @@ export function AppsList({ org }: { org: MeOrg }) {
       )}
       {created && (
         <NewKeyDialog
-          title={`${created.app.name} is ready`}
+          title={t('admin.apps.ready', { name: created.app.name })}
           appName={created.app.name}
           created={created.key}
           onClose={() => {
@@ -125,10 +136,11 @@ function CreateAppDialog({
   const [name, setName] = useState('');
   const [retention, setRetention] = useState<number>(DEFAULT_RETENTION_DAYS);
   const { busy, error, setError, submit } = useSubmit();
+  const t = useT();
   useEffect(() => setError(null), [name]);
   return (
     <FormDialog
-      title="New app"
+      title={t('admin.apps.new')}
       onClose={onClose}
       onSubmit={() =>
         submit(
@@ -141,21 +153,21 @@ function CreateAppDialog({
         )
       }
       error={error}
-      submitLabel="Create app"
+      submitLabel={t('admin.apps.create')}
       disabled={busy || !name.trim()}
     >
       <TextField
-        label="Name"
+        label={t('admin.col.name')}
         name="app-name"
         autoFocus
         required
         maxLength={200}
-        placeholder="Checkout service"
+        placeholder={t('admin.apps.namePlaceholder')}
         value={name}
         onChange={setName}
       />
       <label>
-        Retention
+        {t('admin.col.retention')}
         <select
           className="select"
           value={retention}
@@ -163,12 +175,12 @@ function CreateAppDialog({
         >
           {RETENTION_CHOICES_DAYS.map((d) => (
             <option key={d} value={d}>
-              {d} days
+              {t('admin.apps.days', { days: d })}
             </option>
           ))}
         </select>
       </label>
-      <p className="muted small">An ingest key is created with the app and shown once.</p>
+      <p className="muted small">{t('admin.apps.keyNote')}</p>
     </FormDialog>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { PlusIcon } from '../../components/icons.tsx';
 import {
   ConfirmDialog,
@@ -10,6 +10,9 @@ import {
   useSubmit,
   useToast,
 } from '../../components/ui.tsx';
+import { roleName, useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
+import type { MessageKey } from '../../i18n/catalogues.ts';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi, type Loadable } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -17,15 +20,16 @@ import { relativeAge } from '../../lib/time.ts';
 import type { MeOrg, Member } from '../../lib/types.ts';
 
 const ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
-const ROLE_HELP: Record<string, string> = {
-  owner: 'everything, including owners',
-  admin: 'apps, keys, members',
-  member: 'search and tail, saved searches',
-  viewer: 'search and tail',
+const ROLE_HELP: Record<(typeof ROLES)[number], MessageKey> = {
+  owner: 'admin.members.help.owner',
+  admin: 'admin.members.help.admin',
+  member: 'admin.members.help.member',
+  viewer: 'admin.members.help.viewer',
 };
 
-const SSO_ROLE_HELP =
-  'This role comes from the identity provider and is set again at every sign-in; change it there.';
+function roleHelp(t: TFunction, role: string): string {
+  return role in ROLE_HELP ? t(ROLE_HELP[role as keyof typeof ROLE_HELP]) : '';
+}
 
 export function Members({ org }: { org: MeOrg }) {
   const { me } = useSession();
@@ -34,11 +38,17 @@ export function Members({ org }: { org: MeOrg }) {
   const [removing, setRemoving] = useState<Member | null>(null);
   const invitations = useApi<{ invitations: Invitation[] }>(`/v1/orgs/${org.id}/invitations`);
   const toast = useToast();
+  const t = useT();
+  const ssoRoleHelp = t('admin.members.ssoHelp');
+  const orgName = <span translate="no">{org.name}</span>;
 
   const changeRole = (member: Member, role: string): void => {
     api(`/v1/orgs/${org.id}/members/${member.user_id}`, { method: 'PATCH', body: { role } }).then(
       () => {
-        toast(`${member.email} is now ${role}`, 'success');
+        toast(
+          t('admin.members.nowRole', { email: member.email, role: roleName(t, role) }),
+          'success',
+        );
         reload();
       },
       (e: unknown) => toast(errorMessage(e), 'error'),
@@ -48,11 +58,11 @@ export function Members({ org }: { org: MeOrg }) {
   return (
     <div className="page">
       <PageHeader
-        title="Members"
-        description={`Who can see ${org.name}’s logs, and what they may change.`}
+        title={t('admin.nav.members')}
+        description={<Msg id="admin.members.description" values={{ org: orgName }} />}
         action={
           <button className="button button-primary" onClick={() => setInviting(true)}>
-            <PlusIcon /> Invite member
+            <PlusIcon /> {t('admin.members.invite')}
           </button>
         }
       />
@@ -61,37 +71,37 @@ export function Members({ org }: { org: MeOrg }) {
         <Table
           head={
             <>
-              <th>Member</th>
-              <th>Role</th>
-              <th className="hide-sm">Joined</th>
-              <th className="actions-col" aria-label="Actions" />
+              <th>{t('admin.col.member')}</th>
+              <th>{t('admin.col.role')}</th>
+              <th className="hide-sm">{t('admin.col.joined')}</th>
+              <th className="actions-col" aria-label={t('admin.col.actions')} />
             </>
           }
         >
           {data.members.map((member) => (
             <tr key={member.user_id}>
-              <td>
+              <td translate="no">
                 <div>{member.name ?? member.email}</div>
                 {member.name && <div className="muted small">{member.email}</div>}
               </td>
               <td>
                 <select
                   className="select select-small"
-                  aria-label={`Role of ${member.email}`}
+                  aria-label={t('admin.members.roleOf', { email: member.email })}
                   value={member.role}
                   disabled={member.user_id === me?.user.id || member.sso_managed}
-                  title={member.sso_managed ? SSO_ROLE_HELP : undefined}
+                  title={member.sso_managed ? ssoRoleHelp : undefined}
                   onChange={(e) => changeRole(member, e.target.value)}
                 >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
-                      {r}
+                      {roleName(t, r)}
                     </option>
                   ))}
                 </select>
                 {member.sso_managed && (
-                  <span className="pill small-pill" title={SSO_ROLE_HELP}>
-                    set by SSO
+                  <span className="pill small-pill" title={ssoRoleHelp}>
+                    {t('admin.members.setBySso')}
                   </span>
                 )}
               </td>
@@ -102,7 +112,7 @@ export function Members({ org }: { org: MeOrg }) {
                     className="button button-small button-danger-ghost"
                     onClick={() => setRemoving(member)}
                   >
-                    Remove
+                    {t('admin.members.remove')}
                   </button>
                 )}
               </td>
@@ -113,16 +123,19 @@ export function Members({ org }: { org: MeOrg }) {
       <PendingInvitations org={org} invitations={invitations} />
       {data?.members.some((m) => m.sso_managed) && (
         <p className="muted small" data-testid="sso-role-note">
-          Roles marked <span className="pill small-pill">set by SSO</span> come from your identity
-          provider’s role claim and are set again each time the member signs in, so they cannot be
-          changed here: change them in the identity provider.
+          <Msg
+            id="admin.members.ssoNote"
+            values={{
+              pill: (chunks: ReactNode[]) => <span className="pill small-pill">{chunks}</span>,
+            }}
+          />
         </p>
       )}
       <dl className="role-legend muted small">
         {ROLES.map((r) => (
           <div key={r}>
-            <dt>{r}</dt>
-            <dd>{ROLE_HELP[r]}</dd>
+            <dt>{roleName(t, r)}</dt>
+            <dd>{roleHelp(t, r)}</dd>
           </div>
         ))}
       </dl>
@@ -132,17 +145,17 @@ export function Members({ org }: { org: MeOrg }) {
           onClose={() => setInviting(false)}
           onInvited={(email) => {
             setInviting(false);
-            toast(`Invitation for ${email} saved: they join at their next sign-in`, 'success');
+            toast(t('admin.members.invitationSaved', { email }), 'success');
             invitations.reload();
           }}
         />
       )}
       {removing && (
         <ConfirmDialog
-          title="Remove member?"
+          title={t('admin.members.removeTitle')}
           danger
-          confirmLabel="Remove"
-          message={`${removing.email} will lose access to ${org.name} at once.`}
+          confirmLabel={t('admin.members.remove')}
+          message={t('admin.members.removeMessage', { email: removing.email, org: org.name })}
           onClose={() => setRemoving(null)}
           onConfirm={async () => {
             await api(`/v1/orgs/${org.id}/members/${removing.user_id}`, { method: 'DELETE' });
@@ -172,10 +185,11 @@ function PendingInvitations({
   const path = `/v1/orgs/${org.id}/invitations`;
   const { data, error, reload } = invitations;
   const toast = useToast();
+  const t = useT();
   const withdraw = (invitation: Invitation): void => {
     api(`${path}/${invitation.id}`, { method: 'DELETE' }).then(
       () => {
-        toast(`Invitation for ${invitation.email} withdrawn`, 'success');
+        toast(t('admin.members.withdrawn', { email: invitation.email }), 'success');
         reload();
       },
       (e: unknown) => toast(errorMessage(e), 'error'),
@@ -185,36 +199,34 @@ function PendingInvitations({
   if (!data || data.invitations.length === 0) return null;
   return (
     <section className="pending-invitations" data-testid="pending-invitations">
-      <h2 className="section-title">Pending invitations</h2>
+      <h2 className="section-title">{t('admin.members.pending')}</h2>
       <Table
         head={
           <>
-            <th>Email</th>
-            <th>Role</th>
-            <th className="hide-sm">Invited</th>
-            <th className="actions-col" aria-label="Actions" />
+            <th>{t('admin.col.email')}</th>
+            <th>{t('admin.col.role')}</th>
+            <th className="hide-sm">{t('admin.col.invited')}</th>
+            <th className="actions-col" aria-label={t('admin.col.actions')} />
           </>
         }
       >
         {data.invitations.map((invitation) => (
           <tr key={invitation.id}>
-            <td>{invitation.email}</td>
-            <td>{invitation.role}</td>
+            <td translate="no">{invitation.email}</td>
+            <td>{roleName(t, invitation.role)}</td>
             <td className="hide-sm muted">{relativeAge(invitation.created_at)}</td>
             <td className="actions-col">
               <button
                 className="button button-small button-danger-ghost"
                 onClick={() => withdraw(invitation)}
               >
-                Withdraw
+                {t('admin.members.withdraw')}
               </button>
             </td>
           </tr>
         ))}
       </Table>
-      <p className="muted small">
-        An invited address becomes a member the next time it signs in with this email.
-      </p>
+      <p className="muted small">{t('admin.members.pendingNote')}</p>
     </section>
   );
 }
@@ -231,9 +243,10 @@ function InviteDialog({
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<string>('member');
   const { busy, error, submit } = useSubmit();
+  const t = useT();
   return (
     <FormDialog
-      title={`Invite to ${org.name}`}
+      title={t('admin.members.inviteTitle', { org: org.name })}
       onClose={onClose}
       onSubmit={() =>
         submit(
@@ -246,24 +259,28 @@ function InviteDialog({
         )
       }
       error={error}
-      submitLabel="Invite"
+      submitLabel={t('admin.members.inviteSubmit')}
       disabled={busy}
     >
-      <TextField label="Email" type="email" autoFocus required value={email} onChange={setEmail} />
+      <TextField
+        label={t('admin.col.email')}
+        type="email"
+        autoFocus
+        required
+        value={email}
+        onChange={setEmail}
+      />
       <label>
-        Role
+        {t('admin.col.role')}
         <select className="select" value={role} onChange={(e) => setRole(e.target.value)}>
           {ROLES.map((r) => (
             <option key={r} value={r}>
-              {r} — {ROLE_HELP[r]}
+              {t('admin.members.roleOption', { role: roleName(t, r), help: roleHelp(t, r) })}
             </option>
           ))}
         </select>
       </label>
-      <p className="muted small">
-        They get access the next time they sign in with this email. Whether the address already has
-        an account is not shown.
-      </p>
+      <p className="muted small">{t('admin.members.inviteNote')}</p>
     </FormDialog>
   );
 }

@@ -3,6 +3,8 @@
 import { useState } from 'react';
 import { SendFirstLog } from '../../components/SendFirstLog.tsx';
 import { Dialog, copyText } from '../../components/ui.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
 import type { IngestKey } from '../../lib/types.ts';
 
 export interface CreatedKey {
@@ -23,6 +25,7 @@ export function NewKeyDialog({
 }) {
   const [copied, setCopied] = useState(false);
   const [warned, setWarned] = useState(false);
+  const t = useT();
   // Saying "I have copied the key" is an answer in itself (copied by hand, or with the keyboard);
   // only closing the dialog another way (Esc, the close button) before copying asks again.
   const dismiss = (): void => {
@@ -39,20 +42,21 @@ export function NewKeyDialog({
       wide
       footer={
         <>
-          {warned && !copied && (
-            <span className="form-error">
-              The key has not been copied with the button. Close anyway?
-            </span>
-          )}
+          {warned && !copied && <span className="form-error">{t('admin.newKey.notCopied')}</span>}
           <button className="button button-primary" onClick={onClose}>
-            {copied || warned ? 'Done' : 'I have copied the key'}
+            {copied || warned ? t('admin.newKey.done') : t('admin.newKey.copiedIt')}
           </button>
         </>
       }
     >
       <p>
-        Ingest key <strong>{created.record.name}</strong> for {appName}. Copy it now:{' '}
-        <strong>it will not be shown again.</strong>
+        <Msg
+          id="admin.newKey.intro"
+          values={{
+            name: <strong translate="no">{created.record.name}</strong>,
+            app: <span translate="no">{appName}</span>,
+          }}
+        />
       </p>
       <div className="secret-box">
         <code className="mono" data-testid="new-key">
@@ -62,14 +66,16 @@ export function NewKeyDialog({
           className="button button-primary button-small"
           onClick={() => void copyText(created.key).then(() => setCopied(true))}
         >
-          {copied ? 'Copied' : 'Copy key'}
+          {copied ? t('common.copied') : t('admin.newKey.copy')}
         </button>
       </div>
-      <h3 className="section-title">Send your first log</h3>
+      <h3 className="section-title">{t('admin.newKey.sendFirst')}</h3>
       <SendFirstLog appName={appName} ingestKey={created.key} />
       <p className="muted small">
-        Keep the key in your secret store. Its prefix{' '}
-        <code className="mono">{created.record.display_prefix}</code> identifies it in the list.
+        <Msg
+          id="admin.newKey.keep"
+          values={{ prefix: <code className="mono">{created.record.display_prefix}</code> }}
+        />
       </p>
     </Dialog>
   );

@@ -3,8 +3,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { MeasureChart, type ChartSeries } from '../../components/MeasureChart.tsx';
 import { Dialog, TextField, useSubmit } from '../../components/ui.tsx';
-import { useT } from '../../i18n/I18nProvider.tsx';
-import { hasMessage, t as translate } from '../../i18n/display.ts';
 import {
   CONDITION_OPS,
   durationSeconds,
@@ -75,11 +73,6 @@ function bodyOf(d: AlertDraft) {
   };
 }
 
-function channelType(type: string): string {
-  const key = `alerts.channel.${type}`;
-  return hasMessage(key) ? translate(key) : type.replace('_', '-');
-}
-
 interface SeriesAnswer {
   interval_ms: number;
   series: {
@@ -89,7 +82,6 @@ interface SeriesAnswer {
 }
 
 function Preview({ draft }: { draft: AlertDraft }) {
-  const t = useT();
   const body = useDebounced(bodyOf(draft), 600);
   const [answer, setAnswer] = useState<SeriesAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -124,9 +116,7 @@ function Preview({ draft }: { draft: AlertDraft }) {
     if (!answer || !first) return null;
     const times = first.points.map((p) => Date.parse(p.ts) / 1000);
     const series: ChartSeries[] = answer.series.map((s) => ({
-      label: s.group
-        ? Object.values(s.group).join(' · ') || translate('dashboards.panel.none')
-        : translate('dashboards.panel.value'),
+      label: s.group ? Object.values(s.group).join(' · ') || '(none)' : 'value',
       values: s.points.map((p) => p.values[0] ?? null),
     }));
     return { times, series };
@@ -135,9 +125,8 @@ function Preview({ draft }: { draft: AlertDraft }) {
   return (
     <div className="chart-box span-2" data-testid="alert-preview">
       <div className="muted small">
-        {interval !== body.window
-          ? t('alerts.form.bucketsWindow', { interval, window: body.window })
-          : t('alerts.form.buckets', { interval })}
+        Last 24 h, {interval} buckets
+        {interval !== body.window ? ` (the rule's window is ${body.window})` : ''}
       </div>
       {error && <p className="form-error">{error}</p>}
       {!error && chart && chart.series.length > 0 && (
@@ -148,7 +137,7 @@ function Preview({ draft }: { draft: AlertDraft }) {
         />
       )}
       {!error && chart === null && answer && (
-        <p className="muted small">{t('alerts.form.noMatches')}</p>
+        <p className="muted small">No matching logs in the last 24 h.</p>
       )}
     </div>
   );
@@ -167,7 +156,6 @@ export function AlertForm({
   onClose: () => void;
   onSaved: (rule: AlertRule) => void;
 }) {
-  const t = useT();
   const [draft, setDraft] = useState(initial);
   const set = <K extends keyof AlertDraft>(key: K, value: AlertDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
@@ -189,11 +177,7 @@ export function AlertForm({
       (res) => onSaved(res.alert),
     );
   return (
-    <Dialog
-      title={rule ? t('alerts.form.editTitle', { name: rule.name }) : t('alerts.new')}
-      onClose={onClose}
-      wide
-    >
+    <Dialog title={rule ? `Edit ${rule.name}` : 'New alert'} onClose={onClose} wide>
       <form
         className="form"
         onSubmit={(e) => {
@@ -203,52 +187,48 @@ export function AlertForm({
       >
         <div className="alert-form">
           <label className="span-2">
-            {t('alerts.form.name')}
+            Name
             <input
               className="input"
               required
               maxLength={200}
               value={draft.name}
               onChange={(e) => set('name', e.target.value)}
-              placeholder={t('alerts.form.namePlaceholder')}
+              placeholder="Checkout errors"
               autoFocus
             />
           </label>
           <label className="span-2">
-            {t('alerts.form.query')}
+            Query
             <input
               className="input mono"
-              translate="no"
               value={draft.q}
               onChange={(e) => set('q', e.target.value)}
               placeholder="service:checkout level:error"
             />
             <span className="muted small">
               {draft.apps.length
-                ? t('alerts.form.apps', { apps: draft.apps.join(', ') })
-                : t('alerts.form.allApps')}
+                ? `Apps: ${draft.apps.join(', ')}`
+                : 'All apps of the organisation'}
             </span>
           </label>
           <label>
-            {t('alerts.form.measure')}
+            Measure
             <span className="inline">
               <select
                 className="select"
                 value={draft.op}
                 onChange={(e) => set('op', e.target.value)}
-                aria-label={t('alerts.form.measure')}
+                aria-label="Measure"
               >
                 {MEASURE_OPS.map((op) => (
-                  <option key={op} translate="no">
-                    {op}
-                  </option>
+                  <option key={op}>{op}</option>
                 ))}
               </select>
               {needsField && (
                 <input
                   className="input"
-                  translate="no"
-                  aria-label={t('alerts.form.field')}
+                  aria-label="Field"
                   placeholder="duration_ms"
                   value={draft.field}
                   onChange={(e) => set('field', e.target.value)}
@@ -257,18 +237,17 @@ export function AlertForm({
             </span>
           </label>
           <TextField
-            label={t('alerts.form.groupBy')}
-            translate="no"
+            label="Group by (comma-separated)"
             placeholder="host"
             value={draft.groupBy}
             onChange={(v) => set('groupBy', v)}
           />
           <label>
-            {t('alerts.form.condition')}
+            Condition
             <span className="inline">
               <select
                 className="select"
-                aria-label={t('alerts.form.condition')}
+                aria-label="Condition"
                 value={draft.condOp}
                 onChange={(e) => set('condOp', e.target.value as ConditionOp)}
               >
@@ -278,7 +257,7 @@ export function AlertForm({
               </select>
               <input
                 className="input"
-                aria-label={t('alerts.form.threshold')}
+                aria-label="Threshold"
                 type="number"
                 step="any"
                 required
@@ -288,48 +267,49 @@ export function AlertForm({
             </span>
           </label>
           <TextField
-            label={t('alerts.form.window')}
+            label="Over the last (window)"
             value={draft.window}
             onChange={(v) => set('window', v)}
             placeholder="5m"
           />
           <TextField
-            label={t('alerts.form.every')}
+            label="Check every"
             value={draft.every}
             onChange={(v) => set('every', v)}
             placeholder="1m"
           />
           <TextField
-            label={t('alerts.form.for')}
+            label="Fire after it holds for"
             value={draft.forDuration}
             onChange={(v) => set('forDuration', v)}
             placeholder="0s"
           />
           <label>
-            {t('alerts.form.noData')}
+            When the window is empty
             <select
               className="select"
               value={draft.noData}
               onChange={(e) => set('noData', e.target.value as NoData)}
             >
-              {(['ok', 'no_data', 'firing', 'keep'] as const).map((value) => (
-                <option key={value} value={value}>
-                  {t(`alerts.noData.${value}`)}
-                </option>
-              ))}
+              <option value="ok">OK</option>
+              <option value="no_data">No data (notify)</option>
+              <option value="firing">Firing</option>
+              <option value="keep">Keep the last state</option>
             </select>
           </label>
           <TextField
-            label={t('alerts.form.renotify')}
+            label="Notify again while firing every"
             value={draft.renotify}
             onChange={(v) => set('renotify', v)}
-            placeholder={t('alerts.form.renotifyPlaceholder')}
+            placeholder="never (e.g. 1h)"
           />
           <Preview draft={draft} />
           <fieldset className="span-2">
-            <legend className="small">{t('alerts.form.notify')}</legend>
+            <legend className="small">Notify</legend>
             {channels.data?.channels.length === 0 && (
-              <p className="muted small">{t('alerts.form.noChannels')}</p>
+              <p className="muted small">
+                No channels yet: an admin adds them under Settings → Notification channels.
+              </p>
             )}
             {channels.data?.channels.map((c) => (
               <label key={c.id} className="checkbox-line">
@@ -345,8 +325,7 @@ export function AlertForm({
                     )
                   }
                 />
-                <span translate="no">{c.name}</span>{' '}
-                <span className="muted small">{channelType(c.type)}</span>
+                {c.name} <span className="muted small">{c.type.replace('_', '-')}</span>
               </label>
             ))}
           </fieldset>
@@ -354,10 +333,10 @@ export function AlertForm({
         {error && <p className="form-error">{error}</p>}
         <div className="button-row end">
           <button type="button" className="button" onClick={onClose}>
-            {t('common.cancel')}
+            Cancel
           </button>
           <button className="button button-primary" disabled={busy || draft.name.trim() === ''}>
-            {rule ? t('common.save') : t('alerts.form.create')}
+            {rule ? 'Save' : 'Create alert'}
           </button>
         </div>
       </form>

@@ -10,10 +10,8 @@ import {
   Table,
   useToast,
 } from '../../components/ui.tsx';
-import { useT } from '../../i18n/I18nProvider.tsx';
 import {
   measureLabel,
-  notificationLabel,
   stateLabel,
   type AlertEvent,
   type AlertRule,
@@ -24,8 +22,7 @@ import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate, useRoute } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
-import { formatNumber } from '../../lib/dashboards.ts';
-import { formatShort, relativeAge } from '../../lib/time.ts';
+import { relativeAge } from '../../lib/time.ts';
 import type { MeOrg } from '../../lib/types.ts';
 import '../../alerts.css';
 import { AlertForm, draftOf } from './AlertForm.tsx';
@@ -33,12 +30,11 @@ import { AlertForm, draftOf } from './AlertForm.tsx';
 const canEdit = (org: MeOrg | null) => org !== null && org.role !== 'viewer';
 
 export function StatePill({ state, muted }: { state: AlertState; muted?: boolean }) {
-  const t = useT();
   return (
     <span className={`state-pill ${state}`} data-state={state}>
       <span className={`alert-dot state-${state}`} />
       {stateLabel(state)}
-      {muted ? ` ${t('alerts.mutedSuffix')}` : ''}
+      {muted ? ' · muted' : ''}
     </span>
   );
 }
@@ -55,22 +51,14 @@ function useEvery(ms: number, reload: () => void): void {
 const isMuted = (rule: AlertRule) =>
   rule.muted_until !== null && Date.parse(rule.muted_until) > Date.now();
 
-const groupText = (group: Record<string, string>) =>
-  Object.entries(group)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ') || '—';
-
-const valueText = (value: number | null) => (value === null ? '—' : formatNumber(value));
-
 export function AlertsPage({ path }: { path: string }) {
   const { org } = useSession();
   const route = useRoute();
-  const t = useT();
   const id = path.split('/')[2];
   if (!org)
     return (
       <div className="page narrow">
-        <p className="muted">{t('alerts.noOrg')}</p>
+        <p className="muted">Choose an organisation first.</p>
       </div>
     );
   if (id && id !== 'new') return <AlertDetail org={org} id={id} />;
@@ -95,26 +83,28 @@ function AlertList({
   q: string;
   apps: string[];
 }) {
-  const t = useT();
   const list = useApi<{ alerts: AlertRule[] }>('/v1/alerts', { org: org.id });
   useEvery(10_000, list.reload);
   const editable = canEdit(org);
   const newButton = editable && (
     <button className="button button-primary" onClick={() => navigate('/alerts/new')}>
-      {t('alerts.new')}
+      New alert
     </button>
   );
   return (
     <div className="page">
       <PageHeader
-        title={t('alerts.title')}
-        description={t('alerts.description')}
+        title="Alerts"
+        description="Rules on your logs, checked on a schedule; you are told when they fire and when they resolve."
         action={newButton}
       />
       <LoadStatus data={list.data} error={list.error} />
       {list.data?.alerts.length === 0 && (
-        <EmptyState title={t('alerts.emptyTitle')} icon={<BellIcon size={22} />}>
-          <p className="muted">{t('alerts.emptyBody')}</p>
+        <EmptyState title="No alerts yet" icon={<BellIcon size={22} />}>
+          <p className="muted">
+            Start from a search in the explorer (the bell button next to the query), or create one
+            here.
+          </p>
           {newButton}
         </EmptyState>
       )}
@@ -122,11 +112,11 @@ function AlertList({
         <Table
           head={
             <>
-              <th>{t('alerts.col.state')}</th>
-              <th>{t('alerts.col.name')}</th>
-              <th className="hide-sm">{t('alerts.col.condition')}</th>
-              <th className="hide-sm">{t('alerts.col.every')}</th>
-              <th className="hide-sm">{t('alerts.col.checked')}</th>
+              <th>State</th>
+              <th>Name</th>
+              <th className="hide-sm">Condition</th>
+              <th className="hide-sm">Every</th>
+              <th className="hide-sm">Checked</th>
             </>
           }
         >
@@ -136,26 +126,20 @@ function AlertList({
                 {rule.enabled ? (
                   <StatePill state={rule.state} muted={isMuted(rule)} />
                 ) : (
-                  <span className="pill pill-muted">{t('alerts.disabled')}</span>
+                  <span className="pill pill-muted">disabled</span>
                 )}
               </td>
               <td>
-                <Link href={`/alerts/${rule.id}`} translate="no">
-                  {rule.name}
-                </Link>
+                <Link href={`/alerts/${rule.id}`}>{rule.name}</Link>
                 {rule.last_error && <div className="form-error small">{rule.last_error}</div>}
               </td>
               <td className="hide-sm mono small">
-                {t('alerts.condition', {
-                  measure: measureLabel(rule.measure),
-                  op: rule.condition.op,
-                  threshold: String(rule.condition.threshold),
-                  window: rule.window,
-                })}
+                {measureLabel(rule.measure)} {rule.condition.op} {rule.condition.threshold} over{' '}
+                {rule.window}
               </td>
               <td className="hide-sm">{rule.every}</td>
               <td className="hide-sm muted">
-                {rule.last_eval_at ? relativeAge(rule.last_eval_at) : t('alerts.notYet')}
+                {rule.last_eval_at ? relativeAge(rule.last_eval_at) : 'not yet'}
               </td>
             </tr>
           ))}
@@ -189,14 +173,13 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const toast = useToast();
-  const t = useT();
   const editable = canEdit(org);
   const r = rule.data?.alert;
   if (!r) {
     return (
       <div className="page">
         <p>
-          <Link href="/alerts">{t('alerts.back')}</Link>
+          <Link href="/alerts">← Alerts</Link>
         </p>
         <LoadStatus data={r} error={rule.error} />
       </div>
@@ -218,25 +201,20 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
   return (
     <div className="page">
       <p>
-        <Link href="/alerts">{t('alerts.back')}</Link>
+        <Link href="/alerts">← Alerts</Link>
       </p>
       <PageHeader
-        title={<span translate="no">{r.name}</span>}
+        title={r.name}
         description={
           <>
             {r.enabled ? (
               <StatePill state={r.state} muted={muted} />
             ) : (
-              <span className="pill pill-muted">{t('alerts.disabled')}</span>
+              <span className="pill pill-muted">disabled</span>
             )}{' '}
             <span className="mono small">
-              {t('alerts.conditionEvery', {
-                measure: measureLabel(r.measure),
-                op: r.condition.op,
-                threshold: String(r.condition.threshold),
-                window: r.window,
-                every: r.every,
-              })}
+              {measureLabel(r.measure)} {r.condition.op} {r.condition.threshold} over {r.window},
+              every {r.every}
             </span>
           </>
         }
@@ -248,93 +226,80 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
                 onClick={() =>
                   patch(
                     { muted_until: muted ? null : new Date(Date.now() + 3600_000).toISOString() },
-                    muted ? t('alerts.unmuted') : t('alerts.mutedForHour'),
+                    muted ? 'Unmuted' : 'Muted for an hour',
                   )
                 }
               >
-                {muted ? t('alerts.unmute') : t('alerts.mute')}
+                {muted ? 'Unmute' : 'Mute 1 h'}
               </button>
               <button
                 className="button"
-                onClick={() =>
-                  patch(
-                    { enabled: !r.enabled },
-                    r.enabled ? t('alerts.disabledToast') : t('alerts.enabledToast'),
-                  )
-                }
+                onClick={() => patch({ enabled: !r.enabled }, r.enabled ? 'Disabled' : 'Enabled')}
               >
-                {r.enabled ? t('alerts.disable') : t('alerts.enable')}
+                {r.enabled ? 'Disable' : 'Enable'}
               </button>
               <button className="button" onClick={() => setEditing(true)}>
-                {t('alerts.edit')}
+                Edit
               </button>
               <button className="button button-danger" onClick={() => setDeleting(true)}>
-                {t('common.delete')}
+                Delete
               </button>
             </div>
           )
         }
       />
       {error && <p className="form-error">{error}</p>}
-      {r.last_error && (
-        <p className="form-error">{t('alerts.lastEvaluation', { error: r.last_error })}</p>
-      )}
+      {r.last_error && <p className="form-error">Last evaluation: {r.last_error}</p>}
       <dl className="detail-grid">
         <div>
-          <dt>{t('alerts.field.query')}</dt>
-          {r.q ? (
-            <dd className="mono" translate="no">
-              {r.q}
-            </dd>
-          ) : (
-            <dd className="mono">{t('alerts.allLogs')}</dd>
-          )}
+          <dt>Query</dt>
+          <dd className="mono">{r.q || '(all logs)'}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.groupBy')}</dt>
-          <dd translate="no">{r.group_by.join(', ') || '—'}</dd>
+          <dt>Group by</dt>
+          <dd>{r.group_by.join(', ') || '—'}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.for')}</dt>
+          <dt>For</dt>
           <dd>{r.for}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.noData')}</dt>
-          <dd>{t(`alerts.noData.${r.no_data}`)}</dd>
+          <dt>Empty window</dt>
+          <dd>{r.no_data}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.renotify')}</dt>
-          <dd>{r.renotify ?? t('time.never')}</dd>
+          <dt>Renotify</dt>
+          <dd>{r.renotify ?? 'never'}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.mutedUntil')}</dt>
-          <dd>{muted && r.muted_until ? formatShort(Date.parse(r.muted_until)) : '—'}</dd>
+          <dt>Muted until</dt>
+          <dd>{muted && r.muted_until ? new Date(r.muted_until).toLocaleString() : '—'}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.lastChecked')}</dt>
-          <dd>{r.last_eval_at ? relativeAge(r.last_eval_at) : t('alerts.notYet')}</dd>
+          <dt>Last checked</dt>
+          <dd>{r.last_eval_at ? relativeAge(r.last_eval_at) : 'not yet'}</dd>
         </div>
         <div>
-          <dt>{t('alerts.field.explorer')}</dt>
+          <dt>Open in explorer</dt>
           <dd>
             <Link href={`/logs?q=${encodeURIComponent(r.q)}&from=now-${r.window}`}>
-              {t('alerts.windowLogs')}
+              the window's logs
             </Link>
           </dd>
         </div>
       </dl>
 
-      <h2 className="section-title">{t('alerts.instances')}</h2>
+      <h2 className="section-title">Instances</h2>
       {r.instances.length === 0 ? (
-        <p className="muted">{t('alerts.notEvaluated')}</p>
+        <p className="muted">Not evaluated yet.</p>
       ) : (
         <Table
           head={
             <>
-              <th>{t('alerts.col.state')}</th>
-              <th>{t('alerts.col.group')}</th>
-              <th className="num">{t('alerts.col.value')}</th>
-              <th>{t('alerts.col.since')}</th>
+              <th>State</th>
+              <th>Group</th>
+              <th className="num">Value</th>
+              <th>Since</th>
             </>
           }
         >
@@ -342,19 +307,21 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
             <tr key={JSON.stringify(i.group)}>
               <td>
                 <StatePill state={i.state} />
-                {i.flapping && <span className="pill pill-warn"> {t('alerts.flapping')}</span>}
+                {i.flapping && <span className="pill pill-warn"> flapping</span>}
               </td>
-              <td className="mono small" translate="no">
-                {groupText(i.group)}
+              <td className="mono small">
+                {Object.entries(i.group)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ') || '—'}
               </td>
-              <td className="num">{valueText(i.value)}</td>
+              <td className="num">{i.value ?? '—'}</td>
               <td className="muted">{relativeAge(i.since)}</td>
             </tr>
           ))}
         </Table>
       )}
 
-      <h2 className="section-title">{t('alerts.silences')}</h2>
+      <h2 className="section-title">Silences</h2>
       <Silences
         org={org}
         rule={r}
@@ -363,34 +330,36 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
         onChange={silences.reload}
       />
 
-      <h2 className="section-title">{t('alerts.history')}</h2>
+      <h2 className="section-title">History</h2>
       <LoadStatus data={events.data} error={events.error} />
-      {events.data?.events.length === 0 && <p className="muted">{t('alerts.noChanges')}</p>}
+      {events.data?.events.length === 0 && <p className="muted">No state changes yet.</p>}
       {events.data && events.data.events.length > 0 && (
         <Table
           head={
             <>
-              <th>{t('alerts.col.when')}</th>
-              <th>{t('alerts.col.change')}</th>
-              <th className="hide-sm">{t('alerts.col.group')}</th>
-              <th className="num">{t('alerts.col.value')}</th>
-              <th>{t('alerts.col.notified')}</th>
+              <th>When</th>
+              <th>Change</th>
+              <th className="hide-sm">Group</th>
+              <th className="num">Value</th>
+              <th>Notified</th>
             </>
           }
         >
           {events.data.events.map((e) => (
             <tr key={e.id}>
-              <td className="muted" title={e.at} translate="no">
-                {formatShort(Date.parse(e.at))}
+              <td className="muted" title={e.at}>
+                {new Date(e.at).toLocaleString()}
               </td>
               <td>
                 {stateLabel(e.from)} → <strong>{stateLabel(e.to)}</strong>
               </td>
-              <td className="hide-sm mono small" translate="no">
-                {groupText(e.group)}
+              <td className="hide-sm mono small">
+                {Object.entries(e.group)
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(' ') || '—'}
               </td>
-              <td className="num">{valueText(e.value)}</td>
-              <td>{e.notification ? notificationLabel(e.notification) : '—'}</td>
+              <td className="num">{e.value ?? '—'}</td>
+              <td>{e.notification ?? '—'}</td>
             </tr>
           ))}
         </Table>
@@ -409,9 +378,9 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
       )}
       {deleting && (
         <ConfirmDialog
-          title={t('alerts.deleteTitle', { name: r.name })}
-          message={t('alerts.deleteMessage')}
-          confirmLabel={t('common.delete')}
+          title={`Delete ${r.name}?`}
+          message="The rule and its history are deleted. Notifications already sent stay sent."
+          confirmLabel="Delete"
           danger
           onClose={() => setDeleting(false)}
           onConfirm={() =>
@@ -436,7 +405,6 @@ function Silences({
   editable: boolean;
   onChange: () => void;
 }) {
-  const t = useT();
   const [hours, setHours] = useState('1');
   const [matcher, setMatcher] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -447,7 +415,7 @@ function Silences({
       .filter(Boolean)
       .map((p) => p.split('='));
     if (pairs.some((p) => p.length !== 2 || !p[0])) {
-      setError(t('alerts.silence.pairsError'));
+      setError('Write the groups to silence as key=value pairs, e.g. host=web-1');
       return;
     }
     api('/v1/alert-silences', {
@@ -462,17 +430,16 @@ function Silences({
   };
   return (
     <div>
-      {silences.length === 0 && <p className="muted">{t('alerts.silence.none')}</p>}
+      {silences.length === 0 && <p className="muted">No active silence.</p>}
       {silences.map((s) => (
         <p key={s.id} className="small">
-          {t('alerts.silence.line', {
-            scope: s.rule_id === null ? 'all' : 'rule',
-            groups: Object.keys(s.matcher).length
-              ? groupText(s.matcher)
-              : t('alerts.silence.everyGroup'),
-            until: formatShort(Date.parse(s.ends_at)),
-          })}{' '}
-          {s.comment && <span translate="no">({s.comment})</span>}{' '}
+          {s.rule_id === null ? 'Every rule' : 'This rule'},{' '}
+          {Object.keys(s.matcher).length
+            ? Object.entries(s.matcher)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ')
+            : 'every group'}
+          : until {new Date(s.ends_at).toLocaleString()} {s.comment && `(${s.comment})`}{' '}
           {editable && (
             <button
               className="link-button"
@@ -480,7 +447,7 @@ function Silences({
                 void api(`/v1/alert-silences/${s.id}`, { method: 'DELETE' }).then(onChange)
               }
             >
-              {t('alerts.silence.endNow')}
+              end now
             </button>
           )}
         </p>
@@ -489,23 +456,23 @@ function Silences({
         <div className="button-row silence-form">
           <input
             className="input"
-            aria-label={t('alerts.silence.groups')}
-            placeholder={t('alerts.silence.placeholder')}
+            aria-label="Groups to silence"
+            placeholder="host=web-1 (empty: all groups)"
             value={matcher}
             onChange={(e) => setMatcher(e.target.value)}
           />
           <select
             className="select"
-            aria-label={t('alerts.silence.for')}
+            aria-label="Silence for"
             value={hours}
             onChange={(e) => setHours(e.target.value)}
           >
-            <option value="1">{t('alerts.silence.hours', { n: 1 })}</option>
-            <option value="4">{t('alerts.silence.hours', { n: 4 })}</option>
-            <option value="24">{t('alerts.silence.days', { n: 1 })}</option>
+            <option value="1">1 hour</option>
+            <option value="4">4 hours</option>
+            <option value="24">1 day</option>
           </select>
           <button className="button" onClick={add}>
-            {t('alerts.silence.submit')}
+            Silence
           </button>
         </div>
       )}

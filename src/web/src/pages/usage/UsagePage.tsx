@@ -3,6 +3,9 @@
 import { useEffect, useState } from 'react';
 import { QuotaMeter } from '../../components/QuotaMeter.tsx';
 import { EmptyState, LoadStatus, PageHeader, Table, Tabs } from '../../components/ui.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
+import type { MessageKey } from '../../i18n/catalogues.ts';
+import { Msg } from '../../i18n/Msg.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
@@ -20,17 +23,28 @@ import {
 
 const GROUPS = ['app', 'user_id', 'day'] as const;
 type Group = (typeof GROUPS)[number];
-const GROUP_LABEL: Record<Group, string> = { app: 'By app', user_id: 'By end user', day: 'By day' };
+const GROUP_LABEL: Record<Group, MessageKey> = {
+  app: 'usage.by.app',
+  user_id: 'usage.by.user_id',
+  day: 'usage.by.day',
+};
+/** The table's first column: what a row is, per grouping. */
+const GROUP_COLUMN: Record<Group, MessageKey> = {
+  app: 'usage.col.by.app',
+  user_id: 'usage.col.by.user_id',
+  day: 'usage.col.by.day',
+};
 const PAGE_ROWS = 50;
 
 export function UsagePage() {
   const { org } = useSession();
-  if (!org) return <EmptyState title="No organisation">You are not in an org yet.</EmptyState>;
+  const t = useT();
+  if (!org) return <EmptyState title={t('usage.noOrg')}>{t('usage.noOrgBody')}</EmptyState>;
   if (!canAdminister(org.role)) {
     return (
       <div className="page narrow">
-        <h1>Usage</h1>
-        <p className="muted">Usage and spend are shown to the org&apos;s owners and admins.</p>
+        <h1>{t('usage.title')}</h1>
+        <p className="muted">{t('usage.adminsOnly')}</p>
       </div>
     );
   }
@@ -42,45 +56,50 @@ function OrgUsage({ orgId, orgName }: { orgId: string; orgName: string }) {
   const quotas = useApi<{ day: string; apps: AppQuota[] }>(`/v1/orgs/${orgId}/usage/quotas`);
   const [group, setGroup] = useState<Group>('app');
   const s = spend.data?.spend;
+  const t = useT();
   return (
     <div className="page">
       <PageHeader
-        title="Usage"
-        description={`${orgName}: this month so far (UTC days), by app and end user.`}
+        title={t('usage.title')}
+        description={
+          <Msg id="usage.description" values={{ org: <span translate="no">{orgName}</span> }} />
+        }
         action={
           <Link className="button" href="/reports">
-            Monthly reports
+            {t('usage.monthlyReports')}
           </Link>
         }
       />
       <section className="stat-row">
-        <Stat label="Spend to date" testId="spend-to-date">
+        <Stat label={t('usage.spendToDate')} testId="spend-to-date">
           {s ? money(s.to_date_minor, s.minor_digits, s.currency) : '…'}
         </Stat>
-        <Stat label="Projected month end" testId="spend-projected">
+        <Stat label={t('usage.projected')} testId="spend-projected">
           {s ? money(s.projected_minor, s.minor_digits, s.currency) : '…'}
         </Stat>
-        <Stat label="Month" testId="spend-month">
-          {s ? `${s.month} · ${Math.round(s.elapsed_ratio * 100)} % elapsed` : '…'}
+        <Stat label={t('usage.month')} testId="spend-month">
+          {s
+            ? t('usage.elapsed', { month: s.month, percent: Math.round(s.elapsed_ratio * 100) })
+            : '…'}
         </Stat>
       </section>
       <LoadStatus data={spend.data} error={spend.error} />
 
-      <h2>Today&apos;s quotas</h2>
+      <h2>{t('usage.todaysQuotas')}</h2>
       <LoadStatus data={quotas.data} error={quotas.error} />
-      {quotas.data && quotas.data.apps.length === 0 && <p className="muted">No apps yet.</p>}
+      {quotas.data && quotas.data.apps.length === 0 && <p className="muted">{t('usage.noApps')}</p>}
       {quotas.data && quotas.data.apps.length > 0 && (
         <Table
           head={
             <>
-              <th>App</th>
-              <th>Today ({quotas.data.day})</th>
+              <th>{t('usage.col.app')}</th>
+              <th>{t('usage.col.today', { day: quotas.data.day })}</th>
             </>
           }
         >
           {quotas.data.apps.map((q) => (
             <tr key={q.app_id}>
-              <td>{q.name}</td>
+              <td translate="no">{q.name}</td>
               <td>
                 <QuotaMeter quota={q} />
               </td>
@@ -89,8 +108,8 @@ function OrgUsage({ orgId, orgName }: { orgId: string; orgName: string }) {
         </Table>
       )}
 
-      <h2>This month</h2>
-      <Tabs tabs={GROUPS} current={group} onChange={setGroup} label={(g) => GROUP_LABEL[g]} />
+      <h2>{t('usage.thisMonth')}</h2>
+      <Tabs tabs={GROUPS} current={group} onChange={setGroup} label={(g) => t(GROUP_LABEL[g])} />
       <UsageTable orgId={orgId} group={group} key={group} />
     </div>
   );
@@ -112,6 +131,7 @@ function UsageTable({ orgId, group }: { orgId: string; group: Group }) {
   const [loading, setLoading] = useState(true);
   const apps = useApi<{ apps: App[] }>(group === 'app' ? `/v1/orgs/${orgId}/apps` : null);
   const names = new Map((apps.data?.apps ?? []).map((a) => [a.id, a.name]));
+  const t = useT();
 
   const load = (after: string | null) => {
     setLoading(true);
@@ -133,15 +153,15 @@ function UsageTable({ orgId, group }: { orgId: string; group: Group }) {
 
   if (error) return <p className="form-error">{error}</p>;
   if (!loading && rows.length === 0) {
-    return <p className="muted">Nothing counted this month yet: send logs and they show here.</p>;
+    return <p className="muted">{t('usage.nothing')}</p>;
   }
   const label = (r: UsageRow) =>
     group === 'app'
       ? (names.get(r.app_id ?? '') ??
-        (r.app_id === '00000000-0000-0000-0000-000000000000' ? '(several apps)' : r.app_id))
+        (r.app_id === '00000000-0000-0000-0000-000000000000' ? t('usage.severalApps') : r.app_id))
       : group === 'user_id'
         ? r.user_id === ''
-          ? '(unattributed)'
+          ? t('usage.unattributed')
           : r.user_id
         : r.day;
   return (
@@ -150,18 +170,18 @@ function UsageTable({ orgId, group }: { orgId: string; group: Group }) {
         className="usage-table"
         head={
           <>
-            <th>{GROUP_LABEL[group].replace('By ', '')}</th>
-            <th className="num">Records</th>
-            <th className="num">Bytes</th>
-            <th className="num">Errors</th>
-            <th className="num">Stored</th>
-            <th className="num">Queries</th>
+            <th>{t(GROUP_COLUMN[group])}</th>
+            <th className="num">{t('usage.col.records')}</th>
+            <th className="num">{t('usage.col.bytes')}</th>
+            <th className="num">{t('usage.col.errors')}</th>
+            <th className="num">{t('usage.col.stored')}</th>
+            <th className="num">{t('usage.col.queries')}</th>
           </>
         }
       >
         {rows.map((r) => (
           <tr key={r.app_id ?? r.user_id ?? r.day} data-testid="usage-row">
-            <td>{label(r)}</td>
+            <td translate={group === 'day' ? undefined : 'no'}>{label(r)}</td>
             <td className="num">{count(r.records)}</td>
             <td className="num">{bytes(r.bytes)}</td>
             <td className="num">{count(r.error_records)}</td>
@@ -172,7 +192,7 @@ function UsageTable({ orgId, group }: { orgId: string; group: Group }) {
       </Table>
       {cursor && (
         <button className="button" disabled={loading} onClick={() => load(cursor)}>
-          Load more
+          {t('usage.loadMore')}
         </button>
       )}
     </>
