@@ -153,6 +153,14 @@ function ingestHealthPanels(): Panel[] {
       layout: layout(8, 7, 4, 2),
       options: { columns: ['App', 'Records today', '% of quota'] },
     },
+    {
+      id: 'redacted',
+      title: 'Values redacted, by rule',
+      type: 'timeseries',
+      query: ingest('redacted_values', { group_by: ['reason'], interval: 'auto' }),
+      layout: layout(0, 9, 12, 3),
+      options: { style: 'bars', stacked: true },
+    },
   ];
 }
 

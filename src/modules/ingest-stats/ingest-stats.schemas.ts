@@ -9,6 +9,8 @@ export const INGEST_COUNTERS = [
   'accepted_bytes',
   'rejected_records',
   'rate_limited_records',
+  'redacted_records',
+  'redacted_values',
 ] as const;
 export type IngestCounter = (typeof INGEST_COUNTERS)[number];
 
@@ -19,7 +21,7 @@ export const IngestStatsQuery = Type.Object(
       [...INGEST_COUNTERS, 'lag_ms', 'quota_used', 'queue_depth'].map((m) => Type.Literal(m)),
       {
         description:
-          'a counter per app/reason; lag_ms: ingest → stored p50, p99 (per day); quota_used: records today and % of quota per app; queue_depth: records waiting in the shared queue',
+          'a counter per app/reason (for redacted_*: per app/rule name); lag_ms: ingest → stored p50, p99 (per day); quota_used: records today and % of quota per app; queue_depth: records waiting in the shared queue',
       },
     ),
     group_by: Type.Optional(

@@ -10,7 +10,7 @@ import { NS_PER_MS, NS_PER_S, resolveRange, toRfc3339 } from '../search/time-ran
 import { quotasToday } from '../usage/quotas.service.ts';
 import { dayOf } from '../usage/usage-days.ts';
 import { createUsageRepository } from '../usage/usage.repository.ts';
-import { INGEST_STATS_TABLE } from './ingest-stats.ts';
+import { INGEST_STATS_TABLE, REDACTION_STATS_TABLE } from './ingest-stats.ts';
 import {
   INGEST_COUNTERS,
   type IngestCounter,
@@ -105,7 +105,7 @@ async function counters(
     params.iv = intervalS;
   }
   const rows = await clickhouse.query<Record<string, string | number>>(
-    `SELECT ${select.join(', ')} FROM ${INGEST_STATS_TABLE}
+    `SELECT ${select.join(', ')} FROM ${metric.startsWith('redacted_') ? REDACTION_STATS_TABLE : INGEST_STATS_TABLE}
      WHERE org_id = {org:UUID} AND minute >= toDateTime({f:UInt32}, 'UTC') AND minute < toDateTime({t:UInt32}, 'UTC')
      ${group.length > 0 ? `GROUP BY ${group.join(', ')}` : ''} ORDER BY n DESC LIMIT 10000`,
     params,

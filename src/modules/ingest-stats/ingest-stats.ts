@@ -17,6 +17,17 @@ export const INGEST_STATS_COLUMNS = [
   'rate_limited_records',
 ] as const;
 
+/** Redactions per rule (clickhouse/0010); `reason` is the rule's name. */
+export const REDACTION_STATS_TABLE = 'redaction_stats';
+const REDACTION_STATS_COLUMNS = [
+  'org_id',
+  'app_id',
+  'minute',
+  'reason',
+  'redacted_records',
+  'redacted_values',
+] as const;
+
 interface Counters {
   orgId: string;
   appId: string;
@@ -26,6 +37,8 @@ interface Counters {
   acceptedBytes: number;
   rejectedRecords: number;
   rateLimitedRecords: number;
+  redactedRecords: number;
+  redactedValues: number;
 }
 
 export interface IngestStatsRecorder {
@@ -34,6 +47,14 @@ export interface IngestStatsRecorder {
   rejected(orgId: string, appId: string, reason: string, records: number, nowMs: number): void;
   /** Records refused by the app's rate limit or daily quota (reason says which). */
   rateLimited(orgId: string, appId: string, reason: string, records: number, nowMs: number): void;
+  /** What one redaction rule (by name) changed: records changed or dropped, values matched. */
+  redacted(
+    orgId: string,
+    appId: string,
+    rule: string,
+    counts: { records: number; values: number },
+    nowMs: number,
+  ): void;
 }
 
 export interface IngestStats extends IngestStatsRecorder {
@@ -53,14 +74,22 @@ export function createIngestStats(options: IngestStatsOptions): IngestStats {
   // app → minute → reason: the app id string is the key cache's own instance, so V8 hashes it
   // once; a flat `${app}|${minute}|${reason}` key cost a fresh string and hash per request
   // (measured ~0.8 µs against ~0.1 µs for this on the 2-core box).
-  let counters = new Map<string, Map<number, Map<string, Counters>>>();
+  let counters: CounterMap = new Map();
+  // Redactions by rule name, apart: rule names and refusal reasons may coincide.
+  let redactions: CounterMap = new Map();
 
-  const entry = (orgId: string, appId: string, reason: string, nowMs: number): Counters => {
+  const entry = (
+    orgId: string,
+    appId: string,
+    reason: string,
+    nowMs: number,
+    table = counters,
+  ): Counters => {
     const minuteS = Math.floor(nowMs / 60_000) * 60;
-    let minutes = counters.get(appId);
+    let minutes = table.get(appId);
     if (minutes === undefined) {
       minutes = new Map();
-      counters.set(appId, minutes);
+      table.set(appId, minutes);
     }
     let reasons = minutes.get(minuteS);
     if (reasons === undefined) {
@@ -78,6 +107,8 @@ export function createIngestStats(options: IngestStatsOptions): IngestStats {
         acceptedBytes: 0,
         rejectedRecords: 0,
         rateLimitedRecords: 0,
+        redactedRecords: 0,
+        redactedValues: 0,
       };
       reasons.set(reason, c);
     }
@@ -87,10 +118,17 @@ export function createIngestStats(options: IngestStatsOptions): IngestStats {
   let flushing: Promise<void> = Promise.resolve();
   const flush = (): Promise<void> => {
     const batch = counters;
-    if (batch.size === 0) return flushing;
+    const redacted = redactions;
+    if (batch.size === 0 && redacted.size === 0) return flushing;
     counters = new Map();
+    redactions = new Map();
     // Flushes run one after another so a slow insert never overlaps the next.
-    flushing = flushing.then(() => write(options.clickhouse, batch)).catch(options.onError);
+    flushing = flushing
+      .then(async () => {
+        if (batch.size > 0) await write(options.clickhouse, batch);
+        if (redacted.size > 0) await writeRedactions(options.clickhouse, redacted);
+      })
+      .catch(options.onError);
     return flushing;
   };
   const timer = setInterval(() => void flush(), options.flushIntervalMs);
@@ -108,6 +146,11 @@ export function createIngestStats(options: IngestStatsOptions): IngestStats {
     rateLimited(orgId, appId, reason, records, nowMs) {
       entry(orgId, appId, reason, nowMs).rateLimitedRecords += records;
     },
+    redacted(orgId, appId, rule, counts, nowMs) {
+      const c = entry(orgId, appId, rule, nowMs, redactions);
+      c.redactedRecords += counts.records;
+      c.redactedValues += counts.values;
+    },
     flush,
     async close() {
       clearInterval(timer);
@@ -116,14 +159,27 @@ export function createIngestStats(options: IngestStatsOptions): IngestStats {
   };
 }
 
-async function write(
-  clickhouse: ClickHouseStore,
-  batch: Map<string, Map<number, Map<string, Counters>>>,
-): Promise<void> {
-  const all = [...batch.values()].flatMap((minutes) =>
+type CounterMap = Map<string, Map<number, Map<string, Counters>>>;
+
+const entries = (batch: CounterMap): Counters[] =>
+  [...batch.values()].flatMap((minutes) =>
     [...minutes.values()].flatMap((reasons) => [...reasons.values()]),
   );
-  const lines = all.map((c) =>
+
+async function writeRedactions(clickhouse: ClickHouseStore, batch: CounterMap): Promise<void> {
+  const lines = entries(batch).map((c) =>
+    JSON.stringify([c.orgId, c.appId, c.minuteS, c.reason, c.redactedRecords, c.redactedValues]),
+  );
+  await clickhouse.insertRaw(
+    REDACTION_STATS_TABLE,
+    Buffer.from(`${lines.join('\n')}\n`),
+    {},
+    { format: 'JSONCompactEachRow', columns: REDACTION_STATS_COLUMNS },
+  );
+}
+
+async function write(clickhouse: ClickHouseStore, batch: CounterMap): Promise<void> {
+  const lines = entries(batch).map((c) =>
     JSON.stringify([
       c.orgId,
       c.appId,

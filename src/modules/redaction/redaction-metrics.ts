@@ -1,7 +1,7 @@
 // Records and values redacted, per rule (and the app it applied to). Label sets stay bounded:
 // REDACTION_MAX_RULES_PER_SCOPE rules per org and per app.
 import { Counter, type Registry } from 'prom-client';
-import type { Redactor } from './redactor.ts';
+import type { Redactor, RuleCounts } from './redactor.ts';
 
 export interface RedactionMetrics {
   recordsTotal: Counter<'app_id' | 'rule_id'>;
@@ -32,14 +32,16 @@ export function redactionMetrics(registry: Registry): RedactionMetrics {
   return metrics;
 }
 
-/** Moves a request's per-rule counts into the metrics. */
+/** Moves a request's per-rule counts into the metrics, and returns them for the tenant's counters. */
 export function recordRedactions(
   metrics: RedactionMetrics,
   appId: string,
   redactor: Redactor,
-): void {
-  for (const [ruleId, counts] of redactor.drainCounts()) {
+): (RuleCounts & { name: string })[] {
+  const drained = redactor.drainCounts();
+  for (const [ruleId, counts] of drained) {
     metrics.recordsTotal.inc({ app_id: appId, rule_id: ruleId }, counts.records);
     metrics.valuesTotal.inc({ app_id: appId, rule_id: ruleId }, counts.values);
   }
+  return [...drained.values()];
 }

@@ -156,11 +156,12 @@ export class Redactor implements RowRedactor {
   }
 
   /** Counts since the last drain by rule id; resets them. */
-  drainCounts(): Map<string, RuleCounts> {
-    const out = new Map<string, RuleCounts>();
+  /** By rule id, with the rule's name (what the tenant's dashboard shows). */
+  drainCounts(): Map<string, RuleCounts & { name: string }> {
+    const out = new Map<string, RuleCounts & { name: string }>();
     for (const rule of this.rules) {
       if (rule.counts.records === 0 && rule.counts.values === 0) continue;
-      out.set(rule.spec.id, { ...rule.counts });
+      out.set(rule.spec.id, { ...rule.counts, name: rule.spec.name });
       rule.counts.records = 0;
       rule.counts.values = 0;
     }

@@ -6,6 +6,7 @@ import { buildTestApp } from '../../helpers/app.ts';
 import { bearer, call, makeTenant } from '../auth/auth-fixtures.ts';
 import { storedRows, waitForRows } from '../ingest/ingest-fixtures.ts';
 import { TailClient } from '../tail/tail-fixtures.ts';
+import { otlpProtobuf } from '../../../bench/lib/format-bodies.ts';
 
 const CARD = '4111 1111 1111 1111';
 const CARD_DIGITS = '4111111111111111';
@@ -13,14 +14,18 @@ const PARTIAL = '***************1111';
 
 t.test('redaction at ingest', async (t) => {
   const { app, db, config } = await buildTestApp(t, {
-    env: { INGEST_GROUP_COMMIT_WINDOW_MS: '10', INGEST_TAIL_SUBSCRIBER_CACHE_MS: '0' },
+    env: {
+      INGEST_GROUP_COMMIT_WINDOW_MS: '10',
+      INGEST_TAIL_SUBSCRIBER_CACHE_MS: '0',
+      INGEST_STATS_FLUSH_INTERVAL_MS: '100',
+    },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const a = await makeTenant(db, config, `red-a-${process.pid}`);
   const b = await makeTenant(db, config, `red-b-${process.pid}`);
   const admin = a.tokens.admin;
-  const ingest = (url: string, payload: string, contentType: string) =>
+  const ingest = (url: string, payload: string | Buffer, contentType: string) =>
     app.inject({
       method: 'POST',
       url,
@@ -176,6 +181,28 @@ t.test('redaction at ingest', async (t) => {
           }),
           'application/json',
         ),
+        // The protobuf fast path leaves an app with rules to the general path: checked here too.
+        await ingest(
+          '/otlp/v1/logs',
+          otlpProtobuf({
+            resourceLogs: [
+              {
+                resource: { attributes: [{ key: 'service.name', value: { stringValue: 'pay' } }] },
+                scopeLogs: [
+                  {
+                    logRecords: [
+                      {
+                        body: { stringValue: `protobuf paid ${CARD}` },
+                        attributes: [{ key: 'card', value: { stringValue: CARD } }],
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          }),
+          'application/x-protobuf',
+        ),
         await ingest(
           '/logs-x/_bulk',
           `{"index":{}}\n{"message":"bulk paid ${CARD}","card":"${CARD_DIGITS}"}\n`,
@@ -194,14 +221,14 @@ t.test('redaction at ingest', async (t) => {
       for (const res of sent) t.ok(res.statusCode < 300, `${res.statusCode} ${res.body}`);
       t.match(sent[1]?.json(), { accepted: 2, rejected: [] }, 'a dropped record is accepted');
 
-      t.equal(await waitForRows(app.clickhouse, a.app.id, 5), 5);
+      t.equal(await waitForRows(app.clickhouse, a.app.id, 6), 6);
       const rows = await storedRows(app.clickhouse, a.app.id);
-      t.equal(rows.length, 5, 'the dropped record is not stored');
+      t.equal(rows.length, 6, 'the dropped record is not stored');
       const stored = JSON.stringify(rows);
       t.notMatch(stored, CARD, 'no card number in ClickHouse');
       t.notMatch(stored, CARD_DIGITS);
       t.notMatch(stored, 'DROP-ME');
-      for (const format of ['json', 'ndjson', 'otlp', 'bulk', 'loki']) {
+      for (const format of ['json', 'ndjson', 'otlp', 'protobuf', 'bulk', 'loki']) {
         const row = rows.find((r) => r.message.startsWith(`${format} `));
         t.equal(row?.message, `${format} paid ${PARTIAL}`, `${format}: message redacted`);
       }
@@ -210,8 +237,8 @@ t.test('redaction at ingest', async (t) => {
         '************1111',
       );
 
-      const tailed = await tail.waitRows(5);
-      t.equal(tailed.length, 5, 'the tail got the stored records');
+      const tailed = await tail.waitRows(6);
+      t.equal(tailed.length, 6, 'the tail got the stored records');
       t.notMatch(JSON.stringify(tailed), CARD_DIGITS, 'no card number in the tail');
       t.notMatch(JSON.stringify(tailed), CARD);
       t.match(JSON.stringify(tailed), PARTIAL);
@@ -227,7 +254,7 @@ t.test('redaction at ingest', async (t) => {
           .trim()
           .split('\n')
           .filter((l) => l.includes('paid')).length,
-        5,
+        6,
       );
       t.notMatch(exported.body, CARD_DIGITS, 'no card number in the export');
       t.notMatch(exported.body, CARD);
@@ -240,14 +267,14 @@ t.test('redaction at ingest', async (t) => {
     });
     t.equal(res.statusCode, 200, res.body);
     const body = res.json();
-    t.equal(body.sampled, 5);
-    t.equal(body.matched, 5);
+    t.equal(body.sampled, 6);
+    t.equal(body.matched, 6);
     t.match(body.records[0].after.message, '[REDACTED:paid]');
     t.match(body.records[0].before.message, 'paid');
     const none = await call(app, admin, 'POST', `/v1/apps/${a.app.id}/redaction-rules/preview`, {
       rule: { name: 'mail', detector: { preset: 'email' }, action: 'mask' },
     });
-    t.same(none.json(), { sampled: 5, matched: 0, records: [] });
+    t.same(none.json(), { sampled: 6, matched: 0, records: [] });
   });
 
   t.test('counted per rule in the metrics; a deleted rule stops applying at once', async (t) => {
@@ -258,6 +285,24 @@ t.test('redaction at ingest', async (t) => {
         `mylog_redaction_records_total\\{app_id="${a.app.id}",rule_id="${cardRuleId}"\\} [1-9]`,
       ),
     );
+    // The tenant's own counters (Ingest health dashboard), per rule name.
+    // Flushed every INGEST_STATS_FLUSH_INTERVAL_MS (100 ms here).
+    type Rows = { rows: { group: { reason: string }; values: number[] }[] };
+    let byRule: Rows['rows'] = [];
+    for (let i = 0; i < 50; i++) {
+      const panel = await call(app, admin, 'POST', '/v1/ingest-stats/query', {
+        org: a.org.id,
+        query: { source: 'ingest', metric: 'redacted_values', group_by: ['reason'] },
+      });
+      t.equal(panel.statusCode, 200, panel.body);
+      byRule = (panel.json() as Rows).rows;
+      if ((byRule.find((r) => r.group.reason === 'payment cards')?.values[0] ?? 0) >= 6) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    t.ok(
+      (byRule.find((r) => r.group.reason === 'payment cards')?.values[0] ?? 0) >= 6,
+      `values redacted by the payment cards rule: ${JSON.stringify(byRule)}`,
+    );
     const del = await call(
       app,
       admin,
@@ -266,7 +311,7 @@ t.test('redaction at ingest', async (t) => {
     );
     t.equal(del.statusCode, 200);
     await ingest('/v1/logs', JSON.stringify([{ message: `after ${CARD}` }]), 'application/json');
-    t.equal(await waitForRows(app.clickhouse, a.app.id, 6), 6);
+    t.equal(await waitForRows(app.clickhouse, a.app.id, 7), 7);
     const rows = await storedRows(app.clickhouse, a.app.id);
     t.ok(
       rows.some((r) => r.message === `after ${CARD}`),
