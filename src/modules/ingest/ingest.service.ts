@@ -47,8 +47,11 @@ export interface IngestServiceDeps {
 /** Implemented by src/modules/redaction/ingest-redaction.ts. */
 export interface IngestRedaction {
   redactorFor(orgId: string, appId: string): Promise<RowRedactor | undefined>;
-  /** After a request: what the app's rules did goes to the metrics. */
-  counted(appId: string, redactor: RowRedactor): void;
+  /** After a request: what the app's rules did goes to the metrics, and is returned per rule. */
+  counted(
+    appId: string,
+    redactor: RowRedactor,
+  ): readonly { name: string; records: number; values: number }[];
 }
 
 export interface IngestRequest {
@@ -199,7 +202,10 @@ export function createIngestService(deps: IngestServiceDeps) {
       request,
       redactor,
     ).finally(() => {
-      if (redactor !== undefined) deps.redaction?.counted(key.appId, redactor);
+      if (redactor === undefined) return;
+      for (const rule of deps.redaction?.counted(key.appId, redactor) ?? []) {
+        deps.stats?.redacted(key.orgId, key.appId, rule.name, rule, receivedAtMs);
+      }
     });
     // Records a drop_record rule matched count as accepted: the sender must not retry them.
     const answered = accepted + dropped;
