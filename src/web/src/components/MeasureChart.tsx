@@ -3,6 +3,8 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { t } from '../i18n/display.ts';
+import { formatShort, formatTick } from '../lib/time.ts';
 
 export interface ChartSeries {
   label: string;
@@ -39,11 +41,19 @@ export function MeasureChart({
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true } },
       axes: [
-        { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' } },
+        {
+          stroke: 'currentColor',
+          grid: { stroke: 'rgba(128,128,128,0.15)' },
+          values: (_u, splits, _axis, _space, incr) =>
+            splits.map((v) => formatTick(v * 1000, incr * 1000)),
+        },
         { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.15)' }, size: 56 },
       ],
       series: [
-        {},
+        {
+          label: t('alerts.chart.time'),
+          value: (_u: uPlot, v: number | null) => (v === null ? '' : formatShort(v * 1000)),
+        },
         ...series.map((s, i) => ({
           label: s.label,
           stroke: COLORS[i % COLORS.length],
@@ -52,7 +62,7 @@ export function MeasureChart({
         })),
         ...(threshold === null
           ? []
-          : [{ label: 'threshold', stroke: '#f26d6d', width: 1, dash: [6, 4] }]),
+          : [{ label: t('alerts.chart.threshold'), stroke: '#f26d6d', width: 1, dash: [6, 4] }]),
       ],
     };
     const plot = new uPlot(opts, data, el);

@@ -143,7 +143,8 @@ export function PageHeader({
   description,
   action,
 }: {
-  title: string;
+  /** A node so user data in it (an alert's name) can be marked translate="no". */
+  title: ReactNode;
   description: ReactNode;
   action?: ReactNode;
 }) {

@@ -1,5 +1,6 @@
 // Shapes of /v1/alerts, /v1/alert-silences, /v1/notification-channels, /v1/notification-deliveries
 // and /v1/notifications (see /docs).
+import { hasMessage, t } from '../i18n/display.ts';
 
 export type AlertState = 'ok' | 'pending' | 'firing' | 'no_data';
 export type ConditionOp = '>' | '>=' | '<' | '<=' | '=' | '!=';
@@ -116,7 +117,14 @@ export const MEASURE_OPS = [
 export const CONDITION_OPS: ConditionOp[] = ['>', '>=', '<', '<=', '=', '!='];
 
 export function stateLabel(state: AlertState): string {
-  return state === 'no_data' ? 'no data' : state;
+  const key = `alerts.state.${state}`;
+  return hasMessage(key) ? t(key) : state;
+}
+
+/** What an alert event sent (firing, resolved…), in the reader's language when it is known. */
+export function notificationLabel(kind: string): string {
+  const key = `alerts.notification.${kind}`;
+  return hasMessage(key) ? t(key) : kind;
 }
 
 export function measureLabel(m: Measure): string {

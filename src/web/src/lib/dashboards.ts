@@ -2,6 +2,8 @@
 // where a click on a chart leads (the explorer, with the panel's filter and the clicked range).
 import { AGGREGATE_OPS } from '../../../modules/analytics/aggregate-ops.ts';
 import { fillVariables } from '../../../modules/dashboards/dashboard-variables.ts';
+import type { FormatNumberOptions } from 'react-intl';
+import { currentDisplay, t } from '../i18n/display.ts';
 import { api } from './api.ts';
 import { addFilter, explorerSearch } from './explorer-state.ts';
 import { resolveTime, type TimeRange } from './time.ts';
@@ -170,11 +172,21 @@ export function groupLabel(
   other: boolean | undefined,
   appNames: ReadonlyMap<string, string>,
 ): string {
-  if (other || group === null) return 'Other';
+  if (other || group === null) return t('dashboards.panel.other');
   const parts = Object.entries(group).map(([k, v]) =>
-    k === 'app' ? (appNames.get(v) ?? v) : v === '' ? '(none)' : v,
+    k === 'app' ? (appNames.get(v) ?? v) : v === '' ? t('dashboards.panel.none') : v,
   );
-  return parts.length === 0 ? 'All' : parts.join(' · ');
+  return parts.length === 0 ? t('dashboards.panel.all') : parts.join(' · ');
+}
+
+/** Whether groupLabel() shows log content (group values, app names) rather than our own words. */
+export function groupIsData(group: Record<string, string> | null, other?: boolean): boolean {
+  return !other && group !== null && Object.keys(group).length > 0;
+}
+
+/** A number in the reader's locale. */
+export function formatNumber(v: number, options?: FormatNumberOptions): string {
+  return currentDisplay().intl.formatNumber(v, options);
 }
 
 export function formatValue(v: number | null, unit?: unknown): string {
@@ -187,10 +199,14 @@ export function formatValue(v: number | null, unit?: unknown): string {
       n /= 1024;
       i++;
     }
-    return `${n.toFixed(n >= 10 || i === 0 ? 0 : 1)} ${units[i]}`;
+    const digits = n >= 10 || i === 0 ? 0 : 1;
+    return `${formatNumber(n, { minimumFractionDigits: digits, maximumFractionDigits: digits })} ${units[i]}`;
   }
-  if (Number.isInteger(v)) return v.toLocaleString();
-  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toPrecision(3);
+  if (Number.isInteger(v)) return formatNumber(v);
+  const abs = Math.abs(v);
+  if (abs >= 100) return formatNumber(v, { maximumFractionDigits: 0 });
+  if (abs >= 1) return formatNumber(v, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return formatNumber(v, { maximumSignificantDigits: 3, minimumSignificantDigits: 3 });
 }
 
 export const listDashboards = (org: string) =>

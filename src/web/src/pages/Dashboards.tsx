@@ -6,6 +6,13 @@ import { DashboardGrid } from '../components/dashboards/DashboardGrid.tsx';
 import { normalise, PanelEditor } from '../components/dashboards/PanelEditor.tsx';
 import { PanelView, type PanelContext } from '../components/dashboards/PanelView.tsx';
 import { TimeRangePicker } from '../components/TimeRangePicker.tsx';
+import { useT, type TFunction } from '../i18n/I18nProvider.tsx';
+import { Msg } from '../i18n/Msg.tsx';
+import {
+  builtinDescription,
+  builtinPanelTitle,
+  builtinTitle,
+} from '../components/dashboards/builtin-texts.ts';
 import {
   ConfirmDialog,
   EmptyState,
@@ -23,12 +30,14 @@ import { Link, navigate, useRoute } from '../lib/router.tsx';
 import { useSession } from '../lib/session.tsx';
 import type { TimeRange } from '../lib/time.ts';
 
-const REFRESH = [
-  { label: 'Off', ms: 0 },
-  { label: '10 s', ms: 10_000 },
-  { label: '1 min', ms: 60_000 },
-  { label: '5 min', ms: 300_000 },
-];
+const REFRESH_MS = [0, 10_000, 60_000, 300_000];
+
+function refreshLabel(t: TFunction, ms: number): string {
+  if (ms === 0) return t('dashboards.refreshOff');
+  return ms < 60_000
+    ? t('dashboards.refreshSeconds', { n: ms / 1000 })
+    : t('dashboards.refreshMinutes', { n: ms / 60_000 });
+}
 
 export function DashboardsPage({ path }: { path: string }) {
   const builtin = /^\/dashboards\/builtin\/(overview|ingest_health)$/.exec(path);
@@ -40,6 +49,7 @@ export function DashboardsPage({ path }: { path: string }) {
 
 function DashboardList() {
   const { org } = useSession();
+  const t = useT();
   const [tick, setTick] = useState(0);
   const [state, setState] = useState<{
     data?: Awaited<ReturnType<typeof listDashboards>>;
@@ -58,19 +68,24 @@ function DashboardList() {
   if (!org)
     return (
       <div className="page">
-        <p className="muted">You are not in an organisation yet.</p>
+        <p className="muted">{t('dashboards.noOrg')}</p>
       </div>
     );
   const canEdit = org.role !== 'viewer';
   return (
     <div className="page dash-page">
       <PageHeader
-        title="Dashboards"
-        description={`Charts over ${org.name}'s logs. Built-ins are always there; duplicate one to change it.`}
+        title={t('dashboards.title')}
+        description={
+          <Msg
+            id="dashboards.description"
+            values={{ org: <span translate="no">{org.name}</span> }}
+          />
+        }
         action={
           canEdit && (
             <button className="button button-primary" onClick={() => setCreating(true)}>
-              New dashboard
+              {t('dashboards.new')}
             </button>
           )
         }
@@ -80,32 +95,36 @@ function DashboardList() {
         <ul className="dash-list">
           {state.data.builtin.map((b) => (
             <li key={b.name}>
-              <Link href={`/dashboards/builtin/${b.name}`}>{b.title}</Link>
-              <span className="role-pill">built-in</span>
+              <Link href={`/dashboards/builtin/${b.name}`}>{builtinTitle(b.name, b.title)}</Link>
+              <span className="role-pill">{t('dashboards.builtinPill')}</span>
             </li>
           ))}
           {state.data.dashboards.map((d) => (
             <li key={d.id}>
-              <Link href={`/dashboards/${d.id}`}>{d.name}</Link>
-              <span className="muted small">{d.description}</span>
-              <span className="role-pill">{d.visibility === 'org' ? 'shared' : 'private'}</span>
+              <Link href={`/dashboards/${d.id}`} translate="no">
+                {d.name}
+              </Link>
+              <span className="muted small" translate="no">
+                {d.description}
+              </span>
+              <span className="role-pill">
+                {d.visibility === 'org' ? t('dashboards.shared') : t('dashboards.private')}
+              </span>
             </li>
           ))}
         </ul>
       )}
       {state.data && state.data.dashboards.length === 0 && (
-        <EmptyState title="No dashboards of your own yet">
-          {canEdit
-            ? 'Create one, or open a built-in and duplicate it.'
-            : 'Members and admins can create dashboards.'}
+        <EmptyState title={t('dashboards.emptyTitle')}>
+          {canEdit ? t('dashboards.emptyCanCreate') : t('dashboards.emptyViewer')}
         </EmptyState>
       )}
       {creating && (
         <FormDialog
-          title="New dashboard"
+          title={t('dashboards.new')}
           onClose={() => setCreating(false)}
           error={error}
-          submitLabel="Create"
+          submitLabel={t('dashboards.create')}
           disabled={busy || name.trim() === ''}
           onSubmit={() =>
             submit(
@@ -121,20 +140,26 @@ function DashboardList() {
             )
           }
         >
-          <TextField label="Name" value={name} onChange={setName} autoFocus maxLength={200} />
+          <TextField
+            label={t('dashboards.name')}
+            value={name}
+            onChange={setName}
+            autoFocus
+            maxLength={200}
+          />
         </FormDialog>
       )}
     </div>
   );
 }
 
-function newPanel(panels: Panel[]): Panel {
+function newPanel(t: TFunction, panels: Panel[]): Panel {
   const y = panels.reduce((m, p) => Math.max(m, p.layout.y + p.layout.h), 0);
   let n = panels.length + 1;
   while (panels.some((p) => p.id === `panel-${n}`)) n++;
   return {
     id: `panel-${n}`,
-    title: 'New panel',
+    title: t('dashboards.newPanel'),
     type: 'timeseries',
     query: { q: '', measures: [{ op: 'count' }], group_by: ['level'], interval: 'auto', limit: 10 },
     layout: { x: 0, y, w: 6, h: 4 },
@@ -146,6 +171,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
   const { me, org } = useSession();
   const route = useRoute();
   const toast = useToast();
+  const t = useT();
   const url = builtin ? `/v1/dashboards/builtin/${builtin}` : `/v1/dashboards/${id}`;
   const loaded = useApi<{ dashboard: Dashboard }>(
     org ? url : null,
@@ -214,7 +240,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
       });
       setDraft(dashboard);
       setEditing(false);
-      toast('Dashboard saved');
+      toast(t('dashboards.saved'));
     } catch (e) {
       setSaveError(errorMessage(e));
     }
@@ -225,7 +251,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         method: 'POST',
         body: {
           org: org.id,
-          name: `${draft.name} (copy)`.slice(0, 200),
+          name: t('dashboards.copyName', { name: draft.name }).slice(0, 200),
           description: draft.description,
           visibility: 'private',
           variables: draft.variables,
@@ -233,7 +259,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         },
       });
       navigate(`/dashboards/${dashboard.id}`);
-      toast('Duplicated: this copy is yours to change');
+      toast(t('dashboards.duplicated'));
     } catch (e) {
       toast(errorMessage(e));
     }
@@ -248,57 +274,66 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
       <header className="dash-header">
         <div>
           <Link href="/dashboards" className="muted small">
-            Dashboards
+            {t('dashboards.title')}
           </Link>
           {editing ? (
             <input
               className="input dash-title-input"
-              aria-label="Dashboard name"
+              aria-label={t('dashboards.nameLabel')}
+              translate="no"
               value={draft.name}
               onChange={(e) => setDraft({ ...draft, name: e.target.value })}
             />
           ) : (
-            <h1>{draft.name}</h1>
+            <h1 translate={draft.builtin ? undefined : 'no'}>
+              {draft.builtin ? builtinTitle(draft.builtin, draft.name) : draft.name}
+            </h1>
           )}
-          {draft.description && !editing && <p className="muted">{draft.description}</p>}
+          {draft.description && !editing && (
+            <p className="muted" translate={draft.builtin ? undefined : 'no'}>
+              {draft.builtin
+                ? builtinDescription(draft.builtin, draft.description)
+                : draft.description}
+            </p>
+          )}
         </div>
         <div className="dash-toolbar">
           <TimeRangePicker value={range} onChange={setRange} />
           <label className="refresh">
-            <span className="muted small">Refresh</span>
+            <span className="muted small">{t('dashboards.refresh')}</span>
             <select
               className="select"
-              aria-label="Refresh interval"
+              aria-label={t('dashboards.refreshInterval')}
               value={refreshMs}
               onChange={(e) => setRefreshMs(Number(e.target.value))}
             >
-              {REFRESH.map((r) => (
-                <option key={r.ms} value={r.ms}>
-                  {r.label}
+              {REFRESH_MS.map((ms) => (
+                <option key={ms} value={ms}>
+                  {refreshLabel(t, ms)}
                 </option>
               ))}
             </select>
           </label>
           {canEdit && !editing && (
             <button className="button" onClick={() => setEditing(true)}>
-              Edit
+              {t('dashboards.edit')}
             </button>
           )}
           {editing && (
             <>
-              <button className="button" onClick={() => setEditor(newPanel(draft.panels))}>
-                Add panel
+              <button className="button" onClick={() => setEditor(newPanel(t, draft.panels))}>
+                {t('dashboards.addPanel')}
               </button>
               <select
                 className="select"
-                aria-label="Sharing"
+                aria-label={t('dashboards.sharing')}
                 value={draft.visibility}
                 onChange={(e) =>
                   setDraft({ ...draft, visibility: e.target.value as 'private' | 'org' })
                 }
               >
-                <option value="private">Private</option>
-                <option value="org">Shared with {org.name}</option>
+                <option value="private">{t('dashboards.visibilityPrivate')}</option>
+                <option value="org">{t('dashboards.visibilityOrg', { org: org.name })}</option>
               </select>
               <button
                 className="button"
@@ -307,26 +342,26 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
                   setEditing(false);
                 }}
               >
-                Cancel
+                {t('common.cancel')}
               </button>
               <button className="button button-primary" onClick={() => void save()}>
-                Save
+                {t('common.save')}
               </button>
             </>
           )}
           {canCreate && !editing && (
             <button className="button" onClick={() => void duplicate()}>
-              Duplicate
+              {t('dashboards.duplicate')}
             </button>
           )}
           {!draft.builtin && !editing && (
             <a className="button" href={`/v1/dashboards/${draft.id}?format=json`} download>
-              Export
+              {t('dashboards.export')}
             </a>
           )}
           {canEdit && !editing && (
             <button className="button button-danger" onClick={() => setConfirmDelete(true)}>
-              Delete
+              {t('common.delete')}
             </button>
           )}
         </div>
@@ -336,9 +371,12 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         <div className="dash-variables">
           {draft.variables.map((v) => (
             <label key={v.name}>
-              <span className="muted small">${v.name}</span>
+              <span className="muted small" translate="no">
+                ${v.name}
+              </span>
               <input
                 className="input"
+                translate="no"
                 value={values[v.name] ?? v.default}
                 onChange={(e) => setValues({ ...values, [v.name]: e.target.value })}
               />
@@ -347,12 +385,12 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
         </div>
       )}
       {draft.panels.length === 0 ? (
-        <EmptyState title="No panels yet">
+        <EmptyState title={t('dashboards.noPanels')}>
           {editing
-            ? 'Add a panel: a chart, a top list, a table, a number, a pie, logs or text.'
+            ? t('dashboards.noPanelsEditing')
             : canEdit
-              ? 'Edit the dashboard to add panels.'
-              : 'Nothing to show.'}
+              ? t('dashboards.noPanelsCanEdit')
+              : t('dashboards.noPanelsViewer')}
         </EmptyState>
       ) : (
         <DashboardGrid
@@ -365,11 +403,15 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
                 className={editing ? 'panel-head draggable' : 'panel-head'}
                 onPointerDown={editing ? handle : undefined}
               >
-                <h2>{panel.title}</h2>
+                {draft.builtin ? (
+                  <h2>{builtinPanelTitle(panel)}</h2>
+                ) : (
+                  <h2 translate="no">{panel.title}</h2>
+                )}
                 {editing && (
                   <span className="panel-actions" onPointerDown={(e) => e.stopPropagation()}>
                     <button className="link-button" onClick={() => setEditor(panel)}>
-                      Edit
+                      {t('dashboards.edit')}
                     </button>
                     <button
                       className="link-button"
@@ -380,7 +422,7 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
                         })
                       }
                     >
-                      Remove
+                      {t('dashboards.remove')}
                     </button>
                   </span>
                 )}
@@ -413,9 +455,9 @@ function DashboardView({ id, builtin }: { id?: string; builtin?: string }) {
       )}
       {confirmDelete && (
         <ConfirmDialog
-          title="Delete this dashboard?"
-          message={`“${draft.name}” and its panels go for everyone it is shared with.`}
-          confirmLabel="Delete"
+          title={t('dashboards.deleteTitle')}
+          message={t('dashboards.deleteMessage', { name: draft.name })}
+          confirmLabel={t('common.delete')}
           danger
           onClose={() => setConfirmDelete(false)}
           onConfirm={async () => {

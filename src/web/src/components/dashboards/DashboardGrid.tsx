@@ -1,6 +1,7 @@
 // The 12-column grid. In edit mode a panel moves by dragging its title bar and resizes from its
 // corner, in whole cells; on a phone the grid is one column and panels stack in reading order.
 import { useRef, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
+import { useT } from '../../i18n/I18nProvider.tsx';
 import type { Layout, Panel } from '../../lib/dashboards.ts';
 
 export const ROW_PX = 64;
@@ -18,6 +19,7 @@ export function DashboardGrid({
   render: (panel: Panel, handle: (e: ReactPointerEvent) => void) => ReactNode;
 }) {
   const grid = useRef<HTMLDivElement>(null);
+  const t = useT();
   const ordered = [...panels].sort((a, b) => a.layout.y - b.layout.y || a.layout.x - b.layout.x);
 
   const track = (panel: Panel, mode: 'move' | 'resize') => (event: ReactPointerEvent) => {
@@ -68,7 +70,7 @@ export function DashboardGrid({
           {editing && (
             <span
               className="resize-handle"
-              aria-label="Resize"
+              aria-label={t('dashboards.resize')}
               onPointerDown={track(panel, 'resize')}
             />
           )}

@@ -8,6 +8,8 @@ import {
   type Panel,
   type PanelType,
 } from '../../lib/dashboards.ts';
+import { useT } from '../../i18n/I18nProvider.tsx';
+import type { MessageKey } from '../../i18n/catalogues.ts';
 import { Dialog } from '../ui.tsx';
 import { QueryBar } from '../QueryBar.tsx';
 import { PanelView, type PanelContext } from './PanelView.tsx';
@@ -27,6 +29,7 @@ export function PanelEditor({
   onSave: (panel: Panel) => void;
   onClose: () => void;
 }) {
+  const t = useT();
   const [draft, setDraft] = useState<Panel>(panel);
   const query = draft.query ?? {};
   const ingest = query.source === 'ingest';
@@ -40,16 +43,20 @@ export function PanelEditor({
 
   return (
     <Dialog
-      title={panel.title ? `Edit “${panel.title}”` : 'New panel'}
+      title={
+        panel.title
+          ? t('dashboards.editor.editTitle', { title: panel.title })
+          : t('dashboards.newPanel')
+      }
       onClose={onClose}
       wide
       footer={
         <div className="button-row end">
           <button className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button className="button button-primary" onClick={() => onSave(draft)}>
-            Apply
+            {t('dashboards.editor.apply')}
           </button>
         </div>
       }
@@ -57,32 +64,34 @@ export function PanelEditor({
       <div className="panel-editor">
         <div className="form">
           <label>
-            Title
+            {t('dashboards.editor.title')}
             <input
               className="input"
+              translate="no"
               value={draft.title}
               onChange={(e) => set({ title: e.target.value })}
             />
           </label>
           <label>
-            Type
+            {t('dashboards.editor.type')}
             <select
               className="select"
               value={draft.type}
               onChange={(e) => set({ type: e.target.value as PanelType })}
             >
-              {PANEL_TYPES.map((t) => (
-                <option key={t} value={t}>
-                  {t.replace('_', ' ')}
+              {PANEL_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {t(`dashboards.type.${type}` as MessageKey)}
                 </option>
               ))}
             </select>
           </label>
           {draft.type === 'markdown' ? (
             <label>
-              Text
+              {t('dashboards.editor.text')}
               <textarea
                 className="input"
+                translate="no"
                 rows={6}
                 value={String(draft.options?.text ?? '')}
                 onChange={(e) => set({ options: { ...draft.options, text: e.target.value } })}
@@ -91,7 +100,7 @@ export function PanelEditor({
           ) : (
             !ingest && (
               <div className="editor-query">
-                <span className="label">Query</span>
+                <span className="label">{t('dashboards.editor.query')}</span>
                 <QueryBar
                   value={query.q ?? ''}
                   onSubmit={(q) => setQuery({ q })}
@@ -103,12 +112,12 @@ export function PanelEditor({
           )}
           {charted && (
             <>
-              <span className="label">Measures</span>
+              <span className="label">{t('dashboards.editor.measures')}</span>
               {measures.map((m, i) => (
                 <div className="measure-row" key={i}>
                   <select
                     className="select"
-                    aria-label={`Measure ${i + 1} op`}
+                    aria-label={t('dashboards.editor.measureOp', { n: i + 1 })}
                     value={m.op}
                     onChange={(e) =>
                       setMeasure(
@@ -120,14 +129,16 @@ export function PanelEditor({
                     }
                   >
                     {OPS.map((op) => (
-                      <option key={op}>{op}</option>
+                      <option key={op} translate="no">
+                        {op}
+                      </option>
                     ))}
                   </select>
                   {NEEDS_FIELD(m.op) && (
                     <input
                       className="input"
-                      aria-label={`Measure ${i + 1} field`}
-                      placeholder="field, e.g. duration_ms"
+                      aria-label={t('dashboards.editor.measureField', { n: i + 1 })}
+                      placeholder={t('dashboards.editor.fieldPlaceholder')}
                       value={m.field ?? ''}
                       onChange={(e) => setMeasure(i, { op: m.op, field: e.target.value })}
                     />
@@ -137,7 +148,7 @@ export function PanelEditor({
                       className="button"
                       onClick={() => setQuery({ measures: measures.filter((_, j) => j !== i) })}
                     >
-                      Remove
+                      {t('dashboards.remove')}
                     </button>
                   )}
                 </div>
@@ -147,14 +158,15 @@ export function PanelEditor({
                   className="button"
                   onClick={() => setQuery({ measures: [...measures, { op: 'count' }] })}
                 >
-                  Add measure
+                  {t('dashboards.editor.addMeasure')}
                 </button>
               )}
               <label>
-                Group by (up to 3, comma-separated)
+                {t('dashboards.editor.groupByHint')}
                 <input
                   className="input"
-                  aria-label="Group by"
+                  translate="no"
+                  aria-label={t('dashboards.editor.groupBy')}
                   placeholder="service, level"
                   value={(query.group_by ?? []).join(', ')}
                   onChange={(e) =>
@@ -170,7 +182,7 @@ export function PanelEditor({
               </label>
               <div className="measure-row">
                 <label>
-                  Top
+                  {t('dashboards.editor.top')}
                   <input
                     className="input"
                     type="number"
@@ -186,7 +198,7 @@ export function PanelEditor({
                     checked={query.other === true}
                     onChange={(e) => setQuery({ other: e.target.checked })}
                   />
-                  Sum the rest as “Other”
+                  {t('dashboards.editor.sumOther')}
                 </label>
               </div>
             </>
@@ -194,27 +206,31 @@ export function PanelEditor({
           {draft.type === 'timeseries' && (
             <div className="measure-row">
               <label>
-                Interval
+                {t('dashboards.editor.interval')}
                 <select
                   className="select"
                   value={query.interval ?? 'auto'}
                   onChange={(e) => setQuery({ interval: e.target.value })}
                 >
                   {['auto', '1m', '5m', '15m', '1h', '1d'].map((i) => (
-                    <option key={i}>{i}</option>
+                    <option key={i} value={i}>
+                      {i === 'auto' ? t('dashboards.editor.auto') : i}
+                    </option>
                   ))}
                 </select>
               </label>
               <label>
-                Style
+                {t('dashboards.editor.style')}
                 <select
                   className="select"
                   value={String(draft.options?.style ?? 'line')}
                   onChange={(e) => set({ options: { ...draft.options, style: e.target.value } })}
                 >
-                  <option>line</option>
-                  <option>area</option>
-                  <option>bars</option>
+                  {(['line', 'area', 'bars'] as const).map((style) => (
+                    <option key={style} value={style}>
+                      {t(`dashboards.style.${style}`)}
+                    </option>
+                  ))}
                 </select>
               </label>
               <label className="checkbox">
@@ -225,13 +241,13 @@ export function PanelEditor({
                     set({ options: { ...draft.options, stacked: e.target.checked } })
                   }
                 />
-                Stacked
+                {t('dashboards.editor.stacked')}
               </label>
             </div>
           )}
         </div>
         <div className="editor-preview" data-testid="panel-preview">
-          <span className="label">Preview</span>
+          <span className="label">{t('dashboards.editor.preview')}</span>
           <div className="dash-panel preview" style={{ ['--panel-h' as string]: '260px' }}>
             <PanelView panel={normalise(draft)} ctx={ctx} />
           </div>

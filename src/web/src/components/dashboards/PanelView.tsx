@@ -1,10 +1,13 @@
 // One panel's body: it loads its data for the dashboard's range (again on every refresh tick) and
 // draws it by type. Clicking a point, a bar, a row or a slice opens the explorer on that filter.
 import { useEffect, useMemo, useState } from 'react';
+import { useT } from '../../i18n/I18nProvider.tsx';
 import { errorMessage, isAbort } from '../../lib/api.ts';
 import {
   explorerLink,
+  formatNumber,
   formatValue,
+  groupIsData,
   groupLabel,
   loadPanel,
   type Panel,
@@ -28,6 +31,7 @@ export interface PanelContext {
 }
 
 export function PanelView({ panel, ctx }: { panel: Panel; ctx: PanelContext }) {
+  const t = useT();
   const [state, setState] = useState<{ data?: PanelData; error?: string; loading: boolean }>({
     loading: true,
   });
@@ -64,10 +68,12 @@ export function PanelView({ panel, ctx }: { panel: Panel; ctx: PanelContext }) {
 
   if (panel.type === 'timeseries') {
     const series = answer.series ?? [];
-    if (series.length === 0) return <p className="muted panel-empty">No data in this range</p>;
+    if (series.length === 0)
+      return <p className="muted panel-empty">{t('dashboards.panel.noData')}</p>;
     const times = (series[0]?.points ?? []).map((p) => Date.parse(p.ts) / 1000);
     const chartSeries = series.map((s) => ({
       label: groupLabel(s.group, s.other, ctx.appNames),
+      data: groupIsData(s.group, s.other),
       values: s.points.map((p) => p.values[0] ?? null),
     }));
     const style = (panel.options?.style as 'line' | 'area' | 'bars' | undefined) ?? 'line';
@@ -92,7 +98,7 @@ export function PanelView({ panel, ctx }: { panel: Panel; ctx: PanelContext }) {
         {series.length > 1 && (
           <div className="chart-legend">
             {chartSeries.map((s, i) => (
-              <span key={s.label + i}>
+              <span key={s.label + i} translate={s.data ? 'no' : undefined}>
                 <i style={{ background: PALETTE[i % PALETTE.length] }} />
                 {s.label}
               </span>
@@ -113,14 +119,23 @@ export function PanelView({ panel, ctx }: { panel: Panel; ctx: PanelContext }) {
         <strong>{format(value)}</strong>
         {change !== null && (
           <span className={change > 0 ? 'stat-up' : 'stat-down'}>
-            {change > 0 ? '▲' : '▼'} {Math.abs(change).toFixed(1)}% vs previous period
+            {change > 0 ? '▲' : '▼'}{' '}
+            {t('dashboards.panel.vsPrevious', {
+              change: formatNumber(Math.abs(change) / 100, {
+                style: 'percent',
+                minimumFractionDigits: 1,
+                maximumFractionDigits: 1,
+              }),
+            })}
           </span>
         )}
-        {data.previous && change === null && <span className="muted small">no previous data</span>}
+        {data.previous && change === null && (
+          <span className="muted small">{t('dashboards.panel.noPrevious')}</span>
+        )}
       </button>
     );
   }
-  if (rows.length === 0) return <p className="muted panel-empty">No data in this range</p>;
+  if (rows.length === 0) return <p className="muted panel-empty">{t('dashboards.panel.noData')}</p>;
   if (panel.type === 'top_list')
     return <TopList rows={rows} ctx={ctx} format={format} onOpen={open} />;
   if (panel.type === 'pie') return <Pie rows={rows} ctx={ctx} format={format} onOpen={open} />;
@@ -142,7 +157,12 @@ function TopList({ rows, ctx, format, onOpen }: RowsProps) {
         <li key={i}>
           <button onClick={() => onOpen(r.other ? null : r.group)}>
             <span className="top-bar" style={{ width: `${((r.values[0] ?? 0) / max) * 100}%` }} />
-            <span className="top-label">{groupLabel(r.group, r.other, ctx.appNames)}</span>
+            <span
+              className="top-label"
+              translate={groupIsData(r.group, r.other) ? 'no' : undefined}
+            >
+              {groupLabel(r.group, r.other, ctx.appNames)}
+            </span>
             <span className="top-value">{format(r.values[0] ?? null)}</span>
           </button>
         </li>
@@ -152,13 +172,16 @@ function TopList({ rows, ctx, format, onOpen }: RowsProps) {
 }
 
 function DataTable({ panel, rows, ctx, format, onOpen }: RowsProps & { panel: Panel }) {
+  const t = useT();
   const groupBy = panel.query?.group_by ?? [];
   const measures = panel.query?.measures ?? [];
   const named = panel.options?.columns as string[] | undefined;
   const heads = [
     ...groupBy,
     ...measures.map((m) => (m.field ? `${m.op}(${m.field})` : m.op)),
-    ...(panel.query?.source === 'ingest' && measures.length === 0 ? ['value', 'value 2'] : []),
+    ...(panel.query?.source === 'ingest' && measures.length === 0
+      ? [t('dashboards.panel.value'), t('dashboards.panel.value2')]
+      : []),
   ];
   const width = Math.max(...rows.map((r) => groupBy.length + r.values.length));
   return (
@@ -167,7 +190,13 @@ function DataTable({ panel, rows, ctx, format, onOpen }: RowsProps & { panel: Pa
         <thead>
           <tr>
             {Array.from({ length: width }, (_, i) => (
-              <th key={i}>{named?.[i] ?? heads[i] ?? ''}</th>
+              // Field names and measures are query language; only the ingest columns are words.
+              <th
+                key={i}
+                translate={!named && i < groupBy.length + measures.length ? 'no' : undefined}
+              >
+                {named?.[i] ?? heads[i] ?? ''}
+              </th>
             ))}
           </tr>
         </thead>
@@ -175,11 +204,15 @@ function DataTable({ panel, rows, ctx, format, onOpen }: RowsProps & { panel: Pa
           {rows.map((r, i) => (
             <tr key={i} onClick={() => onOpen(r.other ? null : r.group)} className="clickable">
               {r.other || r.group === null ? (
-                <td colSpan={Math.max(1, groupBy.length)}>Other</td>
+                <td colSpan={Math.max(1, groupBy.length)}>{t('dashboards.panel.other')}</td>
               ) : (
                 Object.entries(r.group).map(([k, v]) => (
-                  <td key={k} className="mono">
-                    {k === 'app' ? (ctx.appNames.get(v) ?? v) : v === '' ? '(none)' : v}
+                  <td key={k} className="mono" translate={v === '' ? undefined : 'no'}>
+                    {k === 'app'
+                      ? (ctx.appNames.get(v) ?? v)
+                      : v === ''
+                        ? t('dashboards.panel.none')
+                        : v}
                   </td>
                 ))
               )}
@@ -198,6 +231,7 @@ function DataTable({ panel, rows, ctx, format, onOpen }: RowsProps & { panel: Pa
 
 /** A pie in plain SVG: slices are arcs of the first measure's share. */
 function Pie({ rows, ctx, format, onOpen }: RowsProps) {
+  const t = useT();
   const total = rows.reduce((n, r) => n + Math.max(0, r.values[0] ?? 0), 0);
   const slices = useMemo(() => {
     let angle = -Math.PI / 2;
@@ -216,7 +250,7 @@ function Pie({ rows, ctx, format, onOpen }: RowsProps) {
   }, [rows, total]);
   return (
     <div className="pie">
-      <svg viewBox="-1.05 -1.05 2.1 2.1" role="img" aria-label="pie chart">
+      <svg viewBox="-1.05 -1.05 2.1 2.1" role="img" aria-label={t('dashboards.panel.pie')}>
         {slices.map((s, i) => (
           <path
             key={i}
@@ -232,7 +266,15 @@ function Pie({ rows, ctx, format, onOpen }: RowsProps) {
         {slices.map((s, i) => (
           <li key={i}>
             <i style={{ background: s.color }} />
-            {groupLabel(s.row.group, s.row.other, ctx.appNames)} · {(s.share * 100).toFixed(1)}%
+            <span translate={groupIsData(s.row.group, s.row.other) ? 'no' : undefined}>
+              {groupLabel(s.row.group, s.row.other, ctx.appNames)}
+            </span>{' '}
+            ·{' '}
+            {formatNumber(s.share, {
+              style: 'percent',
+              minimumFractionDigits: 1,
+              maximumFractionDigits: 1,
+            })}
           </li>
         ))}
       </ul>
@@ -245,15 +287,21 @@ function LogsList({
 }: {
   rows: { id: string; ts: string; level: string; service: string; message: string }[];
 }) {
-  if (rows.length === 0) return <p className="muted panel-empty">No logs in this range</p>;
+  const t = useT();
+  if (rows.length === 0) return <p className="muted panel-empty">{t('dashboards.panel.noLogs')}</p>;
   return (
     <ul className="panel-logs">
       {rows.map((r) => {
-        const t = formatRowTime(r.ts);
+        const time = formatRowTime(r.ts);
         return (
           <li key={r.id}>
-            <span className="mono muted">{t.time}</span> <LevelBadge level={r.level} />{' '}
-            <span className="muted">{r.service}</span> <span className="mono">{r.message}</span>
+            <span className="mono muted">{time.time}</span> <LevelBadge level={r.level} />{' '}
+            <span className="muted" translate="no">
+              {r.service}
+            </span>{' '}
+            <span className="mono" translate="no">
+              {r.message}
+            </span>
           </li>
         );
       })}
@@ -264,7 +312,7 @@ function LogsList({
 /** Markdown-lite as text: `#` headings and paragraphs, never HTML. */
 function MarkdownText({ text }: { text: string }) {
   return (
-    <div className="panel-markdown">
+    <div className="panel-markdown" translate="no">
       {text.split(/\n{2,}/).map((block, i) => {
         const heading = /^(#{1,3})\s+(.*)$/s.exec(block);
         if (heading) return <h3 key={i}>{heading[2]}</h3>;

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatTick } from '../../lib/time.ts';
 
 export interface ChartSeries {
   label: string;
@@ -77,7 +78,14 @@ export function TimeSeriesChart({
       focus: { alpha: 0.4 },
       scales: { x: { time: true } },
       axes: [
-        { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
+        {
+          stroke: text,
+          grid: { stroke: grid, width: 1 },
+          ticks: { stroke: grid },
+          // uPlot's own labels are English month names in the browser's zone.
+          values: (_u, splits, _axis, _space, incr) =>
+            splits.map((v) => formatTick(v * 1000, incr * 1000)),
+        },
         {
           stroke: text,
           grid: { stroke: grid, width: 1 },

@@ -3,6 +3,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { MeasureChart, type ChartSeries } from '../../components/MeasureChart.tsx';
 import { Dialog, TextField, useSubmit } from '../../components/ui.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
+import { hasMessage, t as translate } from '../../i18n/display.ts';
 import {
   CONDITION_OPS,
   durationSeconds,
@@ -73,6 +75,11 @@ function bodyOf(d: AlertDraft) {
   };
 }
 
+function channelType(type: string): string {
+  const key = `alerts.channel.${type}`;
+  return hasMessage(key) ? translate(key) : type.replace('_', '-');
+}
+
 interface SeriesAnswer {
   interval_ms: number;
   series: {
@@ -82,6 +89,7 @@ interface SeriesAnswer {
 }
 
 function Preview({ draft }: { draft: AlertDraft }) {
+  const t = useT();
   const body = useDebounced(bodyOf(draft), 600);
   const [answer, setAnswer] = useState<SeriesAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -116,7 +124,9 @@ function Preview({ draft }: { draft: AlertDraft }) {
     if (!answer || !first) return null;
     const times = first.points.map((p) => Date.parse(p.ts) / 1000);
     const series: ChartSeries[] = answer.series.map((s) => ({
-      label: s.group ? Object.values(s.group).join(' · ') || '(none)' : 'value',
+      label: s.group
+        ? Object.values(s.group).join(' · ') || translate('dashboards.panel.none')
+        : translate('dashboards.panel.value'),
       values: s.points.map((p) => p.values[0] ?? null),
     }));
     return { times, series };
@@ -125,8 +135,9 @@ function Preview({ draft }: { draft: AlertDraft }) {
   return (
     <div className="chart-box span-2" data-testid="alert-preview">
       <div className="muted small">
-        Last 24 h, {interval} buckets
-        {interval !== body.window ? ` (the rule's window is ${body.window})` : ''}
+        {interval !== body.window
+          ? t('alerts.form.bucketsWindow', { interval, window: body.window })
+          : t('alerts.form.buckets', { interval })}
       </div>
       {error && <p className="form-error">{error}</p>}
       {!error && chart && chart.series.length > 0 && (
@@ -137,7 +148,7 @@ function Preview({ draft }: { draft: AlertDraft }) {
         />
       )}
       {!error && chart === null && answer && (
-        <p className="muted small">No matching logs in the last 24 h.</p>
+        <p className="muted small">{t('alerts.form.noMatches')}</p>
       )}
     </div>
   );
@@ -156,6 +167,7 @@ export function AlertForm({
   onClose: () => void;
   onSaved: (rule: AlertRule) => void;
 }) {
+  const t = useT();
   const [draft, setDraft] = useState(initial);
   const set = <K extends keyof AlertDraft>(key: K, value: AlertDraft[K]) =>
     setDraft((d) => ({ ...d, [key]: value }));
@@ -177,7 +189,11 @@ export function AlertForm({
       (res) => onSaved(res.alert),
     );
   return (
-    <Dialog title={rule ? `Edit ${rule.name}` : 'New alert'} onClose={onClose} wide>
+    <Dialog
+      title={rule ? t('alerts.form.editTitle', { name: rule.name }) : t('alerts.new')}
+      onClose={onClose}
+      wide
+    >
       <form
         className="form"
         onSubmit={(e) => {
@@ -187,48 +203,52 @@ export function AlertForm({
       >
         <div className="alert-form">
           <label className="span-2">
-            Name
+            {t('alerts.form.name')}
             <input
               className="input"
               required
               maxLength={200}
               value={draft.name}
               onChange={(e) => set('name', e.target.value)}
-              placeholder="Checkout errors"
+              placeholder={t('alerts.form.namePlaceholder')}
               autoFocus
             />
           </label>
           <label className="span-2">
-            Query
+            {t('alerts.form.query')}
             <input
               className="input mono"
+              translate="no"
               value={draft.q}
               onChange={(e) => set('q', e.target.value)}
               placeholder="service:checkout level:error"
             />
             <span className="muted small">
               {draft.apps.length
-                ? `Apps: ${draft.apps.join(', ')}`
-                : 'All apps of the organisation'}
+                ? t('alerts.form.apps', { apps: draft.apps.join(', ') })
+                : t('alerts.form.allApps')}
             </span>
           </label>
           <label>
-            Measure
+            {t('alerts.form.measure')}
             <span className="inline">
               <select
                 className="select"
                 value={draft.op}
                 onChange={(e) => set('op', e.target.value)}
-                aria-label="Measure"
+                aria-label={t('alerts.form.measure')}
               >
                 {MEASURE_OPS.map((op) => (
-                  <option key={op}>{op}</option>
+                  <option key={op} translate="no">
+                    {op}
+                  </option>
                 ))}
               </select>
               {needsField && (
                 <input
                   className="input"
-                  aria-label="Field"
+                  translate="no"
+                  aria-label={t('alerts.form.field')}
                   placeholder="duration_ms"
                   value={draft.field}
                   onChange={(e) => set('field', e.target.value)}
@@ -237,17 +257,18 @@ export function AlertForm({
             </span>
           </label>
           <TextField
-            label="Group by (comma-separated)"
+            label={t('alerts.form.groupBy')}
+            translate="no"
             placeholder="host"
             value={draft.groupBy}
             onChange={(v) => set('groupBy', v)}
           />
           <label>
-            Condition
+            {t('alerts.form.condition')}
             <span className="inline">
               <select
                 className="select"
-                aria-label="Condition"
+                aria-label={t('alerts.form.condition')}
                 value={draft.condOp}
                 onChange={(e) => set('condOp', e.target.value as ConditionOp)}
               >
@@ -257,7 +278,7 @@ export function AlertForm({
               </select>
               <input
                 className="input"
-                aria-label="Threshold"
+                aria-label={t('alerts.form.threshold')}
                 type="number"
                 step="any"
                 required
@@ -267,49 +288,48 @@ export function AlertForm({
             </span>
           </label>
           <TextField
-            label="Over the last (window)"
+            label={t('alerts.form.window')}
             value={draft.window}
             onChange={(v) => set('window', v)}
             placeholder="5m"
           />
           <TextField
-            label="Check every"
+            label={t('alerts.form.every')}
             value={draft.every}
             onChange={(v) => set('every', v)}
             placeholder="1m"
           />
           <TextField
-            label="Fire after it holds for"
+            label={t('alerts.form.for')}
             value={draft.forDuration}
             onChange={(v) => set('forDuration', v)}
             placeholder="0s"
           />
           <label>
-            When the window is empty
+            {t('alerts.form.noData')}
             <select
               className="select"
               value={draft.noData}
               onChange={(e) => set('noData', e.target.value as NoData)}
             >
-              <option value="ok">OK</option>
-              <option value="no_data">No data (notify)</option>
-              <option value="firing">Firing</option>
-              <option value="keep">Keep the last state</option>
+              {(['ok', 'no_data', 'firing', 'keep'] as const).map((value) => (
+                <option key={value} value={value}>
+                  {t(`alerts.noData.${value}`)}
+                </option>
+              ))}
             </select>
           </label>
           <TextField
-            label="Notify again while firing every"
+            label={t('alerts.form.renotify')}
             value={draft.renotify}
             onChange={(v) => set('renotify', v)}
-            placeholder="never (e.g. 1h)"
+            placeholder={t('alerts.form.renotifyPlaceholder')}
           />
           <Preview draft={draft} />
           <fieldset className="span-2">
-            <legend className="small">Notify</legend>
+            <legend className="small">{t('alerts.form.notify')}</legend>
             {channels.data?.channels.length === 0 && (
-              <p className="muted small">
-                No channels yet: an admin adds them under Settings → Notification channels.
-              </p>
+              <p className="muted small">{t('alerts.form.noChannels')}</p>
             )}
             {channels.data?.channels.map((c) => (
               <label key={c.id} className="checkbox-line">
@@ -325,7 +345,8 @@ export function AlertForm({
                     )
                   }
                 />
-                {c.name} <span className="muted small">{c.type.replace('_', '-')}</span>
+                <span translate="no">{c.name}</span>{' '}
+                <span className="muted small">{channelType(c.type)}</span>
               </label>
             ))}
           </fieldset>
@@ -333,10 +354,10 @@ export function AlertForm({
         {error && <p className="form-error">{error}</p>}
         <div className="button-row end">
           <button type="button" className="button" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
           <button className="button button-primary" disabled={busy || draft.name.trim() === ''}>
-            {rule ? 'Save' : 'Create alert'}
+            {rule ? t('common.save') : t('alerts.form.create')}
           </button>
         </div>
       </form>

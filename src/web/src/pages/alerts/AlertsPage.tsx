@@ -10,8 +10,10 @@ import {
   Table,
   useToast,
 } from '../../components/ui.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
 import {
   measureLabel,
+  notificationLabel,
   stateLabel,
   type AlertEvent,
   type AlertRule,
@@ -22,7 +24,8 @@ import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { Link, navigate, useRoute } from '../../lib/router.tsx';
 import { useSession } from '../../lib/session.tsx';
-import { relativeAge } from '../../lib/time.ts';
+import { formatNumber } from '../../lib/dashboards.ts';
+import { formatShort, relativeAge } from '../../lib/time.ts';
 import type { MeOrg } from '../../lib/types.ts';
 import '../../alerts.css';
 import { AlertForm, draftOf } from './AlertForm.tsx';
@@ -30,11 +33,12 @@ import { AlertForm, draftOf } from './AlertForm.tsx';
 const canEdit = (org: MeOrg | null) => org !== null && org.role !== 'viewer';
 
 export function StatePill({ state, muted }: { state: AlertState; muted?: boolean }) {
+  const t = useT();
   return (
     <span className={`state-pill ${state}`} data-state={state}>
       <span className={`alert-dot state-${state}`} />
       {stateLabel(state)}
-      {muted ? ' · muted' : ''}
+      {muted ? ` ${t('alerts.mutedSuffix')}` : ''}
     </span>
   );
 }
@@ -51,14 +55,22 @@ function useEvery(ms: number, reload: () => void): void {
 const isMuted = (rule: AlertRule) =>
   rule.muted_until !== null && Date.parse(rule.muted_until) > Date.now();
 
+const groupText = (group: Record<string, string>) =>
+  Object.entries(group)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ') || '—';
+
+const valueText = (value: number | null) => (value === null ? '—' : formatNumber(value));
+
 export function AlertsPage({ path }: { path: string }) {
   const { org } = useSession();
   const route = useRoute();
+  const t = useT();
   const id = path.split('/')[2];
   if (!org)
     return (
       <div className="page narrow">
-        <p className="muted">Choose an organisation first.</p>
+        <p className="muted">{t('alerts.noOrg')}</p>
       </div>
     );
   if (id && id !== 'new') return <AlertDetail org={org} id={id} />;
@@ -83,28 +95,26 @@ function AlertList({
   q: string;
   apps: string[];
 }) {
+  const t = useT();
   const list = useApi<{ alerts: AlertRule[] }>('/v1/alerts', { org: org.id });
   useEvery(10_000, list.reload);
   const editable = canEdit(org);
   const newButton = editable && (
     <button className="button button-primary" onClick={() => navigate('/alerts/new')}>
-      New alert
+      {t('alerts.new')}
     </button>
   );
   return (
     <div className="page">
       <PageHeader
-        title="Alerts"
-        description="Rules on your logs, checked on a schedule; you are told when they fire and when they resolve."
+        title={t('alerts.title')}
+        description={t('alerts.description')}
         action={newButton}
       />
       <LoadStatus data={list.data} error={list.error} />
       {list.data?.alerts.length === 0 && (
-        <EmptyState title="No alerts yet" icon={<BellIcon size={22} />}>
-          <p className="muted">
-            Start from a search in the explorer (the bell button next to the query), or create one
-            here.
-          </p>
+        <EmptyState title={t('alerts.emptyTitle')} icon={<BellIcon size={22} />}>
+          <p className="muted">{t('alerts.emptyBody')}</p>
           {newButton}
         </EmptyState>
       )}
@@ -112,11 +122,11 @@ function AlertList({
         <Table
           head={
             <>
-              <th>State</th>
-              <th>Name</th>
-              <th className="hide-sm">Condition</th>
-              <th className="hide-sm">Every</th>
-              <th className="hide-sm">Checked</th>
+              <th>{t('alerts.col.state')}</th>
+              <th>{t('alerts.col.name')}</th>
+              <th className="hide-sm">{t('alerts.col.condition')}</th>
+              <th className="hide-sm">{t('alerts.col.every')}</th>
+              <th className="hide-sm">{t('alerts.col.checked')}</th>
             </>
           }
         >
@@ -126,20 +136,26 @@ function AlertList({
                 {rule.enabled ? (
                   <StatePill state={rule.state} muted={isMuted(rule)} />
                 ) : (
-                  <span className="pill pill-muted">disabled</span>
+                  <span className="pill pill-muted">{t('alerts.disabled')}</span>
                 )}
               </td>
               <td>
-                <Link href={`/alerts/${rule.id}`}>{rule.name}</Link>
+                <Link href={`/alerts/${rule.id}`} translate="no">
+                  {rule.name}
+                </Link>
                 {rule.last_error && <div className="form-error small">{rule.last_error}</div>}
               </td>
               <td className="hide-sm mono small">
-                {measureLabel(rule.measure)} {rule.condition.op} {rule.condition.threshold} over{' '}
-                {rule.window}
+                {t('alerts.condition', {
+                  measure: measureLabel(rule.measure),
+                  op: rule.condition.op,
+                  threshold: String(rule.condition.threshold),
+                  window: rule.window,
+                })}
               </td>
               <td className="hide-sm">{rule.every}</td>
               <td className="hide-sm muted">
-                {rule.last_eval_at ? relativeAge(rule.last_eval_at) : 'not yet'}
+                {rule.last_eval_at ? relativeAge(rule.last_eval_at) : t('alerts.notYet')}
               </td>
             </tr>
           ))}
@@ -173,13 +189,14 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const toast = useToast();
+  const t = useT();
   const editable = canEdit(org);
   const r = rule.data?.alert;
   if (!r) {
     return (
       <div className="page">
         <p>
-          <Link href="/alerts">← Alerts</Link>
+          <Link href="/alerts">{t('alerts.back')}</Link>
         </p>
         <LoadStatus data={r} error={rule.error} />
       </div>
@@ -201,20 +218,25 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
   return (
     <div className="page">
       <p>
-        <Link href="/alerts">← Alerts</Link>
+        <Link href="/alerts">{t('alerts.back')}</Link>
       </p>
       <PageHeader
-        title={r.name}
+        title={<span translate="no">{r.name}</span>}
         description={
           <>
             {r.enabled ? (
               <StatePill state={r.state} muted={muted} />
             ) : (
-              <span className="pill pill-muted">disabled</span>
+              <span className="pill pill-muted">{t('alerts.disabled')}</span>
             )}{' '}
             <span className="mono small">
-              {measureLabel(r.measure)} {r.condition.op} {r.condition.threshold} over {r.window},
-              every {r.every}
+              {t('alerts.conditionEvery', {
+                measure: measureLabel(r.measure),
+                op: r.condition.op,
+                threshold: String(r.condition.threshold),
+                window: r.window,
+                every: r.every,
+              })}
             </span>
           </>
         }
@@ -226,80 +248,93 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
                 onClick={() =>
                   patch(
                     { muted_until: muted ? null : new Date(Date.now() + 3600_000).toISOString() },
-                    muted ? 'Unmuted' : 'Muted for an hour',
+                    muted ? t('alerts.unmuted') : t('alerts.mutedForHour'),
                   )
                 }
               >
-                {muted ? 'Unmute' : 'Mute 1 h'}
+                {muted ? t('alerts.unmute') : t('alerts.mute')}
               </button>
               <button
                 className="button"
-                onClick={() => patch({ enabled: !r.enabled }, r.enabled ? 'Disabled' : 'Enabled')}
+                onClick={() =>
+                  patch(
+                    { enabled: !r.enabled },
+                    r.enabled ? t('alerts.disabledToast') : t('alerts.enabledToast'),
+                  )
+                }
               >
-                {r.enabled ? 'Disable' : 'Enable'}
+                {r.enabled ? t('alerts.disable') : t('alerts.enable')}
               </button>
               <button className="button" onClick={() => setEditing(true)}>
-                Edit
+                {t('alerts.edit')}
               </button>
               <button className="button button-danger" onClick={() => setDeleting(true)}>
-                Delete
+                {t('common.delete')}
               </button>
             </div>
           )
         }
       />
       {error && <p className="form-error">{error}</p>}
-      {r.last_error && <p className="form-error">Last evaluation: {r.last_error}</p>}
+      {r.last_error && (
+        <p className="form-error">{t('alerts.lastEvaluation', { error: r.last_error })}</p>
+      )}
       <dl className="detail-grid">
         <div>
-          <dt>Query</dt>
-          <dd className="mono">{r.q || '(all logs)'}</dd>
+          <dt>{t('alerts.field.query')}</dt>
+          {r.q ? (
+            <dd className="mono" translate="no">
+              {r.q}
+            </dd>
+          ) : (
+            <dd className="mono">{t('alerts.allLogs')}</dd>
+          )}
         </div>
         <div>
-          <dt>Group by</dt>
-          <dd>{r.group_by.join(', ') || '—'}</dd>
+          <dt>{t('alerts.field.groupBy')}</dt>
+          <dd translate="no">{r.group_by.join(', ') || '—'}</dd>
         </div>
         <div>
-          <dt>For</dt>
+          <dt>{t('alerts.field.for')}</dt>
           <dd>{r.for}</dd>
         </div>
         <div>
-          <dt>Empty window</dt>
-          <dd>{r.no_data}</dd>
+          <dt>{t('alerts.field.noData')}</dt>
+          <dd>{t(`alerts.noData.${r.no_data}`)}</dd>
         </div>
         <div>
-          <dt>Renotify</dt>
-          <dd>{r.renotify ?? 'never'}</dd>
+          <dt>{t('alerts.field.renotify')}</dt>
+          <dd>{r.renotify ?? t('time.never')}</dd>
         </div>
         <div>
-          <dt>Muted until</dt>
-          <dd>{muted && r.muted_until ? new Date(r.muted_until).toLocaleString() : '—'}</dd>
+          <dt>{t('alerts.field.mutedUntil')}</dt>
+          <dd>{muted && r.muted_until ? formatShort(Date.parse(r.muted_until)) : '—'}</dd>
         </div>
         <div>
-          <dt>Last checked</dt>
-          <dd>{r.last_eval_at ? relativeAge(r.last_eval_at) : 'not yet'}</dd>
+          <dt>{t('alerts.field.lastChecked')}</dt>
+          <dd>{r.last_eval_at ? relativeAge(r.last_eval_at) : t('alerts.notYet')}</dd>
         </div>
         <div>
-          <dt>Open in explorer</dt>
+          <dt>{t('alerts.field.explorer')}</dt>
           <dd>
             <Link href={`/logs?q=${encodeURIComponent(r.q)}&from=now-${r.window}`}>
-              the window's logs
+              {t('alerts.windowLogs')}
             </Link>
           </dd>
         </div>
       </dl>
 
-      <h2 className="section-title">Instances</h2>
+      <h2 className="section-title">{t('alerts.instances')}</h2>
       {r.instances.length === 0 ? (
-        <p className="muted">Not evaluated yet.</p>
+        <p className="muted">{t('alerts.notEvaluated')}</p>
       ) : (
         <Table
           head={
             <>
-              <th>State</th>
-              <th>Group</th>
-              <th className="num">Value</th>
-              <th>Since</th>
+              <th>{t('alerts.col.state')}</th>
+              <th>{t('alerts.col.group')}</th>
+              <th className="num">{t('alerts.col.value')}</th>
+              <th>{t('alerts.col.since')}</th>
             </>
           }
         >
@@ -307,21 +342,19 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
             <tr key={JSON.stringify(i.group)}>
               <td>
                 <StatePill state={i.state} />
-                {i.flapping && <span className="pill pill-warn"> flapping</span>}
+                {i.flapping && <span className="pill pill-warn"> {t('alerts.flapping')}</span>}
               </td>
-              <td className="mono small">
-                {Object.entries(i.group)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(' ') || '—'}
+              <td className="mono small" translate="no">
+                {groupText(i.group)}
               </td>
-              <td className="num">{i.value ?? '—'}</td>
+              <td className="num">{valueText(i.value)}</td>
               <td className="muted">{relativeAge(i.since)}</td>
             </tr>
           ))}
         </Table>
       )}
 
-      <h2 className="section-title">Silences</h2>
+      <h2 className="section-title">{t('alerts.silences')}</h2>
       <Silences
         org={org}
         rule={r}
@@ -330,36 +363,34 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
         onChange={silences.reload}
       />
 
-      <h2 className="section-title">History</h2>
+      <h2 className="section-title">{t('alerts.history')}</h2>
       <LoadStatus data={events.data} error={events.error} />
-      {events.data?.events.length === 0 && <p className="muted">No state changes yet.</p>}
+      {events.data?.events.length === 0 && <p className="muted">{t('alerts.noChanges')}</p>}
       {events.data && events.data.events.length > 0 && (
         <Table
           head={
             <>
-              <th>When</th>
-              <th>Change</th>
-              <th className="hide-sm">Group</th>
-              <th className="num">Value</th>
-              <th>Notified</th>
+              <th>{t('alerts.col.when')}</th>
+              <th>{t('alerts.col.change')}</th>
+              <th className="hide-sm">{t('alerts.col.group')}</th>
+              <th className="num">{t('alerts.col.value')}</th>
+              <th>{t('alerts.col.notified')}</th>
             </>
           }
         >
           {events.data.events.map((e) => (
             <tr key={e.id}>
-              <td className="muted" title={e.at}>
-                {new Date(e.at).toLocaleString()}
+              <td className="muted" title={e.at} translate="no">
+                {formatShort(Date.parse(e.at))}
               </td>
               <td>
                 {stateLabel(e.from)} → <strong>{stateLabel(e.to)}</strong>
               </td>
-              <td className="hide-sm mono small">
-                {Object.entries(e.group)
-                  .map(([k, v]) => `${k}=${v}`)
-                  .join(' ') || '—'}
+              <td className="hide-sm mono small" translate="no">
+                {groupText(e.group)}
               </td>
-              <td className="num">{e.value ?? '—'}</td>
-              <td>{e.notification ?? '—'}</td>
+              <td className="num">{valueText(e.value)}</td>
+              <td>{e.notification ? notificationLabel(e.notification) : '—'}</td>
             </tr>
           ))}
         </Table>
@@ -378,9 +409,9 @@ function AlertDetail({ org, id }: { org: MeOrg; id: string }) {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${r.name}?`}
-          message="The rule and its history are deleted. Notifications already sent stay sent."
-          confirmLabel="Delete"
+          title={t('alerts.deleteTitle', { name: r.name })}
+          message={t('alerts.deleteMessage')}
+          confirmLabel={t('common.delete')}
           danger
           onClose={() => setDeleting(false)}
           onConfirm={() =>
@@ -405,6 +436,7 @@ function Silences({
   editable: boolean;
   onChange: () => void;
 }) {
+  const t = useT();
   const [hours, setHours] = useState('1');
   const [matcher, setMatcher] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -415,7 +447,7 @@ function Silences({
       .filter(Boolean)
       .map((p) => p.split('='));
     if (pairs.some((p) => p.length !== 2 || !p[0])) {
-      setError('Write the groups to silence as key=value pairs, e.g. host=web-1');
+      setError(t('alerts.silence.pairsError'));
       return;
     }
     api('/v1/alert-silences', {
@@ -430,16 +462,17 @@ function Silences({
   };
   return (
     <div>
-      {silences.length === 0 && <p className="muted">No active silence.</p>}
+      {silences.length === 0 && <p className="muted">{t('alerts.silence.none')}</p>}
       {silences.map((s) => (
         <p key={s.id} className="small">
-          {s.rule_id === null ? 'Every rule' : 'This rule'},{' '}
-          {Object.keys(s.matcher).length
-            ? Object.entries(s.matcher)
-                .map(([k, v]) => `${k}=${v}`)
-                .join(' ')
-            : 'every group'}
-          : until {new Date(s.ends_at).toLocaleString()} {s.comment && `(${s.comment})`}{' '}
+          {t('alerts.silence.line', {
+            scope: s.rule_id === null ? 'all' : 'rule',
+            groups: Object.keys(s.matcher).length
+              ? groupText(s.matcher)
+              : t('alerts.silence.everyGroup'),
+            until: formatShort(Date.parse(s.ends_at)),
+          })}{' '}
+          {s.comment && <span translate="no">({s.comment})</span>}{' '}
           {editable && (
             <button
               className="link-button"
@@ -447,7 +480,7 @@ function Silences({
                 void api(`/v1/alert-silences/${s.id}`, { method: 'DELETE' }).then(onChange)
               }
             >
-              end now
+              {t('alerts.silence.endNow')}
             </button>
           )}
         </p>
@@ -456,23 +489,23 @@ function Silences({
         <div className="button-row silence-form">
           <input
             className="input"
-            aria-label="Groups to silence"
-            placeholder="host=web-1 (empty: all groups)"
+            aria-label={t('alerts.silence.groups')}
+            placeholder={t('alerts.silence.placeholder')}
             value={matcher}
             onChange={(e) => setMatcher(e.target.value)}
           />
           <select
             className="select"
-            aria-label="Silence for"
+            aria-label={t('alerts.silence.for')}
             value={hours}
             onChange={(e) => setHours(e.target.value)}
           >
-            <option value="1">1 hour</option>
-            <option value="4">4 hours</option>
-            <option value="24">1 day</option>
+            <option value="1">{t('alerts.silence.hours', { n: 1 })}</option>
+            <option value="4">{t('alerts.silence.hours', { n: 4 })}</option>
+            <option value="24">{t('alerts.silence.days', { n: 1 })}</option>
           </select>
           <button className="button" onClick={add}>
-            Silence
+            {t('alerts.silence.submit')}
           </button>
         </div>
       )}
