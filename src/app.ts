@@ -22,6 +22,7 @@ import { devIdp } from './modules/auth/dev-idp/dev-idp.plugin.ts';
 import { identity } from './modules/auth/identity.plugin.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import pipeline from './modules/pipeline/pipeline.plugin.ts';
+import ingest from './modules/ingest/ingest.plugin.ts';
 import { savedSearchesRoutes } from './modules/search/saved-searches.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { notificationChannelsRoutes } from './modules/notifications/channels.routes.ts';
@@ -130,8 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(openApi);
   await app.register(healthRoutes);
-  // The ingest context (MYLOG_ROLES=ingest) and the insert workers (worker).
+  // The group commit (MYLOG_ROLES=ingest) and the insert workers (worker); then the ingest
+  // context on top of it (ingest role).
   await app.register(pipeline);
+  await app.register(ingest);
   // Delivery queue and worker, live in-app push; alerts and reports send through it.
   await app.register(notifications);
   // Alert evaluation (scheduler role), platform health checks, every instance's heartbeat.

@@ -16,6 +16,7 @@
 // - groups are ordered by the order measure (NULLs last), ties by the group keys ascending.
 import { BadRequestError } from '../../infra/errors.ts';
 import type { QueryParams } from '../../infra/clickhouse/store.ts';
+import { LOGS_TABLE } from '../logs-table/logs-table.ts';
 import { resolveFieldName } from '../search/query-language/field-names.ts';
 import { NUMERIC_TEXT_RE2 } from '../search/query-language/numeric-text.ts';
 import type { ParsedFilter } from '../search/search-filter.ts';
@@ -238,13 +239,13 @@ export function compileTopGroups(plan: AggregatePlan): CompiledQuery {
   const select = [...groups, selectMeasures(plan), `sum(${plan.skippedSql}) OVER () AS sk`];
   if (plan.groupBy.length === 0) {
     return {
-      sql: `SELECT ${selectMeasures(plan)}, ${plan.skippedSql} AS sk FROM logs WHERE ${where.sql}`,
+      sql: `SELECT ${selectMeasures(plan)}, ${plan.skippedSql} AS sk FROM ${LOGS_TABLE} WHERE ${where.sql}`,
       params: where.params,
     };
   }
   return {
     sql:
-      `SELECT ${select.join(', ')} FROM logs WHERE ${where.sql}` +
+      `SELECT ${select.join(', ')} FROM ${LOGS_TABLE} WHERE ${where.sql}` +
       ` GROUP BY ${groupAliases(plan).join(', ')} ORDER BY ${orderClause(plan)} LIMIT {a_lim:UInt32}`,
     params: { ...where.params, a_lim: plan.limit },
   };
@@ -255,7 +256,7 @@ export function compileOtherRow(plan: AggregatePlan, top: readonly string[][]): 
   const where = rawWhere(plan);
   const keys = topKeysSql(plan, top);
   return {
-    sql: `SELECT ${selectMeasures(plan)}, count() AS n FROM logs WHERE ${where.sql} AND NOT ${keys.sql}`,
+    sql: `SELECT ${selectMeasures(plan)}, count() AS n FROM ${LOGS_TABLE} WHERE ${where.sql} AND NOT ${keys.sql}`,
     params: { ...where.params, ...keys.params },
   };
 }
@@ -283,7 +284,7 @@ export function compileSeries(plan: AggregatePlan, top: readonly string[][] | nu
   }
   select.push(selectMeasures(plan), `${plan.skippedSql} AS sk`);
   return {
-    sql: `SELECT ${select.join(', ')} FROM logs WHERE ${where.sql}${filter} GROUP BY ${groupBy.join(', ')}`,
+    sql: `SELECT ${select.join(', ')} FROM ${LOGS_TABLE} WHERE ${where.sql}${filter} GROUP BY ${groupBy.join(', ')}`,
     params,
   };
 }
@@ -320,7 +321,7 @@ export function compileRollupCounts(plan: AggregatePlan, maxGroups: number): Com
     ` AND minute >= toDateTime({a_rf:UInt32}, 'UTC') AND minute < toDateTime({a_rt:UInt32}, 'UTC')` +
     ` AND ${filter.sql}${groupList}`;
   const edges =
-    `SELECT ${[...cols, 'count() AS n'].join(', ')} FROM logs WHERE ${SCOPE_SQL} AND ${TS_RANGE}` +
+    `SELECT ${[...cols, 'count() AS n'].join(', ')} FROM ${LOGS_TABLE} WHERE ${SCOPE_SQL} AND ${TS_RANGE}` +
     ` AND (ts < toDateTime({a_rf:UInt32}, 'UTC') OR ts >= toDateTime({a_rt:UInt32}, 'UTC'))` +
     ` AND ${filter.sql}${groupList}`;
   const outer = [...groupNames, 'sum(n) AS n'].join(', ');

@@ -1,9 +1,8 @@
 // ClickHouse SQL of deletion requests. A request becomes one WHERE (the org first, then the app,
 // time range, query filter or end user, and "received by as_of"), used three times: to count what
 // matches, to record that in usage_deletions_daily, and for the lightweight DELETE.
-import { storageTarget } from '../../infra/clickhouse/cluster-ddl.ts';
 import type { ClickHouseStore, QueryParams } from '../../infra/clickhouse/store.ts';
-import { LOGS_TABLE } from '../pipeline/ingest-queue.ts';
+import { LOGS_TABLE, logsStorageTarget } from '../logs-table/logs-table.ts';
 import type { SqlFilter } from '../search/search.repository.ts';
 import { USAGE_DELETIONS_TABLE } from '../usage/usage-tables.ts';
 import { toClickHouseTime, type TimeRange } from '../search/time-range.ts';
@@ -58,7 +57,7 @@ const comment = (what: string) => ({ log_comment: `deletions.${what}` });
 
 /** `cluster`: CLICKHOUSE_CLUSTER. The DELETE goes to the local table there (a Distributed one refuses it). */
 export function createDeletionsStore(store: ClickHouseStore, cluster?: string) {
-  const logs = storageTarget(LOGS_TABLE, cluster);
+  const logs = logsStorageTarget(cluster);
   return {
     async count(target: DeletionTarget): Promise<{ rows: number; bytes: number }> {
       const where = deletionWhere(target);

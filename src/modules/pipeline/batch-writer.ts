@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import { RedisUnavailableError, whenRedisReady } from '../../infra/redis.ts';
-import { INSERT_FORMAT } from '../ingest/decode/index.ts';
+import { LOGS_INSERT_FORMAT } from '../logs-table/logs-table.ts';
 import type { LocalPayloads } from './local-payloads.ts';
 import {
   INGEST_JOB_NAME,
@@ -83,7 +83,7 @@ export function createBatchWriter(deps: {
           {
             v: 1,
             payloadKey: key,
-            format: INSERT_FORMAT,
+            format: LOGS_INSERT_FORMAT,
             rows: batch.rows,
             bytes: batch.body.length,
             firstReceivedAtMs: batch.firstReceivedAtMs,

@@ -7,18 +7,17 @@ import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../../config.ts';
 import type { RawInsertTarget } from '../../infra/clickhouse/store.ts';
-import { INSERT_FORMAT, INSERT_TARGET } from '../ingest/decode/index.ts';
+import { LOGS_INSERT_FORMAT, LOGS_INSERT_TARGET } from '../logs-table/logs-table.ts';
 
 export const INGEST_QUEUE_NAME = 'ingest';
 export const INGEST_JOB_NAME = 'insert-logs';
-export const LOGS_TABLE = 'logs';
 
 export interface IngestJobData {
   v: 1;
   /** Redis key of the payload: rows as serialiseRows() writes them. */
   payloadKey: string;
   /** The payload's format; absent on jobs queued by versions that wrote JSONEachRow objects. */
-  format?: typeof INSERT_FORMAT;
+  format?: typeof LOGS_INSERT_FORMAT;
   rows: number;
   bytes: number;
   /** When the oldest request of the batch was received: the start of its ingest → stored lag. */
@@ -82,7 +81,7 @@ export function cappedExponentialBackoffMs(
 
 /** How a payload of this format is inserted. */
 export function insertTargetOf(format: IngestJobData['format']): RawInsertTarget {
-  return format === INSERT_FORMAT ? INSERT_TARGET : { format: 'JSONEachRow' };
+  return format === LOGS_INSERT_FORMAT ? LOGS_INSERT_TARGET : { format: 'JSONEachRow' };
 }
 
 export function isIngestJobData(value: unknown): value is IngestJobData {
@@ -92,7 +91,7 @@ export function isIngestJobData(value: unknown): value is IngestJobData {
     v !== null &&
     v.v === 1 &&
     typeof v.payloadKey === 'string' &&
-    (v.format === undefined || v.format === INSERT_FORMAT) &&
+    (v.format === undefined || v.format === LOGS_INSERT_FORMAT) &&
     typeof v.rows === 'number' &&
     typeof v.bytes === 'number' &&
     typeof v.firstReceivedAtMs === 'number' &&

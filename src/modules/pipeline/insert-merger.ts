@@ -16,7 +16,8 @@ import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
 import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
-import { insertTargetOf, LOGS_TABLE, newJobId, type IngestJobData } from './ingest-queue.ts';
+import { LOGS_TABLE } from '../logs-table/logs-table.ts';
+import { insertTargetOf, newJobId, type IngestJobData } from './ingest-queue.ts';
 import type { LocalPayloads } from './local-payloads.ts';
 
 export function insertSettings(token: string): ClickHouseSettings {

@@ -31,7 +31,7 @@ export async function redactionRoutes(app: FastifyInstance): Promise<void> {
     db: app.db,
     clickhouse: app.clickhouse,
     config: app.config,
-    onChange: () => app.pipeline?.redactionRules?.clear(),
+    onChange: () => app.ingest?.redactionRules.clear(),
   });
 
   const orgScope: Resolve = async (request, minimum) => {

@@ -10,6 +10,7 @@ import { appendAudit } from '../audit/audit.repository.ts';
 import type { AuditActor } from '../auth/auth-context.ts';
 import type { CanonicalRow } from '../ingest/decode/normalise-record.ts';
 import { DROP_RECORD } from '../ingest/decode/row-redactor.ts';
+import { LOGS_TABLE } from '../logs-table/logs-table.ts';
 import { RecordRejection } from '../ingest/decode/ingest-errors.ts';
 import {
   createRedactionRepository,
@@ -231,7 +232,7 @@ async function recentRecords(
     user_id: string;
   }>(
     `SELECT toString(id) AS record_id, toString(ts) AS ts_text, message, attributes, resource, user_id
-     FROM logs WHERE org_id = {org:UUID} AND app_id = {app:UUID}
+     FROM ${LOGS_TABLE} WHERE org_id = {org:UUID} AND app_id = {app:UUID}
        AND ts >= now64(9) - INTERVAL {days:UInt16} DAY
      ORDER BY ts DESC LIMIT {limit:UInt32}`,
     { org: orgId, app: appId, limit, days: PREVIEW_WINDOW_DAYS },

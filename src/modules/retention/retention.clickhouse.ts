@@ -5,7 +5,7 @@
 // its rows is older than that, so it is never touched.
 import { storageTarget } from '../../infra/clickhouse/cluster-ddl.ts';
 import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
-import { LOGS_TABLE } from '../pipeline/ingest-queue.ts';
+import { LOGS_TABLE, logsStorageTarget } from '../logs-table/logs-table.ts';
 import { toClickHouseTime } from '../search/time-range.ts';
 
 /** The per-minute rollup (clickhouse/0002); its counts are deleted with the rows they count. */
@@ -33,7 +33,7 @@ const EXPIRED = (column: string) =>
 
 /** `cluster`: CLICKHOUSE_CLUSTER. Deletes and partition drops go to the local tables there. */
 export function createRetentionStore(store: ClickHouseStore, cluster?: string) {
-  const logs = storageTarget(LOGS_TABLE, cluster);
+  const logs = logsStorageTarget(cluster);
   const rollup = storageTarget(LOGS_ROLLUP_TABLE, cluster);
   return {
     /** Expired rows per app (only apps that have some). */

@@ -4,7 +4,7 @@
 // within a few minutes of it, ts within ingest's accepted skew of it.
 import type { Config } from '../../config.ts';
 import { NotFoundError } from '../../infra/errors.ts';
-import type { LogRowJson } from './log-columns.ts';
+import type { LogRowJson } from '../logs-table/logs-table.ts';
 import { QueryBudget } from './search-guardrails.ts';
 import { isEmptyScope, type SearchScope } from './search-scope.ts';
 import type { SearchDeps } from './search.service.ts';

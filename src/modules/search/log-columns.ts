@@ -1,11 +1,8 @@
-// What a search reads from `logs`, in the order of the API's row shape (docs/architecture.md, "a log
-// row"). With OUTPUT_SETTINGS, ClickHouse writes that shape itself (ts as RFC 3339 with
-// nanoseconds, UUIDs as text), so pages and exports pass rows through without rebuilding them.
+// How a search writes the logs table's API row (LOG_ROW_COLUMNS, src/modules/logs-table). With
+// OUTPUT_SETTINGS, ClickHouse writes that shape itself (ts as RFC 3339 with nanoseconds, UUIDs as
+// text), so pages and exports pass rows through without rebuilding them.
 import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
-import type { LogRow } from './query-language/index.ts';
-
-export const LOG_ROW_COLUMNS =
-  'id, ts, app_id, level, service, host, message, attributes, resource, trace_id, span_id, user_id';
+import { LOG_ROW_FIELDS } from '../logs-table/logs-table.ts';
 
 /**
  * A CSV cell a spreadsheet would run as a formula (OWASP "CSV injection": a leading =, +, -, @,
@@ -22,30 +19,20 @@ function csvText(column: string): string {
  * attributes` made `attributes['k']` read a String (a 500) and resource filters match nothing.
  * CSV carries no names (we write the header), so the aliases are never seen.
  */
-export const LOG_CSV_COLUMNS = [
-  'id',
-  'ts',
-  'app_id',
-  csvText('level'),
-  csvText('service'),
-  csvText('host'),
-  csvText('message'),
-  'toJSONString(attributes) AS csv_attributes',
-  'toJSONString(resource) AS csv_resource',
-  csvText('trace_id'),
-  csvText('span_id'),
-  csvText('user_id'),
-].join(', ');
+const CSV_PLAIN = new Set<string>(['id', 'ts', 'app_id']);
+const CSV_MAPS = new Set<string>(['attributes', 'resource']);
+export const LOG_CSV_COLUMNS = LOG_ROW_FIELDS.map((name) =>
+  CSV_PLAIN.has(name)
+    ? name
+    : CSV_MAPS.has(name)
+      ? `toJSONString(${name}) AS csv_${name}`
+      : csvText(name),
+).join(', ');
 
 /** The CSV header line, written by us once (see exportWindow). */
-export const LOG_CSV_HEADER = `${LOG_ROW_COLUMNS.split(', ')
-  .map((name) => `"${name}"`)
-  .join(',')}\n`;
+export const LOG_CSV_HEADER = `${LOG_ROW_FIELDS.map((name) => `"${name}"`).join(',')}\n`;
 
 export const OUTPUT_SETTINGS: ClickHouseSettings = {
   date_time_output_format: 'iso',
   output_format_json_escape_forward_slashes: 0,
 };
-
-/** The API's row (docs/architecture.md, "A log row"): the canonical row without org_id, `ts` in RFC 3339. */
-export type LogRowJson = Omit<LogRow, 'org_id'>;

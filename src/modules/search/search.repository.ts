@@ -7,12 +7,8 @@ import type {
   ClickHouseStore,
   QueryParams,
 } from '../../infra/clickhouse/store.ts';
-import {
-  LOG_CSV_COLUMNS,
-  LOG_ROW_COLUMNS,
-  OUTPUT_SETTINGS,
-  type LogRowJson,
-} from './log-columns.ts';
+import { LOG_ROW_COLUMNS, LOGS_TABLE, type LogRowJson } from '../logs-table/logs-table.ts';
+import { LOG_CSV_COLUMNS, OUTPUT_SETTINGS } from './log-columns.ts';
 import type { SortOrder } from './search-cursor.ts';
 import { SCOPE_SQL, scopeParams, type SearchScope } from './search-scope.ts';
 import { toClickHouseTime, type TimeRange } from './time-range.ts';
@@ -103,7 +99,7 @@ export function createSearchRepository(store: ClickHouseStore) {
     ): Promise<LogRowJson[]> {
       const where = rowsWhere(scope, filter, range, after, order);
       return store.query<LogRowJson>(
-        `SELECT ${LOG_ROW_COLUMNS} FROM logs WHERE ${where.sql} ${orderBy(order)} LIMIT {lim:UInt32}`,
+        `SELECT ${LOG_ROW_COLUMNS} FROM ${LOGS_TABLE} WHERE ${where.sql} ${orderBy(order)} LIMIT {lim:UInt32}`,
         { ...where.params, lim: limit },
         { settings: withOutput(options), signal: options.signal },
       );
@@ -121,7 +117,7 @@ export function createSearchRepository(store: ClickHouseStore) {
       return store.query<LevelCount>(
         `SELECT toString(intDiv(toUnixTimestamp(ts), {iv:UInt32}) * {iv:UInt32}) AS bucket, level,
                 toString(count()) AS n
-         FROM logs WHERE ${where.sql} GROUP BY bucket, level`,
+         FROM ${LOGS_TABLE} WHERE ${where.sql} GROUP BY bucket, level`,
         { ...where.params, iv: intervalS },
         options,
       );
@@ -180,7 +176,7 @@ export function createSearchRepository(store: ClickHouseStore) {
     ): Promise<number> {
       const where = rowsWhere(scope, filter, range, null, 'desc');
       const [row] = await store.query<{ n: string }>(
-        `SELECT toString(count()) AS n FROM logs WHERE ${where.sql}`,
+        `SELECT toString(count()) AS n FROM ${LOGS_TABLE} WHERE ${where.sql}`,
         where.params,
         options,
       );
@@ -198,7 +194,7 @@ export function createSearchRepository(store: ClickHouseStore) {
       // The keys subcolumn: reads the map's keys only, not its values (10M rows, 24 h: ~1.6x faster).
       return store.query(
         `SELECT arrayJoin(attributes.keys) AS name, toString(count()) AS n
-         FROM logs WHERE ${where.sql} GROUP BY name ORDER BY count() DESC, name LIMIT {lim:UInt32}`,
+         FROM ${LOGS_TABLE} WHERE ${where.sql} GROUP BY name ORDER BY count() DESC, name LIMIT {lim:UInt32}`,
         { ...where.params, lim: limit },
         options,
       );
@@ -216,7 +212,7 @@ export function createSearchRepository(store: ClickHouseStore) {
       const where = rowsWhere(scope, filter, range, null, 'desc');
       return store.query(
         `SELECT ${subject.sql} AS value, toString(count()) AS n
-         FROM logs WHERE ${where.sql} GROUP BY value ORDER BY count() DESC, value LIMIT {lim:UInt32}`,
+         FROM ${LOGS_TABLE} WHERE ${where.sql} GROUP BY value ORDER BY count() DESC, value LIMIT {lim:UInt32}`,
         { ...where.params, ...subject.params, lim: limit },
         options,
       );
@@ -235,7 +231,7 @@ export function createSearchRepository(store: ClickHouseStore) {
       options: ExecOptions,
     ): Promise<LogRowJson | undefined> {
       const params: QueryParams = { ...scopeParams(scope), ...rangeParams(range), id };
-      let sql = `SELECT ${LOG_ROW_COLUMNS} FROM logs WHERE ${SCOPE_SQL} AND ${TS_RANGE} AND id = {id:UUID}`;
+      let sql = `SELECT ${LOG_ROW_COLUMNS} FROM ${LOGS_TABLE} WHERE ${SCOPE_SQL} AND ${TS_RANGE} AND id = {id:UUID}`;
       if (observed) {
         sql +=
           " AND observed_ts >= toDateTime64({o_from:String}, 9, 'UTC')" +
@@ -289,7 +285,7 @@ export function createSearchRepository(store: ClickHouseStore) {
         );
       }
       return store.query<LogRowJson>(
-        `SELECT ${LOG_ROW_COLUMNS} FROM logs
+        `SELECT ${LOG_ROW_COLUMNS} FROM ${LOGS_TABLE}
          WHERE ${SCOPE_SQL} AND app_id = {app:UUID} AND ${order === 'desc' ? AFTER_DESC : AFTER_ASC}${bound}
          ${orderBy(order)} LIMIT {lim:UInt32}`,
         params,
@@ -309,7 +305,7 @@ export function createSearchRepository(store: ClickHouseStore) {
       const where = rowsWhere(scope, filter, range, null, order);
       const columns = format === 'csv' ? LOG_CSV_COLUMNS : LOG_ROW_COLUMNS;
       return store.queryStream(
-        `SELECT ${columns} FROM logs WHERE ${where.sql} ${orderBy(order)}`,
+        `SELECT ${columns} FROM ${LOGS_TABLE} WHERE ${where.sql} ${orderBy(order)}`,
         where.params,
         {
           settings: withOutput(options),

@@ -1,7 +1,7 @@
 // Search pages and histograms. A page over a long range runs newest-chunk-first: a small window
 // at the top, then windows four times larger, stopping as soon as the page is full, so a common
 // term answers from the last minutes without sorting the whole range.
-import type { LogRowJson } from './log-columns.ts';
+import type { LogRowJson } from '../logs-table/logs-table.ts';
 import { CANONICAL_LEVELS } from './query-language/index.ts';
 import { autoIntervalS, parseIntervalS } from './histogram-interval.ts';
 import { decodeCursor, encodeCursor, searchFingerprint, type SortOrder } from './search-cursor.ts';

@@ -1,7 +1,7 @@
 // Rows as the tail handles them: the LogRow the query predicate reads, and the JSON a client gets
 // (docs/architecture.md, "A log row"), serialised once per row however many sockets receive it.
 import { parseSerialisedRow } from '../ingest/decode/index.ts';
-import type { LogRow } from '../search/query-language/index.ts';
+import type { LogRow } from '../logs-table/logs-table.ts';
 
 export interface TailRow {
   readonly id: string;

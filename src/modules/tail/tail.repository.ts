@@ -3,6 +3,7 @@
 // canonical lower-case hex sorts like the number). A row's ts may lag its receive time by up to
 // INGEST_MAX_PAST_SKEW_MS, which is the one bound the (app_id, ts) key can use.
 import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
+import { LOG_ROW_FIELDS, LOGS_TABLE } from '../logs-table/logs-table.ts';
 import type { CompiledSql } from '../search/query-language/index.ts';
 import { toTailRow, type TailRow } from './tail-row.ts';
 
@@ -11,20 +12,23 @@ export interface TailScope {
   appIds: readonly string[];
 }
 
-// Aliases differ from the column names: an alias named `ts` would shadow the column in WHERE.
-const COLUMNS = `toString(id) AS id_text, toString(ts) AS ts_text, toString(org_id) AS org_text,
-  toString(app_id) AS app_text, level, service, host, message, attributes, resource, trace_id,
-  span_id, user_id`;
+// The API row plus org_id (the tail's predicate reads it). The UUID and DateTime64 columns are read
+// as text under other names: an alias named `ts` would shadow the column in WHERE.
+const AS_TEXT = ['id', 'ts', 'org_id', 'app_id'] as const;
+const COLUMNS = [
+  ...AS_TEXT.map((name) => `toString(${name}) AS ${name}_text`),
+  ...LOG_ROW_FIELDS.filter((name) => !(AS_TEXT as readonly string[]).includes(name)),
+].join(', ');
 
-type Selected = Omit<Parameters<typeof toTailRow>[0], 'id' | 'ts' | 'org_id' | 'app_id'> & {
+type Selected = Omit<Parameters<typeof toTailRow>[0], (typeof AS_TEXT)[number]> & {
   id_text: string;
   ts_text: string;
-  org_text: string;
-  app_text: string;
+  org_id_text: string;
+  app_id_text: string;
 };
 
-function fromSelected({ id_text, ts_text, org_text, app_text, ...rest }: Selected): TailRow {
-  return toTailRow({ ...rest, id: id_text, ts: ts_text, org_id: org_text, app_id: app_text });
+function fromSelected({ id_text, ts_text, org_id_text, app_id_text, ...rest }: Selected): TailRow {
+  return toTailRow({ ...rest, id: id_text, ts: ts_text, org_id: org_id_text, app_id: app_id_text });
 }
 
 const QUERY_TIMEOUT_S = 10;
@@ -54,7 +58,7 @@ export function createTailRepository(clickhouse: ClickHouseStore) {
     ): Promise<TailRow[]> {
       if (limit === 0) return [];
       const rows = await clickhouse.query<Selected>(
-        `SELECT ${COLUMNS} FROM logs WHERE ${where(filter)}
+        `SELECT ${COLUMNS} FROM ${LOGS_TABLE} WHERE ${where(filter)}
          ORDER BY id_text DESC LIMIT {tail_limit:UInt32}`,
         { ...params(scope, afterId, fromMs, filter), tail_limit: limit },
         { settings },
@@ -68,7 +72,7 @@ export function createTailRepository(clickhouse: ClickHouseStore) {
       filter: CompiledSql,
     ): Promise<number> {
       const [row] = await clickhouse.query<{ n: string | number }>(
-        `SELECT count() AS n FROM logs WHERE ${where(filter)}`,
+        `SELECT count() AS n FROM ${LOGS_TABLE} WHERE ${where(filter)}`,
         params(scope, afterId, fromMs, filter),
         { settings },
       );

@@ -212,7 +212,7 @@ t.test('formats and refusals', async (t) => {
       .set({ revoked_at: new Date(Date.now() - 1000) })
       .where('id', '=', other.keyId)
       .execute();
-    app.pipeline.keyCache?.clear();
+    app.ingest?.keyCache.clear();
     const revoked = await post('/v1/logs', other.key, '{"message":"x"}', {
       'content-type': 'application/json',
     });

@@ -1,4 +1,4 @@
-import type { RawInsertTarget } from '../../../infra/clickhouse/store.ts';
+import { LOGS_INSERT_COLUMNS, LOGS_INSERT_FORMAT } from '../../logs-table/logs-table.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 
 /** The tenant columns the caller adds to every row of one request. */
@@ -31,38 +31,15 @@ export function mapJson(map: Readonly<Record<string, string>>): string {
   return out + '}';
 }
 
-/**
- * The payload format of the ingest pipeline: what ingest serialises, the worker inserts and the
- * live tail reads. JSONCompactEachRow (one JSON array per row, values in INSERT_COLUMNS order)
- * rather than JSONEachRow: ClickHouse parses it with ~20 % less CPU because it matches no keys,
- * and the payload is ~28 % smaller in Redis and its fsync'd log (bench/lib/chdb-insert-probe.ts).
- */
-export const INSERT_FORMAT = 'JSONCompactEachRow';
+// The payload format and columns belong to the logs table (src/modules/logs-table); ingest's
+// serialisers keep their short names for them.
+export {
+  LOGS_INSERT_FORMAT as INSERT_FORMAT,
+  LOGS_INSERT_COLUMNS as INSERT_COLUMNS,
+  LOGS_INSERT_TARGET as INSERT_TARGET,
+} from '../../logs-table/logs-table.ts';
 
-/** The logs-table columns of a serialised row, in order (attr_kv is MATERIALIZED: not sent). */
-export const INSERT_COLUMNS = [
-  'org_id',
-  'app_id',
-  'ts',
-  'observed_ts',
-  'id',
-  'level',
-  'severity_number',
-  'service',
-  'host',
-  'message',
-  'attributes',
-  'resource',
-  'trace_id',
-  'span_id',
-  'user_id',
-  'retention_days',
-] as const;
-
-/** What the insert of serialised rows tells ClickHouse. */
-export const INSERT_TARGET: RawInsertTarget = { format: INSERT_FORMAT, columns: INSERT_COLUMNS };
-
-export type SerialisedRow = Record<(typeof INSERT_COLUMNS)[number], unknown>;
+export type SerialisedRow = Record<(typeof LOGS_INSERT_COLUMNS)[number], unknown>;
 
 /**
  * Rows are encoded one at a time into a shared slab, and a request's bytes are a view of it: no
@@ -210,11 +187,11 @@ export function serialiseRows(rows: readonly CanonicalRow[], tenant: TenantColum
 /** One serialised line back to named columns (the live tail reads published rows with it). */
 export function parseSerialisedRow(line: string): SerialisedRow {
   const values = JSON.parse(line) as unknown;
-  if (!Array.isArray(values) || values.length !== INSERT_COLUMNS.length) {
-    throw new SyntaxError(`not a ${INSERT_FORMAT} logs row`);
+  if (!Array.isArray(values) || values.length !== LOGS_INSERT_COLUMNS.length) {
+    throw new SyntaxError(`not a ${LOGS_INSERT_FORMAT} logs row`);
   }
   const row = {} as SerialisedRow;
-  for (let i = 0; i < INSERT_COLUMNS.length; i++)
-    row[INSERT_COLUMNS[i] as keyof SerialisedRow] = values[i];
+  for (let i = 0; i < LOGS_INSERT_COLUMNS.length; i++)
+    row[LOGS_INSERT_COLUMNS[i] as keyof SerialisedRow] = values[i];
   return row;
 }

@@ -1,7 +1,7 @@
 import type { CompareOperator, QueryNode } from './ast.ts';
 import { asciiLower } from './ascii-case.ts';
 import { matchesGlob } from './glob-pattern.ts';
-import type { LogRow } from './log-row.ts';
+import type { LogRow } from '../../logs-table/log-row.ts';
 import { messageTokens } from './message-tokens.ts';
 import { parseNumericText } from './numeric-text.ts';
 import { compileRegexMatcher } from './regex-matcher.ts';

@@ -6,5 +6,5 @@ export type { LogRowPredicate } from './compile-predicate.ts';
 export { QuerySyntaxError } from './query-syntax-error.ts';
 export { normaliseLevel, CANONICAL_LEVELS } from './level-names.ts';
 export { MAX_QUERY_LENGTH_CHARS, MAX_NESTING_DEPTH, MAX_TERMS } from './limits.ts';
-export type { LogRow } from './log-row.ts';
+export type { LogRow } from '../../logs-table/log-row.ts';
 export type * from './ast.ts';

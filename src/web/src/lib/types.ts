@@ -1,24 +1,11 @@
 // Shapes of the HTTP contract (/docs, and docs/architecture.md "HTTP contract").
+import type { LogRowJson } from '../../../modules/logs-table/log-row.ts';
 
 export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export const LEVELS: readonly Level[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
-export interface LogRow {
-  id: string;
-  ts: string;
-  observed_ts?: string;
-  app_id: string;
-  level: string;
-  service: string;
-  host: string;
-  message: string;
-  attributes: Record<string, string>;
-  resource: Record<string, string>;
-  trace_id: string;
-  span_id: string;
-  user_id: string;
-  [extra: string]: unknown;
-}
+/** The API's log row, as the server's logs-table module defines it (no copy kept here). */
+export type LogRow = LogRowJson;
 
 export interface LogPage {
   rows: LogRow[];
