@@ -235,7 +235,9 @@ export function Table({
   children: ReactNode;
 }) {
   return (
-    <div className="table-wrap">
+    // Focusable: on a phone the table scrolls sideways, and keyboard users must reach it (axe
+    // scrollable-region-focusable).
+    <div className="table-wrap" tabIndex={0}>
       <table className={className ? `table ${className}` : 'table'}>
         <thead>
           <tr>{head}</tr>
