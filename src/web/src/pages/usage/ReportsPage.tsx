@@ -1,6 +1,8 @@
 // Monthly reports of the current org: the list (made at 00:05 UTC on the 1st, or on demand), one
 // report's figures, and its PDF and CSV downloads.
 import { EmptyState, LoadStatus, PageHeader, Table, useSubmit } from '../../components/ui.tsx';
+import { useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { currentDisplay, hasMessage } from '../../i18n/display.ts';
 import { api } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { navigate, useRoute } from '../../lib/router.tsx';
@@ -9,12 +11,13 @@ import { bytes, count, money, type Report, type ReportListItem } from '../../lib
 
 export function ReportsPage() {
   const { org } = useSession();
-  if (!org) return <EmptyState title="No organisation">You are not in an org yet.</EmptyState>;
+  const t = useT();
+  if (!org) return <EmptyState title={t('usage.noOrg')}>{t('usage.noOrgBody')}</EmptyState>;
   if (!canAdminister(org.role)) {
     return (
       <div className="page narrow">
-        <h1>Reports</h1>
-        <p className="muted">Monthly reports are shown to the org&apos;s owners and admins.</p>
+        <h1>{t('reports.title')}</h1>
+        <p className="muted">{t('reports.adminsOnly')}</p>
       </div>
     );
   }
@@ -26,6 +29,7 @@ function OrgReports({ orgId }: { orgId: string }) {
   const month = route.search.get('month');
   const list = useApi<{ reports: ReportListItem[] }>(`/v1/orgs/${orgId}/reports`);
   const { submit, busy, error } = useSubmit();
+  const t = useT();
   const generate = () =>
     submit(
       () => api<{ report: Report }>(`/v1/orgs/${orgId}/reports`, { method: 'POST', body: {} }),
@@ -37,28 +41,24 @@ function OrgReports({ orgId }: { orgId: string }) {
   return (
     <div className="page">
       <PageHeader
-        title="Reports"
-        description="A report per month: volumes, performance and cost per app and end user. Made at 00:05 UTC on the 1st and mailed to owners and admins."
+        title={t('reports.title')}
+        description={t('reports.description')}
         action={
           <button className="button button-primary" disabled={busy} onClick={generate}>
-            Generate month to date
+            {t('reports.generate')}
           </button>
         }
       />
       {error && <p className="form-error">{error}</p>}
       <LoadStatus data={list.data} error={list.error} />
-      {list.data && list.data.reports.length === 0 && (
-        <p className="muted">
-          No report yet: the first one is made on the 1st, or generate this month so far.
-        </p>
-      )}
+      {list.data && list.data.reports.length === 0 && <p className="muted">{t('reports.none')}</p>}
       {list.data && list.data.reports.length > 0 && (
         <Table
           head={
             <>
-              <th>Month</th>
-              <th>Status</th>
-              <th>Made</th>
+              <th>{t('reports.col.month')}</th>
+              <th>{t('reports.col.status')}</th>
+              <th>{t('reports.col.made')}</th>
               <th />
             </>
           }
@@ -76,8 +76,18 @@ function OrgReports({ orgId }: { orgId: string }) {
                   {r.month}
                 </a>
               </td>
-              <td>{r.partial ? 'month to date' : r.delivered_at ? 'final, delivered' : 'final'}</td>
-              <td className="small muted">{new Date(r.generated_at).toLocaleString()}</td>
+              <td>
+                {r.partial
+                  ? t('reports.monthToDate')
+                  : r.delivered_at
+                    ? t('reports.finalDelivered')
+                    : t('reports.final')}
+              </td>
+              <td className="small muted">
+                {new Date(r.generated_at).toLocaleString(currentDisplay().intl.locale, {
+                  timeZone: currentDisplay().timeZone,
+                })}
+              </td>
               <td className="button-row">
                 <a className="button" href={`/v1/orgs/${orgId}/reports/${r.month}.pdf`}>
                   PDF
@@ -103,78 +113,93 @@ function OrgReports({ orgId }: { orgId: string }) {
 
 function ReportView({ orgId, month }: { orgId: string; month: string }) {
   const { data, error } = useApi<Report>(`/v1/orgs/${orgId}/reports/${month}`);
+  const t = useT();
   if (!data) return <LoadStatus data={data} error={error} />;
   const m = (minor: number) => money(minor, data.minor_digits, data.currency);
   const peak = Math.max(1, ...data.daily.map((d) => d.records));
   return (
     <section className="report" data-testid="report-view">
       <h2>
-        {data.month} {data.partial && <span className="role-pill">month to date</span>}
+        {data.month} {data.partial && <span className="role-pill">{t('reports.monthToDate')}</span>}
       </h2>
       <section className="stat-row">
-        <Figure label="Records" testId="report-records" value={count(data.totals.records)} />
-        <Figure label="Bytes" testId="report-bytes" value={bytes(data.totals.bytes)} />
         <Figure
-          label="Active end users"
+          label={t('reports.records')}
+          testId="report-records"
+          value={count(data.totals.records)}
+        />
+        <Figure label={t('reports.bytes')} testId="report-bytes" value={bytes(data.totals.bytes)} />
+        <Figure
+          label={t('reports.activeEndUsers')}
           testId="report-end-users"
           value={count(data.active_end_users)}
         />
-        <Figure label="Cost" testId="report-cost" value={m(data.cost.total_minor)} />
+        <Figure label={t('reports.cost')} testId="report-cost" value={m(data.cost.total_minor)} />
         <Figure
-          label="Error rate"
+          label={t('reports.errorRate')}
           testId="report-error-rate"
-          value={data.error_rate === null ? 'n/a' : `${(data.error_rate * 100).toFixed(2)} %`}
+          value={
+            data.error_rate === null
+              ? t('reports.notApplicable')
+              : t('reports.percent', { percent: fixed(data.error_rate * 100, 2) })
+          }
         />
         <Figure
-          label="Signed-in users"
+          label={t('reports.signedIn')}
           testId="report-signed-in"
           value={count(data.signed_in_users)}
         />
       </section>
-      <div className="daily-chart" role="img" aria-label="Records per day">
+      <div className="daily-chart" role="img" aria-label={t('reports.perDay')}>
         {data.daily.map((d) => (
           <div
             key={d.day}
             className="daily-bar"
-            title={`${d.day}: ${count(d.records)} records, ${count(d.error_records)} errors`}
+            title={t('reports.dayTitle', {
+              day: d.day,
+              records: count(d.records),
+              errors: count(d.error_records),
+            })}
             style={{ height: `${(d.records / peak) * 100}%` }}
           />
         ))}
       </div>
-      <h3>Apps</h3>
+      <h3>{t('reports.apps')}</h3>
       <Table
         head={
           <>
-            <th>App</th>
-            <th className="num">Records</th>
-            <th className="num">Bytes</th>
-            <th className="num">Cost</th>
+            <th>{t('reports.col.app')}</th>
+            <th className="num">{t('reports.records')}</th>
+            <th className="num">{t('reports.bytes')}</th>
+            <th className="num">{t('reports.cost')}</th>
           </>
         }
       >
         {data.apps.map((a) => (
           <tr key={a.app_id} data-testid="report-app">
-            <td>{a.name}</td>
+            <td translate="no">{a.name}</td>
             <td className="num">{count(a.records)}</td>
             <td className="num">{bytes(a.bytes)}</td>
             <td className="num">{m(a.cost_minor)}</td>
           </tr>
         ))}
       </Table>
-      <h3>End users (top {data.end_users.length})</h3>
+      <h3>{t('reports.endUsersTop', { count: data.end_users.length })}</h3>
       <Table
         head={
           <>
-            <th>End user</th>
-            <th className="num">Records</th>
-            <th className="num">Bytes</th>
-            <th className="num">Cost</th>
+            <th>{t('reports.col.endUser')}</th>
+            <th className="num">{t('reports.records')}</th>
+            <th className="num">{t('reports.bytes')}</th>
+            <th className="num">{t('reports.cost')}</th>
           </>
         }
       >
         {data.end_users.map((e) => (
           <tr key={e.user_id} data-testid="report-end-user">
-            <td>{e.user_id === '' ? '(unattributed)' : e.user_id}</td>
+            <td translate={e.user_id === '' ? undefined : 'no'}>
+              {e.user_id === '' ? t('usage.unattributed') : e.user_id}
+            </td>
             <td className="num">{count(e.records)}</td>
             <td className="num">{bytes(e.bytes)}</td>
             <td className="num">{m(e.cost_minor)}</td>
@@ -182,28 +207,29 @@ function ReportView({ orgId, month }: { orgId: string; month: string }) {
         ))}
         {data.end_users_rest.users > 0 && (
           <tr>
-            <td>{count(data.end_users_rest.users)} more</td>
+            <td>{t('reports.more', { count: data.end_users_rest.users })}</td>
             <td className="num">{count(data.end_users_rest.records)}</td>
             <td className="num">{bytes(data.end_users_rest.bytes)}</td>
             <td className="num">{m(data.end_users_rest.cost_minor)}</td>
           </tr>
         )}
       </Table>
-      <h3>Cost</h3>
+      <h3>{t('reports.cost')}</h3>
       <Table
         head={
           <>
-            <th>Item</th>
-            <th className="num">Quantity</th>
-            <th className="num">Amount</th>
+            <th>{t('reports.col.item')}</th>
+            <th className="num">{t('reports.col.quantity')}</th>
+            <th className="num">{t('reports.col.amount')}</th>
           </>
         }
       >
         {data.cost.lines.map((l) => (
           <tr key={l.item}>
-            <td>{l.item.replace('_', ' ')}</td>
+            <td>{known(t, `reports.item.${l.item}`, l.item.replace('_', ' '))}</td>
             <td className="num">
-              {l.quantity.toFixed(l.unit === 'month' ? 0 : 4)} {l.unit}
+              {fixed(l.quantity, l.unit === 'month' ? 0 : 4)}{' '}
+              {known(t, `reports.unit.${l.unit}`, l.unit)}
             </td>
             <td className="num">{m(l.amount_minor)}</td>
           </tr>
@@ -211,6 +237,22 @@ function ReportView({ orgId, month }: { orgId: string; month: string }) {
       </Table>
     </section>
   );
+}
+
+/** A catalogue text for an API name (cost item, unit) the catalogue knows; the name itself else. */
+function known(t: TFunction, key: string, fallback: string): string {
+  return hasMessage(key) ? t(key) : fallback;
+}
+
+/** A number with exactly `digits` decimals in the reader's locale. */
+function fixed(n: number, digits: number): string {
+  return new Intl.NumberFormat(
+    currentDisplay().intl.locale === 'en-XA' ? 'en' : currentDisplay().intl.locale,
+    {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    },
+  ).format(n);
 }
 
 function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
