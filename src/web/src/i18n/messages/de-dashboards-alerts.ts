@@ -63,6 +63,7 @@ export const deDashboardsAlerts: Record<keyof typeof enDashboardsAlerts, string>
   'dashboards.builtinPanel.bytes': 'Angenommene Bytes pro App',
   'dashboards.builtinPanel.lag': 'Verzögerung Aufnahme → gespeichert (ms, p50 / p99)',
   'dashboards.builtinPanel.queue': 'Warteschlangenlänge (wartende Datensätze, alle Mandanten)',
+  'dashboards.builtinPanel.redacted': 'Maskierte Werte nach Regel',
   'dashboards.builtinPanel.quota': 'Heute verbrauchtes Kontingent',
   'dashboards.editor.editTitle': '„{title}“ bearbeiten',
   'dashboards.editor.apply': 'Übernehmen',

@@ -59,6 +59,7 @@ export const enDashboardsAlerts = {
   'dashboards.builtinPanel.bytes': 'Bytes accepted per app',
   'dashboards.builtinPanel.lag': 'Ingest → stored lag (ms, p50 / p99)',
   'dashboards.builtinPanel.queue': 'Queue depth (records waiting, all tenants)',
+  'dashboards.builtinPanel.redacted': 'Values redacted, by rule',
   'dashboards.builtinPanel.quota': 'Quota used today',
   'dashboards.editor.editTitle': 'Edit “{title}”',
   'dashboards.editor.apply': 'Apply',

@@ -61,6 +61,7 @@ export const plDashboardsAlerts: Record<keyof typeof enDashboardsAlerts, string>
   'dashboards.builtinPanel.bytes': 'Przyjęte bajty według aplikacji',
   'dashboards.builtinPanel.lag': 'Opóźnienie od przyjęcia do zapisu (ms, p50 / p99)',
   'dashboards.builtinPanel.queue': 'Długość kolejki (oczekujące rekordy, wszyscy klienci)',
+  'dashboards.builtinPanel.redacted': 'Zamaskowane wartości według reguły',
   'dashboards.builtinPanel.quota': 'Wykorzystanie kwoty dzisiaj',
   'dashboards.editor.editTitle': 'Edytuj „{title}”',
   'dashboards.editor.apply': 'Zastosuj',
