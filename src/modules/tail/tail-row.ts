@@ -1,7 +1,7 @@
 // Rows as the tail handles them: the LogRow the query predicate reads, and the JSON a client gets
 // (docs/architecture.md, "A log row"), serialised once per row however many sockets receive it.
 import { parseSerialisedRow } from '../ingest/decode/index.ts';
-import type { LogRow } from '../logs-table/logs-table.ts';
+import { LOG_ROW_FIELDS, type LogRow } from '../logs-table/logs-table.ts';
 
 export interface TailRow {
   readonly id: string;
@@ -41,20 +41,9 @@ export function toTailRow(stored: StoredShape): TailRow {
     span_id: stored.span_id,
     user_id: stored.user_id,
   };
-  const json = JSON.stringify({
-    id: row.id,
-    ts: row.ts,
-    app_id: row.app_id,
-    level: row.level,
-    service: row.service,
-    host: row.host,
-    message: row.message,
-    attributes: row.attributes,
-    resource: row.resource,
-    trace_id: row.trace_id,
-    span_id: row.span_id,
-    user_id: row.user_id,
-  });
+  const api: Record<string, unknown> = {};
+  for (const field of LOG_ROW_FIELDS) api[field] = row[field];
+  const json = JSON.stringify(api);
   return { id: row.id, appId: row.app_id, row, json, receivedAtMs: uuidV7Ms(row.id) };
 }
 
