@@ -21,13 +21,24 @@ export async function searchUntilFound(
   timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const wanted = page.locator('.log-line', { hasText: text }).first();
   for (;;) {
     await page.goto(url);
-    try {
-      await page.locator('.log-line', { hasText: text }).first().waitFor({ timeout: 2_000 });
+    // The search's answer (rows or the empty state) first: on a busy machine it can take longer
+    // than the rows take to be stored, and judging before it came would search again forever.
+    await page
+      .locator('.log-line, .empty-state')
+      .first()
+      .waitFor({ timeout: Math.max(1_000, Math.min(15_000, deadline - Date.now())) })
+      .catch(() => undefined);
+    if ((await wanted.count()) > 0) {
+      await wanted.waitFor();
       return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
     }
+    if (Date.now() > deadline) {
+      await wanted.waitFor({ timeout: 1_000 });
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
