@@ -127,7 +127,7 @@ async function settle(page: Page): Promise<void> {
 }
 
 t.test('languages and time zones in the browser', async (t) => {
-  t.setTimeout(240_000);
+  t.setTimeout(420_000);
   const server = await startMyLogServer(t);
   const base = server.baseUrl;
   const browser = await launchBrowser();

@@ -30,7 +30,7 @@ async function launchPersistentProfile(options: {
 }
 
 async function run(): Promise<void> {
-  t.setTimeout(120_000);
+  t.setTimeout(300_000);
   const server = await startMyLogServer(t);
   const base = server.baseUrl;
   const context = await launchPersistentProfile({ viewport: { width: 1280, height: 800 } });

@@ -117,7 +117,7 @@ t.test('all good → errors: false; empty body → no items', async (t) => {
     limits: LIMITS,
     now: NOW_MS,
   });
-  t.same(empty, { rows: [], rejected: [], bulkItems: [] });
+  t.same(empty, { rows: [], rejected: [], bulkItems: [], dropped: 0 });
 });
 
 t.test('an index action at the end without its document is a failed item', async (t) => {
