@@ -86,3 +86,25 @@ export async function whenRedisReady(redis: Redis, waitMs: number): Promise<void
     clearTimeout(timer);
   }
 }
+
+/** The blocking reads of BullMQ workers need it; other connections keep ioredis' retry limit. */
+export const BLOCKING_REDIS_OPTIONS: RedisOptions = { maxRetriesPerRequest: null };
+
+/**
+ * Connections a plugin opens beside the shared one (queues, workers, a fail-fast request path),
+ * each its own so a blocking or WAITing command holds up nothing else; closed together on shutdown.
+ */
+export function dedicatedConnections(redis: Redis) {
+  const opened: Redis[] = [];
+  return {
+    open(options: RedisOptions = {}): Redis {
+      const connection = redis.duplicate(options);
+      connection.on('error', () => undefined);
+      opened.push(connection);
+      return connection;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.allSettled(opened.map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
+}

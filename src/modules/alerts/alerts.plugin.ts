@@ -9,6 +9,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { BLOCKING_REDIS_OPTIONS, dedicatedConnections } from '../../infra/redis.ts';
 import { hasRole } from '../../config.ts';
 import { aggregateDeps } from '../analytics/aggregate.service.ts';
 import { bullPrefix } from '../pipeline/ingest-queue.ts';
@@ -42,13 +43,9 @@ async function alertsPlugin(app: FastifyInstance, options: AlertsPluginOptions):
   const { config } = app;
   const clock = options.clock ?? Date.now;
   const metrics = alertMetrics(app.metrics.registry);
-  const connections: Redis[] = [];
-  const dedicated = (blocking = false): Redis => {
-    const c = app.redis.duplicate(blocking ? { maxRetriesPerRequest: null } : {});
-    c.on('error', () => undefined);
-    connections.push(c);
-    return c;
-  };
+  const connections = dedicatedConnections(app.redis);
+  const dedicated = (blocking = false): Redis =>
+    connections.open(blocking ? BLOCKING_REDIS_OPTIONS : {});
   const evaluator: EvaluatorDeps = {
     config,
     db: app.db,
@@ -164,7 +161,7 @@ async function alertsPlugin(app: FastifyInstance, options: AlertsPluginOptions):
   app.addHook('onClose', async () => {
     await worker.close();
     await queue.close();
-    await Promise.allSettled(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await connections.closeAll();
   });
 }
 

@@ -5,9 +5,8 @@
 // tail → search → ingest → pipeline.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis, RedisOptions } from 'ioredis';
 import { hasRole } from '../../config.ts';
-import { failFastRedisOptions, whenRedisReady } from '../../infra/redis.ts';
+import { dedicatedConnections, failFastRedisOptions, whenRedisReady } from '../../infra/redis.ts';
 import { IngestKeyUsage } from '../ingest-keys/ingest-key-usage.ts';
 import { createIngestKeysRepository } from '../ingest-keys/ingest-keys.repository.ts';
 import { subscribeToIngestKeyRevocations } from '../ingest-keys/ingest-key-events.ts';
@@ -39,13 +38,8 @@ async function ingestPlugin(app: FastifyInstance): Promise<void> {
   const { config, pipeline } = app;
   const committer = pipeline.committer;
   if (!hasRole(config, 'ingest') || committer === undefined) return;
-  const connections: Redis[] = [];
-  const dedicated = (options?: RedisOptions): Redis => {
-    const connection = app.redis.duplicate(options);
-    connection.on('error', () => undefined);
-    connections.push(connection);
-    return connection;
-  };
+  const connections = dedicatedConnections(app.redis);
+  const dedicated = connections.open;
   const keysRepository = createIngestKeysRepository(app.db);
   const keyCache = new IngestKeyCache(
     (hash) => keysRepository.resolveByHash(hash),
@@ -97,7 +91,7 @@ async function ingestPlugin(app: FastifyInstance): Promise<void> {
     await keyUsage.flush();
     await stats.close();
     await unsubscribe().catch(() => undefined);
-    await Promise.allSettled(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await connections.closeAll();
   });
 }
 

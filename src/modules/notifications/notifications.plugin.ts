@@ -5,6 +5,7 @@ import { Queue, type Worker } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
+import { BLOCKING_REDIS_OPTIONS, dedicatedConnections } from '../../infra/redis.ts';
 import { hasRole } from '../../config.ts';
 import type { DeliveryDeps } from './deliver.ts';
 import { DELIVERY_QUEUE_NAME, type DeliveryJobData } from './delivery-queue.ts';
@@ -34,13 +35,9 @@ declare module 'fastify' {
 
 async function notificationsPlugin(app: FastifyInstance): Promise<void> {
   const { config } = app;
-  const connections: Redis[] = [];
-  const dedicated = (options: { blocking?: boolean } = {}): Redis => {
-    const connection = app.redis.duplicate(options.blocking ? { maxRetriesPerRequest: null } : {});
-    connection.on('error', () => undefined);
-    connections.push(connection);
-    return connection;
-  };
+  const connections = dedicatedConnections(app.redis);
+  const dedicated = (options: { blocking?: boolean } = {}): Redis =>
+    connections.open(options.blocking ? BLOCKING_REDIS_OPTIONS : {});
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE_NAME, {
     connection: dedicated(),
     prefix: config.redisKeyPrefix,
@@ -99,7 +96,7 @@ async function notificationsPlugin(app: FastifyInstance): Promise<void> {
     await hub.close();
     mailer?.close();
     await devMail?.close();
-    await Promise.allSettled(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await connections.closeAll();
   });
 }
 

@@ -7,9 +7,8 @@ import { EventEmitter } from 'node:events';
 import { Queue, type Job } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import type { Redis, RedisOptions } from 'ioredis';
 import { hasRole } from '../../config.ts';
-import { failFastRedisOptions } from '../../infra/redis.ts';
+import { dedicatedConnections, failFastRedisOptions } from '../../infra/redis.ts';
 import { createBatchWriter } from './batch-writer.ts';
 import { GroupCommitter } from './group-commit.ts';
 import { LocalPayloads } from './local-payloads.ts';
@@ -47,13 +46,8 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
   const metrics = pipelineMetrics(app.metrics.registry);
   const ingestRole = hasRole(config, 'ingest');
   const workerRole = hasRole(config, 'worker');
-  const connections: Redis[] = [];
-  const dedicated = (options?: RedisOptions): Redis => {
-    const connection = app.redis.duplicate(options);
-    connection.on('error', () => undefined);
-    connections.push(connection);
-    return connection;
-  };
+  const connections = dedicatedConnections(app.redis);
+  const dedicated = connections.open;
   // The producer's connection is its own: WAIT (replica durability) blocks it and counts only
   // its writes, and big payload writes should not queue behind auth or rate-limit calls. It and
   // the ingest requests' other connection fail fast: a Redis outage is a 503, never a hang.
@@ -127,7 +121,7 @@ async function pipelinePlugin(app: FastifyInstance): Promise<void> {
     await pipeline.committer?.close();
     await pipeline.workers?.close();
     await queue.close();
-    await Promise.allSettled(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await connections.closeAll();
   });
 }
 
