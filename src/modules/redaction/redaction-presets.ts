@@ -4,19 +4,9 @@
 // A cheap prefilter skips the regex for values that cannot hold a match, and a validator (Luhn,
 // IBAN mod 97, the IPv6 grammar) turns candidates that only look right into non-matches.
 import { isIPv6 } from 'node:net';
+import type { PresetName } from './redaction-vocabulary.ts';
 
-export const PRESET_NAMES = [
-  'email',
-  'payment_card',
-  'iban',
-  'ipv4',
-  'ipv6',
-  'jwt',
-  'bearer_token',
-  'aws_access_key',
-  'phone',
-] as const;
-export type PresetName = (typeof PRESET_NAMES)[number];
+export { PRESET_NAMES, type PresetName } from './redaction-vocabulary.ts';
 
 export interface Preset {
   /** Global (g) regex: candidates in a value. */

@@ -1,7 +1,7 @@
 // Schemas of /v1/orgs/:org/redaction-rules and /v1/apps/:app/redaction-rules.
 import { Type } from '@sinclair/typebox';
 import { DateTime, Nullable } from '../auth/auth.schemas.ts';
-import { PRESET_NAMES } from './redaction-presets.ts';
+import { PRESET_NAMES, REDACTION_ACTIONS, REDACTION_SCOPE_NAMES } from './redaction-vocabulary.ts';
 
 /** Longest custom pattern; re2js compiles it once per rule set. */
 export const MAX_PATTERN_CHARS = 1_000;
@@ -23,9 +23,7 @@ const Detector = Type.Union([
   ),
 ]);
 const Scope = Type.Union([
-  Type.Literal('message'),
-  Type.Literal('attributes'),
-  Type.Literal('all'),
+  ...REDACTION_SCOPE_NAMES.map((s) => Type.Literal(s)),
   Type.Object(
     {
       attributes: Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
@@ -36,9 +34,7 @@ const Scope = Type.Union([
     { additionalProperties: false },
   ),
 ]);
-const Action = Type.Union(
-  ['mask', 'partial', 'hash', 'drop_attribute', 'drop_record'].map((a) => Type.Literal(a)),
-);
+const Action = Type.Union(REDACTION_ACTIONS.map((a) => Type.Literal(a)));
 
 const Editable = {
   name: Type.String({ minLength: 1, maxLength: 100 }),

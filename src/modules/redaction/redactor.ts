@@ -8,9 +8,10 @@ import { RecordRejection } from '../ingest/decode/ingest-errors.ts';
 import type { CanonicalRow } from '../ingest/decode/normalise-record.ts';
 import { DROP_RECORD, type RowRedactor } from '../ingest/decode/row-redactor.ts';
 import { PRESETS, type PresetName } from './redaction-presets.ts';
+import type { RedactionAction, REDACTION_SCOPE_NAMES } from './redaction-vocabulary.ts';
 
-export type RedactionScope = 'message' | 'attributes' | 'all' | { attributes: string[] };
-export type RedactionAction = 'mask' | 'partial' | 'hash' | 'drop_attribute' | 'drop_record';
+export type RedactionScope = (typeof REDACTION_SCOPE_NAMES)[number] | { attributes: string[] };
+export type { RedactionAction };
 export type RedactionDetector = { preset: PresetName } | { pattern: string };
 
 export interface RedactionRuleSpec {

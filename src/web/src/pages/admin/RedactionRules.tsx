@@ -16,20 +16,11 @@ import { ShieldIcon } from '../../components/icons.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import type { MeOrg } from '../../lib/types.ts';
-
-const PRESETS = [
-  'email',
-  'payment_card',
-  'iban',
-  'ipv4',
-  'ipv6',
-  'jwt',
-  'bearer_token',
-  'aws_access_key',
-  'phone',
-];
-const ACTIONS = ['mask', 'partial', 'hash', 'drop_attribute', 'drop_record'];
-const SCOPES = ['all', 'message', 'attributes'];
+import {
+  PRESET_NAMES as PRESETS,
+  REDACTION_ACTIONS as ACTIONS,
+  REDACTION_SCOPE_NAMES as SCOPES,
+} from '../../../../modules/redaction/redaction-vocabulary.ts';
 
 type Scope = string | { attributes: string[] };
 interface Rule {
