@@ -4,9 +4,9 @@
 // in Postgres; on a phone the Action column stays on screen.
 import { sql } from 'kysely';
 import t from 'tap';
-import type { Page } from 'playwright-core';
 import { createDb } from '../../src/infra/postgres.ts';
 import {
+  apiFromPage,
   DESKTOP,
   launchBrowser,
   PHONE,
@@ -17,23 +17,6 @@ import {
   type ConsoleProblems,
 } from './browser.ts';
 import { startMyLogServer } from './mylog-server.ts';
-
-/** A same-origin API call from the signed-in page (cookie session, CSRF header for a POST). */
-async function fromPage<T>(page: Page, path: string, body?: unknown): Promise<T> {
-  return page.evaluate(
-    async ({ path, body }) => {
-      const csrf = /(?:^|; )mylog_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
-      const res = await fetch(path, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
-    { path, body },
-  ) as Promise<T>;
-}
 
 t.test('audit page: reads, kind filter, chain status, phone layout', async (t) => {
   t.setTimeout(240_000);
@@ -48,10 +31,10 @@ t.test('audit page: reads, kind filter, chain status, phone layout', async (t) =
   await signInWithDevIdp(page, base, 'admin@demo.local');
 
   // An app, then a search of it from the signed-in page: one read entry in the org's log.
-  const me = await fromPage<{ orgs: { id: string }[] }>(page, '/v1/me');
+  const me = await apiFromPage<{ orgs: { id: string }[] }>(page, '/v1/me');
   const org = (me.orgs[0] as { id: string }).id;
-  await fromPage(page, `/v1/orgs/${org}/apps`, { name: 'Audit shop' });
-  await fromPage(page, '/v1/logs?q=checkout');
+  await apiFromPage(page, `/v1/orgs/${org}/apps`, 'POST', { name: 'Audit shop' });
+  await apiFromPage(page, '/v1/logs?q=checkout');
   await page.goto(`${base}/admin/audit`);
   const status = page.getByTestId('chain-status');
   await status.getByText(/Chain intact: \d+ entries verified/).waitFor();

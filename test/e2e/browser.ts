@@ -92,7 +92,8 @@ export async function apiFromPage<T>(
       const res = await fetch(path, {
         method,
         headers: {
-          'content-type': 'application/json',
+          // Without a body, no JSON content type: Fastify refuses an empty JSON body.
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
           ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -4,8 +4,8 @@
 // on desktop (dark and light) and on a phone, and a clean console.
 import crypto from 'node:crypto';
 import t from 'tap';
-import type { Page } from 'playwright-core';
 import {
+  apiFromPage,
   chromiumAvailable,
   CHROMIUM_PATH,
   DESKTOP,
@@ -20,32 +20,6 @@ import { startMyLogServer } from './mylog-server.ts';
 
 const ADMIN = 'admin@demo.local';
 const tag = crypto.randomBytes(4).toString('hex');
-
-/** A same-origin API call from the signed-in page (cookie + CSRF header). */
-async function apiFromPage<T>(
-  page: Page,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  return page.evaluate(
-    async ({ method, path, body }) => {
-      const csrf = /(?:^|;\s*)mylog_csrf=([^;]+)/.exec(document.cookie)?.[1];
-      const res = await fetch(path, {
-        method,
-        headers: {
-          'content-type': 'application/json',
-          ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
-      return JSON.parse(text) as T;
-    },
-    { method, path, body },
-  );
-}
 
 async function run(): Promise<void> {
   t.setTimeout(400_000);
@@ -70,8 +44,8 @@ async function run(): Promise<void> {
   const countNow = async (): Promise<number> => {
     const answer = await apiFromPage<{ rows: { values: number[] }[] }>(
       page,
-      'POST',
       '/v1/logs/aggregate',
+      'POST',
       { from: 'now-1h', to: 'now', apps: [created.app.id], measures: [{ op: 'count' }] },
     );
     return answer.rows[0]?.values[0] ?? 0;
@@ -79,9 +53,9 @@ async function run(): Promise<void> {
 
   await t.test('sign in, make an app, send logs', async (t) => {
     await signInWithDevIdp(page, base, ADMIN);
-    const me = await apiFromPage<{ orgs: { id: string; slug: string }[] }>(page, 'GET', '/v1/me');
+    const me = await apiFromPage<{ orgs: { id: string; slug: string }[] }>(page, '/v1/me');
     const org = me.orgs[0] as { id: string; slug: string };
-    created = await apiFromPage(page, 'POST', `/v1/orgs/${org.id}/apps`, { name: `Dash ${tag}` });
+    created = await apiFromPage(page, `/v1/orgs/${org.id}/apps`, 'POST', { name: `Dash ${tag}` });
     const sent = await fetch(`${base}/v1/logs`, {
       method: 'POST',
       headers: { authorization: `Bearer ${created.key.key}`, 'content-type': 'application/json' },

@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import {
+  apiFromPage,
   DESKTOP,
   launchBrowser,
   screenshot,
@@ -42,25 +43,6 @@ const PAGES = [
   '/admin/apps',
   '/admin/members',
 ];
-
-async function apiFromPage<T>(page: Page, path: string, method = 'GET', body?: unknown) {
-  return page.evaluate(
-    async ({ path, method, body }) => {
-      const csrf = /(?:^|; )mylog_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '';
-      const res = await fetch(path, {
-        method,
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(method === 'GET' ? {} : { 'x-csrf-token': decodeURIComponent(csrf) }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-      return res.json();
-    },
-    { path, method, body },
-  ) as Promise<T>;
-}
 
 /**
  * Visible words of the page outside log content and user data (`translate="no"`, code), with the
