@@ -1,6 +1,7 @@
 // The only reader of process.env. Every variable is parsed and checked here, and every problem is
 // reported at once, so a bad deployment fails at boot with one readable message.
 import path from 'node:path';
+import { PLAIN_IDENTIFIER } from './infra/clickhouse/cluster-ddl.ts';
 import { parseHostPort, sentinelUrl, type HostPort } from './infra/redis-target.ts';
 
 export const ROLES = ['api', 'ingest', 'worker', 'scheduler'] as const;
@@ -460,11 +461,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     r.problems.push('SESSION_SECRET must be at least 32 characters');
   }
   const clickhouseDatabase = r.string('CLICKHOUSE_DATABASE', 'mylog');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(clickhouseDatabase)) {
+  if (!PLAIN_IDENTIFIER.test(clickhouseDatabase)) {
     r.problems.push(`CLICKHOUSE_DATABASE must be a plain identifier (got "${clickhouseDatabase}")`);
   }
   const clickhouseCluster = r.raw('CLICKHOUSE_CLUSTER') || undefined;
-  if (clickhouseCluster !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(clickhouseCluster)) {
+  if (clickhouseCluster !== undefined && !PLAIN_IDENTIFIER.test(clickhouseCluster)) {
     r.problems.push(`CLICKHOUSE_CLUSTER must be a plain identifier (got "${clickhouseCluster}")`);
   }
   if (clickhouseCluster !== undefined && clickhouseUrl === undefined) {

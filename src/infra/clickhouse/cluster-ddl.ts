@@ -49,9 +49,12 @@ export function storageTarget(table: string, cluster: string | undefined): Stora
   return { table: local, onCluster: ` ON CLUSTER ${name}`, partsTable: local, parts: `cluster('${name}', system.parts)` };
 }
 
+/** A ClickHouse name usable unquoted (database, cluster): checked where config or flags name one. */
+export const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** A name usable unquoted in ON CLUSTER and Distributed(...). */
 export function assertClusterName(name: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+  if (!PLAIN_IDENTIFIER.test(name)) {
     throw new ClusterDdlError(`cluster name must be a plain identifier (got "${name}")`);
   }
   return name;
