@@ -9,7 +9,6 @@
  * Targets (issue 14): 24 h group-by over 3 fields with a p95 measure < 1 s p95 at 100M rows;
  * rollup-served counts < 200 ms.
  */
-import os from 'node:os';
 import { parseArgs } from 'node:util';
 import type { ClickHouseStore, QueryOptions, QueryParams } from '../src/infra/clickhouse/store.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
@@ -17,6 +16,7 @@ import { createChdbTestStore } from '../test/helpers/services.ts';
 import { generateLogs } from './lib/generated-logs.ts';
 import { createBenchTenants } from './lib/bench-tenants.ts';
 import { percentile } from './lib/percentile.ts';
+import { loadAverages } from './lib/load-average.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -118,12 +118,7 @@ try {
     apps,
   });
   console.log(`  generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`);
-  console.log(
-    `load average before queries: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average before queries: ${loadAverages()}`);
   console.log('raw (group-by and percentiles over logs):');
   await measure('24h by service, status, http.method: count, p95 (rows)', GROUP3_P95);
   await measure('24h by service, status, http.method: count, p95 (series)', {
@@ -167,12 +162,7 @@ try {
     interval: '1h',
   });
   await measure('7d rate (rows)', { from: 'now-7d', measures: [{ op: 'rate' }] });
-  console.log(
-    `load average after: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average after: ${loadAverages()}`);
 } finally {
   for (const fn of teardowns.reverse()) await fn();
 }

@@ -1,8 +1,8 @@
 // What the per-tenant ingest counters cost the ingest path: one accepted() per request.
 // node --import tsx bench/ingest-stats.bench.ts
-import os from 'node:os';
 import type { ClickHouseStore } from '../src/infra/clickhouse/store.ts';
 import { createIngestStats } from '../src/modules/ingest-stats/ingest-stats.ts';
+import { loadAverages } from './lib/load-average.ts';
 
 const unused = {} as ClickHouseStore; // never flushed: the timer is an hour away
 const stats = createIngestStats({
@@ -24,10 +24,5 @@ for (let round = 1; round <= 3; round++) {
   const ns = Number(process.hrtime.bigint() - started) / calls;
   console.log(`round ${round}: accepted() ${ns.toFixed(0)} ns per request (50 apps)`);
 }
-console.log(
-  `load average: ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
-);
+console.log(`load average: ${loadAverages()}`);
 process.exit(0);

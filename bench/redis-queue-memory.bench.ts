@@ -14,6 +14,7 @@ import { buildTestApp } from '../test/helpers/app.ts';
 import { makeTempDir } from '../test/helpers/services.ts';
 import { createTenant } from '../test/integration/ingest/ingest-fixtures.ts';
 import { formatRequest } from './lib/format-bodies.ts';
+import { loadAverages } from './lib/load-average.ts';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 500);
@@ -59,12 +60,7 @@ try {
       `record (${((perRecord * 1e6) / 2 ** 30).toFixed(2)} GiB per million)`,
   );
 } finally {
-  console.log(
-    `load average: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${os.cpus().length} CPUs`,
-  );
+  console.log(`load average: ${loadAverages()} on ${os.cpus().length} CPUs`);
   for (const fn of teardowns.reverse()) await Promise.resolve(fn()).catch(() => undefined);
 }
 process.exit(0);

@@ -13,6 +13,7 @@
 import os from 'node:os';
 import { runRollingRestart } from '../test/integration/scale/lib/rolling-restart.ts';
 import { describeSenders } from '../test/integration/scale/lib/steady-sender.ts';
+import { loadAverages } from './lib/load-average.ts';
 
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
@@ -47,12 +48,7 @@ try {
     r.proxyFailed.length > 0 ||
     r.senders.unacknowledged.length > 0;
 } finally {
-  console.log(
-    `load average: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} on ${os.cpus().length} CPUs`,
-  );
+  console.log(`load average: ${loadAverages()} on ${os.cpus().length} CPUs`);
   for (const fn of teardowns.reverse()) await Promise.resolve(fn()).catch(() => undefined);
 }
 process.exit(failed ? 1 : 0);

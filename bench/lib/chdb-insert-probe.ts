@@ -17,6 +17,7 @@ import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
 import type { ClickHouseSettings } from '../../src/infra/clickhouse/store.ts';
 import { INSERT_TARGET } from '../../src/modules/ingest/decode/index.ts';
 import { serialisedChunkOf1000 } from './sample-rows.ts';
+import { loadAverages } from './load-average.ts';
 
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 6);
 const ROWS = (process.env.PROBE_ROWS ?? '20000,50000').split(',').map(Number);
@@ -99,10 +100,7 @@ async function run(
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mylog-probe-'));
 const chunk = await chunkOf1000();
 console.log(
-  `row bytes ≈ ${(chunk.length / 1000).toFixed(0)}, ${os.cpus().length} CPUs, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')}`,
+  `row bytes ≈ ${(chunk.length / 1000).toFixed(0)}, ${os.cpus().length} CPUs, load ${loadAverages()}`,
 );
 let dbIndex = 0;
 for (const variant of variants) {
