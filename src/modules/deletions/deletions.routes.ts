@@ -3,6 +3,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { BadRequestError, NotFoundError } from '../../infra/errors.ts';
+import { UUID_PATTERN } from '../../infra/slug.ts';
 import { actorOf } from '../auth/auth-context.ts';
 import { errorResponses } from '../auth/auth.schemas.ts';
 import { requireAppRole, requireOrgRole } from '../auth/authorize.ts';
@@ -56,7 +57,7 @@ function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
     const createdAt = new Date(at);
-    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/.test(id))
+    if (Number.isNaN(createdAt.getTime()) || typeof id !== 'string' || !UUID_PATTERN.test(id))
       throw new Error('bad');
     return { createdAt, id };
   } catch {
