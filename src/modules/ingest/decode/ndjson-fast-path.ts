@@ -35,10 +35,8 @@ import {
   parseEpochDecimal,
   parseEpochNumber,
   parseRfc3339,
-  writeDateTime64,
 } from './timestamps.ts';
 import type { Instant } from './timestamps.ts';
-import { writeUuidV7 } from './uuid-v7.ts';
 
 const STRING = 0;
 const NUMBER = 1;
@@ -643,18 +641,7 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
   if (ctx.redactor !== undefined && redactionMayChange(ctx.redactor)) return false;
 
   w.ensure(room);
-  w.copy(w.head, 0, w.head.length);
-  if (ts === ctx.receivedAt) w.ascii(ctx.receivedAtText);
-  else w.used = writeDateTime64(ts, w.buf, w.used);
-  w.ascii('","');
-  w.ascii(ctx.receivedAtText);
-  w.ascii('","');
-  w.used = writeUuidV7(ctx.nowMs, w.buf, w.used);
-  w.ascii('","');
-  w.ascii(level.level);
-  w.ascii('",');
-  w.ascii(String(level.severityNumber));
-  w.byte(0x2c);
+  w.writeFastRowStart(ts === ctx.receivedAt ? undefined : ts, undefined, ctx, level);
   writeColumn(w, service);
   w.byte(0x2c);
   writeColumn(w, host);

@@ -32,9 +32,8 @@ import type { ProtobufDecode, RecordGroup, Span } from './otlp-protobuf.ts';
 import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
 import { mapJson, quoteJson } from './serialise-rows.ts';
 import type { RowWriter } from './serialise-rows.ts';
-import { instantToEpochMs, writeDateTime64 } from './timestamps.ts';
+import { instantToEpochMs } from './timestamps.ts';
 import type { Instant } from './timestamps.ts';
-import { writeUuidV7 } from './uuid-v7.ts';
 
 /** Above this many attributes the general path takes the record. */
 const MAX_FAST_ATTRIBUTES = 64;
@@ -566,19 +565,7 @@ function transcodeRecord(
   if (user === -1) user = enduser;
 
   w.ensure(room);
-  w.copy(w.head, 0, w.head.length);
-  if (ts === undefined) w.ascii(ctx.receivedAtText);
-  else w.used = writeDateTime64(ts, w.buf, w.used);
-  w.ascii('","');
-  if (observedInRange) w.used = writeDateTime64(observed, w.buf, w.used);
-  else w.ascii(ctx.receivedAtText);
-  w.ascii('","');
-  w.used = writeUuidV7(ctx.nowMs, w.buf, w.used);
-  w.ascii('","');
-  w.ascii(level.level);
-  w.ascii('",');
-  w.ascii(String(level.severityNumber));
-  w.byte(0x2c);
+  w.writeFastRowStart(ts, observedInRange ? observed : undefined, ctx, level);
   writeBytes(w, g.serviceHost);
   writeQuoted(w, bodyStart, bodyEnd);
   w.ascii(',{');

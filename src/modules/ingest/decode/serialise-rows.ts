@@ -1,5 +1,8 @@
 import { LOGS_INSERT_COLUMNS, LOGS_INSERT_FORMAT } from '../../logs-table/logs-table.ts';
+import type { NormalisedLevel } from './levels.ts';
 import type { CanonicalRow } from './normalise-record.ts';
+import { writeDateTime64, type Instant } from './timestamps.ts';
+import { writeUuidV7 } from './uuid-v7.ts';
 
 /** The tenant columns the caller adds to every row of one request. */
 export interface TenantColumns {
@@ -123,6 +126,32 @@ export class RowWriter {
 
   byte(b: number): void {
     this.buf[this.used++] = b;
+  }
+
+  /**
+   * What the fast paths write first on a line, after `ensure`: the tenant head, ts and
+   * observed_ts (an undefined instant is the receipt time, written from its ready text), a fresh
+   * id, the level and severity number, up to the comma before `service`.
+   */
+  writeFastRowStart(
+    ts: Instant | undefined,
+    observed: Instant | undefined,
+    receipt: { receivedAtText: string; nowMs: number },
+    level: NormalisedLevel,
+  ): void {
+    this.copy(this.head, 0, this.head.length);
+    if (ts === undefined) this.ascii(receipt.receivedAtText);
+    else this.used = writeDateTime64(ts, this.buf, this.used);
+    this.ascii('","');
+    if (observed === undefined) this.ascii(receipt.receivedAtText);
+    else this.used = writeDateTime64(observed, this.buf, this.used);
+    this.ascii('","');
+    this.used = writeUuidV7(receipt.nowMs, this.buf, this.used);
+    this.ascii('","');
+    this.ascii(level.level);
+    this.ascii('",');
+    this.ascii(String(level.severityNumber));
+    this.byte(0x2c);
   }
 
   /**
