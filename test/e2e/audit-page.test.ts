@@ -18,8 +18,10 @@ import {
 } from './browser.ts';
 import { startMyLogServer } from './mylog-server.ts';
 
+// The file's budget: a subtest's setTimeout cannot extend tap's per-file timeout (package.json).
+t.setTimeout(240_000);
+
 t.test('audit page: reads, kind filter, chain status, phone layout', async (t) => {
-  t.setTimeout(240_000);
   const server = await startMyLogServer(t);
   const base = server.baseUrl;
   const browser = await launchBrowser();

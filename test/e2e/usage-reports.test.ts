@@ -32,8 +32,10 @@ interface UsageRow {
   records: number;
 }
 
+// The file's budget: a subtest's setTimeout cannot extend tap's per-file timeout (package.json).
+t.setTimeout(300_000);
+
 t.test('Usage and Reports pages show what the API answers', async (t) => {
-  t.setTimeout(300_000);
   const server = await startMyLogServer(t);
   const base = server.baseUrl;
   const browser = await launchBrowser();
