@@ -23,6 +23,7 @@ export function parseFilter(q: string | undefined): ParsedFilter {
       throw new BadRequestError('invalid_query', error.message, {
         position: error.position,
         expected: error.expected,
+        reason: error.reason,
       });
     }
     throw error;

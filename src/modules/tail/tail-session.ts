@@ -126,6 +126,7 @@ export class TailSession {
         errorMessage('invalid_query', error.message, {
           position: error.position,
           expected: error.expected,
+          reason: error.reason,
         }),
       );
     }

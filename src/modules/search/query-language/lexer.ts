@@ -19,11 +19,15 @@ export function lex(query: string): Token[] {
     throw new QuerySyntaxError(
       `Query is longer than ${MAX_QUERY_LENGTH_CHARS} characters`,
       MAX_QUERY_LENGTH_CHARS,
+      [],
+      { code: 'query_too_long', max: MAX_QUERY_LENGTH_CHARS },
     );
   }
   const surrogate = LONE_SURROGATE.exec(query);
   if (surrogate) {
-    throw new QuerySyntaxError('Query contains an invalid Unicode character', surrogate.index);
+    throw new QuerySyntaxError('Query contains an invalid Unicode character', surrogate.index, [], {
+      code: 'invalid_unicode',
+    });
   }
   return new Lexer(query).run();
 }
@@ -111,9 +115,12 @@ class Lexer {
     const backslash = this.pos;
     const escaped = this.query.codePointAt(this.pos + 1);
     if (escaped === undefined) {
-      throw new QuerySyntaxError('Backslash at end of query escapes nothing', backslash, [
-        'escaped character',
-      ]);
+      throw new QuerySyntaxError(
+        'Backslash at end of query escapes nothing',
+        backslash,
+        ['escaped character'],
+        { code: 'dangling_backslash' },
+      );
     }
     const ch = String.fromCodePoint(escaped);
     this.pos += 1 + ch.length;
@@ -127,7 +134,9 @@ class Lexer {
     while (this.query[this.pos] !== '"') {
       const ch = this.query[this.pos];
       if (ch === undefined) {
-        throw new QuerySyntaxError('Unterminated quoted phrase', this.pos, ["'\"'"]);
+        throw new QuerySyntaxError('Unterminated quoted phrase', this.pos, ["'\"'"], {
+          code: 'unterminated_phrase',
+        });
       }
       if (ch === '\\') {
         text += this.escapedChar();
@@ -148,7 +157,11 @@ class Lexer {
     const offsets: number[] = [];
     while (this.query[this.pos] !== '/') {
       const ch = this.query[this.pos];
-      if (ch === undefined) throw new QuerySyntaxError('Unterminated regex', this.pos, ["'/'"]);
+      if (ch === undefined) {
+        throw new QuerySyntaxError('Unterminated regex', this.pos, ["'/'"], {
+          code: 'unterminated_regex',
+        });
+      }
       const escapedSlash = ch === '\\' && this.query[this.pos + 1] === '/';
       const keepPair = ch === '\\' && this.query[this.pos + 1] !== undefined && !escapedSlash;
       offsets.push(this.pos + (escapedSlash ? 1 : 0));

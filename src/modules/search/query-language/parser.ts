@@ -58,6 +58,14 @@ class Parser {
       `Expected ${expected.join(' or ')} at position ${token.start}, found ${found}`,
       token.start,
       expected,
+      {
+        code: 'unexpected_token',
+        found: {
+          type: token.type,
+          ...(token.type === 'word' ? { text: token.text } : {}),
+          ...(token.type === 'compare' ? { text: token.op } : {}),
+        },
+      },
     );
   }
 
@@ -99,6 +107,8 @@ class Parser {
       throw new QuerySyntaxError(
         `Query nests deeper than ${MAX_NESTING_DEPTH} levels of parentheses and NOT`,
         at.start,
+        [],
+        { code: 'too_deep', max: MAX_NESTING_DEPTH },
       );
     }
     return { ...ctx, depth: ctx.depth + 1 };
@@ -140,7 +150,9 @@ class Parser {
 
   private fieldOf(word: WordToken): FieldRef {
     if (word.segments.length > 1) {
-      throw new QuerySyntaxError("A field name cannot contain '*'", word.start, ['field name']);
+      throw new QuerySyntaxError("A field name cannot contain '*'", word.start, ['field name'], {
+        code: 'wildcard_field_name',
+      });
     }
     return resolveFieldName(word.text, span(word.start, word.end));
   }
@@ -192,9 +204,12 @@ class Parser {
     } catch (error) {
       if (!(error instanceof RegexSyntaxError)) throw error;
       const position = token.offsets[error.index] ?? token.end - 1;
-      throw new QuerySyntaxError(`${error.message} (at position ${position})`, position, [
-        'a valid regex',
-      ]);
+      throw new QuerySyntaxError(
+        `${error.message} (at position ${position})`,
+        position,
+        ['a valid regex'],
+        { code: 'invalid_regex', problem: error.problem },
+      );
     }
   }
 
@@ -212,7 +227,9 @@ class Parser {
     }
     const number = Number(value.text);
     if (!Number.isFinite(number)) {
-      throw new QuerySyntaxError('Number is out of range', value.start, ['a finite number']);
+      throw new QuerySyntaxError('Number is out of range', value.start, ['a finite number'], {
+        code: 'number_out_of_range',
+      });
     }
     this.next();
     return this.term({
@@ -227,7 +244,10 @@ class Parser {
   private term<T extends TermNode>(node: T): T {
     this.termCount++;
     if (this.termCount > MAX_TERMS) {
-      throw new QuerySyntaxError(`Query has more than ${MAX_TERMS} terms`, node.span.start);
+      throw new QuerySyntaxError(`Query has more than ${MAX_TERMS} terms`, node.span.start, [], {
+        code: 'too_many_terms',
+        max: MAX_TERMS,
+      });
     }
     node.span = span(node.span.start, node.span.end);
     return node;

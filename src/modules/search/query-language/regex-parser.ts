@@ -1,13 +1,14 @@
 import type { CodePointRange, RegexNode } from './regex-ast.ts';
 import { MAX_REGEX_REPEAT, MAX_REGEX_STATES } from './limits.ts';
+import { regexProblemText, type RegexProblem } from './regex-problem.ts';
 
 /** Thrown with an offset into the pattern; the query parser maps it to a query position. */
 export class RegexSyntaxError extends Error {
   constructor(
-    message: string,
+    readonly problem: RegexProblem,
     readonly index: number,
   ) {
-    super(message);
+    super(`invalid regex: ${regexProblemText(problem)}`);
   }
 }
 
@@ -82,7 +83,7 @@ class RegexParser {
 
   parse(): RegexNode {
     const node = this.parseAlternation();
-    if (this.pos < this.chars.length) this.fail(`unexpected '${this.peek()}'`);
+    if (this.pos < this.chars.length) this.fail({ code: 'unexpected_char', char: this.peek()! });
     return node;
   }
 
@@ -90,8 +91,8 @@ class RegexParser {
     return this.chars[this.pos];
   }
 
-  private fail(message: string, at = this.pos): never {
-    throw new RegexSyntaxError(`invalid regex: ${message}`, this.offsets[at] ?? 0);
+  private fail(problem: RegexProblem, at = this.pos): never {
+    throw new RegexSyntaxError(problem, this.offsets[at] ?? 0);
   }
 
   private parseAlternation(): RegexNode {
@@ -118,9 +119,9 @@ class RegexParser {
     const quantifier = this.parseQuantifier();
     if (!quantifier) return atom;
     if (atom.type === 'text_start' || atom.type === 'text_end') {
-      this.fail('an anchor cannot be repeated', atomStart);
+      this.fail({ code: 'anchor_repeated' }, atomStart);
     }
-    if (this.isQuantifierStart()) this.fail('nested quantifier');
+    if (this.isQuantifierStart()) this.fail({ code: 'nested_quantifier' });
     return { type: 'repeat', node: atom, ...quantifier };
   }
 
@@ -152,13 +153,13 @@ class RegexParser {
     const rest = this.chars.slice(this.pos, this.pos + 16).join('');
     const m = /^\{(\d{1,4})(,(\d{0,4}))?\}/.exec(rest);
     // RE2 would read a malformed `{` as a literal; we refuse rather than guess.
-    if (!m) this.fail("malformed repetition; write '\\{' for a literal brace");
+    if (!m) this.fail({ code: 'malformed_repetition' });
     const min = Number(m[1]);
     const max = m[2] === undefined ? min : m[3] === '' ? null : Number(m[3]);
     if (min > MAX_REGEX_REPEAT || (max !== null && max > MAX_REGEX_REPEAT)) {
-      this.fail(`repetition count above ${MAX_REGEX_REPEAT}`, start);
+      this.fail({ code: 'repeat_too_large', max: MAX_REGEX_REPEAT }, start);
     }
-    if (max !== null && max < min) this.fail('repetition range is reversed', start);
+    if (max !== null && max < min) this.fail({ code: 'repeat_reversed' }, start);
     this.pos += m[0].length;
     this.skipLazyMarker();
     return { min, max };
@@ -184,7 +185,7 @@ class RegexParser {
       case '+':
       case '?':
       case '{':
-        return this.fail('nothing to repeat');
+        return this.fail({ code: 'nothing_to_repeat' });
       case '\\': {
         const escaped = this.parseEscape();
         return typeof escaped === 'number'
@@ -202,12 +203,12 @@ class RegexParser {
     this.pos++;
     if (this.peek() === '?') {
       if (this.chars[this.pos + 1] !== ':') {
-        this.fail('only (…) and (?:…) groups are supported (no flags, lookaround or names)', open);
+        this.fail({ code: 'unsupported_group' }, open);
       }
       this.pos += 2;
     }
     const inner = this.parseAlternation();
-    if (this.peek() !== ')') this.fail("missing ')'", open);
+    if (this.peek() !== ')') this.fail({ code: 'missing_paren' }, open);
     this.pos++;
     return inner;
   }
@@ -217,7 +218,7 @@ class RegexParser {
     const start = this.pos;
     this.pos++;
     const ch = this.peek();
-    if (ch === undefined) this.fail('trailing backslash', start);
+    if (ch === undefined) this.fail({ code: 'trailing_backslash' }, start);
     this.pos++;
     const perl = PERL_CLASSES[ch];
     if (perl) return perl;
@@ -225,16 +226,16 @@ class RegexParser {
     if (control !== undefined) return control;
     if (ch === 'x') return this.parseHexEscape(start);
     if (/^[!-/:-@[-`{-~]$/.test(ch)) return ch.codePointAt(0)!;
-    return this.fail(`unsupported escape '\\${ch}'`, start);
+    return this.fail({ code: 'unsupported_escape', char: ch }, start);
   }
 
   private parseHexEscape(start: number): number {
     const rest = this.chars.slice(this.pos, this.pos + 10).join('');
     const m = /^(?:\{([0-9a-fA-F]{1,6})\}|([0-9a-fA-F]{2}))/.exec(rest);
-    if (!m) this.fail('expected \\xHH or \\x{HHHH}', start);
+    if (!m) this.fail({ code: 'malformed_hex_escape' }, start);
     const codePoint = parseInt(m[1] ?? m[2]!, 16);
     if (codePoint > MAX_CODE_POINT || (codePoint >= 0xd800 && codePoint <= 0xdfff)) {
-      this.fail('escape is not a Unicode scalar value', start);
+      this.fail({ code: 'not_scalar_value' }, start);
     }
     this.pos += m[0].length;
     return codePoint;
@@ -246,17 +247,17 @@ class RegexParser {
     const negated = this.peek() === '^';
     if (negated) this.pos++;
     // RE2 reads a leading ']' as a literal and JS as an empty class: require '\]' instead.
-    if (this.peek() === ']') this.fail("empty class; write '\\]' for a literal bracket");
+    if (this.peek() === ']') this.fail({ code: 'empty_class' });
     const ranges: CodePointRange[] = [];
     while (this.peek() !== ']') {
-      if (this.peek() === undefined) this.fail("missing ']'", open);
+      if (this.peek() === undefined) this.fail({ code: 'missing_bracket' }, open);
       const lo = this.parseClassItem();
       if (this.peek() === '-' && this.chars[this.pos + 1] !== ']' && typeof lo === 'number') {
         const dash = this.pos;
         this.pos++;
         const hi = this.parseClassItem();
-        if (typeof hi !== 'number') this.fail('a class escape cannot end a range', dash);
-        if (hi < lo) this.fail('class range is reversed', dash);
+        if (typeof hi !== 'number') this.fail({ code: 'class_escape_ends_range' }, dash);
+        if (hi < lo) this.fail({ code: 'class_range_reversed' }, dash);
         ranges.push([lo, hi]);
       } else if (typeof lo === 'number') {
         ranges.push([lo, lo]);
@@ -271,7 +272,7 @@ class RegexParser {
   private parseClassItem(): number | CodePointRange[] {
     const ch = this.peek()!;
     if (ch === '\\') return this.parseEscape();
-    if (ch === '[') this.fail("nested '[' is not supported; write '\\['");
+    if (ch === '[') this.fail({ code: 'nested_class' });
     this.pos++;
     return ch.codePointAt(0)!;
   }
@@ -295,7 +296,7 @@ export function regexStateCount(node: RegexNode): number {
 export function parseRegex(source: string): RegexNode {
   const node = new RegexParser(source).parse();
   if (regexStateCount(node) > MAX_REGEX_STATES) {
-    throw new RegexSyntaxError('invalid regex: pattern expands beyond the size limit', 0);
+    throw new RegexSyntaxError({ code: 'too_large' }, 0);
   }
   return node;
 }

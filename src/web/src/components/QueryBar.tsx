@@ -1,6 +1,6 @@
 // The query bar: syntax highlighting under a transparent textarea, completion of field names and
 // values, and the error position underlined in place. `/` focuses it from anywhere.
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { loadFields, loadKnownFields, loadValues, type Scope } from '../lib/fields.ts';
 import { useHotkey } from '../lib/hooks.ts';
 import { quoteValue } from '../lib/explorer-state.ts';
@@ -51,6 +51,7 @@ export function QueryBar({
   });
   const hints = hinted.draft === draft ? hinted.hints : [];
   const [active, setActive] = useState(0);
+  const listId = useId();
   const [dismissed, setDismissed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
   const overlay = useRef<HTMLDivElement>(null);
@@ -159,8 +160,11 @@ export function QueryBar({
           placeholder={t('query.placeholder')}
           aria-label={t('query.label')}
           aria-invalid={problem ? true : undefined}
+          // A textarea may not be a combobox (nor carry aria-expanded): it points at the open
+          // list and its highlighted option instead, which screen readers announce.
           aria-autocomplete="list"
-          aria-expanded={suggestions.length > 0}
+          aria-controls={suggestions.length > 0 ? listId : undefined}
+          aria-activedescendant={suggestions.length > 0 ? `${listId}-${active}` : undefined}
           onChange={(event) => {
             setDraft(event.target.value.replace(/\n/g, ' '));
             setCaret(event.target.selectionStart);
@@ -183,10 +187,11 @@ export function QueryBar({
         </span>
       )}
       {suggestions.length > 0 && (
-        <ul className="suggestions" role="listbox">
+        <ul className="suggestions" role="listbox" id={listId} aria-label={t('query.label')}>
           {suggestions.map((s, i) => (
             <li
               key={`${s.label}-${i}`}
+              id={`${listId}-${i}`}
               role="option"
               aria-selected={i === active}
               className={i === active ? 'active' : ''}
@@ -209,8 +214,7 @@ export function QueryBar({
       )}
       {problem && (
         <div className="query-error" role="alert">
-          <strong>{t('query.column', { column: problem.position + 1 })}</strong>{' '}
-          {problemText(problem)}
+          <strong>{t('query.column', { column: problem.position + 1 })}</strong> {problem.message}
         </div>
       )}
       {!problem && hints.length > 0 && suggestions.length === 0 && (
@@ -222,16 +226,6 @@ export function QueryBar({
       )}
     </div>
   );
-}
-
-/**
- * The parser's message says where and what it expected ("Expected X at position 7, found Y"); the
- * bar already shows the column, so say each thing once.
- */
-function problemText(problem: QueryProblem): string {
-  const message = problem.message.replace(/ \(?at position \d+\)?/, '');
-  if (problem.expected.length === 0 || /^Expected /.test(message)) return message;
-  return `${message} — expected ${problem.expected.slice(0, 4).join(', ')}`;
 }
 
 /** Enter accepts a suggestion only while a word is half-typed; on a finished query it searches. */

@@ -1,11 +1,13 @@
 // Feedback on queries that parse but cannot mean what was typed: a field no log has (`servce:`)
-// or a level no log can have (`level:eror`). The query still runs; the bar shows the hint.
+// or a level no log can have (`level:eror`). The query still runs; the bar shows the hint, worded in
+// the reader's language (field and level names are query syntax and stay as typed).
 import type { FieldRef, QueryNode, TermNode } from '../../../modules/search/query-language/ast.ts';
 import {
   CANONICAL_LEVELS,
   normaliseLevel,
 } from '../../../modules/search/query-language/level-names.ts';
 import { parseQuery } from '../../../modules/search/query-language/parser.ts';
+import { currentDisplay, t } from '../i18n/display.ts';
 import { COLUMN_FIELDS } from './fields.ts';
 
 export interface KnownFields {
@@ -32,10 +34,11 @@ export function queryHints(query: string, known: KnownFields | null): string[] {
         const level = normaliseLevel(term.value);
         if (!(CANONICAL_LEVELS as readonly string[]).includes(level)) {
           const near = closest(term.value.toLowerCase(), LEVEL_WORDS);
+          const said = `level:${term.value}`;
           hints.add(
             near
-              ? `level:${term.value} — no such level; did you mean ${normaliseLevel(near)}?`
-              : `level:${term.value} — no such level; levels are ${CANONICAL_LEVELS.join(', ')}.`,
+              ? t('queryHint.levelDidYouMean', { term: said, suggestion: normaliseLevel(near) })
+              : t('queryHint.levelList', { term: said, levels: levelList() }),
           );
         }
       }
@@ -51,9 +54,17 @@ function fieldHint(field: Extract<FieldRef, { kind: 'attribute' }>, known: Known
   if (known.names.includes(field.key)) return null;
   const candidates = [...COLUMN_FIELDS.map((f) => f.name), ...known.names];
   const near = closest(field.key, candidates);
-  if (near) return `${field.name}: no such field; did you mean ${near}?`;
+  if (near) return t('queryHint.fieldDidYouMean', { field: field.name, suggestion: near });
   if (known.truncated) return null;
-  return `${field.name}: no such field in these logs, so this term matches nothing.`;
+  return t('queryHint.fieldMissing', { field: field.name });
+}
+
+/** The level names (query syntax, so never translated) as a list in the reader's language. */
+function levelList(): string {
+  const { locale } = currentDisplay();
+  return new Intl.ListFormat(locale === 'en-XA' ? 'en' : locale, { type: 'conjunction' }).format(
+    CANONICAL_LEVELS,
+  );
 }
 
 function terms(node: QueryNode): TermNode[] {

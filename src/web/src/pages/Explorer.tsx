@@ -30,7 +30,7 @@ import {
   type ExplorerState,
 } from '../lib/explorer-state.ts';
 import { useHotkey } from '../lib/hooks.ts';
-import { checkQuery, type QueryProblem } from '../lib/query-syntax.ts';
+import { checkQuery, queryProblemFromApi, type QueryProblem } from '../lib/query-syntax.ts';
 import { Link, navigate, useRoute } from '../lib/router.tsx';
 import { canAdminister, useSession } from '../lib/session.tsx';
 import { startTail, type TailStatus } from '../lib/tail.ts';
@@ -147,11 +147,7 @@ export function Explorer() {
         setShownFor(listKey);
         const details = e instanceof ApiError ? e.queryDetails : undefined;
         if (e instanceof ApiError && e.code === 'invalid_query') {
-          setQueryProblem({
-            message: e.message,
-            position: details?.position ?? 0,
-            expected: details?.expected ?? [],
-          });
+          setQueryProblem(queryProblemFromApi(e.message, details));
         } else setError(errorMessage(e));
       },
     );

@@ -1,12 +1,15 @@
 // German: a third language nobody on the team reviewed, proving the catalogue carries any language.
 import type { Catalogue } from '../catalogues.ts';
+import { deAdminGovernance } from './de-admin-governance.ts';
 import { deAdminUsage } from './de-admin-usage.ts';
 import { deDashboardsAlerts } from './de-dashboards-alerts.ts';
 
 export const de: Catalogue = {
+  ...deAdminGovernance,
   ...deAdminUsage,
   ...deDashboardsAlerts,
   'app.home': 'MyLog-Startseite',
+  'app.skipToContent': 'Zum Inhalt springen',
   'nav.logs': 'Logs',
   'nav.dashboards': 'Dashboards',
   'nav.alerts': 'Warnungen',

@@ -1,12 +1,15 @@
 // English: the source catalogue. ICU MessageFormat; keys are `area.thing`. Every other catalogue
 // must have exactly these keys (the Catalogue type and test/unit/i18n-catalogues.test.ts).
+import { enAdminGovernance } from './en-admin-governance.ts';
 import { enAdminUsage } from './en-admin-usage.ts';
 import { enDashboardsAlerts } from './en-dashboards-alerts.ts';
 
 export const en = {
+  ...enAdminGovernance,
   ...enAdminUsage,
   ...enDashboardsAlerts,
   'app.home': 'MyLog home',
+  'app.skipToContent': 'Skip to content',
   'nav.logs': 'Logs',
   'nav.dashboards': 'Dashboards',
   'nav.alerts': 'Alerts',

@@ -1,12 +1,15 @@
 // Polish (the customer's home market): complete, reviewed against the English source.
 import type { Catalogue } from '../catalogues.ts';
+import { plAdminGovernance } from './pl-admin-governance.ts';
 import { plAdminUsage } from './pl-admin-usage.ts';
 import { plDashboardsAlerts } from './pl-dashboards-alerts.ts';
 
 export const pl: Catalogue = {
+  ...plAdminGovernance,
   ...plAdminUsage,
   ...plDashboardsAlerts,
   'app.home': 'Strona główna MyLog',
+  'app.skipToContent': 'Przejdź do treści',
   'nav.logs': 'Logi',
   'nav.dashboards': 'Pulpity',
   'nav.alerts': 'Alerty',

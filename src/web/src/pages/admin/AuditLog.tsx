@@ -1,6 +1,10 @@
 import { Fragment, useEffect, useState } from 'react';
 import '../../audit.css';
 import { PageHeader, Spinner, Table } from '../../components/ui.tsx';
+import { useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
+import { hasMessage } from '../../i18n/display.ts';
+import type { MessageKey } from '../../i18n/catalogues.ts';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useDebounced } from '../../lib/hooks.ts';
 import { formatRowTime } from '../../lib/time.ts';
@@ -11,28 +15,52 @@ interface Page {
   next_cursor: string | null;
 }
 
-const FILTERS = [
-  { name: 'actor', placeholder: 'Actor (email or id)' },
-  // A word before the dot matches every action of that kind (the API's prefix match).
-  { name: 'action', placeholder: 'Action (e.g. ingest_key, app.create)' },
-  { name: 'target', placeholder: 'Target id' },
-] as const;
-type Filters = Record<(typeof FILTERS)[number]['name'] | 'kind', string>;
+const FILTERS = ['actor', 'action', 'target'] as const;
+type Filters = Record<(typeof FILTERS)[number] | 'kind', string>;
 
-const KINDS = [
-  { value: '', label: 'Changes and reads' },
-  { value: 'change', label: 'Changes only' },
-  { value: 'read', label: 'Reads only (searches, exports, tails, reports)' },
+const KINDS: { value: string; label: MessageKey }[] = [
+  { value: '', label: 'audit.kind.all' },
+  { value: 'change', label: 'audit.kind.change' },
+  { value: 'read', label: 'audit.kind.read' },
 ];
 
-/** What a read entry read, in one line: its apps, query and rows. */
-function readSummary(entry: AuditEntry): string | null {
-  if (!entry.action.startsWith('read.')) return null;
+function placeholder(t: TFunction, name: (typeof FILTERS)[number]): string {
+  // A word before the dot matches every action of that kind (the API's prefix match).
+  if (name === 'action') return t('audit.filter.action', { examples: 'ingest_key, app.create' });
+  return t(name === 'actor' ? 'audit.filter.actor' : 'audit.filter.target');
+}
+
+/** An id of the API's vocabulary (audit action, target type) by its catalogue name, else as is. */
+function named(t: TFunction, prefix: 'audit.action' | 'audit.target', id: string): string | null {
+  const key = `${prefix}.${id}`;
+  return hasMessage(key) ? t(key) : null;
+}
+
+/** What a read entry read, in one line: its apps and query (user data), and its rows. */
+function ReadSummary({ entry, t }: { entry: AuditEntry; t: TFunction }) {
   const after = (entry.after ?? {}) as { apps?: string[]; q?: string; rows?: number | null };
   const parts = [after.apps?.join(', ') || entry.target_id || ''];
   if (after.q) parts.push(`q: ${after.q}`);
-  if (typeof after.rows === 'number') parts.push(`${after.rows} rows`);
-  return parts.filter(Boolean).join(' · ');
+  const read = parts.filter(Boolean).join(' · ');
+  const rows = typeof after.rows === 'number' ? t('audit.rows', { rows: after.rows }) : '';
+  return (
+    <>
+      <span translate="no">{read}</span>
+      {read && rows ? ' · ' : ''}
+      {rows}
+    </>
+  );
+}
+
+/** A change's target: its type by name, and the start of its id. */
+function Target({ entry, t }: { entry: AuditEntry; t: TFunction }) {
+  const type = named(t, 'audit.target', entry.target_type);
+  return (
+    <>
+      {type ?? <span translate="no">{entry.target_type}</span>}
+      {entry.target_id ? <span translate="no"> {entry.target_id.slice(0, 8)}</span> : null}
+    </>
+  );
 }
 
 /** The chain check for the orgs shown: intact with its count, or the first broken entry. */
@@ -40,6 +68,7 @@ function ChainStatus({ org }: { org: MeOrg | null }) {
   const [verdict, setVerdict] = useState<AuditVerdict | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [checking, setChecking] = useState(false);
+  const t = useT();
   const check = (): void => {
     setChecking(true);
     api<AuditVerdict>('/v1/audit/verify', { query: { org: org?.id } }).then(
@@ -55,21 +84,26 @@ function ChainStatus({ org }: { org: MeOrg | null }) {
     );
   };
   useEffect(check, [org?.id]);
-  let text = 'Checking the chain…';
+  let text = t('audit.chain.checking');
   let tone = '';
-  if (error) [text, tone] = [`Chain check failed: ${error}`, 'chain-broken'];
+  if (error) [text, tone] = [t('audit.chain.failed', { error }), 'chain-broken'];
   else if (verdict?.ok) {
-    [text, tone] = [`Chain intact: ${verdict.entries} entries verified`, 'chain-ok'];
+    [text, tone] = [t('audit.chain.intact', { count: verdict.entries }), 'chain-ok'];
   } else if (verdict?.first_broken) {
     const b = verdict.first_broken;
-    text = `Chain broken at entry ${b.id ?? `#${b.chain_seq} (missing)`}: ${b.reason.replace('_', ' ')}. Entries before it (${verdict.entries}) verified.`;
+    const reasonKey = `audit.chain.reason.${b.reason}`;
+    text = t('audit.chain.broken', {
+      entry: b.id ?? t('audit.chain.missingEntry', { seq: b.chain_seq }),
+      reason: hasMessage(reasonKey) ? t(reasonKey) : b.reason.replace('_', ' '),
+      count: verdict.entries,
+    });
     tone = 'chain-broken';
   }
   return (
     <div className={`chain-status ${tone}`} role="status" data-testid="chain-status">
       <span>{text}</span>
       <button className="button button-small" onClick={check} disabled={checking}>
-        Check again
+        {t('audit.chain.checkAgain')}
       </button>
     </div>
   );
@@ -84,6 +118,7 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<number | null>(null);
+  const t = useT();
 
   const load = (more: boolean): void => {
     setLoading(true);
@@ -114,31 +149,31 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
   return (
     <div className="page">
       <PageHeader
-        title="Audit log"
-        description="Every change to orgs, apps, keys, members and tokens, and every search, export, live tail and report download, newest first. Kept for all time; each entry is chained to the one before it, so an edit in the database shows."
+        title={t('admin.nav.audit')}
+        description={t('audit.description')}
         action={
           <a
             className="button"
             href={`/v1/audit/export${org ? `?org=${encodeURIComponent(org.id)}` : ''}`}
             download
           >
-            Export NDJSON
+            {t('audit.export')}
           </a>
         }
       />
       <ChainStatus org={org} />
       <div className="filters audit-filters">
-        {FILTERS.map(({ name, placeholder }) => (
+        {FILTERS.map((name) => (
           <input
             key={name}
             className="input"
-            placeholder={placeholder}
+            placeholder={placeholder(t, name)}
             value={typed[name]}
             onChange={(e) => {
               const value = e.target.value;
               setTyped((current) => ({ ...current, [name]: value }));
             }}
-            aria-label={`Filter by ${name}`}
+            aria-label={t(`audit.filterBy.${name}`)}
           />
         ))}
         <select
@@ -148,11 +183,11 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
             const kind = e.target.value;
             setTyped((current) => ({ ...current, kind }));
           }}
-          aria-label="Filter by kind"
+          aria-label={t('audit.filterBy.kind')}
         >
           {KINDS.map((k) => (
             <option key={k.value} value={k.value}>
-              {k.label}
+              {t(k.label)}
             </option>
           ))}
         </select>
@@ -162,17 +197,17 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
         className="audit-table"
         head={
           <>
-            <th>When</th>
-            <th>Actor</th>
-            <th>Action</th>
-            <th className="hide-sm">Target</th>
-            <th className="hide-sm">IP</th>
+            <th>{t('governance.col.when')}</th>
+            <th>{t('audit.col.actor')}</th>
+            <th>{t('governance.col.action')}</th>
+            <th className="hide-sm">{t('audit.col.target')}</th>
+            <th className="hide-sm">{t('audit.col.ip')}</th>
           </>
         }
       >
         {entries.map((entry) => {
-          const t = formatRowTime(entry.at);
-          const summary = readSummary(entry);
+          const at = formatRowTime(entry.at);
+          const action = named(t, 'audit.action', entry.action);
           return (
             <Fragment key={entry.id}>
               <tr
@@ -180,36 +215,64 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
                 onClick={() => setOpen(open === entry.id ? null : entry.id)}
               >
                 <td className="mono audit-when">
-                  <span className="audit-date">{t.date} </span>
-                  {t.time.slice(0, 8)}
+                  {/* The row opens by click; this is its keyboard (and screen reader) handle. */}
+                  <button
+                    type="button"
+                    className="row-toggle"
+                    aria-expanded={open === entry.id}
+                    onClick={(event) => {
+                      event.stopPropagation();
+                      setOpen(open === entry.id ? null : entry.id);
+                    }}
+                  >
+                    <span className="audit-date">{at.date} </span>
+                    {at.time.slice(0, 8)}
+                  </button>
                 </td>
-                <td className="audit-actor">{entry.actor_label}</td>
+                <td className="audit-actor" translate="no">
+                  {entry.actor_label}
+                </td>
                 <td>
-                  <span className="pill pill-action mono">{entry.action}</span>
+                  {/* The id is what the action filter takes; the name says it in words. */}
+                  <span className="pill pill-action mono" translate="no">
+                    {entry.action}
+                  </span>
+                  {action && <div className="small muted audit-action-name">{action}</div>}
                 </td>
                 <td className="hide-sm mono small">
-                  {summary ??
-                    `${entry.target_type}${entry.target_id ? ` ${entry.target_id.slice(0, 8)}` : ''}`}
+                  {entry.action.startsWith('read.') ? (
+                    <ReadSummary entry={entry} t={t} />
+                  ) : (
+                    <Target entry={entry} t={t} />
+                  )}
                 </td>
-                <td className="hide-sm mono small muted">{entry.ip ?? ''}</td>
+                <td className="hide-sm mono small muted" translate="no">
+                  {entry.ip ?? ''}
+                </td>
               </tr>
               {open === entry.id && (
                 <tr className="audit-detail">
                   <td colSpan={5}>
                     <div className="audit-diff">
                       <div>
-                        <h4>Before</h4>
+                        <h4>{t('governance.before')}</h4>
                         <pre className="mono">
                           {JSON.stringify(entry.before, null, 2) ?? 'null'}
                         </pre>
                       </div>
                       <div>
-                        <h4>After</h4>
+                        <h4>{t('governance.after')}</h4>
                         <pre className="mono">{JSON.stringify(entry.after, null, 2) ?? 'null'}</pre>
                       </div>
                     </div>
                     <p className="muted small mono">
-                      request {entry.request_id ?? '—'} · {entry.user_agent ?? ''}
+                      <Msg
+                        id="audit.request"
+                        values={{
+                          id: <span translate="no">{entry.request_id ?? '—'}</span>,
+                          agent: <span translate="no">{entry.user_agent ?? ''}</span>,
+                        }}
+                      />
                     </p>
                   </td>
                 </tr>
@@ -220,7 +283,7 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
         {!loading && entries.length === 0 && (
           <tr>
             <td colSpan={5} className="muted">
-              No entries match.
+              {t('audit.noEntries')}
             </td>
           </tr>
         )}
@@ -229,7 +292,7 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
         {loading && <Spinner />}
         {cursor && !loading && (
           <button className="button" onClick={() => load(true)}>
-            Load older entries
+            {t('audit.loadOlder')}
           </button>
         )}
       </div>

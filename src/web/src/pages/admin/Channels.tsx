@@ -14,27 +14,29 @@ import {
   useToast,
 } from '../../components/ui.tsx';
 import { BellIcon } from '../../components/NotificationBell.tsx';
+import { useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
 import type { Channel, ChannelType, Delivery } from '../../lib/alerts.ts';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { relativeAge } from '../../lib/time.ts';
+import { count } from '../../lib/usage.ts';
 import type { MeOrg } from '../../lib/types.ts';
 import '../../alerts.css';
 
-const TYPES: { id: ChannelType; label: string }[] = [
-  { id: 'webhook', label: 'Webhook (signed JSON)' },
-  { id: 'slack', label: 'Slack incoming webhook' },
-  { id: 'email', label: 'Email' },
-  { id: 'in_app', label: 'In-app (the bell)' },
-];
+const TYPES: ChannelType[] = ['webhook', 'slack', 'email', 'in_app'];
 
-function summary(c: Channel): string {
-  if (c.type === 'email') return (c.config.to as string[]).join(', ');
+/** Where a channel sends: addresses and URLs are the user's data; the in-app audience is words. */
+function Summary({ channel: c, t }: { channel: Channel; t: TFunction }) {
   if (c.type === 'in_app') {
     const ids = (c.config.user_ids as string[] | undefined) ?? [];
-    return ids.length ? `${ids.length} member(s)` : 'every member';
+    return (
+      <>{ids.length ? t('channels.members', { count: ids.length }) : t('channels.everyMember')}</>
+    );
   }
-  return String(c.config.url ?? '');
+  const text =
+    c.type === 'email' ? (c.config.to as string[]).join(', ') : String(c.config.url ?? '');
+  return <span translate="no">{text}</span>;
 }
 
 export function Channels({ org }: { org: MeOrg }) {
@@ -47,16 +49,17 @@ export function Channels({ org }: { org: MeOrg }) {
   const [deleting, setDeleting] = useState<Channel | null>(null);
   const [secret, setSecret] = useState<string | null>(null);
   const toast = useToast();
+  const t = useT();
   const test = (c: Channel): void => {
     api(`/v1/notification-channels/${c.id}/test`, { method: 'POST' }).then(
-      () => toast(`Test sent to ${c.name}`),
-      (e: unknown) => toast(`Test failed: ${errorMessage(e)}`, 'error'),
+      () => toast(t('channels.testSent', { name: c.name })),
+      (e: unknown) => toast(t('channels.testFailed', { error: errorMessage(e) }), 'error'),
     );
   };
   const retry = (d: Delivery): void => {
     api(`/v1/notification-deliveries/${d.id}/retry`, { method: 'POST' }).then(
       () => {
-        toast('Queued again');
+        toast(t('channels.queuedAgain'));
         dead.reload();
       },
       (e: unknown) => toast(errorMessage(e), 'error'),
@@ -64,33 +67,30 @@ export function Channels({ org }: { org: MeOrg }) {
   };
   const add = (
     <button className="button button-primary" onClick={() => setCreating(true)}>
-      New channel
+      {t('channels.new')}
     </button>
   );
   return (
     <div className="page">
       <PageHeader
-        title="Notification channels"
-        description="Where alerts are sent. Rules pick one or more of these."
+        title={t('admin.nav.channels')}
+        description={t('channels.description')}
         action={add}
       />
       {secret && (
         <div className="callout">
           <p>
-            The webhook's signing secret, shown once. Receivers verify{' '}
-            <code>X-MyLog-Signature</code> with it:
+            <Msg id="channels.secret" />
           </p>
-          <p className="mono">
+          <p className="mono" translate="no">
             {secret} <CopyButton text={secret} />
           </p>
         </div>
       )}
       <LoadStatus data={list.data} error={list.error} />
       {list.data?.channels.length === 0 && (
-        <EmptyState title="No channels yet" icon={<BellIcon size={22} />}>
-          <p className="muted">
-            Add a webhook, Slack, email or in-app channel so alerts can reach you.
-          </p>
+        <EmptyState title={t('channels.empty')} icon={<BellIcon size={22} />}>
+          <p className="muted">{t('channels.emptyBody')}</p>
           {add}
         </EmptyState>
       )}
@@ -98,56 +98,58 @@ export function Channels({ org }: { org: MeOrg }) {
         <Table
           head={
             <>
-              <th>Name</th>
-              <th>Type</th>
-              <th className="hide-sm">Sends to</th>
+              <th>{t('admin.col.name')}</th>
+              <th>{t('governance.col.type')}</th>
+              <th className="hide-sm">{t('channels.col.sendsTo')}</th>
               <th />
             </>
           }
         >
           {list.data.channels.map((c) => (
             <tr key={c.id}>
-              <td>{c.name}</td>
-              <td>{c.type.replace('_', '-')}</td>
-              <td className="hide-sm mono small">{summary(c)}</td>
+              <td translate="no">{c.name}</td>
+              <td>{t(`alerts.channel.${c.type}`)}</td>
+              <td className="hide-sm mono small">
+                <Summary channel={c} t={t} />
+              </td>
               <td className="button-row end">
                 <button className="button" onClick={() => test(c)}>
-                  Send test
+                  {t('channels.sendTest')}
                 </button>
                 <button className="button button-danger" onClick={() => setDeleting(c)}>
-                  Delete
+                  {t('common.delete')}
                 </button>
               </td>
             </tr>
           ))}
         </Table>
       )}
-      <h2 className="section-title">Failed deliveries</h2>
+      <h2 className="section-title">{t('channels.failed')}</h2>
       <LoadStatus data={dead.data} error={dead.error} />
-      {dead.data?.deliveries.length === 0 && (
-        <p className="muted">None: every notification was delivered or is still being retried.</p>
-      )}
+      {dead.data?.deliveries.length === 0 && <p className="muted">{t('channels.failedNone')}</p>}
       {dead.data && dead.data.deliveries.length > 0 && (
         <Table
           head={
             <>
-              <th>Notification</th>
-              <th className="hide-sm">Attempts</th>
-              <th className="hide-sm">Last error</th>
-              <th>When</th>
+              <th>{t('channels.col.notification')}</th>
+              <th className="hide-sm">{t('channels.col.attempts')}</th>
+              <th className="hide-sm">{t('channels.col.lastError')}</th>
+              <th>{t('governance.col.when')}</th>
               <th />
             </>
           }
         >
           {dead.data.deliveries.map((d) => (
             <tr key={d.id}>
-              <td>{d.title}</td>
-              <td className="hide-sm num">{d.attempts}</td>
-              <td className="hide-sm small">{d.last_error}</td>
+              <td translate="no">{d.title}</td>
+              <td className="hide-sm num">{count(d.attempts)}</td>
+              <td className="hide-sm small" translate="no">
+                {d.last_error}
+              </td>
               <td className="muted">{relativeAge(d.created_at)}</td>
               <td>
                 <button className="button" onClick={() => retry(d)}>
-                  Retry
+                  {t('channels.retry')}
                 </button>
               </td>
             </tr>
@@ -167,9 +169,9 @@ export function Channels({ org }: { org: MeOrg }) {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${deleting.name}?`}
-          message="Rules that use it keep their other channels."
-          confirmLabel="Delete"
+          title={t('channels.deleteTitle', { name: deleting.name })}
+          message={t('channels.deleteMessage')}
+          confirmLabel={t('common.delete')}
           danger
           onClose={() => setDeleting(null)}
           onConfirm={() =>
@@ -198,6 +200,7 @@ function NewChannel({
   const [url, setUrl] = useState('');
   const [to, setTo] = useState('');
   const { busy, error, submit } = useSubmit();
+  const t = useT();
   const config = (): Record<string, unknown> => {
     if (type === 'webhook' || type === 'slack') return { url: url.trim() };
     if (type === 'email') return { to: to.split(/[\s,;]+/).filter(Boolean) };
@@ -205,10 +208,10 @@ function NewChannel({
   };
   return (
     <FormDialog
-      title="New notification channel"
+      title={t('channels.newTitle')}
       onClose={onClose}
       error={error}
-      submitLabel="Create"
+      submitLabel={t('governance.create')}
       disabled={busy || name.trim() === ''}
       onSubmit={() =>
         submit(
@@ -222,48 +225,52 @@ function NewChannel({
       }
     >
       <label>
-        Type
+        {t('governance.col.type')}
         <select
           className="select"
           value={type}
           onChange={(e) => setType(e.target.value as ChannelType)}
         >
-          {TYPES.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.label}
+          {TYPES.map((id) => (
+            <option key={id} value={id}>
+              {t(`channels.typeOption.${id}`)}
             </option>
           ))}
         </select>
       </label>
       <TextField
-        label="Name"
+        label={t('admin.col.name')}
         value={name}
         onChange={setName}
         required
         maxLength={200}
-        placeholder="On-call"
+        placeholder={t('channels.namePlaceholder')}
       />
       {(type === 'webhook' || type === 'slack') && (
         <TextField
-          label="URL"
+          label={t('channels.url')}
           value={url}
           onChange={setUrl}
           required
           type="url"
+          translate="no"
           placeholder="https://…"
         />
       )}
       {type === 'email' && (
         <TextField
-          label="Addresses"
+          label={t('channels.addresses')}
           value={to}
           onChange={setTo}
           required
-          placeholder="oncall@example.com, …"
+          translate="no"
+          placeholder={t('channels.addressesPlaceholder')}
         />
       )}
       {type === 'in_app' && (
-        <p className="muted small">Every member of {org.name} sees these in the bell.</p>
+        <p className="muted small">
+          <Msg id="channels.inAppNote" values={{ org: <span translate="no">{org.name}</span> }} />
+        </p>
       )}
     </FormDialog>
   );

@@ -10,11 +10,14 @@ import {
   useSubmit,
   useToast,
 } from '../../components/ui.tsx';
+import { useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
 import { api } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
 import { formatShort, relativeAge } from '../../lib/time.ts';
 import type { App, MeOrg } from '../../lib/types.ts';
+import type { MessageKey } from '../../i18n/catalogues.ts';
 import '../../data-lifecycle.css';
 
 interface LegalHold {
@@ -91,6 +94,7 @@ function HoldButton({
   const [reason, setReason] = useState('');
   const { busy, error, submit } = useSubmit();
   const toast = useToast();
+  const t = useT();
   if (hold) {
     return (
       <button
@@ -100,49 +104,47 @@ function HoldButton({
           submit(
             () => api(url, { method: 'DELETE' }),
             () => {
-              toast('Legal hold released', 'success');
+              toast(t('lifecycle.holdReleased'), 'success');
               onChanged();
             },
           )
         }
       >
-        Release hold
+        {t('lifecycle.releaseHold')}
       </button>
     );
   }
   return (
     <>
       <button className="button button-small" onClick={() => setOpen(true)}>
-        <ShieldIcon /> Place legal hold
+        <ShieldIcon /> {t('lifecycle.placeHold')}
       </button>
       {open && (
         <FormDialog
-          title={`Legal hold on ${what}`}
+          title={t('lifecycle.holdTitle', { what })}
           onClose={() => setOpen(false)}
           onSubmit={() =>
             submit(
               () => api(url, { method: 'PUT', body: { reason: reason.trim() } }),
               () => {
                 setOpen(false);
-                toast('Legal hold placed', 'success');
+                toast(t('lifecycle.holdPlaced'), 'success');
                 onChanged();
               },
             )
           }
           error={error}
-          submitLabel="Place hold"
+          submitLabel={t('lifecycle.placeHoldSubmit')}
           disabled={busy || !reason.trim()}
         >
-          <p className="muted small">
-            While on hold nothing is deleted: not by retention, not by deletion requests.
-          </p>
+          <p className="muted small">{t('lifecycle.holdNote')}</p>
           <TextField
-            label="Reason"
+            label={t('lifecycle.reason')}
             autoFocus
             required
             value={reason}
             onChange={setReason}
-            placeholder="case or matter reference"
+            placeholder={t('lifecycle.reasonPlaceholder')}
           />
         </FormDialog>
       )}
@@ -154,11 +156,19 @@ function HoldBanner({ hold, children }: { hold: LegalHold; children?: React.Reac
   return (
     <div className="hold-banner" role="status">
       <span>
-        <ShieldIcon /> <strong>On legal hold</strong>
-        {hold.app_id === null ? ' (whole organisation)' : ''}: {hold.reason}.{' '}
+        <ShieldIcon />{' '}
+        <Msg
+          id={hold.app_id === null ? 'lifecycle.onHoldOrg' : 'lifecycle.onHold'}
+          values={{ reason: <span translate="no">{hold.reason}</span> }}
+        />{' '}
         <span className="muted small">
-          Placed by {hold.placed_by} {relativeAge(hold.placed_at)}. Nothing is deleted until it is
-          released.
+          <Msg
+            id="lifecycle.placedBy"
+            values={{
+              who: <span translate="no">{hold.placed_by}</span>,
+              when: relativeAge(hold.placed_at),
+            }}
+          />
         </span>
       </span>
       {children}
@@ -174,15 +184,13 @@ export function RetentionCard({ app }: { app: App }) {
   useEffect(reload, [app.retention_days]);
   const platformAdmin = me?.user.platform_admin ?? false;
   const hold = data?.legal_hold ?? null;
+  const t = useT();
   return (
-    <section className="card" aria-label="Retention">
+    <section className="card" aria-label={t('lifecycle.retention')}>
       <header className="card-header">
         <div>
-          <h2>Retention</h2>
-          <p className="muted small">
-            Applies to everything stored, not only to new logs: a cleanup deletes rows older than
-            the retention.
-          </p>
+          <h2>{t('lifecycle.retention')}</h2>
+          <p className="muted small">{t('lifecycle.retentionBody')}</p>
         </div>
         {platformAdmin && (!hold || hold.app_id !== null) && (
           <HoldButton
@@ -199,30 +207,22 @@ export function RetentionCard({ app }: { app: App }) {
           {hold && <HoldBanner hold={hold} />}
           <dl className="lifecycle-facts">
             <div>
-              <dt>Keeps</dt>
-              <dd>{data.retention_days} days</dd>
+              <dt>{t('lifecycle.keeps')}</dt>
+              <dd>{t('lifecycle.days', { days: data.retention_days })}</dd>
             </div>
             <div>
-              <dt>{hold ? 'Would delete' : 'Deletes'} rows older than</dt>
+              <dt>{t(hold ? 'lifecycle.wouldDeleteOlderThan' : 'lifecycle.deletesOlderThan')}</dt>
               <dd>{when(data.cutoff)}</dd>
             </div>
             <div>
-              <dt>A change takes effect by</dt>
+              <dt>{t('lifecycle.takesEffectBy')}</dt>
               <dd data-testid="takes-effect">
-                {hold ? 'after the hold is released' : when(data.takes_effect_by)}
+                {hold ? t('lifecycle.afterRelease') : when(data.takes_effect_by)}
               </dd>
             </div>
             <div>
-              <dt>Last cleanup</dt>
-              <dd>
-                {data.last_cleanup
-                  ? `${relativeAge(data.last_cleanup.ran_at)}: ${
-                      data.last_cleanup.held
-                        ? 'held, nothing deleted'
-                        : `${data.last_cleanup.rows_deleted.toLocaleString()} rows deleted`
-                    }`
-                  : 'not yet'}
-              </dd>
+              <dt>{t('lifecycle.lastCleanup')}</dt>
+              <dd>{lastCleanup(t, data.last_cleanup)}</dd>
             </div>
           </dl>
         </>
@@ -231,28 +231,47 @@ export function RetentionCard({ app }: { app: App }) {
   );
 }
 
+function lastCleanup(t: TFunction, cleanup: RetentionStatus['last_cleanup']): string {
+  if (!cleanup) return t('lifecycle.notYet');
+  const ago = relativeAge(cleanup.ran_at);
+  if (cleanup.held) return t('lifecycle.cleanupHeld', { when: ago });
+  return t('lifecycle.cleanupDeleted', { when: ago, rows: cleanup.rows_deleted });
+}
+
 function Status({ deletion }: { deletion: Deletion }) {
+  const t = useT();
   if (deletion.status === 'running') {
     const pct = Math.round((deletion.progress ?? 0) * 100);
     return (
       <span className="deletion-progress">
-        <progress max={100} value={pct} aria-label="Deletion progress" />
-        <span className="small">{pct} %</span>
+        <progress max={100} value={pct} aria-label={t('lifecycle.progress')} />
+        <span className="small">{t('lifecycle.percent', { fraction: pct / 100 })}</span>
       </span>
     );
   }
   const cls = { queued: 'pill', done: 'pill pill-ok', failed: 'pill pill-danger' }[deletion.status];
   return (
     <span className={cls} title={deletion.error ?? undefined}>
-      {deletion.status}
+      {t(`lifecycle.status.${deletion.status}`)}
     </span>
   );
 }
 
-function describe(d: Deletion, appName?: (id: string) => string): string {
-  if (d.kind === 'user') return `end user ${d.user_id} in every app`;
-  const range = d.from && d.to ? ` from ${when(d.from)} to ${when(d.to)}` : '';
-  return `${d.q}${range}${appName && d.app_id ? ` in ${appName(d.app_id)}` : ''}`;
+/** What a request erases: the query and range, or the end user; ids and queries are user data. */
+function describe(t: TFunction, d: Deletion, appName?: (id: string) => string): string {
+  if (d.kind === 'user') return t('lifecycle.what.user', { user: d.user_id });
+  const what =
+    d.from && d.to
+      ? t('lifecycle.what.range', { query: d.q, from: when(d.from), to: when(d.to) })
+      : (d.q ?? '');
+  return appName && d.app_id ? t('lifecycle.what.inApp', { what, app: appName(d.app_id) }) : what;
+}
+
+function rowsText(t: TFunction, d: Deletion): string {
+  if (d.rows_matched === null) return '—';
+  if (d.status === 'done') return t('lifecycle.rowsDeleted', { rows: d.rows_matched });
+  const done = d.rows_matched - (d.rows_remaining ?? d.rows_matched);
+  return t('lifecycle.rowsProgress', { done, total: d.rows_matched });
 }
 
 /** One page after another of deletion requests, newest first, refreshed while some are open. */
@@ -268,6 +287,7 @@ function DeletionsTable({
   const [cursor, setCursor] = useState<string | null>(null);
   const [earlier, setEarlier] = useState<Deletion[]>([]);
   const { data, error, reload } = useApi<DeletionPage>(path, { limit: 20, cursor });
+  const t = useT();
   const rows = [...earlier, ...(data?.deletions ?? [])];
   usePoll(rows.some((d) => OPEN.has(d.status)) && cursor === null, reload);
   useEffect(() => {
@@ -282,38 +302,42 @@ function DeletionsTable({
         <Table
           head={
             <>
-              <th>What</th>
-              <th>Status</th>
-              <th>Rows</th>
-              <th className="hide-sm">Requested</th>
+              <th>{t('lifecycle.col.what')}</th>
+              <th>{t('admin.col.status')}</th>
+              <th>{t('lifecycle.col.rows')}</th>
+              <th className="hide-sm">{t('lifecycle.col.requested')}</th>
             </>
           }
         >
           {rows.length === 0 && (
             <tr>
               <td colSpan={4} className="muted">
-                No deletion requests yet.
+                {t('lifecycle.none')}
               </td>
             </tr>
           )}
           {rows.map((d) => (
             <tr key={d.id}>
               <td className="deletion-what">
-                <span className="mono small">{describe(d, appName)}</span>
-                {d.error && <div className="form-error small">{d.error}</div>}
+                <span className="mono small">{describe(t, d, appName)}</span>
+                {d.error && (
+                  <div className="form-error small" translate="no">
+                    {d.error}
+                  </div>
+                )}
               </td>
               <td>
                 <Status deletion={d} />
               </td>
-              <td>
-                {d.rows_matched === null
-                  ? '—'
-                  : d.status === 'done'
-                    ? `${d.rows_matched.toLocaleString()} deleted`
-                    : `${(d.rows_matched - (d.rows_remaining ?? d.rows_matched)).toLocaleString()} of ${d.rows_matched.toLocaleString()}`}
-              </td>
+              <td>{rowsText(t, d)}</td>
               <td className="hide-sm muted small">
-                {relativeAge(d.created_at)} by {d.requested_by}
+                <Msg
+                  id="lifecycle.requestedBy"
+                  values={{
+                    when: relativeAge(d.created_at),
+                    who: <span translate="no">{d.requested_by}</span>,
+                  }}
+                />
               </td>
             </tr>
           ))}
@@ -328,7 +352,7 @@ function DeletionsTable({
               setCursor(data.next_cursor);
             }}
           >
-            Show older
+            {t('lifecycle.showOlder')}
           </button>
         </div>
       )}
@@ -336,12 +360,12 @@ function DeletionsTable({
   );
 }
 
-const RANGES = [
-  { label: 'Last 24 hours', from: 'now-1d' },
-  { label: 'Last 7 days', from: 'now-7d' },
-  { label: 'Last 30 days', from: 'now-30d' },
-  { label: 'Last year', from: 'now-365d' },
-  { label: 'Everything kept', from: 'now-3650d' },
+const RANGES: { label: MessageKey; from: string }[] = [
+  { label: 'time.preset.24h', from: 'now-1d' },
+  { label: 'time.preset.7d', from: 'now-7d' },
+  { label: 'time.preset.30d', from: 'now-30d' },
+  { label: 'lifecycle.range.year', from: 'now-365d' },
+  { label: 'lifecycle.range.all', from: 'now-3650d' },
 ];
 
 /** Deletion requests of one app: a query over a range, and their progress. */
@@ -352,14 +376,14 @@ export function AppDeletionsCard({ app }: { app: App }) {
   const [refreshKey, setRefreshKey] = useState(0);
   const { busy, error, setError, submit } = useSubmit();
   const toast = useToast();
+  const t = useT();
   return (
-    <section className="card" aria-label="Deletion requests">
+    <section className="card" aria-label={t('lifecycle.requests')}>
       <header className="card-header">
         <div>
-          <h2>Deletion requests</h2>
+          <h2>{t('lifecycle.requests')}</h2>
           <p className="muted small">
-            Erase the logs a query matches (for example <code className="mono">user_id:u42</code>).
-            Rows are gone from search, tail resume and exports once the request is done.
+            <Msg id="lifecycle.requestsBody" />
           </p>
         </div>
         <button
@@ -369,13 +393,13 @@ export function AppDeletionsCard({ app }: { app: App }) {
             setOpen(true);
           }}
         >
-          <TrashIcon /> Delete logs…
+          <TrashIcon /> {t('lifecycle.deleteLogs')}
         </button>
       </header>
       <DeletionsTable path={`/v1/apps/${app.id}/deletions`} refreshKey={refreshKey} />
       {open && (
         <FormDialog
-          title={`Delete logs of ${app.name}`}
+          title={t('lifecycle.deleteLogsTitle', { app: app.name })}
           onClose={() => setOpen(false)}
           onSubmit={() =>
             submit(
@@ -387,39 +411,38 @@ export function AppDeletionsCard({ app }: { app: App }) {
               () => {
                 setOpen(false);
                 setQ('');
-                toast('Deletion requested', 'success');
+                toast(t('lifecycle.deletionRequested'), 'success');
                 setRefreshKey((k) => k + 1);
               },
             )
           }
           error={error}
-          submitLabel="Delete matching logs"
+          submitLabel={t('lifecycle.deleteMatching')}
           danger
           disabled={busy || !q.trim()}
         >
           <TextField
-            label="Query"
+            label={t('query.label')}
             name="deletion-query"
             autoFocus
             required
+            translate="no"
             className="input mono"
             placeholder="user_id:u42"
             value={q}
             onChange={setQ}
           />
           <label>
-            Received in
+            {t('lifecycle.receivedIn')}
             <select className="select" value={from} onChange={(e) => setFrom(e.target.value)}>
               {RANGES.map((r) => (
                 <option key={r.from} value={r.from}>
-                  {r.label}
+                  {t(r.label)}
                 </option>
               ))}
             </select>
           </label>
-          <p className="muted small">
-            This cannot be undone. The request is recorded in the audit log.
-          </p>
+          <p className="muted small">{t('lifecycle.cannotUndo')}</p>
         </FormDialog>
       )}
     </section>
@@ -433,6 +456,7 @@ export function OrgDeletionsPage({ org }: { org: MeOrg }) {
   const [refreshKey, setRefreshKey] = useState(0);
   const { busy, error, setError, submit } = useSubmit();
   const toast = useToast();
+  const t = useT();
   const apps = useApi<{ apps: App[] }>(`/v1/orgs/${org.id}/apps`);
   const holds = useApi<{ legal_holds: LegalHold[] }>(`/v1/orgs/${org.id}/legal-holds`);
   const names = new Map((apps.data?.apps ?? []).map((a) => [a.id, a.name]));
@@ -442,9 +466,12 @@ export function OrgDeletionsPage({ org }: { org: MeOrg }) {
     <div className="page">
       <header className="page-header">
         <div>
-          <h1>Data deletion</h1>
+          <h1>{t('admin.nav.deletions')}</h1>
           <p className="muted">
-            Erasure requests (GDPR “right to erasure”) and legal holds of {org.name}.
+            <Msg
+              id="lifecycle.orgDescription"
+              values={{ org: <span translate="no">{org.name}</span> }}
+            />
           </p>
         </div>
         {me?.user.platform_admin && (
@@ -459,16 +486,17 @@ export function OrgDeletionsPage({ org }: { org: MeOrg }) {
       {orgHold && <HoldBanner hold={orgHold} />}
       {appHolds.map((h) => (
         <HoldBanner key={h.id} hold={h}>
-          <span className="small">{names.get(h.app_id as string) ?? 'an app'}</span>
+          <span className="small" translate={names.has(h.app_id as string) ? 'no' : undefined}>
+            {names.get(h.app_id as string) ?? t('lifecycle.anApp')}
+          </span>
         </HoldBanner>
       ))}
-      <section className="card" aria-label="Erase an end user">
+      <section className="card" aria-label={t('lifecycle.erase')}>
         <header className="card-header">
           <div>
-            <h2>Erase an end user</h2>
+            <h2>{t('lifecycle.erase')}</h2>
             <p className="muted small">
-              Deletes every log line whose <code className="mono">user_id</code> is this id, in all
-              apps, whenever it was received.
+              <Msg id="lifecycle.eraseBody" />
             </p>
           </div>
         </header>
@@ -485,16 +513,17 @@ export function OrgDeletionsPage({ org }: { org: MeOrg }) {
                 }),
               () => {
                 setUserId('');
-                toast('Erasure requested', 'success');
+                toast(t('lifecycle.erasureRequested'), 'success');
                 setRefreshKey((k) => k + 1);
               },
             );
           }}
         >
           <TextField
-            label="End user id"
+            label={t('lifecycle.endUserId')}
             name="erase-user-id"
             required
+            translate="no"
             placeholder="u42"
             value={userId}
             onChange={setUserId}
@@ -502,16 +531,16 @@ export function OrgDeletionsPage({ org }: { org: MeOrg }) {
           {error && <p className="form-error full-row">{error}</p>}
           <div className="button-row full-row">
             <button className="button button-danger" disabled={busy || !userId.trim()}>
-              <TrashIcon /> Erase everywhere
+              <TrashIcon /> {t('lifecycle.eraseEverywhere')}
             </button>
           </div>
         </form>
       </section>
-      <section className="card" aria-label="All deletion requests">
+      <section className="card" aria-label={t('lifecycle.allLabel')}>
         <header className="card-header">
           <div>
-            <h2>All requests</h2>
-            <p className="muted small">Per app and per end user, newest first.</p>
+            <h2>{t('lifecycle.all')}</h2>
+            <p className="muted small">{t('lifecycle.allBody')}</p>
           </div>
         </header>
         <DeletionsTable

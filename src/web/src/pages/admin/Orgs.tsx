@@ -9,6 +9,7 @@ import {
   useSubmit,
   useToast,
 } from '../../components/ui.tsx';
+import { useT } from '../../i18n/I18nProvider.tsx';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import { useSession } from '../../lib/session.tsx';
@@ -20,12 +21,16 @@ export function Orgs() {
   const { data, error, reload } = useApi<{ orgs: Org[] }>('/v1/orgs');
   const [creating, setCreating] = useState(false);
   const toast = useToast();
+  const t = useT();
   const platform = me?.user.platform_admin ?? false;
 
   const setDisabled = (org: Org, disabled: boolean): void => {
     api(`/v1/orgs/${org.id}`, { method: 'PATCH', body: { disabled } }).then(
       () => {
-        toast(`${org.name} ${disabled ? 'disabled' : 'enabled'}`, 'success');
+        toast(
+          t(disabled ? 'orgs.disabledToast' : 'orgs.enabledToast', { name: org.name }),
+          'success',
+        );
         reload();
       },
       (e: unknown) => toast(errorMessage(e), 'error'),
@@ -35,12 +40,12 @@ export function Orgs() {
   return (
     <div className="page">
       <PageHeader
-        title="Organisations"
-        description="Tenants of this MyLog. Each has its own members, apps and data."
+        title={t('admin.nav.orgs')}
+        description={t('orgs.description')}
         action={
           platform && (
             <button className="button button-primary" onClick={() => setCreating(true)}>
-              <PlusIcon /> New organisation
+              <PlusIcon /> {t('orgs.new')}
             </button>
           )
         }
@@ -50,24 +55,26 @@ export function Orgs() {
         <Table
           head={
             <>
-              <th>Name</th>
-              <th>Slug</th>
-              <th className="hide-sm">Created</th>
-              <th>Status</th>
-              {platform && <th className="actions-col" aria-label="Actions" />}
+              <th>{t('admin.col.name')}</th>
+              <th>{t('admin.col.slug')}</th>
+              <th className="hide-sm">{t('admin.col.created')}</th>
+              <th>{t('admin.col.status')}</th>
+              {platform && <th className="actions-col" aria-label={t('admin.col.actions')} />}
             </>
           }
         >
           {data.orgs.map((org) => (
             <tr key={org.id} className={org.disabled_at ? 'dim' : ''}>
-              <td>{org.name}</td>
-              <td className="mono">{org.slug}</td>
+              <td translate="no">{org.name}</td>
+              <td className="mono" translate="no">
+                {org.slug}
+              </td>
               <td className="hide-sm muted">{relativeAge(org.created_at)}</td>
               <td>
                 {org.disabled_at ? (
-                  <span className="pill pill-muted">disabled</span>
+                  <span className="pill pill-muted">{t('orgs.disabled')}</span>
                 ) : (
-                  <span className="pill pill-ok">active</span>
+                  <span className="pill pill-ok">{t('orgs.active')}</span>
                 )}
               </td>
               {platform && (
@@ -76,7 +83,7 @@ export function Orgs() {
                     className="button button-small"
                     onClick={() => setDisabled(org, !org.disabled_at)}
                   >
-                    {org.disabled_at ? 'Enable' : 'Disable'}
+                    {t(org.disabled_at ? 'orgs.enable' : 'orgs.disable')}
                   </button>
                 </td>
               )}
@@ -101,18 +108,19 @@ export function Orgs() {
 function CreateOrgDialog({ onClose, onCreated }: { onClose: () => void; onCreated: () => void }) {
   const [name, setName] = useState('');
   const { busy, error, submit } = useSubmit();
+  const t = useT();
   return (
     <FormDialog
-      title="New organisation"
+      title={t('orgs.new')}
       onClose={onClose}
       onSubmit={() =>
         submit(() => api('/v1/orgs', { method: 'POST', body: { name: name.trim() } }), onCreated)
       }
       error={error}
-      submitLabel="Create"
+      submitLabel={t('governance.create')}
       disabled={busy || !name.trim()}
     >
-      <TextField label="Name" autoFocus required value={name} onChange={setName} />
+      <TextField label={t('admin.col.name')} autoFocus required value={name} onChange={setName} />
     </FormDialog>
   );
 }

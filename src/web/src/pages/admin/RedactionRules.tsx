@@ -1,6 +1,6 @@
 // Redaction rules (admin console): what ingest rewrites before anything is stored, org-wide or per
 // app; add, switch on/off, delete, and preview a draft rule over the app's newest records.
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   ConfirmDialog,
   EmptyState,
@@ -13,6 +13,9 @@ import {
   useToast,
 } from '../../components/ui.tsx';
 import { ShieldIcon } from '../../components/icons.tsx';
+import { useT, type TFunction } from '../../i18n/I18nProvider.tsx';
+import { Msg } from '../../i18n/Msg.tsx';
+import { hasMessage } from '../../i18n/display.ts';
 import { api, errorMessage } from '../../lib/api.ts';
 import { useApi } from '../../lib/hooks.ts';
 import type { MeOrg } from '../../lib/types.ts';
@@ -51,12 +54,44 @@ interface Preview {
   records: PreviewRecord[];
 }
 
-function detectorText(d: Rule['detector']): string {
-  return 'preset' in d ? d.preset : `/${d.pattern}/`;
+// Presets, actions and scopes are the API's ids: shown by their catalogue names, with the id under
+// them (it is what the API and the audit log's entries say).
+function vocabulary(t: TFunction, kind: 'preset' | 'action' | 'scope', id: string): string {
+  const key = `redaction.${kind}.${id}`;
+  return hasMessage(key) ? t(key) : id;
 }
 
-function scopeText(s: Scope): string {
-  return typeof s === 'string' ? s : `keys: ${s.attributes.join(', ')}`;
+function Detector({ detector, t }: { detector: Rule['detector']; t: TFunction }) {
+  if (!('preset' in detector)) return <span translate="no">/{detector.pattern}/</span>;
+  return <Named name={vocabulary(t, 'preset', detector.preset)} id={detector.preset} />;
+}
+
+function Named({ name, id }: { name: string; id: string }) {
+  return (
+    <>
+      <div>{name}</div>
+      <div className="mono small muted" translate="no">
+        {id}
+      </div>
+    </>
+  );
+}
+
+function scopeText(t: TFunction, s: Scope): ReactNode {
+  if (typeof s === 'string') return vocabulary(t, 'scope', s);
+  return (
+    <Msg
+      id="redaction.scopeKeys"
+      values={{ keys: <span translate="no">{s.attributes.join(', ')}</span> }}
+    />
+  );
+}
+
+function actionText(t: TFunction, rule: Rule): string {
+  const action = vocabulary(t, 'action', rule.action);
+  return rule.action === 'partial'
+    ? t('redaction.partialKeep', { action, keep: rule.keep ?? 4 })
+    : action;
 }
 
 export function RedactionRules({ org }: { org: MeOrg }) {
@@ -70,6 +105,7 @@ export function RedactionRules({ org }: { org: MeOrg }) {
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const toast = useToast();
+  const t = useT();
   const toggle = (rule: Rule): void => {
     api(`${base}/${rule.id}`, { method: 'PATCH', body: { enabled: !rule.enabled } }).then(
       () => list.reload(),
@@ -78,25 +114,25 @@ export function RedactionRules({ org }: { org: MeOrg }) {
   };
   const add = (
     <button className="button button-primary" onClick={() => setCreating(true)}>
-      New rule
+      {t('redaction.new')}
     </button>
   );
   return (
     <div className="page">
       <PageHeader
-        title="Redaction"
-        description="Personal data rewritten at ingest, before it is stored, tailed or exported."
+        title={t('admin.nav.redaction')}
+        description={t('redaction.description')}
         action={add}
       />
       <label className="redaction-target">
-        Applies to{' '}
+        {t('redaction.appliesTo')}{' '}
         <select
           className="select"
           value={target}
           onChange={(e) => setTarget(e.target.value)}
-          aria-label="Rules of"
+          aria-label={t('redaction.rulesOf')}
         >
-          <option value="org">Every app of {org.name}</option>
+          <option value="org">{t('redaction.everyApp', { org: org.name })}</option>
           {apps.data?.apps.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
@@ -106,10 +142,8 @@ export function RedactionRules({ org }: { org: MeOrg }) {
       </label>
       <LoadStatus data={list.data} error={list.error} />
       {list.data?.rules.length === 0 && (
-        <EmptyState title="No redaction rules" icon={<ShieldIcon />}>
-          <p className="muted">
-            Records are stored as sent. Add a rule to mask card numbers, e-mail addresses or tokens.
-          </p>
+        <EmptyState title={t('redaction.empty')} icon={<ShieldIcon />}>
+          <p className="muted">{t('redaction.emptyBody')}</p>
           {add}
         </EmptyState>
       )}
@@ -117,35 +151,34 @@ export function RedactionRules({ org }: { org: MeOrg }) {
         <Table
           head={
             <>
-              <th>Name</th>
-              <th>Detector</th>
-              <th className="hide-sm">Scope</th>
-              <th>Action</th>
-              <th>On</th>
+              <th>{t('admin.col.name')}</th>
+              <th>{t('redaction.col.detector')}</th>
+              <th className="hide-sm">{t('redaction.col.scope')}</th>
+              <th>{t('governance.col.action')}</th>
+              <th>{t('redaction.col.on')}</th>
               <th />
             </>
           }
         >
           {list.data.rules.map((r) => (
             <tr key={r.id}>
-              <td>{r.name}</td>
-              <td className="mono small">{detectorText(r.detector)}</td>
-              <td className="hide-sm small">{scopeText(r.scope)}</td>
-              <td>
-                {r.action}
-                {r.action === 'partial' ? ` (last ${r.keep ?? 4})` : ''}
+              <td translate="no">{r.name}</td>
+              <td className="small">
+                <Detector detector={r.detector} t={t} />
               </td>
+              <td className="hide-sm small">{scopeText(t, r.scope)}</td>
+              <td>{actionText(t, r)}</td>
               <td>
                 <input
                   type="checkbox"
                   checked={r.enabled}
-                  aria-label={`${r.name} enabled`}
+                  aria-label={t('redaction.enabledLabel', { name: r.name })}
                   onChange={() => toggle(r)}
                 />
               </td>
               <td className="button-row end">
                 <button className="button button-danger" onClick={() => setDeleting(r)}>
-                  Delete
+                  {t('common.delete')}
                 </button>
               </td>
             </tr>
@@ -165,9 +198,9 @@ export function RedactionRules({ org }: { org: MeOrg }) {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete ${deleting.name}?`}
-          message="Records received from now on are no longer redacted by it. Stored records stay as they are."
-          confirmLabel="Delete"
+          title={t('redaction.deleteTitle', { name: deleting.name })}
+          message={t('redaction.deleteMessage')}
+          confirmLabel={t('common.delete')}
           danger
           onClose={() => setDeleting(null)}
           onConfirm={() =>
@@ -203,6 +236,7 @@ function NewRule({
   const [keep, setKeep] = useState('4');
   const [preview, setPreview] = useState<Preview | null>(null);
   const { busy, error, setError, submit } = useSubmit();
+  const t = useT();
   const draft = (): Draft => ({
     name: name.trim() || 'draft',
     detector: kind === 'preset' ? { preset } : { pattern },
@@ -228,19 +262,25 @@ function NewRule({
   };
   return (
     <FormDialog
-      title="New redaction rule"
+      title={t('redaction.newTitle')}
       onClose={onClose}
       error={error}
-      submitLabel="Create"
+      submitLabel={t('governance.create')}
       disabled={busy || name.trim() === '' || (kind === 'pattern' && pattern === '')}
       onSubmit={() => submit(() => api(base, { method: 'POST', body: draft() }), onCreated)}
     >
-      <TextField label="Name" value={name} onChange={setName} required maxLength={100} />
+      <TextField
+        label={t('admin.col.name')}
+        value={name}
+        onChange={setName}
+        required
+        maxLength={100}
+      />
       <label>
-        Detector
+        {t('redaction.col.detector')}
         <select
           className="select"
-          aria-label="Detector"
+          aria-label={t('redaction.col.detector')}
           value={kind === 'preset' ? preset : '__pattern'}
           onChange={(e) => {
             if (e.target.value === '__pattern') setKind('pattern');
@@ -252,58 +292,64 @@ function NewRule({
         >
           {PRESETS.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {vocabulary(t, 'preset', p)}
             </option>
           ))}
-          <option value="__pattern">custom pattern (RE2)…</option>
+          <option value="__pattern">{t('redaction.customPattern')}</option>
         </select>
       </label>
       {kind === 'pattern' && (
         <TextField
-          label="Pattern"
+          label={t('redaction.pattern')}
           value={pattern}
           onChange={setPattern}
+          translate="no"
           className="input mono"
           placeholder="order-[0-9]{6}"
         />
       )}
       <label>
-        Scope
+        {t('redaction.col.scope')}
         <select
           className="select"
-          aria-label="Scope"
+          aria-label={t('redaction.col.scope')}
           value={scope}
           onChange={(e) => setScope(e.target.value)}
         >
           {SCOPES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {vocabulary(t, 'scope', s)}
             </option>
           ))}
-          <option value="keys">only these attribute keys…</option>
+          <option value="keys">{t('redaction.onlyKeys')}</option>
         </select>
       </label>
       {scope === 'keys' && (
-        <TextField label="Keys" value={keys} onChange={setKeys} placeholder="email, card" />
+        <TextField
+          label={t('redaction.keys')}
+          value={keys}
+          onChange={setKeys}
+          placeholder={t('redaction.keysPlaceholder')}
+        />
       )}
       <label>
-        Action
+        {t('governance.col.action')}
         <select
           className="select"
-          aria-label="Action"
+          aria-label={t('governance.col.action')}
           value={action}
           onChange={(e) => setAction(e.target.value)}
         >
           {ACTIONS.map((a) => (
             <option key={a} value={a}>
-              {a}
+              {vocabulary(t, 'action', a)}
             </option>
           ))}
         </select>
       </label>
       {action === 'partial' && (
         <TextField
-          label="Characters kept at the end"
+          label={t('redaction.keep')}
           value={keep}
           onChange={setKeep}
           type="number"
@@ -314,7 +360,7 @@ function NewRule({
       {previewApp !== null && (
         <div className="button-row">
           <button type="button" className="button" onClick={runPreview}>
-            Preview on recent logs
+            {t('redaction.preview')}
           </button>
         </div>
       )}
@@ -324,24 +370,33 @@ function NewRule({
 }
 
 function PreviewTable({ preview }: { preview: Preview }) {
+  const t = useT();
   return (
     <div className="redaction-preview" aria-live="polite">
       <p className="muted small">
-        {preview.matched} of the {preview.sampled} newest records would change.
+        {t('redaction.previewSummary', { matched: preview.matched, sampled: preview.sampled })}
       </p>
       {preview.records.length > 0 && (
         <Table
           head={
             <>
-              <th>Before</th>
-              <th>After</th>
+              <th>{t('governance.before')}</th>
+              <th>{t('governance.after')}</th>
             </>
           }
         >
           {preview.records.slice(0, 20).map((r) => (
             <tr key={r.id}>
-              <td className="mono small">{r.before.message}</td>
-              <td className="mono small">{r.after ? r.after.message : '(record dropped)'}</td>
+              <td className="mono small" translate="no">
+                {r.before.message}
+              </td>
+              {r.after ? (
+                <td className="mono small" translate="no">
+                  {r.after.message}
+                </td>
+              ) : (
+                <td className="mono small">{t('redaction.recordDropped')}</td>
+              )}
             </tr>
           ))}
         </Table>
