@@ -14,6 +14,7 @@ import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
+import { serialiseOtlpJson } from './otlp-json-fast.ts';
 import { decodeOtlpProtobuf } from './otlp-protobuf.ts';
 import { serialiseOtlpProtobuf } from './otlp-protobuf-fast.ts';
 import { isPlainObject } from './raw-record.ts';
@@ -203,6 +204,10 @@ function decodeDocument(body: Buffer, input: DecodeIngestBodyInput): DecodeResul
   return decodeEsDocument(bodyText(body), target);
 }
 
+/** Also the key to OTLP/JSON's own serialising path (otlp-json-fast.ts). */
+const decodeOtlpJsonBody: Decoder = (body, input, budget) =>
+  decodeOtlpJson(body, input.limits, budget);
+
 /** Also the key to OTLP protobuf's own serialising path (otlp-protobuf-fast.ts). */
 const decodeOtlpProtobufBody: Decoder = (body, input, budget) =>
   decodeOtlpProtobuf(body, input.limits, budget);
@@ -215,8 +220,7 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
       if (NDJSON_TYPES.has(type)) return () => NDJSON;
       break;
     case 'otlp':
-      if (type === 'application/json')
-        return (body, input, budget) => decodeOtlpJson(body, input.limits, budget);
+      if (type === 'application/json') return decodeOtlpJsonBody;
       if (PROTOBUF_TYPES.has(type)) return decodeOtlpProtobufBody;
       break;
     case 'bulk':
@@ -315,8 +319,9 @@ export interface SerialisedIngestBody {
 /**
  * Request body → INSERT_FORMAT bytes for one tenant: decodeIngestBody then serialiseRows, except
  * that an NDJSON body of valid UTF-8 (also one labelled application/json) goes line by line
- * through the fast path (ndjson-fast-path.ts), and an OTLP protobuf body record by record through
- * otlp-protobuf-fast.ts: both write the same bytes without building rows.
+ * through the fast path (ndjson-fast-path.ts), an OTLP protobuf body record by record through
+ * otlp-protobuf-fast.ts, and an OTLP/JSON body through otlp-json-fast.ts (unless it hands the
+ * whole body back): they write the same bytes without building rows.
  */
 export async function decodeAndSerialiseIngestBody(
   input: DecodeIngestBodyInput,
@@ -331,6 +336,12 @@ export async function decodeAndSerialiseIngestBody(
     const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const { accepted, dropped } = serialiseOtlpProtobuf(body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected, dropped };
+  }
+  if (decoder === decodeOtlpJsonBody) {
+    const rejected: RejectedRecord[] = [];
+    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
+    const counts = serialiseOtlpJson(body, ctx, writer, rejected, budget);
+    if (counts !== undefined) return { serialised: writer.finish(), rejected, ...counts };
   }
   const decoded = decoder(body, input, budget);
   if (decoded === NDJSON && isUtf8(body)) {

@@ -16,6 +16,19 @@
  * (see redactionMayChange). test/unit/ingest-decode/ndjson-fast-path.test.ts
  * checks the contract on generated records.
  */
+import {
+  BAIL,
+  FALSE_BYTES,
+  isDigit,
+  NULL_BYTES,
+  scanLiteral,
+  scanNumber,
+  scanString,
+  skipSpace,
+  strAscii,
+  strEscaped,
+  TRUE_BYTES,
+} from './json-scan.ts';
 import { levelFromNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
 import type { NormalisedLevel } from './levels.ts';
 import { utf8LongerThan } from './flatten-attributes.ts';
@@ -77,103 +90,6 @@ const objectPath: string[] = [];
 let src: Buffer = Buffer.alloc(0);
 let pos = 0;
 let end = 0;
-// Set by scanString for the string just scanned.
-let strAscii = true;
-let strEscaped = false;
-
-/** Thrown (as a constant, never constructed) when a line leaves the fast path. */
-const BAIL = Symbol('bail');
-
-// The scanners copy the module state into locals for their loops: V8 keeps locals in registers,
-// while every access to a module variable is a memory load (and a store for pos).
-function skipSpace(): void {
-  const s = src;
-  let p = pos;
-  while (p < end) {
-    const c = s[p] as number;
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) break;
-    p++;
-  }
-  pos = p;
-}
-
-/** A string literal at pos; leaves pos after its closing quote. */
-function scanString(): void {
-  const s = src;
-  const stop = end;
-  let p = pos;
-  if (s[p] !== 0x22) throw BAIL;
-  p++;
-  let ascii = true;
-  let escaped = false;
-  for (;;) {
-    if (p >= stop) throw BAIL;
-    const c = s[p++] as number;
-    if (c === 0x22) break;
-    if (c < 0x20) throw BAIL;
-    if (c >= 0x80) ascii = false;
-    else if (c === 0x5c) {
-      // \" \\ \b \f \n \r \t are written by JSON.stringify the same way; \/ and \u are not.
-      const e = s[p++];
-      if (
-        e !== 0x22 &&
-        e !== 0x5c &&
-        e !== 0x62 &&
-        e !== 0x66 &&
-        e !== 0x6e &&
-        e !== 0x72 &&
-        e !== 0x74
-      )
-        throw BAIL;
-      escaped = true;
-    }
-  }
-  pos = p;
-  strAscii = ascii;
-  strEscaped = escaped;
-}
-
-function isDigit(c: number | undefined): boolean {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
-}
-
-/**
- * A JSON number at pos whose JS text (String(Number(token))) is the token itself: an integer or
- * decimal of at most 15 significant digits (so the double keeps them all), no exponent, no
- * trailing fraction zero, no -0, and not below 1e-6 (where JS switches to exponent notation).
- */
-function scanNumber(): void {
-  const negative = src[pos] === 0x2d;
-  if (negative) pos++;
-  const intStart = pos;
-  if (src[pos] === 0x30) pos++;
-  else if (isDigit(src[pos])) while (isDigit(src[pos])) pos++;
-  else throw BAIL;
-  const intDigits = pos - intStart;
-  let significant = src[intStart] === 0x30 ? 0 : intDigits;
-  if (src[pos] === 0x2e) {
-    pos++;
-    const fracStart = pos;
-    while (isDigit(src[pos])) pos++;
-    if (pos === fracStart || src[pos - 1] === 0x30) throw BAIL;
-    if (significant === 0) {
-      let zeros = 0;
-      while (src[fracStart + zeros] === 0x30) zeros++;
-      if (zeros > 5) throw BAIL;
-      significant = pos - fracStart - zeros;
-    } else significant += pos - fracStart;
-  } else if (negative && significant === 0) throw BAIL;
-  if (significant > 15) throw BAIL;
-  const c = src[pos];
-  if (c === 0x65 || c === 0x45 || isDigit(c)) throw BAIL;
-}
-
-function scanLiteral(word: readonly number[]): void {
-  for (const b of word) if (src[pos++] !== b) throw BAIL;
-}
-const TRUE_BYTES = [0x74, 0x72, 0x75, 0x65];
-const FALSE_BYTES = [0x66, 0x61, 0x6c, 0x73, 0x65];
-const NULL_BYTES = [0x6e, 0x75, 0x6c, 0x6c];
 
 // What normaliseJson does with a key: a role packs the well-known-field category and the alias
 // rank (which alias wins) of a top-level key, and the ECS column that may take a flattened one.
@@ -288,22 +204,22 @@ function keySlot(
 
 /** An object's members at pos ('{' already consumed), flattened under `prefix` ('' at the top). */
 function scanMembers(prefix: string, prefixAscii: boolean, depth: number, maxDepth: number): void {
-  skipSpace();
+  pos = skipSpace(src, pos, end);
   if (src[pos] === 0x7d) {
     pos++;
     return;
   }
   for (;;) {
     const keyStart = pos + 1;
-    scanString();
+    pos = scanString(src, pos, end);
     const keyEnd = pos - 1;
     // Escaped keys would need decoding to compare; numeric keys change order in a JS object.
     if (strEscaped || keyEnd === keyStart || isDigit(src[keyStart])) throw BAIL;
     const keyAscii = strAscii;
-    skipSpace();
+    pos = skipSpace(src, pos, end);
     if (src[pos] !== 0x3a) throw BAIL;
     pos++;
-    skipSpace();
+    pos = skipSpace(src, pos, end);
     const c = src[pos];
     const slot = keySlot(keyStart, keyEnd, keyAscii, prefix, prefixAscii, c === 0x7b);
     const key = slotKey[slot] as string;
@@ -332,19 +248,19 @@ function scanMembers(prefix: string, prefixAscii: boolean, depth: number, maxDep
       const start = pos;
       let kind: number;
       if (c === 0x22) {
-        scanString();
+        pos = scanString(src, pos, end);
         kind = STRING;
       } else if (c === 0x74) {
-        scanLiteral(TRUE_BYTES);
+        pos = scanLiteral(src, pos, TRUE_BYTES);
         kind = TRUE;
       } else if (c === 0x66) {
-        scanLiteral(FALSE_BYTES);
+        pos = scanLiteral(src, pos, FALSE_BYTES);
         kind = FALSE;
       } else if (c === 0x6e) {
-        scanLiteral(NULL_BYTES);
+        pos = scanLiteral(src, pos, NULL_BYTES);
         kind = NULL;
       } else {
-        scanNumber();
+        pos = scanNumber(src, pos);
         kind = NUMBER;
       }
       fieldKey[at] = key;
@@ -357,11 +273,11 @@ function scanMembers(prefix: string, prefixAscii: boolean, depth: number, maxDep
       fieldKept[at] = true;
       fieldEscaped[at] = kind === STRING && strEscaped;
     }
-    skipSpace();
+    pos = skipSpace(src, pos, end);
     const next = src[pos++];
     if (next === 0x7d) return;
     if (next !== 0x2c) throw BAIL;
-    skipSpace();
+    pos = skipSpace(src, pos, end);
   }
 }
 
@@ -480,11 +396,11 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
   distinctShapeSlots = -1;
   const limits = ctx.limits;
   try {
-    skipSpace();
+    pos = skipSpace(src, pos, end);
     if (src[pos] !== 0x7b) return false;
     pos++;
     scanMembers('', true, 1, Math.min(limits.maxNestingDepth, MAX_FAST_DEPTH));
-    skipSpace();
+    pos = skipSpace(src, pos, end);
     if (pos !== end) return false;
   } catch (error) {
     if (error === BAIL) return false;

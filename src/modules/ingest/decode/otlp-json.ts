@@ -31,7 +31,7 @@ function arrayField(obj: JsonObject, name: string, where: string): unknown[] {
   return v;
 }
 
-function stringField(obj: JsonObject, name: string): string {
+export function stringField(obj: JsonObject, name: string): string {
   const v = obj[name];
   return typeof v === 'string' ? v : '';
 }
@@ -100,7 +100,8 @@ function keyValues(list: unknown, level: number, max: number): JsonObject {
   return out;
 }
 
-function resourceOf(rl: JsonObject, limits: IngestLimits): OtlpResource {
+/** The resource of a ResourceLogs object (the OTLP/JSON fast path passes `{ resource }`). */
+export function resourceOf(rl: JsonObject, limits: IngestLimits): OtlpResource {
   const r = rl.resource;
   return resourceFrom(() =>
     isPlainObject(r) ? keyValues(r.attributes, 1, limits.maxNestingDepth) : newJsonObject(),
@@ -131,6 +132,21 @@ function logRecord(
   };
 }
 
+/** One parsed logRecords[] element: the record, or why it is rejected on its own. */
+export function decodeLogRecordJson(
+  lr: unknown,
+  resource: OtlpResource,
+  scope: JsonObject,
+  limits: IngestLimits,
+): OtlpRawRecord | RecordRejection {
+  try {
+    return logRecord(lr, resource, scope, limits);
+  } catch (err) {
+    if (!(err instanceof OtlpRecordProblem)) throw err;
+    return err.rejection;
+  }
+}
+
 /** An OTLP/HTTP JSON ExportLogsServiceRequest (lowerCamelCase keys, hex ids, int64 as strings). */
 export function decodeOtlpJsonValue(
   root: unknown,
@@ -155,12 +171,7 @@ export function decodeOtlpJsonValue(
       for (const lr of arrayField(sl, 'logRecords', 'scopeLogs[]')) {
         if (records.length >= limits.maxRecordsPerRequest) throw tooManyRecords(limits);
         budget.tick();
-        try {
-          records.push(logRecord(lr, resource, scope, limits));
-        } catch (err) {
-          if (!(err instanceof OtlpRecordProblem)) throw err;
-          records.push(err.rejection);
-        }
+        records.push(decodeLogRecordJson(lr, resource, scope, limits));
       }
     }
   }

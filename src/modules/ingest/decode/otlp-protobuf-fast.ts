@@ -20,19 +20,21 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { DecodeBudget } from './decode-budget.ts';
-import { wellFormed } from './flatten-attributes.ts';
-import { RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import { levelFromOtelNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.ts';
 import type { NormalisedLevel } from './levels.ts';
-import { flattenResource, normaliseRecord } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
+import {
+  groupBytes,
+  groupRoom,
+  inRange,
+  settleRecord,
+  writeScopeAndResource,
+} from './otlp-fast-rows.ts';
+import type { GroupBytes, SerialisedCounts } from './otlp-fast-rows.ts';
 import { decodeLogRecord, walkOtlpProtobuf } from './otlp-protobuf.ts';
 import type { ProtobufDecode, RecordGroup, Span } from './otlp-protobuf.ts';
-import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
-import { mapJson, quoteJson } from './serialise-rows.ts';
 import type { RowWriter } from './serialise-rows.ts';
-import { instantToEpochMs } from './timestamps.ts';
 import type { Instant } from './timestamps.ts';
 
 /** Above this many attributes the general path takes the record. */
@@ -271,64 +273,6 @@ function readKeyValue(p: number, end: number): void {
   if (first !== undefined && first >= 0x30 && first <= 0x39) throw BAIL;
 }
 
-/** Per ScopeLogs: what every fast row of the group shares, or why none can be fast. */
-interface GroupBytes {
-  readonly group: RecordGroup;
-  /** False: resource or scope need the general path's rules (a rejection, a limit). */
-  readonly fast: boolean;
-  /** `"service","host",` */
-  readonly serviceHost: Buffer;
-  /** `,<resource map>,` */
-  readonly resource: Buffer;
-  /** The scope's attributes as map entries, each preceded by a comma. */
-  readonly scopeEntries: Buffer;
-  readonly scopeAttributes: number;
-}
-
-function groupBytes(group: RecordGroup, ctx: NormaliseContext): GroupBytes {
-  const limits = ctx.limits;
-  const flattened = flattenResource(group.resource, limits);
-  const scope: string[] = [];
-  let fast = !(flattened instanceof RecordRejection);
-  for (const [key, value] of [
-    ['otel.scope.name', group.scopeName],
-    ['otel.scope.version', group.scopeVersion],
-  ] as const) {
-    if (value === '') continue;
-    if (
-      Buffer.byteLength(key) > limits.maxAttributeKeyBytes ||
-      Buffer.byteLength(value) > limits.maxAttributeValueBytes ||
-      wellFormed(value) !== value
-    )
-      fast = false;
-    scope.push(',' + quoteJson(key) + ':' + quoteJson(value));
-  }
-  if (flattened instanceof RecordRejection) {
-    const none = Buffer.alloc(0);
-    return {
-      group,
-      fast,
-      serviceHost: none,
-      resource: none,
-      scopeEntries: none,
-      scopeAttributes: 0,
-    };
-  }
-  return {
-    group,
-    fast,
-    serviceHost: Buffer.from(
-      quoteJson(flattened['service.name'] ?? '') +
-        ',' +
-        quoteJson(flattened['host.name'] ?? '') +
-        ',',
-    ),
-    resource: Buffer.from(',' + mapJson(flattened) + ','),
-    scopeEntries: Buffer.from(scope.join('')),
-    scopeAttributes: scope.length,
-  };
-}
-
 /** `"` + the bytes src[from, to) as a JSON string's contents (as JSON.stringify escapes) + `"`. */
 function writeQuoted(w: RowWriter, from: number, to: number): void {
   const s = src;
@@ -545,8 +489,7 @@ function transcodeRecord(
   let count = g.scopeAttributes;
   let user = -1;
   let enduser = -1;
-  let room = 256 + w.head.length + w.tail.length + g.resource.length + g.scopeEntries.length;
-  room += g.serviceHost.length + (end - start) * 6;
+  let room = groupRoom(w, g) + (end - start) * 6;
   for (let i = 0; i < attrCount; i++) {
     for (let j = 0; j < i; j++) if (sameKey(i, j)) return false;
     if (keyStartsWith(i, KEY_SCOPE)) return false;
@@ -578,11 +521,7 @@ function transcodeRecord(
     w.byte(0x3a);
     writeAttributeValue(w, i);
   }
-  // The scope's entries start with a comma: without attributes before them, skip it.
-  const scope = g.scopeEntries;
-  if (scope.length > 0) w.copy(scope, first ? 1 : 0, scope.length);
-  w.byte(0x7d);
-  writeBytes(w, g.resource);
+  writeScopeAndResource(w, g, first);
   writeHexId(w, traceStart, traceEnd);
   w.byte(0x2c);
   writeHexId(w, spanStart, spanEnd);
@@ -593,17 +532,7 @@ function transcodeRecord(
   return true;
 }
 
-function inRange(t: Instant, ctx: NormaliseContext): boolean {
-  const ms = instantToEpochMs(t);
-  return ms >= ctx.minMs && ms <= ctx.maxMs;
-}
-
 const NO_BODY = Buffer.alloc(0);
-
-export interface SerialisedCounts {
-  accepted: number;
-  dropped: number;
-}
 
 /**
  * A protobuf ExportLogsServiceRequest straight to INSERT_FORMAT rows: each LogRecord through the
@@ -625,7 +554,7 @@ export function serialiseOtlpProtobuf(
     // Redaction rules apply to normalised rows: with rules, every record goes the general way.
     if (last.fast && ctx.redactor === undefined && fastRecord(body, start, end, last, ctx, w))
       counts.accepted++;
-    else generalRecord(d, [start, end], group, ctx, w, rejected, index, counts);
+    else settleRecord(decodeLogRecord(d, [start, end], group), ctx, w, rejected, index, counts);
     index++;
   };
   walkOtlpProtobuf(body, ctx.limits, budget, visit);
@@ -664,29 +593,5 @@ function fastRecord(
   } finally {
     // The module state must not keep a request body alive.
     src = NO_BODY;
-  }
-}
-
-function generalRecord(
-  d: ProtobufDecode,
-  span: Span,
-  group: RecordGroup,
-  ctx: NormaliseContext,
-  w: RowWriter,
-  rejected: RejectedRecord[],
-  index: number,
-  counts: SerialisedCounts,
-): void {
-  const record = decodeLogRecord(d, span, group);
-  const outcome = redactOutcome(
-    record instanceof RecordRejection ? record : normaliseRecord(record, ctx),
-    ctx.redactor,
-  );
-  if (outcome === DROP_RECORD) counts.dropped++;
-  else if (outcome instanceof RecordRejection)
-    rejected.push({ index, code: outcome.code, error: outcome.error });
-  else {
-    w.writeRow(outcome);
-    counts.accepted++;
   }
 }

@@ -197,6 +197,11 @@ export class RowWriter {
     this.used += this.buf.write(line, this.used);
   }
 
+  /** Forgets every byte written so far (a fast path that hands the body to the general path). */
+  discard(): void {
+    this.used = this.start;
+  }
+
   /** The bytes written (a view of the slab); undefined when nothing was. */
   finish(): Buffer | undefined {
     if (this.used === this.start) return undefined;
