@@ -2,8 +2,6 @@
 // every page at 360×640 and 390×844 (no horizontal scroll, no control smaller than 44 px,
 // screenshots in artifacts/screenshots/) and axe-core on every page in the dark and the light
 // theme (0 serious or critical violations). One server and one browser for the file.
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import t from 'tap';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
@@ -14,6 +12,7 @@ import {
   signInWithDevIdp,
 } from './browser.ts';
 import { startMyLogServer } from './mylog-server.ts';
+import { APP_PAGES, axeBothThemes, settle } from './axe.ts';
 
 const ADMIN = 'admin@demo.local';
 const PHONES = [
@@ -22,36 +21,9 @@ const PHONES = [
 ] as const;
 /** WCAG 2.5.5 (AAA) / Apple & Material guidance: the smallest comfortable touch target. */
 const MIN_TARGET_PX = 44;
-/** Every page of the signed-in app (an admin of the demo org sees them all). */
-const APP_PAGES = [
-  '/logs',
-  '/dashboards',
-  '/alerts',
-  '/usage',
-  '/reports',
-  '/admin/apps',
-  '/admin/members',
-  '/admin/channels',
-  '/admin/deletions',
-  '/admin/audit',
-  '/docs',
-] as const;
-
-const axeSource = fs.readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 const slug = (path: string): string =>
   path.replace(/^\//, '').replace(/[^a-z0-9]+/gi, '-') || 'home';
-
-/** Settled enough to measure: loaded, and no "Loading…" placeholder left (bounded wait). */
-async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('load');
-  await page
-    .waitForFunction(() => !/Loading…/.test(document.body.innerText), undefined, { timeout: 5_000 })
-    .catch(() => undefined);
-}
 
 interface PhoneProblems {
   scrollWidth: number;
@@ -94,32 +66,6 @@ async function phoneProblems(page: Page): Promise<PhoneProblems> {
   }, MIN_TARGET_PX);
 }
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-async function axeSerious(page: Page): Promise<string[]> {
-  const has = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe);
-  if (has === 'undefined') await page.evaluate(axeSource);
-  const violations = (await page.evaluate(() =>
-    (window as unknown as { axe: { run(o: object): Promise<{ violations: unknown[] }> } }).axe
-      .run({ resultTypes: ['violations'] })
-      .then((r) => r.violations),
-  )) as AxeViolation[];
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} — ${v.nodes
-          .slice(0, 3)
-          .map((n) => `${n.target.join(' ')} [${(n.failureSummary ?? '').split('\n')[1] ?? ''}]`)
-          .join(', ')}`,
-    );
-}
-
 async function run(): Promise<void> {
   t.setTimeout(240_000);
   const server = await startMyLogServer(t);
@@ -156,13 +102,10 @@ async function run(): Promise<void> {
         t.same(found.small, [], `${size}: no control under ${MIN_TARGET_PX} px`);
         await screenshot(page, `phone-${phone.width}-${slug(name)}`);
       }
+      const axe = await axeBothThemes(page);
       for (const theme of ['dark', 'light'] as const) {
-        await page.emulateMedia({ colorScheme: theme });
-        // The theme follows the system's at once; let colour transitions finish before judging.
-        await page.waitForFunction(() => document.getAnimations().length === 0);
-        t.same(await axeSerious(page), [], `axe, ${theme} theme: no serious or critical violation`);
+        t.same(axe[theme], [], `axe, ${theme} theme: no serious or critical violation`);
       }
-      await page.emulateMedia({ colorScheme: 'dark' });
       await page.setViewportSize(PHONES[0]);
     });
   };

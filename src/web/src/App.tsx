@@ -1,11 +1,12 @@
 // The shell: top bar (navigation, org, theme, account) and the route table.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Logo } from './components/Logo.tsx';
 import { DashboardIcon } from './components/dashboards/DashboardIcon.tsx';
 import { UsageIcon } from './components/UsageIcon.tsx';
 import { BellIcon, NotificationBell } from './components/NotificationBell.tsx';
 import { LogOutIcon, MoonIcon, SearchIcon, SettingsIcon, SunIcon } from './components/icons.tsx';
 import { Spinner } from './components/ui.tsx';
+import { usePopover } from './lib/focus.ts';
 import { Link, navigate, useRoute } from './lib/router.tsx';
 import { canAdminister, useSession } from './lib/session.tsx';
 import { applyTheme, resolvedTheme, storedTheme, type ThemeChoice } from './lib/theme.ts';
@@ -57,8 +58,12 @@ export function App() {
 
   return (
     <div className="shell">
+      <SkipLink />
       <TopBar />
-      <main className="main">{page}</main>
+      {/* Focusable from script only: the skip link's target. */}
+      <main className="main" id="main" tabIndex={-1}>
+        {page}
+      </main>
     </div>
   );
 }
@@ -69,15 +74,7 @@ function TopBar() {
   const t = useT();
   const [theme, setTheme] = useState<ThemeChoice>(storedTheme);
   const [menu, setMenu] = useState(false);
-  const menuRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!menu) return;
-    const close = (event: MouseEvent): void => {
-      if (!menuRef.current?.contains(event.target as Node)) setMenu(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [menu]);
+  const menuRef = usePopover(menu, () => setMenu(false));
   if (!me) return null;
   const isAdmin = me.user.platform_admin || me.orgs.some((o) => canAdminister(o.role));
   const dark = resolvedTheme(theme) === 'dark';
@@ -169,14 +166,14 @@ function TopBar() {
             translate="no"
             // The initials are the visible text, so they are part of the name (WCAG 2.5.3).
             aria-label={`${t('account.menu')} ${initials}`}
-            aria-haspopup="menu"
             aria-expanded={menu}
             onClick={() => setMenu((m) => !m)}
           >
             {initials}
           </button>
           {menu && (
-            <div className="popover account-popover" role="menu">
+            // Not role=menu: it holds the language and time zone fields, which a menu may not.
+            <div className="popover account-popover" role="dialog" aria-label={t('account.menu')}>
               <div className="account-head">
                 <strong translate="no">{me.user.name ?? me.user.email}</strong>
                 <span className="muted small" translate="no">
@@ -201,6 +198,24 @@ function TopBar() {
         </div>
       </div>
     </header>
+  );
+}
+
+/** The first Tab stop: straight past the top bar to the page (hidden until it has focus). */
+function SkipLink() {
+  const t = useT();
+  return (
+    <a
+      className="skip-link"
+      href="#main"
+      onClick={(event) => {
+        // The router would treat #main as navigation; move focus (and the view) to the page.
+        event.preventDefault();
+        document.getElementById('main')?.focus();
+      }}
+    >
+      {t('app.skipToContent')}
+    </a>
   );
 }
 

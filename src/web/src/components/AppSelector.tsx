@@ -1,5 +1,6 @@
 // Which apps to search: all readable apps by default, or a chosen few (by slug, so links read well).
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { usePopover } from '../lib/focus.ts';
 import type { MeApp } from '../lib/types.ts';
 import { BoxIcon, ChevronDown } from './icons.tsx';
 import { useT } from '../i18n/I18nProvider.tsx';
@@ -16,15 +17,7 @@ export function AppSelector({
   const t = useT();
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
-  const root = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: MouseEvent): void => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
-  }, [open]);
+  const root = usePopover(open, () => setOpen(false));
 
   const selected = new Set(value);
   const label =
@@ -49,7 +42,6 @@ export function AppSelector({
     <div className="popover-anchor" ref={root}>
       <button
         className="button toolbar-button"
-        aria-haspopup="listbox"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
         title={t('apps.title')}
@@ -61,7 +53,7 @@ export function AppSelector({
         <ChevronDown className="chevron" />
       </button>
       {open && (
-        <div className="popover app-popover">
+        <div className="popover app-popover" role="dialog" aria-label={t('apps.title')}>
           {apps.length > 6 && (
             <input
               className="input"
@@ -80,7 +72,8 @@ export function AppSelector({
           >
             {t('apps.all')}
           </button>
-          <div className="menu-list" role="listbox" aria-multiselectable="true">
+          {/* A group of checkboxes: a listbox may hold only options. */}
+          <div className="menu-list" role="group" aria-label={t('apps.title')}>
             {visible.map((app) => (
               <label key={app.id} className="menu-item check-item">
                 <input

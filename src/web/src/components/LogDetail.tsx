@@ -132,7 +132,8 @@ function FieldTable({
               <dd className="mono" translate="no">
                 {visibleControlChars(String(value))}
               </dd>
-              <span className="field-actions">
+              {/* A <dd> too: a <dl>'s groups may hold only terms and definitions. */}
+              <dd className="field-actions">
                 <button
                   className="icon-button"
                   title={t('detail.filterTitle', {
@@ -156,7 +157,7 @@ function FieldTable({
                   compact
                   label={t('detail.copyField', { field: key })}
                 />
-              </span>
+              </dd>
             </div>
           ))}
         </dl>

@@ -1,7 +1,11 @@
 // The result list: a hand-written virtual list (fixed row height, absolute positioning), cursor
-// paging when the end comes near, keyboard navigation (j/k, Enter) and, in live mode, rows that
-// arrive while the reader has scrolled or hovers are held back behind an "N new" pill.
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+// paging when the end comes near, keyboard navigation and, in live mode, rows that arrive while
+// the reader has scrolled or hovers are held back behind an "N new" pill.
+//
+// Keyboard: a grid with one Tab stop (a roving tabindex on the rows): arrows, Page Up/Down,
+// Home/End move focus between rows, Enter or Space opens the focused row's detail. With the
+// detail open, moving also selects (the detail follows). j/k and Escape are the explorer's.
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { formatRowTime } from '../lib/time.ts';
 import { useI18n, useT } from '../i18n/I18nProvider.tsx';
 import { oneLine } from '../lib/text.ts';
@@ -64,17 +68,59 @@ export function LogList(props: LogListProps) {
     if (hasMore && !loadingMore && last + LOAD_AHEAD_ROWS > rows.length) onLoadMore();
   }, [last, rows.length, hasMore, loadingMore, onLoadMore]);
 
-  // Keep the selected row in view when it moves by keyboard.
+  // The row keyboard focus is on (or would be, once the list is tabbed into).
+  const [activeId, setActiveId] = useState<string | null>(null);
+  useEffect(() => {
+    if (props.selectedId) setActiveId(props.selectedId);
+  }, [props.selectedId]);
+  const activeIndex = activeId ? rows.findIndex((r) => r.id === activeId) : -1;
+  const firstInView = Math.min(rows.length - 1, Math.floor(scrollTop / rowH));
+  // One Tab stop: the active row while it is rendered, else the first row in view.
+  const tabStop =
+    activeIndex >= first && activeIndex < last ? activeIndex : Math.max(0, firstInView);
+
+  // Keep the active row in view and, while focus is in the list, on it (j/k move it too).
   useEffect(() => {
     const element = scroller.current;
-    if (!element || !props.selectedId) return;
-    const index = rows.findIndex((r) => r.id === props.selectedId);
-    if (index < 0) return;
-    const top = index * rowH;
+    if (!element || activeIndex < 0) return;
+    const top = activeIndex * rowH;
     if (top < element.scrollTop) element.scrollTop = top;
     else if (top + rowH > element.scrollTop + element.clientHeight)
       element.scrollTop = top + rowH - element.clientHeight;
-  }, [props.selectedId, rows, rowH]);
+    // Render the rows there now rather than on the scroll event, so the row can take focus.
+    setScrollTop(element.scrollTop);
+  }, [activeIndex, rowH]);
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || !activeId || !element.contains(document.activeElement)) return;
+    const row = element.querySelector<HTMLElement>(`[data-id="${CSS.escape(activeId)}"]`);
+    if (row && row !== document.activeElement) row.focus({ preventScroll: true });
+  });
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const from = activeIndex >= 0 ? activeIndex : tabStop;
+    const page = Math.max(1, Math.floor(height / rowH) - 1);
+    const step: Record<string, number> = {
+      ArrowDown: 1,
+      ArrowUp: -1,
+      PageDown: page,
+      PageUp: -page,
+      Home: -rows.length,
+      End: rows.length,
+    };
+    const row = rows[from];
+    if (event.key in step) {
+      const next = rows[Math.min(rows.length - 1, Math.max(0, from + (step[event.key] ?? 0)))];
+      if (!next) return;
+      setActiveId(next.id);
+      if (props.selectedId) props.onSelect(next);
+    } else if ((event.key === 'Enter' || event.key === ' ') && row) {
+      props.onSelect(row);
+    } else return;
+    // Handled here: not also by the page's shortcuts, nor as a scroll.
+    event.preventDefault();
+    event.stopPropagation();
+  };
 
   const visible = rows.slice(first, last);
   return (
@@ -96,7 +142,7 @@ export function LogList(props: LogListProps) {
         role="grid"
         aria-rowcount={rows.length}
         aria-label={t('logs.lines')}
-        tabIndex={0}
+        onKeyDown={onKeyDown}
         onScroll={(event) => {
           setScrollTop(event.currentTarget.scrollTop);
           reportPause();
@@ -115,7 +161,9 @@ export function LogList(props: LogListProps) {
             <LogLine
               key={row.id}
               row={row}
+              index={first + i}
               top={(first + i) * rowH}
+              tabStop={first + i === tabStop}
               selected={row.id === props.selectedId}
               fresh={props.highlightIds?.has(row.id) ?? false}
               appName={props.appName}
@@ -134,9 +182,18 @@ export function LogList(props: LogListProps) {
   );
 }
 
+/** Focus a row of the list (the one whose detail just closed): keyboard users carry on from it. */
+export function focusLogRow(id: string): void {
+  document
+    .querySelector<HTMLElement>(`.log-list [data-id="${CSS.escape(id)}"]`)
+    ?.focus({ preventScroll: true });
+}
+
 const LogLine = memo(function LogLine({
   row,
+  index,
   top,
+  tabStop,
   selected,
   fresh,
   appName,
@@ -144,7 +201,9 @@ const LogLine = memo(function LogLine({
   columns,
 }: {
   row: LogRow;
+  index: number;
   top: number;
+  tabStop: boolean;
   selected: boolean;
   fresh: boolean;
   appName: (id: string) => string;
@@ -156,19 +215,23 @@ const LogLine = memo(function LogLine({
   return (
     <div
       role="row"
+      aria-rowindex={index + 1}
+      aria-selected={selected}
+      tabIndex={tabStop ? 0 : -1}
       className={`log-line${selected ? ' selected' : ''}${fresh ? ' fresh' : ''} level-row-${row.level}`}
       data-id={row.id}
       style={{ transform: `translateY(${top}px)` }}
       onClick={() => onSelect(row)}
     >
-      <span className="cell-time mono" title={row.ts}>
+      <span role="gridcell" className="cell-time mono" title={row.ts}>
         <span className="cell-date">{date} </span>
         {time}
       </span>
-      <span className="cell-level">
+      <span role="gridcell" className="cell-level">
         <LevelBadge level={row.level} />
       </span>
       <span
+        role="gridcell"
         translate="no"
         className="cell-source mono"
         title={`${appName(row.app_id)} · ${row.service}`}
@@ -178,6 +241,7 @@ const LogLine = memo(function LogLine({
       {columns?.map((key) => (
         <span
           key={key}
+          role="gridcell"
           translate="no"
           className="cell-attr mono"
           title={`${key}: ${row.attributes[key] ?? ''}`}
@@ -185,7 +249,7 @@ const LogLine = memo(function LogLine({
           {row.attributes[key] ?? ''}
         </span>
       ))}
-      <span className="cell-message mono" translate="no">
+      <span role="gridcell" className="cell-message mono" translate="no">
         {oneLine(row.message)}
       </span>
     </div>

@@ -1,9 +1,10 @@
 // The bell in the top bar: unread count, the latest notifications, mark read. New ones arrive
 // over /v1/notifications/stream (Server-Sent Events; the browser reconnects by itself) and, when
 // the user allowed it, also show as desktop notifications through the browser's Notification API.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { AppNotification } from '../lib/alerts.ts';
 import { api } from '../lib/api.ts';
+import { usePopover } from '../lib/focus.ts';
 import { Link } from '../lib/router.tsx';
 import { relativeAge } from '../lib/time.ts';
 import { PushToggle } from './PushToggle.tsx';
@@ -38,7 +39,7 @@ export function NotificationBell() {
   const [permission, setPermission] = useState(
     typeof Notification === 'undefined' ? 'unsupported' : Notification.permission,
   );
-  const root = useRef<HTMLDivElement>(null);
+  const root = usePopover(open, () => setOpen(false));
 
   const load = useCallback(() => {
     api<{ notifications: AppNotification[]; unread_count: number }>('/v1/notifications', {
@@ -77,11 +78,6 @@ export function NotificationBell() {
   useEffect(() => {
     if (!open) return;
     load();
-    const close = (event: MouseEvent): void => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
   }, [open, load]);
 
   const markAll = (): void => {

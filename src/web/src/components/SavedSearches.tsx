@@ -1,5 +1,6 @@
 // Saved searches: a menu to open one, and "Save current search".
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { usePopover } from '../lib/focus.ts';
 import { errorMessage } from '../lib/api.ts';
 import type { ExplorerState } from '../lib/explorer-state.ts';
 import { roleAtLeast, type MembershipRole } from '../../../modules/auth/roles.ts';
@@ -29,7 +30,7 @@ export function SavedSearches({
   const [list, setList] = useState<SavedSearch[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
+  const root = usePopover(open, () => setOpen(false));
   const toast = useToast();
   const { me, org } = useSession();
   // The API's rules (saved-searches.service.ts): members save; the owner changes their own, an
@@ -53,11 +54,6 @@ export function SavedSearches({
   useEffect(() => {
     if (!open) return;
     refresh();
-    const close = (event: MouseEvent): void => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
   }, [open]);
 
   const openSaved = (saved: SavedSearch): void => {
@@ -75,7 +71,6 @@ export function SavedSearches({
     <div className="popover-anchor" ref={root}>
       <button
         className="button toolbar-button"
-        aria-haspopup="menu"
         aria-expanded={open}
         onClick={() => setOpen((o) => !o)}
         title={t('saved.title')}
@@ -85,7 +80,8 @@ export function SavedSearches({
         <ChevronDown className="chevron" />
       </button>
       {open && (
-        <div className="popover saved-popover" role="menu">
+        // A disclosure, not role=menu: its entries are pairs of buttons (open, delete).
+        <div className="popover saved-popover" role="dialog" aria-label={t('saved.title')}>
           {canSave ? (
             <button
               className="menu-item strong"

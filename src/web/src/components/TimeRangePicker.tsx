@@ -1,5 +1,6 @@
 // Presets and an absolute range. Relative ranges stay relative in the URL.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { usePopover } from '../lib/focus.ts';
 import {
   describeRange,
   fromLocalInput,
@@ -22,7 +23,7 @@ export function TimeRangePicker({
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const root = useRef<HTMLDivElement>(null);
+  const root = usePopover(open, () => setOpen(false));
   const t = useT();
   const zone = useI18n().display.timeZone;
 
@@ -31,18 +32,6 @@ export function TimeRangePicker({
     setFrom(toLocalInput(resolveTime(value.from)));
     setTo(toLocalInput(resolveTime(value.to)));
     setError(null);
-    const close = (event: MouseEvent): void => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    const escape = (event: KeyboardEvent): void => {
-      if (event.key === 'Escape') setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', escape);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('keydown', escape);
-    };
   }, [open, value.from, value.to]);
 
   const applyAbsolute = (): void => {

@@ -13,6 +13,7 @@ import {
 import { errorMessage } from '../lib/api.ts';
 import { CheckIcon, CloseIcon, CopyIcon } from './icons.tsx';
 import { useT } from '../i18n/I18nProvider.tsx';
+import { keepTabInside } from '../lib/focus.ts';
 
 /**
  * A form's submit: `busy` while the request runs (buttons disable, spinner shows), the error it
@@ -65,13 +66,30 @@ export function Dialog({
   const t = useT();
   useEffect(() => {
     const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog) return;
+    // React removes the element without close(), so the browser's own focus restore never runs:
+    // give focus back to what opened the dialog ourselves.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    if (!dialog.open) dialog.showModal();
+    // showModal() focuses the first control, the header's close button: a form starts at its
+    // first field instead (React's autoFocus ran before showModal and lost to it).
+    dialog
+      .querySelector<HTMLElement>(
+        '.dialog-body :is(input:not([type=hidden]), select, textarea):not([disabled])',
+      )
+      ?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog
       ref={ref}
       className={`dialog${wide ? ' dialog-wide' : ''}`}
       aria-label={title}
+      onKeyDown={(event) => {
+        if (ref.current) keepTabInside(event, ref.current);
+      }}
       onCancel={(event) => {
         event.preventDefault();
         onClose();

@@ -15,7 +15,7 @@ import { LogDetail } from '../components/LogDetail.tsx';
 import { ColumnPicker, useColumns } from '../components/explorer/ColumnPicker.tsx';
 import { FacetSidebar } from '../components/explorer/FacetSidebar.tsx';
 import '../components/explorer/explorer-extras.css';
-import { LogList } from '../components/LogList.tsx';
+import { focusLogRow, LogList } from '../components/LogList.tsx';
 import { QueryBar } from '../components/QueryBar.tsx';
 import { BellIcon } from '../components/NotificationBell.tsx';
 import { SavedSearches } from '../components/SavedSearches.tsx';
@@ -282,7 +282,13 @@ export function Explorer() {
       move(-1);
     }
   });
-  useHotkey('Escape', () => state.row && update({ row: null }, { replace: true }));
+  // Closing the detail puts focus back on its row (from the close button it would be lost).
+  const closeDetail = (): void => {
+    if (!state.row) return;
+    update({ row: null }, { replace: true });
+    focusLogRow(state.row);
+  };
+  useHotkey('Escape', closeDetail);
   useHotkey('l', () => update({ live: !state.live }));
   useHotkey('r', () => setRunId((n) => n + 1));
 
@@ -477,7 +483,7 @@ export function Explorer() {
           <LogDetail
             row={selected}
             appName={appName}
-            onClose={() => update({ row: null }, { replace: true })}
+            onClose={closeDetail}
             onFilter={(field, value, exclude) =>
               update({ q: addFilter(state.q, field, value, exclude) })
             }

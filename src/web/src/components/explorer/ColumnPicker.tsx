@@ -1,6 +1,7 @@
 // The explorer's column picker: attribute keys shown as columns of the result list, chosen from
 // the keys seen in range (or typed), remembered per browser.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { usePopover } from '../../lib/focus.ts';
 import { api } from '../../lib/api.ts';
 import { storedList } from './FacetSidebar.tsx';
 import { useT } from '../../i18n/I18nProvider.tsx';
@@ -31,18 +32,13 @@ export function ColumnPicker({
   const [open, setOpen] = useState(false);
   const [keys, setKeys] = useState<string[]>([]);
   const [typed, setTyped] = useState('');
-  const root = useRef<HTMLDivElement>(null);
+  const root = usePopover(open, () => setOpen(false));
   useEffect(() => {
     if (!open) return;
     api<{ fields: { name: string }[] }>('/v1/logs/fields', { query: { ...scope, limit: 50 } }).then(
       (answer) => setKeys(answer.fields.map((f) => f.name)),
       () => setKeys([]),
     );
-    const close = (event: MouseEvent) => {
-      if (!root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    return () => document.removeEventListener('mousedown', close);
     // Fetched when the menu opens; the scope at that moment is the one that matters.
   }, [open]);
   const toggle = (key: string) =>
@@ -58,7 +54,7 @@ export function ColumnPicker({
           : t('columns.button')}
       </button>
       {open && (
-        <div className="popover column-popover" role="menu">
+        <div className="popover column-popover" role="dialog" aria-label={t('columns.button')}>
           {choices.length === 0 && <p className="muted small">{t('columns.none')}</p>}
           {choices.map((key) => (
             <label key={key} className="checkbox">
