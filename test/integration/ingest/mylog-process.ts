@@ -33,7 +33,7 @@ export async function startMyLogProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${env.PORT}`;
   if (options.waitForHttp ?? true) {
-    const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
+    const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
     for (;;) {
       if (child.exitCode !== null) throw new Error(`mylog exited early:\n${output}`);
       const ok = await fetch(`${url}/healthz`).then(
