@@ -6,11 +6,13 @@
 import crypto from 'node:crypto';
 import t from 'tap';
 import type { Page } from 'playwright-core';
+import { createDb } from '../../src/infra/postgres.ts';
 import {
   apiFromPage,
   DESKTOP,
   launchBrowser,
   screenshot,
+  SCREENSHOT_DIR,
   signInWithDevIdp,
   watchConsole,
   type ConsoleProblems,
@@ -24,9 +26,9 @@ import { de } from '../../src/web/src/i18n/messages/de.ts';
 const tag = crypto.randomBytes(3).toString('hex');
 
 /**
- * The pages the catalogue covers, signed in (`{row}`: the explorer with a row's detail open).
- * Not yet translated, so not checked here: an app's page (its retention and deletion cards), and
- * /admin/{channels,deletions,redaction,audit,orgs}.
+ * Every page, signed in (`{row}`: the explorer with a row's detail open; `{app}`: an app's page
+ * with its retention and deletion cards; `{q…}`: the query bar with a syntax error or a hint; every
+ * other syntax error and hint is worded in test/unit/query-syntax-i18n.test.ts).
  */
 const PAGES = [
   '/logs',
@@ -42,7 +44,17 @@ const PAGES = [
   '/reports',
   '/admin/apps',
   '/admin/members',
+  '/admin/apps/{app}',
+  '/admin/channels',
+  '/admin/deletions',
+  '/admin/redaction',
+  '/admin/audit',
+  '/admin/orgs',
+  '/logs?q={qSyntax}',
+  '/logs?from=now-24h&q={qHint}',
 ];
+/** Pages shot whole in Polish (the longest of the languages), on a desktop and at phone width. */
+const WHOLE_SHOTS = /^\/admin\/(apps\/|channels|deletions|redaction|audit|orgs)|q=(status|level)/;
 
 /**
  * Visible words of the page outside log content and user data (`translate="no"`, code), with the
@@ -108,6 +120,18 @@ async function settle(page: Page): Promise<void> {
     .catch(() => undefined);
 }
 
+/** A screenshot name for a path: its route, and which query page it is. */
+function shotName(path: string): string {
+  const route = path
+    .split('?')[0]!
+    .replace(/[0-9a-f]{8}-[0-9a-f-]{27}/, 'id')
+    .replace(/\W+/g, '-');
+  const query = /[?&]q=(\w+)/.exec(path)?.[1];
+  return query && route === '-logs' ? `${route}-q-${query.slice(0, 12)}` : route;
+}
+
+const PHONE_WIDTH = { width: 360, height: 640 };
+
 t.test('languages and time zones in the browser', async (t) => {
   t.setTimeout(420_000);
   const server = await startMyLogServer(t);
@@ -166,9 +190,52 @@ t.test('languages and time zones in the browser', async (t) => {
     group_by: ['level'],
     condition: { op: '>', threshold: 1000 },
   });
+  // The governance pages with something on them: a channel, a redaction rule, a deletion request
+  // and a legal hold, placed as a platform admin (whom /admin/orgs is for).
+  const db = createDb(server.env.DATABASE_URL as string, 1);
+  t.teardown(() => db.destroy());
+  await db
+    .updateTable('users')
+    .set({ platform_admin: true })
+    .where('email', '=', 'admin@demo.local')
+    .execute();
+  const org = me.orgs[0]!.id;
+  const app = created.app.id;
+  await apiFromPage(page, '/v1/notification-channels', 'POST', {
+    org,
+    name: `Bell ${tag}`,
+    type: 'in_app',
+    config: {},
+  });
+  await apiFromPage(page, `/v1/orgs/${org}/redaction-rules`, 'POST', {
+    name: `Cards ${tag}`,
+    detector: { preset: 'payment_card' },
+    scope: 'all',
+    action: 'partial',
+    keep: 4,
+  });
+  await apiFromPage(page, `/v1/apps/${app}/deletions`, 'POST', {
+    q: `"nothing ${tag}"`,
+    from: 'now-1d',
+    to: 'now',
+  });
+  await apiFromPage(page, `/v1/apps/${app}/legal-hold`, 'PUT', { reason: `Matter ${tag}` });
   const pages = PAGES.map((p) =>
-    p.replace('{row}', rowId).replace('{tag}', tag).replace('{alert}', alert.id),
+    p
+      .replace('{row}', rowId)
+      .replace('{tag}', tag)
+      .replace('{alert}', alert.id)
+      .replace('{app}', app)
+      .replace('{qSyntax}', encodeURIComponent('status>=abc'))
+      .replace('{qHint}', encodeURIComponent(`level:eror "${tag}"`)),
   );
+  /** Settled, and on the query pages the parser's verdict or the hint is on screen. */
+  const visit = async (path: string) => {
+    await page.goto(`${base}${path}`);
+    await settle(page);
+    if (path.includes('q=level')) await page.getByTestId('query-hints').waitFor();
+    else if (path.includes('q=status')) await page.locator('.query-error').waitFor();
+  };
 
   const pickInMenu = async (label: string, value: string) => {
     await page.locator('.avatar').click();
@@ -201,11 +268,16 @@ t.test('languages and time zones in the browser', async (t) => {
           .map(([, text]) => text),
       );
       for (const path of pages) {
-        await page.goto(`${base}${path}`);
-        await settle(page);
+        await visit(path);
         const left = (await pageTexts(page)).filter((text) => english.has(text));
         t.same(left, [], `${locale} ${path}: no English`);
-        await screenshot(page, `i18n-${locale}-${path.split('?')[0]!.replace(/\W+/g, '-')}`);
+        const name = `i18n-${locale}-${shotName(path)}`;
+        if (locale === 'pl' && WHOLE_SHOTS.test(path)) {
+          await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+          await page.setViewportSize(PHONE_WIDTH);
+          await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}-phone.png`, fullPage: true });
+          await page.setViewportSize(DESKTOP);
+        } else await screenshot(page, name);
       }
       await page.goto(`${base}/logs?from=now-24h&q=${encodeURIComponent(`"${tag}"`)}`);
       await settle(page);
@@ -246,8 +318,8 @@ t.test('languages and time zones in the browser', async (t) => {
       if (path === '/login') {
         await signOut(page, base);
         await page.locator('.signin h1').waitFor();
-      } else await page.goto(`${base}${path}`);
-      await settle(page);
+        await settle(page);
+      } else await visit(path);
       const bad = (await pageTexts(page)).filter(untranslated);
       t.same(bad, [], `en-XA ${path}: every text from the catalogue`);
     }

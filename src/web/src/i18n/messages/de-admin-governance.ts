@@ -97,6 +97,10 @@ export const deAdminGovernance: Record<keyof typeof enAdminGovernance, string> =
   'lifecycle.rowsDeleted': '{rows, number} gelöscht',
   'lifecycle.rowsProgress': '{done, number} von {total, number}',
   'lifecycle.requestedBy': '{when} von {who}',
+  'lifecycle.error.legalHold':
+    'Vor dieser Löschung wurde eine rechtliche Sperre gesetzt; beantragen Sie sie nach der Aufhebung erneut.',
+  'lifecycle.error.stillMatched':
+    'Nach {attempts, plural, one {# Versuch} other {# Versuchen}} {rows, plural, one {passte noch # Zeile} other {passten noch # Zeilen}}.',
   'lifecycle.showOlder': 'Ältere anzeigen',
   'lifecycle.range.year': 'Letztes Jahr',
   'lifecycle.range.all': 'Alles Aufbewahrte',

@@ -93,6 +93,10 @@ export const enAdminGovernance = {
   'lifecycle.rowsDeleted': '{rows, number} deleted',
   'lifecycle.rowsProgress': '{done, number} of {total, number}',
   'lifecycle.requestedBy': '{when} by {who}',
+  'lifecycle.error.legalHold':
+    'A legal hold was placed before this deletion ran; request it again once it is released.',
+  'lifecycle.error.stillMatched':
+    '{rows, plural, one {# row still matched} other {# rows still matched}} after {attempts, plural, one {# attempt} other {# attempts}}.',
   'lifecycle.showOlder': 'Show older',
   'lifecycle.range.year': 'Last year',
   'lifecycle.range.all': 'Everything kept',

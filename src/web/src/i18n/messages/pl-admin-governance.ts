@@ -96,6 +96,10 @@ export const plAdminGovernance: Record<keyof typeof enAdminGovernance, string> =
   'lifecycle.rowsDeleted': 'usunięto {rows, number}',
   'lifecycle.rowsProgress': '{done, number} z {total, number}',
   'lifecycle.requestedBy': '{when}, {who}',
+  'lifecycle.error.legalHold':
+    'Zanim usuwanie się rozpoczęło, nałożono blokadę prawną; zleć je ponownie po zdjęciu blokady.',
+  'lifecycle.error.stillMatched':
+    'Po {attempts, plural, one {# próbie} few {# próbach} many {# próbach} other {# próbach}} nadal {rows, plural, one {pasuje # wiersz} few {pasują # wiersze} many {pasuje # wierszy} other {pasuje # wiersza}}.',
   'lifecycle.showOlder': 'Pokaż starsze',
   'lifecycle.range.year': 'Ostatni rok',
   'lifecycle.range.all': 'Wszystko, co przechowywane',

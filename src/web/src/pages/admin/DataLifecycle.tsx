@@ -250,11 +250,7 @@ function Status({ deletion }: { deletion: Deletion }) {
     );
   }
   const cls = { queued: 'pill', done: 'pill pill-ok', failed: 'pill pill-danger' }[deletion.status];
-  return (
-    <span className={cls} title={deletion.error ?? undefined}>
-      {t(`lifecycle.status.${deletion.status}`)}
-    </span>
-  );
+  return <span className={cls}>{t(`lifecycle.status.${deletion.status}`)}</span>;
 }
 
 /** What a request erases: the query and range, or the end user; ids and queries are user data. */
@@ -265,6 +261,25 @@ function describe(t: TFunction, d: Deletion, appName?: (id: string) => string): 
       ? t('lifecycle.what.range', { query: d.q, from: when(d.from), to: when(d.to) })
       : (d.q ?? '');
   return appName && d.app_id ? t('lifecycle.what.inApp', { what, app: appName(d.app_id) }) : what;
+}
+
+// The runner's two own failures, said in the reader's language; the API gives them as English text
+// only (no code yet), so they are recognised here, and anything else is shown as the server said.
+const HOLD_ERROR = /^a legal hold was placed before this deletion ran/;
+const STILL_MATCHED = /^(\d+) rows still matched after (\d+) attempts$/;
+
+function DeletionError({ t, error }: { t: TFunction; error: string }) {
+  const still = STILL_MATCHED.exec(error);
+  const text = HOLD_ERROR.test(error)
+    ? t('lifecycle.error.legalHold')
+    : still
+      ? t('lifecycle.error.stillMatched', { rows: Number(still[1]), attempts: Number(still[2]) })
+      : null;
+  return (
+    <div className="form-error small" translate={text ? undefined : 'no'}>
+      {text ?? error}
+    </div>
+  );
 }
 
 function rowsText(t: TFunction, d: Deletion): string {
@@ -320,11 +335,7 @@ function DeletionsTable({
             <tr key={d.id}>
               <td className="deletion-what">
                 <span className="mono small">{describe(t, d, appName)}</span>
-                {d.error && (
-                  <div className="form-error small" translate="no">
-                    {d.error}
-                  </div>
-                )}
+                {d.error && <DeletionError t={t} error={d.error} />}
               </td>
               <td>
                 <Status deletion={d} />
