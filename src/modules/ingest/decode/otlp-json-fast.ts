@@ -46,10 +46,19 @@ import type { NormalisedLevel } from './levels.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import { newJsonObject } from './otlp-common.ts';
 import {
+  checkAttributes,
   groupBytes,
   groupRoom,
   inRange,
+  keyEnd,
+  keyStart,
+  MAX_FAST_ATTRIBUTES,
+  NOT_FAST,
   settleRecord,
+  spanIs,
+  UNSET,
+  valueKind,
+  valueLength,
   writeScopeAndResource,
 } from './otlp-fast-rows.ts';
 import type { GroupBytes, SerialisedCounts } from './otlp-fast-rows.ts';
@@ -60,24 +69,18 @@ import type { RecordGroup } from './otlp-protobuf.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import type { Instant } from './timestamps.ts';
 
-/** Above this many attributes the general path takes the record. */
-const MAX_FAST_ATTRIBUTES = 64;
 /** Deeper values than this in skipped or left text make the whole body go the general way. */
 const MAX_SKIP_DEPTH = 128;
 
-// Value kinds. STRING: a string literal, quotes included, copied as it is. TEXT: the bytes of a
-// number, a boolean or an int64 string's digits, written in quotes.
-const UNSET = 0;
+// Value kinds besides UNSET. STRING: a string literal, quotes included, copied as it is. TEXT: the
+// bytes of a number, a boolean or an int64 string's digits, written in quotes.
 const STRING = 1;
 const TEXT = 2;
 
-// One record's attributes (and, in the last slot, its body) as spans of the body, in module state
-// reused from record to record (no allocation per field).
+// One record's attributes (and, in the last slot, its body) in the shared table, with where the
+// values lie in the body.
 const BODY = MAX_FAST_ATTRIBUTES;
 let attrCount = 0;
-const keyStart: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
-const keyEnd: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
-const valueKind: number[] = new Array<number>(MAX_FAST_ATTRIBUTES + 1).fill(0);
 const valueStart: number[] = new Array<number>(MAX_FAST_ATTRIBUTES + 1).fill(0);
 const valueEnd: number[] = new Array<number>(MAX_FAST_ATTRIBUTES + 1).fill(0);
 
@@ -128,13 +131,7 @@ function more(close: number): boolean {
 }
 
 function keyIs(name: Buffer): boolean {
-  return spanIs(kFrom, kTo, name);
-}
-
-function spanIs(from: number, to: number, name: Buffer): boolean {
-  if (to - from !== name.length) return false;
-  for (let j = 0; j < name.length; j++) if (src[from + j] !== name[j]) return false;
-  return true;
+  return spanIs(src, kFrom, kTo, name);
 }
 
 /** A string value without escapes (a key, an id, a time): its contents' start; pos after it. */
@@ -166,9 +163,6 @@ const K_SCOPE = K('scope');
 const K_LOG_RECORDS = K('logRecords');
 const K_KEY = K('key');
 const K_VALUE = K('value');
-const KEY_USER_ID = K('user.id');
-const KEY_ENDUSER_ID = K('enduser.id');
-const KEY_SCOPE = K('otel.scope.');
 
 // LogRecord fields (bit positions of a seen-set) and AnyValue members, by key.
 const F_TIME = 1;
@@ -276,6 +270,9 @@ function readAnyValue(i: number): void {
         valueStart[i] = from;
         valueEnd[i] = pos;
     }
+    // The general path measures a string's text: escapes count here, so this is at least as long.
+    valueLength[i] =
+      (valueEnd[i] as number) - (valueStart[i] as number) - (valueKind[i] === STRING ? 2 : 0);
   } while (more(CLOSE_OBJECT));
 }
 
@@ -339,6 +336,17 @@ function timeValue(): Instant | undefined {
   return nanosInstant(text, 0, text.length);
 }
 
+/** severityNumber as a number (its JS value: severityNumberFromJson keeps it as it is). */
+function severityNumber(): number {
+  const from = pos;
+  pos = scanNumber(src, pos);
+  // The usual one or two digits without building a string.
+  const d0 = (src[from] as number) - 0x30;
+  if (pos - from === 1) return d0;
+  if (pos - from === 2 && d0 > 0) return d0 * 10 + (src[from + 1] as number) - 0x30;
+  return Number(src.toString('latin1', from, pos));
+}
+
 /** An id as hexId leaves it: lowercase hex; anything else leaves the record. */
 function checkHexId(from: number, to: number): void {
   for (let i = from; i < to; i++) {
@@ -367,28 +375,6 @@ function writeValue(w: RowWriter, i: number): void {
     w.copy(src, valueStart[i] as number, valueEnd[i] as number);
     w.byte(0x22);
   }
-}
-
-/** A value's byte length as the general path measures it (escapes counted: at least as long). */
-function valueBytes(i: number): number {
-  const n = (valueEnd[i] as number) - (valueStart[i] as number);
-  return valueKind[i] === STRING ? n - 2 : n;
-}
-
-function keyStartsWith(i: number, prefix: Buffer): boolean {
-  const from = keyStart[i] as number;
-  return (
-    (keyEnd[i] as number) - from >= prefix.length && spanIs(from, from + prefix.length, prefix)
-  );
-}
-
-function sameKey(i: number, j: number): boolean {
-  const a = keyStart[i] as number;
-  const b = keyStart[j] as number;
-  const n = (keyEnd[i] as number) - a;
-  if ((keyEnd[j] as number) - b !== n) return false;
-  for (let k = 0; k < n; k++) if (src[a + k] !== src[b + k]) return false;
-  return true;
 }
 
 /**
@@ -430,12 +416,9 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
         case F_OBSERVED:
           observed = timeValue();
           break;
-        case F_SEVERITY: {
-          const from = pos;
-          pos = scanNumber(src, pos);
-          severity = Number(src.toString('latin1', from, pos));
+        case F_SEVERITY:
+          severity = severityNumber();
           break;
-        }
         case F_SEVERITY_TEXT:
           severityTextStart = plainString();
           severityTextEnd = pos - 1;
@@ -467,7 +450,8 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
   const ts = time ?? (observedInRange ? observed : undefined);
   if (ts !== undefined && !inRange(ts, ctx)) return false;
 
-  if (valueKind[BODY] !== UNSET && valueBytes(BODY) > limits.maxMessageBytes) return false;
+  if (valueKind[BODY] !== UNSET && (valueLength[BODY] as number) > limits.maxMessageBytes)
+    return false;
 
   let level: NormalisedLevel | undefined = levelFromOtelNumber(severity);
   if (level === undefined && severityTextEnd > severityTextStart) {
@@ -477,26 +461,8 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
   }
   level ??= UNSPECIFIED_LEVEL;
 
-  // The attributes as the normaliser's sink takes them: unset values dropped, every other one
-  // counted and checked; user.id (else enduser.id) becomes the user_id column.
-  let count = g.scopeAttributes;
-  let user = -1;
-  let enduser = -1;
-  for (let i = 0; i < attrCount; i++) {
-    for (let j = 0; j < i; j++) if (sameKey(i, j)) return false;
-    if (keyStartsWith(i, KEY_SCOPE)) return false;
-    if (valueKind[i] === UNSET) continue;
-    count++;
-    if (
-      (keyEnd[i] as number) - (keyStart[i] as number) > limits.maxAttributeKeyBytes ||
-      valueBytes(i) > limits.maxAttributeValueBytes
-    )
-      return false;
-    if (spanIs(keyStart[i] as number, keyEnd[i] as number, KEY_USER_ID)) user = i;
-    else if (spanIs(keyStart[i] as number, keyEnd[i] as number, KEY_ENDUSER_ID)) enduser = i;
-  }
-  if (count > limits.maxAttributes) return false;
-  if (user === -1) user = enduser;
+  const user = checkAttributes(src, attrCount, g, limits);
+  if (user === NOT_FAST) return false;
 
   // Every byte written but the group's comes from the record's text, plus quotes.
   w.ensure(groupRoom(w, g) + (pos - start) * 2);

@@ -25,10 +25,18 @@ import { levelFromOtelNumber, levelFromText, UNSPECIFIED_LEVEL } from './levels.
 import type { NormalisedLevel } from './levels.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import {
+  checkAttributes,
   groupBytes,
   groupRoom,
   inRange,
+  keyEnd,
+  keyStart,
+  MAX_FAST_ATTRIBUTES,
+  NOT_FAST,
   settleRecord,
+  UNSET,
+  valueKind,
+  valueLength,
   writeScopeAndResource,
 } from './otlp-fast-rows.ts';
 import type { GroupBytes, SerialisedCounts } from './otlp-fast-rows.ts';
@@ -37,11 +45,7 @@ import type { ProtobufDecode, RecordGroup, Span } from './otlp-protobuf.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import type { Instant } from './timestamps.ts';
 
-/** Above this many attributes the general path takes the record. */
-const MAX_FAST_ATTRIBUTES = 64;
-
 // Attribute value kinds. TEXT values were turned into a JS string (numbers, booleans, bytes).
-const UNSET = 0;
 const STRING = 1;
 const TEXT = 2;
 
@@ -53,9 +57,6 @@ let src: Buffer = Buffer.alloc(0);
 let vLo = 0;
 let vHi = 0;
 let attrCount = 0;
-const keyStart: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
-const keyEnd: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
-const valueKind: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
 const valueStart: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
 const valueEnd: number[] = new Array<number>(MAX_FAST_ATTRIBUTES).fill(0);
 const valueText: string[] = new Array<string>(MAX_FAST_ATTRIBUTES).fill('');
@@ -156,33 +157,6 @@ function nanosInstant(): Instant | undefined {
   return { sec, nanos: rem };
 }
 
-const KEY_USER_ID = Buffer.from('user.id');
-const KEY_ENDUSER_ID = Buffer.from('enduser.id');
-const KEY_SCOPE = Buffer.from('otel.scope.');
-
-function keyIs(i: number, name: Buffer): boolean {
-  const from = keyStart[i] as number;
-  if ((keyEnd[i] as number) - from !== name.length) return false;
-  for (let j = 0; j < name.length; j++) if (src[from + j] !== name[j]) return false;
-  return true;
-}
-
-function keyStartsWith(i: number, prefix: Buffer): boolean {
-  const from = keyStart[i] as number;
-  if ((keyEnd[i] as number) - from < prefix.length) return false;
-  for (let j = 0; j < prefix.length; j++) if (src[from + j] !== prefix[j]) return false;
-  return true;
-}
-
-function sameKey(i: number, j: number): boolean {
-  const a = keyStart[i] as number;
-  const b = keyStart[j] as number;
-  const n = (keyEnd[i] as number) - a;
-  if ((keyEnd[j] as number) - b !== n) return false;
-  for (let k = 0; k < n; k++) if (src[a + k] !== src[b + k]) return false;
-  return true;
-}
-
 /**
  * The AnyValue in [p, end) of attribute `i`: one scalar member, or none (unset). kvlist and array
  * values, and two members, bail.
@@ -235,6 +209,10 @@ function readAttributeValue(i: number, p: number, end: number): void {
     }
   }
   valueKind[i] = kind;
+  valueLength[i] =
+    kind === STRING
+      ? (valueEnd[i] as number) - (valueStart[i] as number)
+      : (valueText[i] as string).length;
 }
 
 /** A KeyValue in [p, end) as attribute `attrCount`. */
@@ -351,12 +329,6 @@ function writeAttributeValue(w: RowWriter, i: number): void {
     w.ascii(valueText[i] as string);
     w.byte(0x22);
   }
-}
-
-function valueBytes(i: number): number {
-  return valueKind[i] === STRING
-    ? (valueEnd[i] as number) - (valueStart[i] as number)
-    : (valueText[i] as string).length;
 }
 
 /**
@@ -484,28 +456,11 @@ function transcodeRecord(
   }
   level ??= UNSPECIFIED_LEVEL;
 
-  // The attributes as the normaliser's sink takes them: unset values dropped, every other one
-  // counted and checked; user.id (else enduser.id) becomes the user_id column.
-  let count = g.scopeAttributes;
-  let user = -1;
-  let enduser = -1;
+  const user = checkAttributes(src, attrCount, g, limits);
+  if (user === NOT_FAST) return false;
   let room = groupRoom(w, g) + (end - start) * 6;
-  for (let i = 0; i < attrCount; i++) {
-    for (let j = 0; j < i; j++) if (sameKey(i, j)) return false;
-    if (keyStartsWith(i, KEY_SCOPE)) return false;
-    if (valueKind[i] === UNSET) continue;
-    count++;
-    if (
-      (keyEnd[i] as number) - (keyStart[i] as number) > limits.maxAttributeKeyBytes ||
-      valueBytes(i) > limits.maxAttributeValueBytes
-    )
-      return false;
+  for (let i = 0; i < attrCount; i++)
     if (valueKind[i] === TEXT) room += (valueText[i] as string).length;
-    if (keyIs(i, KEY_USER_ID)) user = i;
-    else if (keyIs(i, KEY_ENDUSER_ID)) enduser = i;
-  }
-  if (count > limits.maxAttributes) return false;
-  if (user === -1) user = enduser;
 
   w.ensure(room);
   w.writeFastRowStart(ts, observedInRange ? observed : undefined, ctx, level);
