@@ -324,9 +324,11 @@ const line = (label: string, cell: (r: (typeof report)[number]) => string): stri
 
 console.log('\nbytes/row on disk, compressed (uncompressed)');
 console.log(head('column'));
-const columnNames = [...(report[0]?.columns.keys() ?? [])].sort(
-  (a, b) =>
-    Number(report[0]?.columns.get(b)?.compressed) - Number(report[0]?.columns.get(a)?.compressed),
+// Every schema's columns (a later migration may add some), largest first where each first appears.
+const largest = (column: string): number =>
+  Number(report.find((r) => r.columns.has(column))?.columns.get(column)?.compressed);
+const columnNames = [...new Set(report.flatMap((r) => [...r.columns.keys()]))].sort(
+  (a, b) => largest(b) - largest(a),
 );
 for (const column of columnNames) {
   console.log(
