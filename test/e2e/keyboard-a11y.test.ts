@@ -198,7 +198,12 @@ async function run(): Promise<void> {
     // "/" is the explorer's shortcut to the query field.
     await page.keyboard.press('/');
     t.equal((await focused(page)).label, 'Query', '/ focuses the query');
-    await page.keyboard.type('level:error ');
+    // Completions open as you type: the listbox and its active option, judged open.
+    await page.keyboard.type('lev');
+    await page.getByRole('listbox', { name: 'Suggestions' }).waitFor();
+    await axeClean(t, 'query suggestions open');
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('el:error ');
     await page.keyboard.press('Enter');
     await page.waitForURL(/q=level%3Aerror/);
     await page.locator('.log-line.level-row-error').first().waitFor();

@@ -187,7 +187,7 @@ export function QueryBar({
         </span>
       )}
       {suggestions.length > 0 && (
-        <ul className="suggestions" role="listbox" id={listId} aria-label={t('query.label')}>
+        <ul className="suggestions" role="listbox" id={listId} aria-label={t('query.suggestions')}>
           {suggestions.map((s, i) => (
             <li
               key={`${s.label}-${i}`}

@@ -43,7 +43,7 @@ export function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-/** Calls `handler` for a global shortcut unless the user is typing in a field. */
+/** Calls `handler` for a global shortcut unless the user is typing in a field or is in a dialog. */
 export function useHotkey(key: string, handler: (event: KeyboardEvent) => void): void {
   const ref = useRef(handler);
   ref.current = handler;
@@ -56,7 +56,9 @@ export function useHotkey(key: string, handler: (event: KeyboardEvent) => void):
           target.tagName === 'TEXTAREA' ||
           target.tagName === 'SELECT' ||
           target.isContentEditable);
-      if (typing || event.metaKey || event.ctrlKey || event.altKey) return;
+      // Nor while a modal dialog is open: its keys (Escape closes it) are not the page's.
+      const inDialog = target?.closest?.('dialog[open]') != null;
+      if (typing || inDialog || event.metaKey || event.ctrlKey || event.altKey) return;
       if (event.key === key) ref.current(event);
     };
     window.addEventListener('keydown', listener);

@@ -157,6 +157,7 @@ export const de: Catalogue = {
   'query.placeholder':
     'Logs durchsuchen: level:error service:checkout "payment declined" status>=500',
   'query.label': 'Abfrage',
+  'query.suggestions': 'Vorschläge',
   'query.help':
     '<kbd>↑</kbd><kbd>↓</kbd> wählen · <kbd>Tab</kbd> vervollständigen · <kbd>Enter</kbd> suchen',
   'query.column': 'Spalte {column}:',

@@ -155,6 +155,7 @@ export const en = {
   'common.delete': 'Delete',
   'query.placeholder': 'Search logs: level:error service:checkout "payment declined" status>=500',
   'query.label': 'Query',
+  'query.suggestions': 'Suggestions',
   'query.help':
     '<kbd>↑</kbd><kbd>↓</kbd> choose · <kbd>Tab</kbd> complete · <kbd>Enter</kbd> search',
   'query.column': 'Col {column}:',

@@ -157,6 +157,7 @@ export const pl: Catalogue = {
   'query.placeholder':
     'Szukaj w logach: level:error service:checkout "payment declined" status>=500',
   'query.label': 'Zapytanie',
+  'query.suggestions': 'Podpowiedzi',
   'query.help':
     '<kbd>↑</kbd><kbd>↓</kbd> wybierz · <kbd>Tab</kbd> uzupełnij · <kbd>Enter</kbd> szukaj',
   'query.column': 'Kol. {column}:',
