@@ -173,7 +173,7 @@ const F_BODY = 5;
 const F_ATTRIBUTES = 6;
 const F_TRACE = 7;
 const F_SPAN = 8;
-const RECORD_FIELDS = [
+const RECORD_FIELDS = byLength([
   [K('timeUnixNano'), F_TIME],
   [K('observedTimeUnixNano'), F_OBSERVED],
   [K('severityNumber'), F_SEVERITY],
@@ -182,14 +182,14 @@ const RECORD_FIELDS = [
   [K('attributes'), F_ATTRIBUTES],
   [K('traceId'), F_TRACE],
   [K('spanId'), F_SPAN],
-] as const;
+] as const);
 const V_STRING = 1;
 const V_BOOL = 2;
 const V_INT = 3;
 const V_DOUBLE = 4;
 const V_BYTES = 5;
 const V_NESTED = 6;
-const VALUE_FIELDS = [
+const VALUE_FIELDS = byLength([
   [K('stringValue'), V_STRING],
   [K('boolValue'), V_BOOL],
   [K('intValue'), V_INT],
@@ -197,11 +197,23 @@ const VALUE_FIELDS = [
   [K('bytesValue'), V_BYTES],
   [K('arrayValue'), V_NESTED],
   [K('kvlistValue'), V_NESTED],
-] as const;
+] as const);
 
-function fieldOf(table: readonly (readonly [Buffer, number])[]): number {
-  for (const [name, field] of table) if (keyIs(name)) return field;
+/** The field a member's key names in `table` (0: none), looked up by the key's length first. */
+function fieldOf(table: readonly (readonly [Buffer, number])[][]): number {
+  const candidates = table[kTo - kFrom];
+  if (candidates === undefined) return 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const entry = candidates[i] as readonly [Buffer, number];
+    if (keyIs(entry[0])) return entry[1];
+  }
   return 0;
+}
+
+function byLength(fields: readonly (readonly [Buffer, number])[]): (readonly [Buffer, number])[][] {
+  const table: (readonly [Buffer, number])[][] = [];
+  for (const entry of fields) (table[entry[0].length] ??= []).push(entry);
+  return table;
 }
 
 /**
