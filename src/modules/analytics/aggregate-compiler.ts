@@ -11,6 +11,8 @@
 // - count_distinct counts distinct values among rows where the field is present;
 // - p50…p99 are ClickHouse's `quantile` (linear interpolation between the two nearest values;
 //   exact up to 8192 values per group and bucket, a uniform sample of 8192 beyond);
+// - a few attribute keys have a column of their own (promoted-attributes.ts) that reads exactly as
+//   the map does, so the SQL uses it instead of reading the whole map;
 // - a group key is the field's text, '' when the row lacks it; `message_pattern` is the message
 //   with ids and numbers replaced by `<*>`;
 // - groups are ordered by the order measure (NULLs last), ties by the group keys ascending.
@@ -25,6 +27,7 @@ import { rangeParams, TS_RANGE } from '../search/search.repository.ts';
 import { SCOPE_SQL, scopeParams, type SearchScope } from '../search/search-scope.ts';
 import { NS_PER_S, type TimeRange } from '../search/time-range.ts';
 import { NUMERIC_OPS, type AggregateOp, type Measure } from './aggregate.schemas.ts';
+import { promotedAttributeSql } from './promoted-attributes.ts';
 
 export interface CompiledQuery {
   sql: string;
@@ -74,9 +77,24 @@ export interface AggregatePlan {
   source: 'rollup' | 'raw';
   /** Parameters shared by every query of the plan (field keys, the numeric pattern). */
   params: QueryParams;
-  measureSql: string[];
+  measures: AggregateCall[];
   skippedSql: string;
 }
+
+/**
+ * One measure as a ClickHouse aggregate call `fn(params)(args)`, so it can also be computed as a
+ * state (`fnState`) and states merged (`fnMerge`): the top groups and "other" in one scan.
+ */
+export interface AggregateCall {
+  fn: string;
+  /** '' or a parametric function's parameters in parentheses: '(0.95)'. */
+  params: string;
+  args: string;
+}
+
+const callSql = (c: AggregateCall): string => `${c.fn}${c.params}(${c.args})`;
+const stateSql = (c: AggregateCall): string => `${c.fn}State${c.params}(${c.args})`;
+const mergeSql = (c: AggregateCall, state: string): string => `${c.fn}Merge${c.params}(${state})`;
 
 export interface PlanInput {
   scope: SearchScope;
@@ -109,6 +127,8 @@ export function planAggregate(input: PlanInput): AggregatePlan {
         inRollup: ROLLUP_GROUP_COLUMNS.has(ref.column),
       };
     }
+    const promoted = ref.kind === 'attribute' ? promotedAttributeSql(ref.key) : undefined;
+    if (promoted) return { name, ...promoted, inRollup: false };
     const map = ref.kind === 'attribute' ? 'attributes' : 'resource';
     const key = `a_f${keys++}`;
     params[key] = ref.key;
@@ -130,20 +150,22 @@ export function planAggregate(input: PlanInput): AggregatePlan {
     );
   }
   const numericFields = new Map<string, FieldSql>();
-  const measureSql = input.measures.map((m, i) => {
-    if (m.op === 'count' || m.op === 'rate') return 'count()';
+  const measures = input.measures.map((m, i): AggregateCall => {
+    if (m.op === 'count' || m.op === 'rate') return { fn: 'count', params: '', args: '' };
     if (m.field === undefined) {
       throw new BadRequestError('invalid_measure', `measure ${i} (${m.op}) needs a field`, {
         measure: i,
       });
     }
     const f = field(m.field);
-    if (m.op === 'count_distinct') return `uniqExactIf(${f.value}, ${f.present})`;
+    if (m.op === 'count_distinct') {
+      return { fn: 'uniqExactIf', params: '', args: `${f.value}, ${f.present}` };
+    }
     if (!numericFields.has(m.field)) numericFields.set(m.field, f);
     const num = numericOf(f);
     const level = QUANTILE_LEVEL[m.op];
-    if (level !== undefined) return `quantile(${level})(${num})`;
-    return `${m.op}(${num})`;
+    if (level !== undefined) return { fn: 'quantile', params: `(${level})`, args: num };
+    return { fn: m.op, params: '', args: num };
   });
   const skipped = [...numericFields.values()].map(
     (f) => `countIf(${f.present} AND NOT match(${f.value}, {a_num:String}))`,
@@ -168,7 +190,7 @@ export function planAggregate(input: PlanInput): AggregatePlan {
     orderDir: order.dir,
     source: rollupable ? 'rollup' : 'raw',
     params,
-    measureSql,
+    measures,
     skippedSql: skipped.length > 0 ? skipped.join(' + ') : '0',
   };
 }
@@ -210,7 +232,7 @@ function rawWhere(plan: AggregatePlan, range: TimeRange = plan.range): CompiledQ
 const groupAliases = (plan: AggregatePlan): string[] => plan.groupBy.map((_, i) => `g${i}`);
 
 function selectMeasures(plan: AggregatePlan): string {
-  return plan.measureSql.map((sql, i) => `${sql} AS m${i}`).join(', ');
+  return plan.measures.map((c, i) => `${callSql(c)} AS m${i}`).join(', ');
 }
 
 function orderClause(plan: AggregatePlan): string {
@@ -218,7 +240,10 @@ function orderClause(plan: AggregatePlan): string {
   return [`m${plan.orderMeasure} ${plan.orderDir.toUpperCase()} NULLS LAST`, ...keys].join(', ');
 }
 
-/** The set of chosen group keys, bound as one array per key column. */
+/**
+ * The set of chosen group keys, bound as one array per key column. `IN` builds a hash set once;
+ * has(arrayZip(…), …) compared each row with every key (the slowest part of a series' scan).
+ */
 function topKeysSql(plan: AggregatePlan, top: readonly string[][]): CompiledQuery {
   const params: QueryParams = {};
   const arrays = plan.groupBy.map((_, i) => {
@@ -226,7 +251,7 @@ function topKeysSql(plan: AggregatePlan, top: readonly string[][]): CompiledQuer
     return `{a_k${i}:Array(String)}`;
   });
   const tuple = `tuple(${plan.groupBy.map((g) => g.value).join(', ')})`;
-  return { sql: `has(arrayZip(${arrays.join(', ')}), ${tuple})`, params };
+  return { sql: `${tuple} IN arrayZip(${arrays.join(', ')})`, params };
 }
 
 /**
@@ -251,13 +276,44 @@ export function compileTopGroups(plan: AggregatePlan): CompiledQuery {
   };
 }
 
-/** Raw rows mode: the measures over every row outside the top groups, and how many rows that is. */
-export function compileOtherRow(plan: AggregatePlan, top: readonly string[][]): CompiledQuery {
+/**
+ * Raw rows mode with `other`, in one scan: every group's measures as aggregate states, ranked as
+ * compileTopGroups orders them (`rn`), then the top `limit` groups kept (`slot` = rank) and the
+ * states of all the others merged into one row (`slot` = 0). Merging states gives what the
+ * measures over those rows give: counts, sums, extremes and distinct sets add up, and merged
+ * `quantile` samples hold every value while there are at most 8192 (exact, as documented) and
+ * are a sample beyond, as a read on several threads already merges them. So this answers as the
+ * top groups and a second query over the rows outside them did, reading the rows once.
+ * Columns: slot, g0…, m0…, n (rows), sk (skipped over every group).
+ */
+export function compileTopGroupsWithOther(plan: AggregatePlan): CompiledQuery {
   const where = rawWhere(plan);
-  const keys = topKeysSql(plan, top);
+  // Inner names k…/s… so the outer g…/m… aliases never shadow the columns they read.
+  const groups = plan.groupBy.map((_, i) => `k${i}`);
+  const states = plan.measures.map((c, i) => `${stateSql(c)} AS s${i}`);
+  const inner =
+    `SELECT ${[...plan.groupBy.map((g, i) => `${g.value} AS k${i}`), ...states].join(', ')},` +
+    ` count() AS n, ${plan.skippedSql} AS skc FROM ${LOGS_TABLE} WHERE ${where.sql}` +
+    ` GROUP BY ${groups.join(', ')}`;
+  const orderState = `finalizeAggregation(s${plan.orderMeasure})`;
+  const rankOrder = [
+    `${orderState} ${plan.orderDir.toUpperCase()} NULLS LAST`,
+    ...groups.map((g) => `${g} ASC`),
+  ].join(', ');
+  const ranked =
+    `SELECT *, sum(skc) OVER () AS sk, row_number() OVER (ORDER BY ${rankOrder}) AS rn` +
+    ` FROM (${inner})`;
+  const merged = plan.measures.map((c, i) => `${mergeSql(c, `s${i}`)} AS m${i}`);
+  const select = [
+    'if(rn <= {a_lim:UInt32}, rn, 0) AS slot',
+    ...groups.map((k, i) => `any(${k}) AS g${i}`),
+    ...merged,
+    'sum(n) AS n',
+    'any(sk) AS sk',
+  ];
   return {
-    sql: `SELECT ${selectMeasures(plan)}, count() AS n FROM ${LOGS_TABLE} WHERE ${where.sql} AND NOT ${keys.sql}`,
-    params: { ...where.params, ...keys.params },
+    sql: `SELECT ${select.join(', ')} FROM (${ranked}) GROUP BY slot ORDER BY slot = 0, slot`,
+    params: { ...where.params, a_lim: plan.limit },
   };
 }
 

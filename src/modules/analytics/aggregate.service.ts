@@ -32,10 +32,10 @@ import {
   type TimeRange,
 } from '../search/time-range.ts';
 import {
-  compileOtherRow,
   compileRollupCounts,
   compileSeries,
   compileTopGroups,
+  compileTopGroupsWithOther,
   planAggregate,
   type AggregatePlan,
   type CompiledQuery,
@@ -204,22 +204,21 @@ async function rawRows(
   run: Run,
 ): Promise<{ rows: AggregateRow[]; skipped: number }> {
   const windowS = windowSeconds(plan);
+  if (plan.groupBy.length > 0 && plan.other) {
+    // Top groups and "other" in one scan (slot 0 is "other", present when groups exceed limit).
+    const slots = await run(compileTopGroupsWithOther(plan));
+    const rows: AggregateRow[] = slots.map((r) =>
+      Number(r.slot) === 0
+        ? { group: null, other: true, values: valuesOf(plan, r, windowS) }
+        : { group: groupObject(plan, keysOf(plan, r)), values: valuesOf(plan, r, windowS) },
+    );
+    return { rows, skipped: Number(slots[0]?.sk ?? 0) };
+  }
   const top = await run(compileTopGroups(plan));
   const rows: AggregateRow[] = top.map((r) => ({
     group: groupObject(plan, keysOf(plan, r)),
     values: valuesOf(plan, r, windowS),
   }));
-  if (plan.groupBy.length > 0 && plan.other && top.length === plan.limit) {
-    const [rest] = await run(
-      compileOtherRow(
-        plan,
-        top.map((r) => keysOf(plan, r)),
-      ),
-    );
-    if (rest && Number(rest.n) > 0) {
-      rows.push({ group: null, other: true, values: valuesOf(plan, rest, windowS) });
-    }
-  }
   return { rows, skipped: Number(top[0]?.sk ?? 0) };
 }
 
