@@ -1,9 +1,9 @@
 /**
  * Pure ingest decode throughput: body → serialised (JSONCompactEachRow) bytes, no HTTP, no Redis,
- * as ingest runs it (decodeAndSerialiseIngestBody: NDJSON through the fast path) and through the
- * general path (decodeIngestBody → rows → serialiseRows), for every format with the same records
- * (bench/lib/format-bodies.ts). The general path is what OTLP protobuf took before its fast path,
- * so one run shows before and after.
+ * as ingest runs it (decodeAndSerialiseIngestBody: NDJSON, OTLP protobuf and OTLP/JSON through
+ * their fast paths) and through the general path (decodeIngestBody → rows → serialiseRows), for
+ * every format with the same records (bench/lib/format-bodies.ts). The general path is what OTLP
+ * protobuf and OTLP/JSON took before their fast paths, so one run shows before and after.
  * Run: node --import tsx bench/decode.bench.ts [rows]
  */
 import {

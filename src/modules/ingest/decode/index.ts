@@ -337,7 +337,8 @@ export async function decodeAndSerialiseIngestBody(
     const { accepted, dropped } = serialiseOtlpProtobuf(body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected, dropped };
   }
-  if (decoder === decodeOtlpJsonBody) {
+  // With redaction rules, not: a body handed back would be redacted (and counted) twice.
+  if (decoder === decodeOtlpJsonBody && input.redactor === undefined) {
     const rejected: RejectedRecord[] = [];
     const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const counts = serialiseOtlpJson(body, ctx, writer, rejected, budget);

@@ -22,7 +22,8 @@
  *   values nested deeper than the skipper follows) makes the whole body leave before anything is
  *   kept: serialiseOtlpJson returns undefined having discarded what it wrote, and the caller runs
  *   the general path, which then gives the 400 or 413 or rows itself.
- * With redaction rules every record takes the general record step (as in otlp-protobuf-fast.ts).
+ * With redaction rules the caller does not come here: the general path takes the body, so that a
+ * body handed back after some records were redacted is not redacted (and counted) twice.
  * test/unit/ingest-decode/otlp-json-fast-path.test.ts checks the contract on generated requests.
  */
 import { isUtf8 } from 'node:buffer';
@@ -152,7 +153,12 @@ function isNull(): boolean {
 function parseValue(): unknown {
   const from = pos;
   pos = skipValue(src, pos, end, MAX_SKIP_DEPTH);
-  return JSON.parse(src.toString('utf8', from, pos)) as unknown;
+  try {
+    return JSON.parse(src.toString('utf8', from, pos)) as unknown;
+  } catch {
+    // skipValue is as strict as JSON.parse; were it not, the general path answers for the body.
+    throw BAIL;
+  }
 }
 
 const K = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -522,7 +528,7 @@ function logRecord(walk: Walk, g: GroupBytes, scope: JsonObject): void {
   if (++walk.records > ctx.limits.maxRecordsPerRequest) throw BAIL;
   walk.budget.tick();
   const start = pos;
-  if (g.fast && ctx.redactor === undefined) {
+  if (g.fast) {
     let taken = false;
     try {
       taken = transcodeRecord(g, ctx, w);
