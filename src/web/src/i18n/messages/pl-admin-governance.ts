@@ -131,7 +131,7 @@ export const plAdminGovernance: Record<keyof typeof enAdminGovernance, string> =
   'redaction.newTitle': 'Nowa reguła maskowania',
   'redaction.appliesTo': 'Dotyczy',
   'redaction.rulesOf': 'Reguły dla',
-  'redaction.everyApp': 'Wszystkie aplikacje {org}',
+  'redaction.everyApp': 'Wszystkie aplikacje w {org}',
   'redaction.empty': 'Brak reguł maskowania',
   'redaction.emptyBody':
     'Rekordy są zapisywane tak, jak zostały wysłane. Dodaj regułę, aby maskować numery kart, adresy e-mail lub tokeny.',
