@@ -67,7 +67,7 @@ async function tabTo(page: Page, selector: string, back = false): Promise<number
 }
 
 async function run(): Promise<void> {
-  t.setTimeout(300_000);
+  t.setTimeout(480_000);
   const server = await startMyLogServer(t);
   const base = server.baseUrl;
   const browser = await launchBrowser();

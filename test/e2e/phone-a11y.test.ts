@@ -67,7 +67,7 @@ async function phoneProblems(page: Page): Promise<PhoneProblems> {
 }
 
 async function run(): Promise<void> {
-  t.setTimeout(240_000);
+  t.setTimeout(420_000);
   const server = await startMyLogServer(t);
   const base = server.baseUrl;
   const browser: Browser = await launchBrowser();
