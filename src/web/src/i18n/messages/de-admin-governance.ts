@@ -66,7 +66,7 @@ export const deAdminGovernance: Record<keyof typeof enAdminGovernance, string> =
   'lifecycle.reasonPlaceholder': 'Akten- oder Verfahrenszeichen',
   'lifecycle.onHold': '<b>Rechtliche Sperre</b>: {reason}.',
   'lifecycle.onHoldOrg': '<b>Rechtliche Sperre</b> (ganze Organisation): {reason}.',
-  'lifecycle.placedBy': 'Gesetzt von {who} {when}. Bis zur Aufhebung wird nichts gelöscht.',
+  'lifecycle.placedBy': 'Gesetzt {when} von {who}. Bis zur Aufhebung wird nichts gelöscht.',
   'lifecycle.retention': 'Aufbewahrung',
   'lifecycle.retentionBody':
     'Gilt für alles Gespeicherte, nicht nur für neue Logs: Eine Bereinigung löscht Zeilen, die älter als die Aufbewahrungsdauer sind.',
