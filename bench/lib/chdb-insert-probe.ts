@@ -7,7 +7,8 @@
  * Variants: schema (as migrated), noindex (skip indexes dropped), nomv (rollup MV dropped),
  * bare (both dropped), noidxmsg (the message index dropped), nomerge (background merges stopped: shows
  * their share of the CPU), mergebase<N> (merge_selector_base = N: fewer, larger merges), and settings variants: serialparse (input_format_parallel_parsing = 0),
- * noidxinsert (skip indexes built by merges only), noidxmsginsert (the message index by merges only).
+ * noidxinsert (skip indexes built by merges only), noidxmsginsert (the message index by merges only),
+ * nopromoted (clickhouse/0012's promoted attribute columns dropped: what filling them at insert costs).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import type { ClickHouseSettings } from '../../src/infra/clickhouse/store.ts';
 import { INSERT_TARGET } from '../../src/modules/ingest/decode/index.ts';
 import { serialisedChunkOf1000 } from './sample-rows.ts';
 import { loadAverages } from './load-average.ts';
+import { PROMOTED_ATTRIBUTE_COLUMNS } from '../../src/modules/analytics/promoted-attributes.ts';
 
 const SECONDS = Number(process.env.PROBE_SECONDS ?? 6);
 const ROWS = (process.env.PROBE_ROWS ?? '20000,50000').split(',').map(Number);
@@ -123,6 +125,9 @@ for (const variant of variants) {
     ])
       await first.command(`ALTER TABLE logs DROP INDEX ${index}`);
   }
+  if (variant === 'nopromoted')
+    for (const column of PROMOTED_ATTRIBUTE_COLUMNS.values())
+      await first.command(`ALTER TABLE logs DROP COLUMN ${column}`);
   if (variant === 'nomv' || variant === 'bare') await first.command('DROP VIEW logs_rollup_1m_mv');
   if (variant === 'noidxmsg') await first.command('ALTER TABLE logs DROP INDEX idx_message');
   if (variant === 'serialparse') settings.input_format_parallel_parsing = 0;

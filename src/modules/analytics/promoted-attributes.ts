@@ -2,7 +2,7 @@
 // is NULL where the row lacks the key and attributes['key'] otherwise, so the compiler reads it
 // instead of the whole attributes map and every answer stays the same. Add a key here only with
 // the migration that creates its column.
-const PROMOTED_ATTRIBUTE_COLUMNS: ReadonlyMap<string, string> = new Map([
+export const PROMOTED_ATTRIBUTE_COLUMNS: ReadonlyMap<string, string> = new Map([
   ['status', 'attr_status'],
   ['http.method', 'attr_http_method'],
   ['duration_ms', 'attr_duration_ms'],
