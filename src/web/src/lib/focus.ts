@@ -69,7 +69,9 @@ export function usePopover(open: boolean, close: () => void): RefObject<HTMLDivE
     };
     const leave = (event: FocusEvent): void => {
       const next = event.relatedTarget as Node | null;
-      if (!next || element.contains(next)) return;
+      // A press on plain content inside the popover (a checkbox's label) moves focus to the
+      // nearest focusable ancestor, such as <main tabindex=-1>: that is not leaving.
+      if (!next || element.contains(next) || next.contains(element)) return;
       giveBack = false;
       closeRef.current();
     };
