@@ -47,3 +47,20 @@ export function pick<T>(rnd: () => number, items: readonly T[]): T {
 export function maskIds(text: string): string {
   return text.replace(/^(\[(?:"[^"]*",){4}")[0-9a-f-]{36}/gm, '$1<id>');
 }
+
+/**
+ * A fast path's answer is the general path's: the same counts, rejections and rows (ids masked).
+ * `expected` is the general path's rows serialised.
+ */
+export function sameAsGeneralPath(
+  fast: { accepted: number; dropped: number; rejected: unknown; serialised?: Buffer },
+  general: { rows: readonly unknown[]; dropped: number; rejected: unknown },
+  expected: Buffer | undefined,
+): boolean {
+  return (
+    fast.accepted === general.rows.length &&
+    fast.dropped === general.dropped &&
+    JSON.stringify(fast.rejected) === JSON.stringify(general.rejected) &&
+    maskIds(fast.serialised?.toString('utf8') ?? '') === maskIds(expected?.toString('utf8') ?? '')
+  );
+}
