@@ -209,6 +209,18 @@ async function run(): Promise<void> {
     await page.locator('.log-line.level-row-error').first().waitFor();
     await page.waitForFunction(() => document.querySelectorAll('.log-line').length === 3);
     t.equal(await page.locator('.log-line').count(), 3, 'Enter ran the query: 3 error rows');
+    // A list that opened on its own (nothing typed of the next term) must not hold Tab: Tab leaves.
+    await page.getByLabel('Query').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' ');
+    await page.getByRole('listbox', { name: 'Suggestions' }).waitFor();
+    await page.keyboard.press('Tab');
+    t.not((await focused(page)).label, 'Query', 'Tab leaves the query bar with a list open');
+    t.equal(
+      await page.getByLabel('Query').inputValue(),
+      'level:error ',
+      'and takes no suggestion on the way',
+    );
 
     // One Tab stop for the whole list, on its first row.
     await tabTo(page, '.log-line');

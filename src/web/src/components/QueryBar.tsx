@@ -51,6 +51,9 @@ export function QueryBar({
   });
   const hints = hinted.draft === draft ? hinted.hints : [];
   const [active, setActive] = useState(0);
+  // Whether the user has moved through the open list: only then (or mid-word) does Tab take a
+  // suggestion. A list that opened on mere focus must let Tab move on, or Tab never leaves the bar.
+  const [browsed, setBrowsed] = useState(false);
   const listId = useId();
   const [dismissed, setDismissed] = useState(false);
   const input = useRef<HTMLTextAreaElement>(null);
@@ -78,6 +81,7 @@ export function QueryBar({
       if (!cancelled) {
         setComputed({ key: contextKey, list });
         setActive(0);
+        setBrowsed(false);
       }
     });
     return () => {
@@ -103,7 +107,8 @@ export function QueryBar({
       event.preventDefault();
       const delta = event.key === 'ArrowDown' ? 1 : -1;
       setActive((i) => (i + delta + suggestions.length) % suggestions.length);
-    } else if (open && event.key === 'Tab') {
+      setBrowsed(true);
+    } else if (open && event.key === 'Tab' && !event.shiftKey && (browsed || draftHasPartial(context))) {
       event.preventDefault();
       accept(suggestions[active]!);
     } else if (event.key === 'Enter') {
