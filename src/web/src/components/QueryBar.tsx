@@ -108,7 +108,12 @@ export function QueryBar({
       const delta = event.key === 'ArrowDown' ? 1 : -1;
       setActive((i) => (i + delta + suggestions.length) % suggestions.length);
       setBrowsed(true);
-    } else if (open && event.key === 'Tab' && !event.shiftKey && (browsed || draftHasPartial(context))) {
+    } else if (
+      open &&
+      event.key === 'Tab' &&
+      !event.shiftKey &&
+      (browsed || draftHasPartial(context))
+    ) {
       event.preventDefault();
       accept(suggestions[active]!);
     } else if (event.key === 'Enter') {
