@@ -1,7 +1,7 @@
 // Boots MyLog with the process's configuration and turns signals into the ordered shutdown.
 import { ConfigError, loadConfig } from './config.ts';
 import { startMyLog, StartupError } from './boot.ts';
-import { installFatalHandlers } from './infra/fatal-errors.ts';
+import { installFatalHandlers, startStallWatchdog } from './infra/fatal-errors.ts';
 import { createCliLogger } from './infra/logger.ts';
 
 async function main(): Promise<void> {
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  installFatalHandlers({ eventLoopStallExitMs: config.eventLoopStallExitMs });
+  installFatalHandlers();
   const logger = createCliLogger(config);
   const log = (message: string): void => logger.info(message);
   const started = Date.now();
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     process.stderr.write(`mylog: startup failed: ${message}\n`);
     process.exit(1);
   }
+  startStallWatchdog({ eventLoopStallExitMs: config.eventLoopStallExitMs });
   log(`MyLog ready on ${running.url} in ${Date.now() - started} ms (open ${config.publicUrl})`);
 
   let signals = 0;

@@ -46,13 +46,23 @@ for (;;) {
 }
 `;
 
-export function installFatalHandlers(options: FatalHandlerOptions): void {
+/** The uncaught-exception exit: installed first thing, so no startup error is swallowed either. */
+export function installFatalHandlers(): void {
   process.on('uncaughtException', (error, origin) => {
     fatalLine(
       `${origin}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     process.exit(FATAL_EXIT_CODE);
   });
+}
+
+/**
+ * The stall watchdog, armed once the server is ready. Not earlier: building the app (plugin
+ * registration and schema compilation, one long run of microtasks) turns no timer, and on a
+ * loaded box that run alone took over 30 s of wall time, so a watchdog armed at boot killed
+ * healthy servers while they started. A start that hangs is the supervisor's to catch (readiness).
+ */
+export function startStallWatchdog(options: FatalHandlerOptions): void {
   if (options.eventLoopStallExitMs <= 0) return;
   const buffer = new SharedArrayBuffer(8);
   const beats = new Int32Array(buffer);

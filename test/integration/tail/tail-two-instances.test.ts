@@ -43,16 +43,15 @@ t.test('tail across two instances', async (t) => {
   const tenant = await createTenant(db);
   const { token } = await userWithToken(db, config, tenant.orgId);
 
+  // Each stopped at teardown as soon as it runs: a failed start of B must not leave A running.
   const a = await startMyLogProcess({ ...base, PORT: String(await freePort()) });
+  t.teardown(() => a.kill());
   const b = await startMyLogProcess({
     ...base,
     PORT: String(await freePort()),
     MYLOG_ROLES: 'api',
   });
-  t.teardown(async () => {
-    await a.kill();
-    await b.kill();
-  });
+  t.teardown(() => b.kill());
   const leases = () => redis.zcount(tailSubscribersKey(config, tenant.appId), Date.now(), '+inf');
 
   t.test('a row POSTed to A reaches a socket on B, filtered', async (t) => {
