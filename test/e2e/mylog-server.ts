@@ -12,6 +12,7 @@ import {
   uniqueRedisPrefix,
   type Teardown,
 } from '../helpers/services.ts';
+import { reapWhenThisProcessExits } from '../helpers/reaper.ts';
 
 /** Enough for a debug-level run's request lines; failure messages show its tail. */
 const OUTPUT_KEPT_CHARS = 2_000_000;
@@ -71,6 +72,8 @@ export async function startMyLogServer(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test killed by tap's timeout runs no teardown: the server must not outlive it.
+  reapWhenThisProcessExits([child.pid]);
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-OUTPUT_KEPT_CHARS);
   };

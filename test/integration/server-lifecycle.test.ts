@@ -5,6 +5,7 @@ import net from 'node:net';
 import t from 'tap';
 import { findFreePort } from '../../src/infra/embedded/process-state.ts';
 import { makeTempDir } from '../helpers/services.ts';
+import { reapWhenThisProcessExits } from '../helpers/reaper.ts';
 
 interface Server {
   child: ChildProcess;
@@ -17,6 +18,7 @@ function startServer(env: Record<string, string>): Server {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapWhenThisProcessExits([child.pid]);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../../../src/infra/embedded/process-state.ts';
+import { reapWhenThisProcessExits } from '../../helpers/reaper.ts';
 
 const SERVER = fileURLToPath(new URL('../../../src/server.ts', import.meta.url));
 
@@ -24,6 +25,8 @@ export async function startMyLogProcess(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // A test killed by tap's timeout runs no teardown: the server must not outlive it.
+  reapWhenThisProcessExits([child.pid]);
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-20_000);
