@@ -6,7 +6,7 @@ import { Msg } from '../../i18n/Msg.tsx';
 import { hasMessage } from '../../i18n/display.ts';
 import type { MessageKey } from '../../i18n/catalogues.ts';
 import { api, errorMessage } from '../../lib/api.ts';
-import { useDebounced } from '../../lib/hooks.ts';
+import { useDebounced, usePagedApi } from '../../lib/hooks.ts';
 import { formatRowTime } from '../../lib/time.ts';
 import type { AuditEntry, AuditVerdict, MeOrg } from '../../lib/types.ts';
 
@@ -113,38 +113,18 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
   // One state object: its identity changes only on input, so the debounce settles.
   const [typed, setTyped] = useState<Filters>({ actor: '', action: '', target: '', kind: '' });
   const filters = useDebounced(typed, 300);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    rows: entries,
+    error,
+    loading,
+    more,
+  } = usePagedApi<Page, AuditEntry>(
+    '/v1/audit',
+    { org: org?.id, ...filters, kind: filters.kind || undefined, limit: 100 },
+    (page) => page.entries,
+  );
   const [open, setOpen] = useState<number | null>(null);
   const t = useT();
-
-  const load = (more: boolean): void => {
-    setLoading(true);
-    api<Page>('/v1/audit', {
-      query: {
-        org: org?.id,
-        ...filters,
-        kind: filters.kind || undefined,
-        limit: 100,
-        cursor: more ? cursor : undefined,
-      },
-    }).then(
-      (page) => {
-        setEntries((list) => (more ? [...list, ...page.entries] : page.entries));
-        setCursor(page.next_cursor);
-        setLoading(false);
-        setError(null);
-      },
-      (e: unknown) => {
-        setLoading(false);
-        setError(errorMessage(e));
-      },
-    );
-  };
-  // Filters and org define the first page; re-query from the top when they change.
-  useEffect(() => load(false), [JSON.stringify(filters), org?.id]);
 
   return (
     <div className="page">
@@ -192,7 +172,7 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
           ))}
         </select>
       </div>
-      {error && <p className="form-error">{error}</p>}
+      {error !== undefined && <p className="form-error">{errorMessage(error)}</p>}
       <Table
         className="audit-table"
         head={
@@ -290,8 +270,8 @@ export function AuditLog({ org }: { org: MeOrg | null }) {
       </Table>
       <div className="button-row">
         {loading && <Spinner />}
-        {cursor && !loading && (
-          <button className="button" onClick={() => load(true)}>
+        {more && (
+          <button className="button" onClick={more}>
             {t('audit.loadOlder')}
           </button>
         )}

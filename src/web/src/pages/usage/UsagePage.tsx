@@ -1,13 +1,13 @@
 // This month so far for the current org: spend to date and projected, quota meters per app, and
 // usage by app, end user or day (paged through the usage API's cursor).
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { QuotaMeter } from '../../components/QuotaMeter.tsx';
 import { EmptyState, LoadStatus, PageHeader, Table, Tabs } from '../../components/ui.tsx';
 import { useT } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/catalogues.ts';
 import { Msg } from '../../i18n/Msg.tsx';
-import { api, errorMessage } from '../../lib/api.ts';
-import { useApi } from '../../lib/hooks.ts';
+import { errorMessage } from '../../lib/api.ts';
+import { useApi, usePagedApi } from '../../lib/hooks.ts';
 import { Link } from '../../lib/router.tsx';
 import { canAdminister, useSession } from '../../lib/session.tsx';
 import type { App } from '../../lib/types.ts';
@@ -125,33 +125,16 @@ function Stat({ label, testId, children }: { label: string; testId: string; chil
 }
 
 function UsageTable({ orgId, group }: { orgId: string; group: Group }) {
-  const [rows, setRows] = useState<UsageRow[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
+  const { rows, error, loading, more } = usePagedApi<UsageRowsPage, UsageRow>(
+    `/v1/orgs/${orgId}/usage`,
+    { group_by: group, limit: PAGE_ROWS },
+    (page) => page.rows,
+  );
   const apps = useApi<{ apps: App[] }>(group === 'app' ? `/v1/orgs/${orgId}/apps` : null);
   const names = new Map((apps.data?.apps ?? []).map((a) => [a.id, a.name]));
   const t = useT();
 
-  const load = (after: string | null) => {
-    setLoading(true);
-    api<UsageRowsPage>(`/v1/orgs/${orgId}/usage`, {
-      query: { group_by: group, limit: PAGE_ROWS, cursor: after ?? undefined },
-    }).then(
-      (page) => {
-        setRows((previous) => (after ? [...previous, ...page.rows] : page.rows));
-        setCursor(page.next_cursor);
-        setLoading(false);
-      },
-      (e: unknown) => {
-        setError(errorMessage(e));
-        setLoading(false);
-      },
-    );
-  };
-  useEffect(() => load(null), [orgId, group]);
-
-  if (error) return <p className="form-error">{error}</p>;
+  if (error !== undefined) return <p className="form-error">{errorMessage(error)}</p>;
   if (!loading && rows.length === 0) {
     return <p className="muted">{t('usage.nothing')}</p>;
   }
@@ -190,8 +173,8 @@ function UsageTable({ orgId, group }: { orgId: string; group: Group }) {
           </tr>
         ))}
       </Table>
-      {cursor && (
-        <button className="button" disabled={loading} onClick={() => load(cursor)}>
+      {more && (
+        <button className="button" onClick={more}>
           {t('usage.loadMore')}
         </button>
       )}
