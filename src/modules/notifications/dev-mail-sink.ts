@@ -1,7 +1,6 @@
 // Development only: a real SMTP server (smtp-server, the receiving half of nodemailer's project)
 // on a loopback port, keeping the last messages in memory for /dev-mail. So email channels work
 // and can be looked at on a laptop without an SMTP account or a MailHog binary.
-import { SMTPServer } from 'smtp-server';
 
 export interface DevMail {
   id: number;
@@ -21,6 +20,8 @@ export interface DevMailSink {
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 
 export async function startDevMailSink(maxMessages: number): Promise<DevMailSink> {
+  // Loaded here, not at import: only an embedded worker runs the sink.
+  const { SMTPServer } = await import('smtp-server');
   const messages: DevMail[] = [];
   let next = 1;
   const server = new SMTPServer({

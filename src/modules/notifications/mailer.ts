@@ -1,7 +1,7 @@
 // Email through nodemailer: SMTP done right (STARTTLS, auth, pooling, RFC 5322 headers and
 // encodings) is not something to hand-write. SMTP_URL names the server; in development without
 // it, mail goes to the in-process sink (dev-mail-sink.ts) that /dev-mail shows.
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 
 export interface Mailer {
@@ -15,15 +15,22 @@ export interface Mailer {
 }
 
 export function createMailer(options: { url: string; from: string; timeoutMs: number }): Mailer {
-  const transport: Transporter = nodemailer.createTransport({
-    url: options.url,
-    connectionTimeout: options.timeoutMs,
-    greetingTimeout: options.timeoutMs,
-    socketTimeout: options.timeoutMs,
-  } as SMTPTransport.Options);
+  // nodemailer is loaded with the first mail: most processes never send one.
+  let transport: Promise<Transporter> | undefined;
+  const open = (): Promise<Transporter> =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url: options.url,
+        connectionTimeout: options.timeoutMs,
+        greetingTimeout: options.timeoutMs,
+        socketTimeout: options.timeoutMs,
+      } as SMTPTransport.Options),
+    ));
   return {
     async send(mail) {
-      await transport.sendMail({
+      await (
+        await open()
+      ).sendMail({
         from: options.from,
         to: [...mail.to],
         subject: mail.subject,
@@ -33,6 +40,6 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
         headers: { 'X-MyLog-Event-Id': mail.eventId },
       });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((open) => open.close()),
   };
 }

@@ -1,7 +1,7 @@
 // The report as a PDF, drawn with pdfkit: a maintained, pure-JavaScript PDF writer (no headless
 // browser or native binary on the server, standard fonts built in, vector drawing for the charts),
 // so a report renders the same on every instance. Charts are drawn from the report's JSON alone.
-import PDFDocument from 'pdfkit';
+import type PDFDocumentType from 'pdfkit';
 import type { ReportContent } from './report-content.ts';
 import { bytesText, countText, money, percentText } from './report-format.ts';
 
@@ -121,7 +121,9 @@ function shareBars(doc: Doc, items: { label: string; value: number }[]): void {
   }
 }
 
-export function reportPdf(report: ReportContent): Promise<Buffer> {
+export async function reportPdf(report: ReportContent): Promise<Buffer> {
+  // pdfkit and its fonts (about 1.6 MB of code) load with the first report, not with every start.
+  const { default: PDFDocument }: { default: typeof PDFDocumentType } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,

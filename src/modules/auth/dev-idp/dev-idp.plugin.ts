@@ -5,7 +5,8 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { appendAudit } from '../../audit/audit.repository.ts';
 import { createOrgsRepository } from '../../orgs/orgs.repository.ts';
 import { createOrg } from '../../orgs/orgs.service.ts';
@@ -35,7 +36,7 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
   const settings = oidcSettings(app.config);
   if (!settings) throw new Error('the development IdP needs oidc settings');
   const roleClaim = settings.roleClaim;
-  const configuration: Configuration = {
+  const configuration = (): Configuration => ({
     clients: [
       {
         client_id: DEV_IDP_CLIENT_ID,
@@ -73,8 +74,17 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
         },
       };
     },
-  };
-  const provider = new Provider(settings.issuer, configuration);
+  });
+  // oidc-provider (Koa and some 250 modules) and its RSA key are made on the first /dev-idp
+  // request: most processes (workers, CLI runs, tests) never sign anyone in through it, and
+  // loading them took about a fifth of every start.
+  let loaded:
+    Promise<{ provider: Provider; callback: ReturnType<Provider['callback']> }> | undefined;
+  const oidc = () =>
+    (loaded ??= import('oidc-provider').then(({ default: OidcProvider }) => {
+      const provider = new OidcProvider(settings.issuer, configuration());
+      return { provider, callback: provider.callback() };
+    }));
   await ensureDemoOrg(app.db);
 
   await app.register(async (interactions) => {
@@ -83,6 +93,7 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
       `${DEV_IDP_PATH}/interaction/:uid`,
       { schema: { hide: true } },
       async (request, reply) => {
+        const { provider } = await oidc();
         const details = await provider.interactionDetails(request.raw, reply.raw);
         void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
         if (details.prompt.name === 'login') return loginPage(details.uid);
@@ -95,6 +106,7 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
       `${DEV_IDP_PATH}/interaction/:uid/login`,
       { schema: { hide: true } },
       async (request, reply) => {
+        const { provider } = await oidc();
         const details = await provider.interactionDetails(request.raw, reply.raw);
         const user = findDemoUser({ email: request.body?.email ?? '' });
         if (!user || request.body?.password !== DEMO_PASSWORD) {
@@ -118,6 +130,7 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
       `${DEV_IDP_PATH}/interaction/:uid/confirm`,
       { schema: { hide: true } },
       async (request, reply) => {
+        const { provider } = await oidc();
         const details = await provider.interactionDetails(request.raw, reply.raw);
         const accountId = details.session?.accountId;
         if (!accountId)
@@ -149,7 +162,6 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
   });
 
   // Everything else under /dev-idp is oidc-provider's: hand it the raw request, body unread.
-  const callback = provider.callback();
   await app.register(async (raw) => {
     raw.removeAllContentTypeParsers();
     raw.addContentTypeParser(
@@ -165,7 +177,13 @@ export async function devIdp(app: FastifyInstance): Promise<void> {
         const req = request.raw as IncomingMessage & { originalUrl?: string };
         req.originalUrl = req.url;
         req.url = (req.url ?? '').slice(DEV_IDP_PATH.length) || '/';
-        void callback(req, reply.raw);
+        void oidc().then(
+          ({ callback }) => callback(req, reply.raw),
+          (error: unknown) => {
+            app.log.error({ err: error }, 'the development IdP failed to load');
+            reply.raw.writeHead(500, { 'content-type': 'text/plain' }).end('dev IdP unavailable');
+          },
+        );
       },
     );
   });
