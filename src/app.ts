@@ -38,6 +38,7 @@ import { usageRoutes } from './modules/usage/usage.routes.ts';
 import { deletionsRoutes } from './modules/deletions/deletions.routes.ts';
 import { retentionRoutes } from './modules/retention/retention.routes.ts';
 import web from './modules/web/web.plugin.ts';
+import { lazyCompilersFactory, type CompilersFactory } from './infra/lazy-schema-compilers.ts';
 
 /**
  * Route plugins that run inside the user context (session or API token, CSRF, `request.auth`).
@@ -72,6 +73,8 @@ export interface AppDeps {
   metrics?: Metrics;
   /** false in tests that assert on output rather than logs */
   logger?: boolean;
+  /** Schema compilers: lazy (on a route's first request) unless a test asks for eager ones. */
+  compilersFactory?: CompilersFactory;
 }
 
 declare module 'fastify' {
@@ -103,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     ...serverTimeouts(config),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    schemaController: { compilersFactory: deps.compilersFactory ?? lazyCompilersFactory },
   });
   app.decorate('config', config);
   app.decorate('db', deps.db);

@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
 import type { ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
+import type { CompilersFactory } from '../../src/infra/lazy-schema-compilers.ts';
 import { createDb, migratePostgres, type Db } from '../../src/infra/postgres.ts';
 import { createRedis } from '../../src/infra/redis.ts';
 import type { Redis } from 'ioredis';
@@ -43,7 +44,11 @@ export async function testEnv(
 
 export async function buildTestApp(
   t: Teardown,
-  options: { env?: Record<string, string>; clickhouse?: ClickHouseStore } = {},
+  options: {
+    env?: Record<string, string>;
+    clickhouse?: ClickHouseStore;
+    compilersFactory?: CompilersFactory;
+  } = {},
 ): Promise<TestContext> {
   const env = await testEnv(t, options.env);
   const config = loadConfig(env);
@@ -52,7 +57,14 @@ export async function buildTestApp(
   const clickhouse = options.clickhouse ?? (await createTestClickHouse(t));
   await migratePostgres(db);
   await migrateClickHouse(clickhouse);
-  const app = await buildApp({ config, db, redis, clickhouse, logger: false });
+  const app = await buildApp({
+    config,
+    db,
+    redis,
+    clickhouse,
+    logger: false,
+    compilersFactory: options.compilersFactory,
+  });
   app.lifecycle.state = 'ready';
   t.teardown(async () => {
     await app.close();
