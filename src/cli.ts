@@ -3,7 +3,7 @@
 // embedded ones under MYLOG_DATA_DIR (borrowed from a running server when there is one).
 import { parseArgs } from 'node:util';
 import { CommandError, type Command } from './cli/command.ts';
-import { commands } from './cli/registry.ts';
+import { commands, type CommandEntry } from './cli/registry.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { AppError } from './infra/errors.ts';
 import { createCliLogger } from './infra/logger.ts';
@@ -15,39 +15,41 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', description: 'show help' },
 } as const;
 
-function findCommand(words: string[]): { command: Command; rest: string[] } | undefined {
-  let best: { command: Command; rest: string[] } | undefined;
-  for (const command of commands) {
+function findCommand(words: string[]): CommandEntry | undefined {
+  let best: CommandEntry | undefined;
+  for (const entry of commands) {
     if (
-      command.path.every((p, i) => words[i] === p) &&
-      (!best || command.path.length > best.command.path.length)
+      entry.path.every((p, i) => words[i] === p) &&
+      (!best || entry.path.length > best.path.length)
     ) {
-      best = { command, rest: words.slice(command.path.length) };
+      best = entry;
     }
   }
   return best;
 }
 
-function usage(): string {
+/** The whole list: the one place that loads every command (for their summaries). */
+async function usage(): Promise<string> {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
+  const summaries = await Promise.all(commands.map(async (c) => (await c.load()).summary));
   return [
     'Usage: mylog <command> [options] [--json]',
     '',
     'Commands:',
-    ...commands.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`),
+    ...commands.map((c, i) => `  ${c.path.join(' ').padEnd(width)}  ${summaries[i]}`),
     '',
     'Every command accepts --json (one JSON object on stdout) and --help.',
     'Configuration comes from the environment, as for the server (see README.md).',
   ].join('\n');
 }
 
-function commandUsage(command: Command): string {
+function commandUsage(path: readonly string[], command: Command): string {
   const options = Object.entries(command.options ?? {}).map(
     ([name, spec]) =>
       `  --${name}${spec.type === 'string' ? ' <value>' : ''}  ${spec.description}${spec.required ? ' (required)' : ''}`,
   );
   return [
-    `Usage: mylog ${command.path.join(' ')}${(command.positionals ?? []).map((p) => ` <${p}>`).join('')} [options]`,
+    `Usage: mylog ${path.join(' ')}${(command.positionals ?? []).map((p) => ` <${p}>`).join('')} [options]`,
     '',
     command.summary,
     ...(options.length ? ['', 'Options:', ...options] : []),
@@ -61,14 +63,19 @@ async function main(argv: string[]): Promise<number> {
   const found = findCommand(words);
   if (!found) {
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
-      process.stdout.write(`${usage()}\n`);
+      process.stdout.write(`${await usage()}\n`);
       return argv.length === 0 ? 1 : 0;
     }
-    return fail(json, 'unknown_command', `unknown command "${words.join(' ')}"\n\n${usage()}`);
+    return fail(
+      json,
+      'unknown_command',
+      `unknown command "${words.join(' ')}"\n\n${await usage()}`,
+    );
   }
-  const { command } = found;
+  const command = await found.load();
+  const { path } = found;
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${commandUsage(command)}\n`);
+    process.stdout.write(`${commandUsage(path, command)}\n`);
     return 0;
   }
   let parsed;
@@ -83,14 +90,18 @@ async function main(argv: string[]): Promise<number> {
     return fail(
       json,
       'invalid_arguments',
-      `${(error as Error).message}\n\n${commandUsage(command)}`,
+      `${(error as Error).message}\n\n${commandUsage(path, command)}`,
     );
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
-  const positionals = parsed.positionals.slice(command.path.length);
+  const positionals = parsed.positionals.slice(path.length);
   for (const [name, spec] of Object.entries(command.options ?? {})) {
     if (spec.required && values[name] === undefined) {
-      return fail(json, 'missing_option', `--${name} is required\n\n${commandUsage(command)}`);
+      return fail(
+        json,
+        'missing_option',
+        `--${name} is required\n\n${commandUsage(path, command)}`,
+      );
     }
   }
 

@@ -24,8 +24,6 @@ export interface CommandContext {
 }
 
 export interface Command {
-  /** e.g. ['org', 'create'] */
-  path: string[];
   summary: string;
   options?: Record<string, OptionSpec>;
   /** Positional arguments, named for the help text. */

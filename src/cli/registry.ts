@@ -1,29 +1,40 @@
 import type { Command } from './command.ts';
-import { adminCreateCommand } from './commands/admin.ts';
-import { auditVerifyCommand } from './commands/audit.ts';
-import { dashboardExportCommand, dashboardImportCommand } from './commands/dashboard.ts';
-import { appCreateCommand, appListCommand } from './commands/app.ts';
-import { dlqListCommand, dlqReplayCommand } from './commands/dlq.ts';
-import { memberAddCommand } from './commands/member.ts';
-import { migrateCommand } from './commands/migrate.ts';
-import { orgCreateCommand, orgListCommand } from './commands/org.ts';
-import { reportGenerateCommand } from './commands/report.ts';
-import { tokenCreateCommand } from './commands/token.ts';
+
+export interface CommandEntry {
+  /** e.g. ['org', 'create'] */
+  path: readonly string[];
+  /** A run loads only its own command's module: `mylog org list` need not load report rendering. */
+  load: () => Promise<Command>;
+}
+
+const entry = (words: string, load: () => Promise<Command>): CommandEntry => ({
+  path: words.split(' '),
+  load,
+});
 
 /** Every `mylog` command. Features add theirs here. */
-export const commands: Command[] = [
-  migrateCommand,
-  orgCreateCommand,
-  orgListCommand,
-  appCreateCommand,
-  appListCommand,
-  adminCreateCommand,
-  memberAddCommand,
-  tokenCreateCommand,
-  dlqListCommand,
-  dlqReplayCommand,
-  reportGenerateCommand,
-  dashboardExportCommand,
-  dashboardImportCommand,
-  auditVerifyCommand,
+export const commands: CommandEntry[] = [
+  entry('migrate', async () => (await import('./commands/migrate.ts')).migrateCommand),
+  entry('org create', async () => (await import('./commands/org.ts')).orgCreateCommand),
+  entry('org list', async () => (await import('./commands/org.ts')).orgListCommand),
+  entry('app create', async () => (await import('./commands/app.ts')).appCreateCommand),
+  entry('app list', async () => (await import('./commands/app.ts')).appListCommand),
+  entry('admin create', async () => (await import('./commands/admin.ts')).adminCreateCommand),
+  entry('member add', async () => (await import('./commands/member.ts')).memberAddCommand),
+  entry('token create', async () => (await import('./commands/token.ts')).tokenCreateCommand),
+  entry('dlq list', async () => (await import('./commands/dlq.ts')).dlqListCommand),
+  entry('dlq replay', async () => (await import('./commands/dlq.ts')).dlqReplayCommand),
+  entry(
+    'report generate',
+    async () => (await import('./commands/report.ts')).reportGenerateCommand,
+  ),
+  entry(
+    'dashboard export',
+    async () => (await import('./commands/dashboard.ts')).dashboardExportCommand,
+  ),
+  entry(
+    'dashboard import',
+    async () => (await import('./commands/dashboard.ts')).dashboardImportCommand,
+  ),
+  entry('audit verify', async () => (await import('./commands/audit.ts')).auditVerifyCommand),
 ];

@@ -7,7 +7,6 @@ import { CommandError, type Command } from '../command.ts';
 const MIN_PASSWORD_LENGTH = 12;
 
 export const adminCreateCommand: Command = {
-  path: ['admin', 'create'],
   summary:
     'Create (or reset the password of) a local platform admin who signs in with POST /auth/local',
   options: {

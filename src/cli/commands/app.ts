@@ -23,7 +23,6 @@ function optionalInt(value: unknown, name: string): number | undefined {
 }
 
 export const appCreateCommand: Command = {
-  path: ['app', 'create'],
   summary: 'Create an application and print its first ingest key (shown once)',
   options: {
     org: { type: 'string', description: 'org id or slug', required: true },
@@ -70,7 +69,6 @@ export const appCreateCommand: Command = {
 };
 
 export const appListCommand: Command = {
-  path: ['app', 'list'],
   summary: 'List the applications of an org',
   options: { org: { type: 'string', description: 'org id or slug', required: true } },
   needs: { postgres: true },

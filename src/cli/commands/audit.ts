@@ -5,7 +5,6 @@ import { listChains, verifyChains, type ChainVerdict } from '../../modules/audit
 import { CommandError, type Command } from '../command.ts';
 
 export const auditVerifyCommand: Command = {
-  path: ['audit', 'verify'],
   summary: 'Recompute the tamper-evident audit chains; exit 1 at the first broken entry',
   options: {
     org: { type: 'string', description: 'org id or slug (default: every org and the platform)' },

@@ -22,7 +22,6 @@ async function orgIdOf(ctx: Parameters<Command['run']>[0], ref: string): Promise
 }
 
 export const dashboardExportCommand: Command = {
-  path: ['dashboard', 'export'],
   summary: 'Print (or write to --out) a dashboard as a JSON document for `dashboard import`',
   options: {
     org: { type: 'string', description: 'org id or slug', required: true },
@@ -52,7 +51,6 @@ export const dashboardExportCommand: Command = {
 };
 
 export const dashboardImportCommand: Command = {
-  path: ['dashboard', 'import'],
   summary: 'Create a dashboard in an org from an exported JSON document',
   options: {
     org: { type: 'string', description: 'org id or slug', required: true },

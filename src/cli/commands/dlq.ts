@@ -33,7 +33,6 @@ async function withQueue<T>(
 }
 
 export const dlqListCommand: Command = {
-  path: ['dlq', 'list'],
   summary: 'List ingest jobs that failed their last insert attempt (the dead-letter queue)',
   options: { limit: { type: 'string', description: 'most jobs to show (default 100)' } },
   needs: { redis: true },
@@ -50,7 +49,6 @@ export const dlqListCommand: Command = {
 };
 
 export const dlqReplayCommand: Command = {
-  path: ['dlq', 'replay'],
   summary: 'Queue dead-lettered ingest jobs again (one by id, or --all)',
   positionals: ['job-id'],
   options: { all: { type: 'boolean', description: 'replay every dead-lettered job' } },

@@ -6,7 +6,6 @@ import { createOrgsRepository } from '../../modules/orgs/orgs.repository.ts';
 import { CommandError, type Command } from '../command.ts';
 
 export const memberAddCommand: Command = {
-  path: ['member', 'add'],
   summary: 'Give a user (created if needed) a role in an org; changes the role if already a member',
   options: {
     org: { type: 'string', description: 'org id or slug', required: true },

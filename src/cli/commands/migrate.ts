@@ -5,7 +5,6 @@ import { migratePostgres } from '../../infra/postgres.ts';
 import { CommandError, type Command } from '../command.ts';
 
 export const migrateCommand: Command = {
-  path: ['migrate'],
   summary: 'Apply pending Postgres and ClickHouse migrations (idempotent, expand-only)',
   options: {
     print: {

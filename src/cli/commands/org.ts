@@ -3,7 +3,6 @@ import { createOrg } from '../../modules/orgs/orgs.service.ts';
 import { table, type Command } from '../command.ts';
 
 export const orgCreateCommand: Command = {
-  path: ['org', 'create'],
   summary: 'Create an organisation (a tenant)',
   options: {
     name: { type: 'string', description: 'display name', required: true },
@@ -24,7 +23,6 @@ export const orgCreateCommand: Command = {
 };
 
 export const orgListCommand: Command = {
-  path: ['org', 'list'],
   summary: 'List organisations',
   needs: { postgres: true },
   async run(ctx) {

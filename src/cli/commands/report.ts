@@ -9,7 +9,6 @@ import { createUsageRepository } from '../../modules/usage/usage.repository.ts';
 import { CommandError, type Command } from '../command.ts';
 
 export const reportGenerateCommand: Command = {
-  path: ['report', 'generate'],
   summary: "Generate an org's monthly report (default: this month so far, partial)",
   options: {
     org: { type: 'string', description: 'org id or slug', required: true },

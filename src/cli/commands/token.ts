@@ -4,7 +4,6 @@ import { createUsersRepository } from '../../modules/auth/users.repository.ts';
 import { CommandError, type Command } from '../command.ts';
 
 export const tokenCreateCommand: Command = {
-  path: ['token', 'create'],
   summary: 'Create an API token for a user and print it (shown once)',
   options: {
     email: { type: 'string', description: 'the user the token acts as', required: true },
