@@ -156,6 +156,16 @@ async function run(): Promise<void> {
     });
     await page.waitForTimeout(300);
     await screenshot(page, 'desktop-overview-light');
+    // A table row opens by keyboard too: its first cell is a button.
+    const handle = page.locator('[data-panel=slowest] tbody tr .row-toggle').first();
+    const group = ((await handle.textContent()) ?? '').trim();
+    await handle.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/logs\?/);
+    t.ok(
+      (new URL(page.url()).searchParams.get('q') ?? '').includes(group),
+      `Enter on the row "${group}" opens the explorer filtered to it`,
+    );
   });
 
   await t.test(

@@ -1,6 +1,7 @@
 // One panel's body: it loads its data for the dashboard's range (again on every refresh tick) and
 // draws it by type. Clicking a point, a bar, a row or a slice opens the explorer on that filter.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode, type TdHTMLAttributes } from 'react';
+
 import { useT } from '../../i18n/I18nProvider.tsx';
 import { errorMessage, isAbort } from '../../lib/api.ts';
 import {
@@ -19,6 +20,8 @@ import { navigate } from '../../lib/router.tsx';
 import { formatRowTime, type TimeRange } from '../../lib/time.ts';
 import { LevelBadge, Spinner } from '../ui.tsx';
 import { PALETTE, TimeSeriesChart } from './TimeSeriesChart.tsx';
+
+type TdProps = TdHTMLAttributes<HTMLTableCellElement>;
 
 export interface PanelContext {
   orgId: string;
@@ -201,28 +204,58 @@ function DataTable({ panel, rows, ctx, format, onOpen }: RowsProps & { panel: Pa
           </tr>
         </thead>
         <tbody>
-          {rows.map((r, i) => (
-            <tr key={i} onClick={() => onOpen(r.other ? null : r.group)} className="clickable">
-              {r.other || r.group === null ? (
-                <td colSpan={Math.max(1, groupBy.length)}>{t('dashboards.panel.other')}</td>
-              ) : (
-                Object.entries(r.group).map(([k, v]) => (
-                  <td key={k} className="mono" translate={v === '' ? undefined : 'no'}>
-                    {k === 'app'
-                      ? (ctx.appNames.get(v) ?? v)
-                      : v === ''
-                        ? t('dashboards.panel.none')
-                        : v}
+          {rows.map((r, i) => {
+            const openRow = () => onOpen(r.other ? null : r.group);
+            const cells: { key: string; content: ReactNode; props: TdProps }[] =
+              r.other || r.group === null
+                ? [
+                    {
+                      key: 'other',
+                      content: t('dashboards.panel.other'),
+                      props: { colSpan: Math.max(1, groupBy.length) },
+                    },
+                  ]
+                : Object.entries(r.group).map(([k, v]) => ({
+                    key: `g-${k}`,
+                    content:
+                      k === 'app'
+                        ? (ctx.appNames.get(v) ?? v)
+                        : v === ''
+                          ? t('dashboards.panel.none')
+                          : v,
+                    props: { className: 'mono', translate: v === '' ? undefined : 'no' },
+                  }));
+            cells.push(
+              ...r.values.map((v, j) => ({
+                key: `m-${j}`,
+                content: format(v),
+                props: { className: 'num' },
+              })),
+            );
+            return (
+              <tr key={i} onClick={openRow} className="clickable">
+                {cells.map((cell, n) => (
+                  <td key={cell.key} {...cell.props}>
+                    {n === 0 ? (
+                      // The row opens by click; this is its keyboard (and screen reader) handle.
+                      <button
+                        type="button"
+                        className="row-toggle"
+                        onClick={(event) => {
+                          event.stopPropagation();
+                          openRow();
+                        }}
+                      >
+                        {cell.content}
+                      </button>
+                    ) : (
+                      cell.content
+                    )}
                   </td>
-                ))
-              )}
-              {r.values.map((v, j) => (
-                <td key={j} className="num">
-                  {format(v)}
-                </td>
-              ))}
-            </tr>
-          ))}
+                ))}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>
