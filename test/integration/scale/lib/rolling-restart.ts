@@ -78,6 +78,12 @@ export async function runRollingRestart(
     TAIL_LEASE_TTL_MS: '2000',
     INGEST_TAIL_SUBSCRIBER_CACHE_MS: '200',
     INGEST_OVERLOAD_RETRY_AFTER_S: '1',
+    // A tail that resumes while the worker restarts waits for the gap to be stored. The worker's
+    // restart took 14 s in a loaded CI run, past the 10 s default wait, and the resume then
+    // (rightly) said complete:false: 60 rows never reached the tail. A job the stopping worker
+    // still held comes back after its lock expires: 5 s instead of 30.
+    TAIL_RESUME_MAX_WAIT_MS: '30000',
+    WORKER_LOCK_DURATION_MS: '5000',
   });
   const db = createDb(base.DATABASE_URL as string, 2);
   t.teardown(() => db.destroy());
