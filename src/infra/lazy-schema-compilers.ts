@@ -3,7 +3,7 @@
 // Why: compiling every route's schemas was about a second of CPU in each start (server, worker,
 // CLI run, test), for routes most processes never serve. The compilers, their options and their
 // answers are Fastify's defaults; only the moment of compiling moves. A schema that fails to
-// compile would now fail on first use rather than at startup, so test/unit/route-schemas.test.ts
+// compile would now fail on first use rather than at startup, so test/integration/route-schemas.test.ts
 // compiles every route's schemas eagerly with these same compilers.
 import type { FastifyServerOptions } from 'fastify';
 import AjvCompiler from '@fastify/ajv-compiler';

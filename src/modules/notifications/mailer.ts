@@ -40,6 +40,6 @@ export function createMailer(options: { url: string; from: string; timeoutMs: nu
         headers: { 'X-MyLog-Event-Id': mail.eventId },
       });
     },
-    close: () => void transport?.then((open) => open.close()),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
