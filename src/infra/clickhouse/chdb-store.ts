@@ -19,6 +19,8 @@ export interface ChdbStoreOptions {
   readSessions?: number;
   /** Most inserts running at once, each on its own session (opened when first needed). */
   maxInsertSessions?: number;
+  /** Longest wait at close for mutations still running (a retention DELETE), before the engine stops. */
+  closeMutationWaitMs?: number;
 }
 
 /**
@@ -28,6 +30,13 @@ export interface ChdbStoreOptions {
  * to what the worker's concurrency actually uses.
  */
 const DEFAULT_MAX_INSERT_SESSIONS = 4;
+
+/**
+ * The engine stops with its last session. Stopped while a background mutation (retention's
+ * lightweight DELETE) was still running, it crashed the process at exit (SIGSEGV, seen under load),
+ * so close gives running mutations this long to finish; an unfinished one resumes at next start.
+ */
+const DEFAULT_CLOSE_MUTATION_WAIT_MS = 10_000;
 
 /** The chdb sessions behind the store; the HTTP bridge reuses them so a second process can share the engine. */
 export interface ChdbStore extends ClickHouseStore {
@@ -116,6 +125,7 @@ export function createChdbStore(options: ChdbStoreOptions): ChdbStore {
       return bridge;
     },
     async close(): Promise<void> {
+      await waitForMutations(insertSession, options.closeMutationWaitMs ?? DEFAULT_CLOSE_MUTATION_WAIT_MS);
       for (const session of [...inserters.sessions, ...readSessions, bridge]) session?.close();
     },
   };
@@ -153,6 +163,17 @@ class InsertSessionPool {
   /** Over the limit the extra insert queues on a session (chdb runs them one after the other). */
   private anyBusy(): Session {
     return this.sessions[Math.floor(Math.random() * this.sessions.length)] as Session;
+  }
+}
+
+async function waitForMutations(session: Session, maxWaitMs: number): Promise<void> {
+  const deadline = Date.now() + maxWaitMs;
+  while (Date.now() < deadline) {
+    const running = await run(session, 'SELECT count() FROM system.mutations WHERE NOT is_done', undefined, 'TSV').catch(
+      () => '0',
+    );
+    if (Number(running.trim()) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
