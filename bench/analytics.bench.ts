@@ -5,6 +5,9 @@
  * Run: npm run bench:analytics                       (10M rows, 20 runs per query)
  *      npm run bench:analytics -- --rows 100000000
  *      npm run bench:analytics -- --rows 15000000 --span-days 1
+ *      npm run bench:analytics -- --rows 100000000 --dataset /var/tmp/mylog-bench-100m
+ *      (keeps the generated rows in that directory: the next run with the same --rows and
+ *      --span-days, of this bench or bench:search, reuses them instead of generating again)
  * (the last puts as many rows in the 24 h queries' range as 100M rows over 7 days do, ~6.5M
  * for the 4 apps read, in a seventh of the generation time; its 7 d queries read one day).
  * Prints cold time and p50/p95 per query, measured through the HTTP layer (read token, scope
@@ -15,8 +18,7 @@
 import { parseArgs } from 'node:util';
 import type { ClickHouseStore, QueryOptions, QueryParams } from '../src/infra/clickhouse/store.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
-import { createChdbTestStore } from '../test/helpers/services.ts';
-import { generateLogs } from './lib/generated-logs.ts';
+import { ensureGeneratedLogs, openBenchStore } from './lib/bench-dataset.ts';
 import { createBenchTenants } from './lib/bench-tenants.ts';
 import { percentile } from './lib/percentile.ts';
 import { loadAverages } from './lib/load-average.ts';
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: process.env.BENCH_ROWS ?? '10000000' },
     iterations: { type: 'string', default: process.env.BENCH_ITERATIONS ?? '20' },
     'batch-rows': { type: 'string', default: '1000000' },
+    dataset: { type: 'string' },
     'span-days': { type: 'string', default: '7' },
   },
 });
@@ -48,7 +51,7 @@ function withoutConditionCache(store: ClickHouseStore): ClickHouseStore {
 }
 
 const { app, config, db, clickhouse } = await buildTestApp(t, {
-  clickhouse: withoutConditionCache(createChdbTestStore(t)),
+  clickhouse: withoutConditionCache(openBenchStore(t, args.dataset)),
   // The API's guardrail (10 s by default) would turn a slow answer into a 422: the bench wants the
   // time itself, so it lifts the limit.
   env: { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api', SEARCH_QUERY_TIMEOUT_MS: '600000' },
@@ -114,14 +117,12 @@ try {
     `analytics bench: ${ROWS.toLocaleString('en')} rows over ${SPAN_DAYS} days, ${apps.length} apps in 2 orgs (the user reads 4); ${ITERATIONS} runs per query`,
   );
   console.log('generating (INSERT … SELECT inside chdb):');
-  const genStarted = performance.now();
-  await generateLogs(clickhouse, {
+  await ensureGeneratedLogs(clickhouse, args.dataset, {
     rows: ROWS,
     batchRows: Number(args['batch-rows']),
     spanDays: SPAN_DAYS,
     apps,
   });
-  console.log(`  generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`);
   console.log(`load average before queries: ${loadAverages()}`);
   console.log('raw (group-by and percentiles over logs):');
   await measure('24h by service, status, http.method: count, p95 (rows)', GROUP3_P95);

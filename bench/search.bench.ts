@@ -5,6 +5,8 @@
  *
  * Run: npm run bench:search                  (10M rows, 20 runs per query)
  *      npm run bench:search -- --rows 100000000 --iterations 30
+ *      npm run bench:search -- --rows 100000000 --dataset /var/tmp/mylog-bench-100m
+ *      (keeps the generated rows there for the next run of this bench or bench:analytics)
  * Prints p50/p95 per query of the fixed mix, measured through the HTTP layer (app.inject: auth,
  * scope lookup in Postgres, ClickHouse, serialisation), then index on/off comparisons.
  */
@@ -18,8 +20,7 @@ import type {
 import { encodeCursor, searchFingerprint } from '../src/modules/search/search-cursor.ts';
 import { NS_PER_S, nowNanos } from '../src/modules/search/time-range.ts';
 import { buildTestApp } from '../test/helpers/app.ts';
-import { createChdbTestStore } from '../test/helpers/services.ts';
-import { generateLogs } from './lib/generated-logs.ts';
+import { ensureGeneratedLogs, openBenchStore } from './lib/bench-dataset.ts';
 import { createBenchTenants } from './lib/bench-tenants.ts';
 import { percentile } from './lib/percentile.ts';
 
@@ -28,6 +29,7 @@ const { values: args } = parseArgs({
     rows: { type: 'string', default: process.env.BENCH_ROWS ?? '10000000' },
     iterations: { type: 'string', default: process.env.BENCH_ITERATIONS ?? '20' },
     'batch-rows': { type: 'string', default: '1000000' },
+    dataset: { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
@@ -58,7 +60,7 @@ function withoutConditionCache(store: ClickHouseStore): ClickHouseStore {
 }
 
 const { app, config, db, clickhouse } = await buildTestApp(t, {
-  clickhouse: withoutConditionCache(createChdbTestStore(t)),
+  clickhouse: withoutConditionCache(openBenchStore(t, args.dataset)),
   env: { LOG_LEVEL: 'warn', MYLOG_ROLES: 'api' },
 });
 
@@ -237,9 +239,12 @@ try {
     `search bench: ${ROWS.toLocaleString('en')} rows over ${SPAN_DAYS} days, ${apps.length} apps in 2 orgs; ${ITERATIONS} runs per query`,
   );
   console.log('generating (INSERT … SELECT inside chdb):');
-  const genStarted = performance.now();
-  await generateLogs(clickhouse, { rows: ROWS, batchRows: BATCH_ROWS, spanDays: SPAN_DAYS, apps });
-  console.log(`  generated in ${((performance.now() - genStarted) / 1000).toFixed(1)} s`);
+  await ensureGeneratedLogs(clickhouse, args.dataset, {
+    rows: ROWS,
+    batchRows: BATCH_ROWS,
+    spanDays: SPAN_DAYS,
+    apps,
+  });
   const [parts] = await clickhouse.query<{ parts: string; bytes: string }>(
     "SELECT toString(count()) AS parts, formatReadableSize(sum(bytes_on_disk)) AS bytes FROM system.parts WHERE table = 'logs' AND active AND database = currentDatabase()",
   );
