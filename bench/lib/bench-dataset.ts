@@ -14,7 +14,8 @@ interface Teardowns {
 interface DatasetManifest {
   rows: number;
   spanDays: number;
-  generatedAt: string;
+  /** The newest row's time: generation starts there and works back, and takes minutes. */
+  endsAt: string;
 }
 
 const MANIFEST = 'mylog-bench-dataset.json';
@@ -28,9 +29,8 @@ export function openBenchStore(t: Teardowns, dir: string | undefined): ClickHous
 }
 
 /**
- * Generates the rows, or reuses the ones already in `dir` when they are the same shape. The data
- * ends when it was generated and queries say "now-24h", so a reused dataset's newest rows are
- * older by its age: printed, so a reader can tell how much of a 24 h window still holds data.
+ * Generates the rows, or reuses the ones already in `dir` when they are the same shape. Queries
+ * say "now-24h", so a dataset's age is printed: how much of a 24 h window still holds data.
  */
 export async function ensureGeneratedLogs(
   store: ClickHouseStore,
@@ -45,10 +45,7 @@ export async function ensureGeneratedLogs(
         `${dir} holds ${manifest.rows} rows over ${manifest.spanDays} days, not ${options.rows} over ${options.spanDays}: remove it or give another --dataset`,
       );
     }
-    const ageMin = (Date.now() - Date.parse(manifest.generatedAt)) / 60_000;
-    console.log(
-      `  reusing ${dir}: generated ${manifest.generatedAt}, ${ageMin.toFixed(0)} min ago (a 24 h window now holds ${Math.max(0, 100 - ageMin / 14.4).toFixed(1)} % of its last day)`,
-    );
+    console.log(`  reusing ${dir}: ${dataAge(Date.parse(manifest.endsAt))}`);
     return;
   }
   const [existing] = await store.query<{ n: string }>('SELECT toString(count()) AS n FROM logs');
@@ -56,14 +53,23 @@ export async function ensureGeneratedLogs(
     throw new Error(`${dir} holds rows but no ${MANIFEST} (an interrupted generation?): remove it`);
   }
   const started = performance.now();
-  await generateLogs(store, options);
-  console.log(`  generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const endsAt = await generateLogs(store, options);
+  console.log(
+    `  generated in ${((performance.now() - started) / 1000).toFixed(1)} s: ${dataAge(endsAt)}`,
+  );
   if (manifestPath) {
     const manifest: DatasetManifest = {
       rows: options.rows,
       spanDays: options.spanDays,
-      generatedAt: new Date().toISOString(),
+      endsAt: new Date(endsAt).toISOString(),
     };
     fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
   }
+}
+
+/** How far behind "now" the data ends, and so how much of a "now-24h" window still holds rows. */
+function dataAge(endsAt: number): string {
+  const ageMin = (Date.now() - endsAt) / 60_000;
+  const inDay = Math.max(0, 100 - ageMin / 14.4);
+  return `the newest row is ${ageMin.toFixed(0)} min old (a "now-24h" window holds ${inDay.toFixed(1)} % of the data's last day; "last 15 min" is empty past 15)`;
 }

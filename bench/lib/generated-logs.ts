@@ -79,10 +79,11 @@ FROM (
   FROM numbers({first:UInt64}, {count:UInt64})
 )`;
 
+/** Returns when the generated data ends (ms since the epoch): when generation started, less a minute. */
 export async function generateLogs(
   store: ClickHouseStore,
   options: GenerateOptions,
-): Promise<void> {
+): Promise<number> {
   const { rows, spanDays, apps } = options;
   const batchRows = Math.min(rows, options.batchRows);
   const endNs = nowNanos() - 60n * NS_PER_S;
@@ -102,6 +103,7 @@ export async function generateLogs(
     progress(first + count, rows, started);
   }
   process.stdout.write('\n');
+  return Number(endNs / 1_000_000n);
 }
 
 function progress(done: number, rows: number, started: number): void {
