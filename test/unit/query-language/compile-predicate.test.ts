@@ -41,13 +41,21 @@ t.test('bare words are whole tokens, ASCII case-insensitive', async (t) => {
   t.notOk(matches('user_42', row({ message: 'superuser_42' })));
 });
 
-t.test('phrases are case-insensitive substrings', async (t) => {
+t.test('phrases are case-insensitive substrings made of whole tokens', async (t) => {
   const r = row({ message: 'Payment declined: card EXPIRED' });
   t.ok(matches('"payment declined"', r));
-  t.ok(matches('"ment decl"', r));
-  t.ok(matches('"d: card e"', r));
+  t.ok(matches('"declined: card expired"', r));
+  t.ok(matches('"PAYMENT"', r), 'a one-token phrase is a token match');
+  t.notOk(matches('"ment decl"', r), 'tokens at the edges are whole tokens, not parts');
+  t.notOk(matches('"d: card e"', r));
   t.notOk(matches('"payment  declined"', r));
+  t.notOk(matches('"declined payment"', r), 'the tokens in their order, adjacent');
   t.ok(matches('""', r), 'the empty phrase matches everything');
+  t.ok(matches('":"', r), 'a phrase without tokens is a substring');
+  const order = (n: string) => row({ message: `payment declined for order ${n}` });
+  t.ok(matches('"payment declined for order 4242"', order('4242')));
+  t.notOk(matches('"payment declined for order 4242"', order('42421')), 'not a longer number');
+  t.notOk(matches('"payment declined for order 4242"', order('142420')));
 });
 
 t.test('token globs', async (t) => {

@@ -18,19 +18,22 @@ t.test('the architecture example', async (t) => {
   );
   t.equal(
     sql,
-    '(level = {q0:String} AND service = {q1:String} AND lower(message) LIKE {q2:String} AND ' +
-      'NOT (host = {q3:String}) AND ' +
-      `(match(attributes[{q4:String}], ${NUMERIC}) AND ifNull(toFloat64OrNull(attributes[{q4:String}]) >= {q5:Float64}, 0)) AND ` +
-      'user_id = {q6:String})',
+    '(level = {q0:String} AND service = {q1:String} AND ' +
+      '(hasToken(lower(message), {q2:String}) AND hasToken(lower(message), {q3:String}) AND lower(message) LIKE {q4:String}) AND ' +
+      'NOT (host = {q5:String}) AND ' +
+      `(match(attributes[{q6:String}], ${NUMERIC}) AND ifNull(toFloat64OrNull(attributes[{q6:String}]) >= {q7:Float64}, 0)) AND ` +
+      'user_id = {q8:String})',
   );
   t.same(params, {
     q0: 'error',
     q1: 'checkout',
-    q2: '%payment declined%',
-    q3: 'web-3',
-    q4: 'status',
-    q5: 500,
-    q6: 'u42',
+    q2: 'payment',
+    q3: 'declined',
+    q4: '%payment declined%',
+    q5: 'web-3',
+    q6: 'status',
+    q7: 500,
+    q8: 'u42',
   });
 });
 
@@ -46,8 +49,8 @@ t.test('message words, phrases and globs', async (t) => {
   });
   t.same(sqlOf('":-)"'), { sql: 'lower(message) LIKE {q0:String}', params: { q0: '%:-)%' } });
   t.same(sqlOf('"100% É\\\\"'), {
-    sql: 'lower(message) LIKE {q0:String}',
-    params: { q0: '%100\\% É\\\\%' },
+    sql: '(hasToken(lower(message), {q0:String}) AND hasToken(lower(message), {q1:String}) AND lower(message) LIKE {q2:String})',
+    params: { q0: '100', q1: 'É', q2: '%100\\% É\\\\%' },
   });
   t.same(sqlOf('Tim*'), {
     sql: `arrayExists(tok -> tok LIKE {q0:String}, ${TOKENS})`,

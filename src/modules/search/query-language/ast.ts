@@ -26,8 +26,8 @@ export const IMPLICIT_MESSAGE_FIELD = (span: SourceSpan): FieldRef => ({
 export type CompareOperator = '>=' | '>' | '<=' | '<';
 
 /**
- * `field:value` or a bare word / "phrase". `quoted` distinguishes a phrase from a word, which only
- * matters for the message column (phrase = substring, word = token).
+ * `field:value` or a bare word / "phrase". `quoted`: the value came in quotes, so it may hold spaces
+ * and syntax characters; a phrase and a word then match by the same rule (term-conditions.ts).
  */
 export interface TextTerm {
   kind: 'text';
