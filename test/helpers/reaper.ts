@@ -32,3 +32,16 @@ export function reapWhenThisProcessExits(pids: (number | undefined)[], dir?: str
   );
   watcher.unref();
 }
+
+/**
+ * Removes `dir` once the current process has exited (GNU tail's --pid waits for it without
+ * polling processes of its own), for files that must outlive everything the process runs.
+ */
+export function removeWhenThisProcessHasExited(dir: string): void {
+  const remover = spawn(
+    'sh',
+    ['-c', 'tail --pid="$0" -f /dev/null; rm -rf "$1"', String(process.pid), dir],
+    { detached: true, stdio: 'ignore' },
+  );
+  remover.unref();
+}

@@ -12,7 +12,7 @@ import { createHttpStore, ensureHttpDatabase } from '../../src/infra/clickhouse/
 import type { ClickHouseStore } from '../../src/infra/clickhouse/store.ts';
 import { startEmbeddedPostgres } from '../../src/infra/embedded/embedded-postgres.ts';
 import { startEmbeddedRedis } from '../../src/infra/embedded/embedded-redis.ts';
-import { reapWhenThisProcessExits } from './reaper.ts';
+import { reapWhenThisProcessExits, removeWhenThisProcessHasExited } from './reaper.ts';
 
 export interface Teardown {
   teardown(fn: () => unknown): void;
@@ -25,11 +25,16 @@ const tempDirs = new Set<string>();
 
 /**
  * A world-traversable temp dir (embedded Postgres runs as `nobody` when tests run as root), removed
- * when this test process exits, so a run leaves no `mylog-*` folders behind.
+ * when this test process exits (`afterExit`: by another process once it has exited), so a run
+ * leaves no `mylog-*` folders behind.
  */
-export function makeTempDir(label: string): string {
+export function makeTempDir(label: string, options: { afterExit?: boolean } = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mylog-${label}-`));
   fs.chmodSync(dir, 0o755);
+  if (options.afterExit) {
+    removeWhenThisProcessHasExited(dir);
+    return dir;
+  }
   if (tempDirs.size === 0) {
     process.once('exit', () => {
       for (const made of tempDirs) {
@@ -135,12 +140,11 @@ export function createChdbTestStore(
   database = `mylog_t_${fileId}_${crypto.randomBytes(3).toString('hex')}`,
 ): ChdbStore {
   if (!chdbStore) {
-    const dir = makeTempDir('chdb');
-    const root = createChdbStore({ dataDir: dir, database: 'default' });
-    chdbStore = root;
-    // The engine stops before its directory is removed at exit: removed under a running merge or
-    // mutation, the removal failed (ENOTEMPTY) and the process died with SIGSEGV.
-    process.once('beforeExit', () => void root.close());
+    // Removed only once this process is gone: the engine runs until then, and removing its files
+    // under a running merge or mutation failed (ENOTEMPTY) and killed the process (SIGSEGV).
+    // Stopping the engine first (closing every session before exit) crashed some files instead.
+    const dir = makeTempDir('chdb', { afterExit: true });
+    chdbStore = createChdbStore({ dataDir: dir, database: 'default' });
   }
   const store = createChdbStore({ dataDir: chdbStore.dataDir, database });
   t.teardown(() => store.close());
