@@ -40,8 +40,11 @@ t.test('audit page: reads, kind filter, chain status, phone layout', async (t) =
   await page.goto(`${base}/admin/audit`);
   const status = page.getByTestId('chain-status');
   await status.getByText(/Chain intact: \d+ entries verified/).waitFor();
-  await page.getByLabel('Filter by kind').selectOption('read');
   const pills = page.locator('.audit-table .pill-action');
+  // The unfiltered first page must be on screen before filtering: were it still on its way, the
+  // app's creation would be "gone" at once and the unfiltered rows read as the filtered ones.
+  await pills.filter({ hasText: 'app.create' }).waitFor();
+  await page.getByLabel('Filter by kind').selectOption('read');
   // The filtered page has replaced the first one once the app's creation is gone from it.
   await pills.filter({ hasText: 'app.create' }).waitFor({ state: 'detached' });
   await pills.first().getByText('read.search').waitFor();
