@@ -3,14 +3,20 @@
  * BENCH_SOCKETS WebSockets spread over BENCH_APPS apps, and senders POSTing BENCH_RATE logs/s
  * (100 rows per request, round-robin over the apps) for BENCH_DURATION_S seconds.
  * BENCH_FILTER=half (default): every other socket of an app tails `level:error` (10% of rows), the
- * rest tail everything; all: every socket but one per app filters; none: all tail everything. Each row carries its POST start time; per app, one unfiltered and one filtered
- * socket parse every frame and measure POST → delivery; the others only count bytes.
+ * rest tail everything; all: every socket but one per app filters; none: all tail everything.
+ * Each row carries its POST start time; per app, one unfiltered and one filtered socket parse
+ * every frame and measure POST → delivery; the others only count bytes. The sockets live in
+ * BENCH_CLIENT_THREADS worker threads (default 2), the posting loop on the main thread.
  *
  * Run: npm run bench:tail      (loopback only; the whole run is bounded by BENCH_DURATION_S + ~60 s)
- * Prints delivery p50/p99/max, rows delivered, dropped notices, server CPU (% of one core) and RSS.
+ * BENCH_PROFILE=<dir> writes the server's main-thread CPU profile there.
+ * Prints delivery p50/p99/max, rows delivered, dropped notices, server CPU (% of one core) and RSS,
+ * the server's own receipt → send histogram and event-loop lag, the client's CPU and loop delays.
  */
 import fs from 'node:fs';
-import WebSocket from 'ws';
+import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config.ts';
 import { createDb, migratePostgres } from '../src/infra/postgres.ts';
 import { createTenant } from '../test/integration/ingest/ingest-fixtures.ts';
@@ -19,6 +25,12 @@ import { addMembership } from '../test/integration/auth/auth-fixtures.ts';
 import { userWithToken } from '../test/integration/tail/tail-fixtures.ts';
 import { testEnv } from '../test/helpers/app.ts';
 import { percentile } from './lib/percentile.ts';
+import type {
+  ViewerSpec,
+  ViewersCommand,
+  ViewersInput,
+  ViewersResult,
+} from './lib/tail-viewers.ts';
 
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 1000);
 const APPS = Number(process.env.BENCH_APPS ?? 10);
@@ -27,6 +39,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 /** half: every other socket of an app tails `level:error`; all: every socket but one per app; none. */
 const FILTER = process.env.BENCH_FILTER ?? 'half';
 const ROWS_PER_POST = 100;
+/** Worker threads holding the sockets (the posting loop has the main thread to itself). */
+const CLIENT_THREADS = Number(process.env.BENCH_CLIENT_THREADS ?? 2);
 
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
@@ -51,58 +65,55 @@ const env = await testEnv(t, {
 const config = loadConfig(env);
 const db = createDb(config.databaseUrl as string, 2);
 await migratePostgres(db);
-const tenants = [];
+const tenants: Awaited<ReturnType<typeof createTenant>>[] = [];
 for (let i = 0; i < APPS; i++) tenants.push(await createTenant(db));
 const first = tenants[0];
 if (!first) throw new Error('BENCH_APPS must be at least 1');
 const viewer = await userWithToken(db, config, first.orgId);
 for (const tenant of tenants.slice(1)) await addMembership(db, tenant.orgId, viewer.user, 'viewer');
 
-const server = await startMyLogProcess({ ...env, PORT: String(await freePort()) });
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+const server = await startMyLogProcess({
+  ...env,
+  PORT: String(await freePort()),
+  // The server's main-thread CPU profile, written when it exits at the end of the run.
+  ...(PROFILE_DIR
+    ? {
+        NODE_OPTIONS: `--import ${new URL('./lib/cpu-profile-hook.mjs', import.meta.url).pathname}`,
+        MYLOG_CPU_PROFILE_DIR: PROFILE_DIR,
+      }
+    : {}),
+});
 const pid = server.child.pid as number;
 const wsUrl = `${server.url.replace(/^http/, 'ws')}/v1/tail`;
 console.log(`server pid ${pid}; opening ${SOCKETS} sockets over ${APPS} apps…`);
 
-const latencies: number[] = [];
-let rowsParsed = 0;
-let bytesReceived = 0;
-let droppedNotices = 0;
-let measuring = false;
-const sockets: WebSocket[] = [];
-for (let i = 0; i < SOCKETS; i++) {
-  const app = tenants[i % APPS] as (typeof tenants)[number];
-  const filtered =
-    FILTER === 'all' ? i >= APPS : FILTER === 'half' && Math.floor(i / APPS) % 2 === 1;
-  const probe = i < APPS * 2; // the first two sockets of each app: one plain, one filtered
-  const ws = new WebSocket(wsUrl, {
-    headers: { authorization: `Bearer ${viewer.token}` },
-    skipUTF8Validation: !probe,
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  ws.on('message', (data) => {
-    const buffer = data as Buffer;
-    bytesReceived += buffer.length;
-    if (!probe) return;
-    const message = JSON.parse(buffer.toString()) as {
-      type: string;
-      rows?: { attributes: { sent: string } }[];
-    };
-    if (message.type === 'dropped') droppedNotices += 1;
-    if (message.type !== 'logs' || !measuring) return;
-    const now = Date.now();
-    for (const row of message.rows ?? []) {
-      latencies.push(now - Number(row.attributes.sent));
-      rowsParsed += 1;
-    }
-  });
-  ws.send(
-    JSON.stringify({ type: 'subscribe', apps: [app.appId], q: filtered ? 'level:error' : '' }),
+// The sockets, in worker threads (bench/lib/tail-viewers.ts): the first two of each app are
+// probes, one plain and one filtered.
+const viewers: ViewerSpec[] = Array.from({ length: SOCKETS }, (_, i) => ({
+  appId: (tenants[i % APPS] as (typeof tenants)[number]).appId,
+  filtered: FILTER === 'all' ? i >= APPS : FILTER === 'half' && Math.floor(i / APPS) % 2 === 1,
+  probe: i < APPS * 2,
+}));
+const workers = Array.from({ length: CLIENT_THREADS }, (_, w) => {
+  const input: ViewersInput = {
+    wsUrl,
+    token: viewer.token,
+    viewers: viewers.filter((_, i) => i % CLIENT_THREADS === w),
+  };
+  // Node 20 resolves a worker's entry before any loader: a JS stub registers tsx, then imports.
+  const entry = JSON.stringify(new URL('./lib/tail-viewers.ts', import.meta.url).href);
+  return new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`,
+    { eval: true, workerData: input },
   );
-  sockets.push(ws);
-}
+});
+const nextMessage = <T>(worker: Worker): Promise<T> =>
+  new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+await Promise.all(workers.map((w) => nextMessage<'ready'>(w)));
 await sleep(2_000); // subscriptions visible to ingest (subscriber cache)
 
 const records = (sent: number) =>
@@ -116,16 +127,45 @@ const records = (sent: number) =>
     })),
   );
 
+/** The server's own view: its POST → send histogram and event-loop lag, from /metrics. */
+async function serverMetrics(): Promise<{ buckets: Map<number, number>; loopLagP99Ms: number }> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const buckets = new Map<number, number>();
+  for (const m of text.matchAll(
+    /^mylog_tail_delivery_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm,
+  ))
+    buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
+  const lag = /^mylog_nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(text);
+  return { buckets, loopLagP99Ms: Math.round(Number(lag?.[1] ?? NaN) * 1000) };
+}
+
+/** The bucket bound (ms) under which `p` % of the samples between two readings fall. */
+function bucketPercentile(before: Map<number, number>, after: Map<number, number>, p: number) {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  for (const bound of bounds) {
+    if ((after.get(bound) ?? 0) - (before.get(bound) ?? 0) >= (total * p) / 100)
+      return bound === Infinity ? '> 5000' : `<= ${bound * 1000}`;
+  }
+  return 'n/a';
+}
+
 const postsPerSecond = RATE / ROWS_PER_POST;
 let posted = 0;
 let refused = 0;
+const serverBefore = await serverMetrics();
 const cpuBefore = cpuTicks(pid);
+// The bench's own process receives every byte the server sends: when it is the busy one, the
+// latencies it measures are its own event loop's.
+const clientCpuBefore = process.cpuUsage();
+const clientLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+clientLoopDelay.enable();
+for (const w of workers) w.postMessage('measure' satisfies ViewersCommand);
 const startedAt = Date.now();
 let maxRss = rssMiB(pid);
 const rssTimer = setInterval(() => {
   maxRss = Math.max(maxRss, rssMiB(pid));
 }, 500);
-measuring = true;
 const inflight = new Set<Promise<void>>();
 for (let n = 0; Date.now() - startedAt < DURATION_S * 1000; n++) {
   const due = startedAt + (n * 1000) / postsPerSecond;
@@ -152,13 +192,25 @@ for (let n = 0; Date.now() - startedAt < DURATION_S * 1000; n++) {
 await Promise.all(inflight);
 const elapsedS = (Date.now() - startedAt) / 1000;
 await sleep(1_500);
-measuring = false;
+const reports = await Promise.all(
+  workers.map((w) => {
+    const report = nextMessage<ViewersResult>(w);
+    w.postMessage('report' satisfies ViewersCommand);
+    return report;
+  }),
+);
 clearInterval(rssTimer);
 const cpuAfter = cpuTicks(pid);
+clientLoopDelay.disable();
+const serverAfter = await serverMetrics();
+const clientCpu = process.cpuUsage(clientCpuBefore);
 const ticksPerS = 100;
 const cpuPercent = ((cpuAfter - cpuBefore) / ticksPerS / (Date.now() - startedAt)) * 1000 * 100;
+const clientCpuPercent =
+  ((clientCpu.user + clientCpu.system) / 1000 / (Date.now() - startedAt)) * 100;
 
-latencies.sort((a, b) => a - b);
+const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+const sum = (pick: (r: ViewersResult) => number) => reports.reduce((n, r) => n + pick(r), 0);
 console.log(
   JSON.stringify(
     {
@@ -168,23 +220,38 @@ console.log(
       target_logs_per_s: RATE,
       accepted_logs_per_s: Math.round(posted / elapsedS),
       refused_posts: refused,
-      probe_rows_measured: rowsParsed,
+      probe_rows_measured: sum((r) => r.rowsParsed),
       post_to_delivery_ms: {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         max: latencies.at(-1) ?? NaN,
       },
-      dropped_notices_on_probes: droppedNotices,
-      client_received_mb_per_s: Math.round(bytesReceived / 1e6 / elapsedS),
+      dropped_notices_on_probes: sum((r) => r.droppedNotices),
+      client_received_mb_per_s: Math.round(sum((r) => r.bytesReceived) / 1e6 / elapsedS),
       server_cpu_percent_of_one_core: Math.round(cpuPercent),
       server_rss_max_mib: Math.round(maxRss),
+      server_receipt_to_send_ms: {
+        p50: bucketPercentile(serverBefore.buckets, serverAfter.buckets, 50),
+        p99: bucketPercentile(serverBefore.buckets, serverAfter.buckets, 99),
+      },
+      server_event_loop_lag_p99_ms: serverAfter.loopLagP99Ms,
+      client_cpu_percent_of_one_core: Math.round(clientCpuPercent),
+      client_threads: CLIENT_THREADS,
+      client_viewer_thread_cpu_percent: reports.map((r) =>
+        Math.round((r.cpuMicros / 1000 / (Date.now() - startedAt)) * 100),
+      ),
+      client_event_loop_delay_p99_ms: {
+        poster: Math.round(clientLoopDelay.percentile(99) / 1e6),
+        viewers: reports.map((r) => r.loopDelayP99Ms),
+      },
+      load_average: os.loadavg().map((n) => Number(n.toFixed(2))),
     },
     null,
     2,
   ),
 );
 
-for (const ws of sockets) ws.terminate();
+await Promise.all(workers.map((w) => w.terminate()));
 await server.kill('SIGTERM');
 await db.destroy();
 for (const fn of teardowns.reverse()) await fn();
