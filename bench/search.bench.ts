@@ -136,7 +136,10 @@ async function deepCursor(): Promise<string> {
 
 async function runMix(): Promise<Result[]> {
   const results: Result[] = [];
-  const sample = JSON.parse((await get(`/v1/logs?${qs({ from: 'now-1h', limit: '1' })}`)).body) as {
+  // The newest line of the last day (a kept dataset's newest rows may be hours old).
+  const sample = JSON.parse(
+    (await get(`/v1/logs?${qs({ from: 'now-24h', limit: '1' })}`)).body,
+  ) as {
     rows: { id: string }[];
   };
   const contextId = sample.rows[0]?.id ?? '';
