@@ -13,8 +13,8 @@ let schedstat: number | null | undefined;
 function readSchedstatMicros(fd: number): number {
   const length = fs.readSync(fd, scratch, 0, scratch.length, 0);
   const space = scratch.indexOf(0x20);
-  const ns = Number(scratch.toString('latin1', 0, space > 0 && space < length ? space : 0));
-  if (!Number.isFinite(ns) || space <= 0) throw new Error('unexpected schedstat format');
+  const ns = space > 0 && space < length ? Number(scratch.toString('latin1', 0, space)) : NaN;
+  if (!Number.isFinite(ns)) throw new Error('unexpected schedstat format');
   return ns / 1000;
 }
 
