@@ -15,7 +15,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { loadConfig } from '../src/config.ts';
@@ -26,6 +25,8 @@ import { addMembership } from '../test/integration/auth/auth-fixtures.ts';
 import { userWithToken } from '../test/integration/tail/tail-fixtures.ts';
 import { testEnv } from '../test/helpers/app.ts';
 import { threadCpuMicros } from '../src/infra/thread-cpu-clock.ts';
+import { postKeepAlive } from './lib/keep-alive-post.ts';
+import { loadAverages } from './lib/load-average.ts';
 import { percentile } from './lib/percentile.ts';
 import type {
   ViewerSpec,
@@ -97,16 +98,16 @@ const viewers: ViewerSpec[] = Array.from({ length: SOCKETS }, (_, i) => ({
   filtered: FILTER === 'all' ? i >= APPS : FILTER === 'half' && Math.floor(i / APPS) % 2 === 1,
   probe: i < APPS * 2,
 }));
+// Node 20 resolves a worker's entry before any loader: a JS stub registers tsx, then imports.
+const viewersEntry = JSON.stringify(new URL('./lib/tail-viewers.ts', import.meta.url).href);
 const workers = Array.from({ length: CLIENT_THREADS }, (_, w) => {
   const input: ViewersInput = {
     wsUrl,
     token: viewer.token,
     viewers: viewers.filter((_, i) => i % CLIENT_THREADS === w),
   };
-  // Node 20 resolves a worker's entry before any loader: a JS stub registers tsx, then imports.
-  const entry = JSON.stringify(new URL('./lib/tail-viewers.ts', import.meta.url).href);
   return new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); });`,
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${viewersEntry}); });`,
     { eval: true, workerData: input },
   );
 });
@@ -152,32 +153,10 @@ function bucketPercentile(before: Map<number, number>, after: Map<number, number
   return 'n/a';
 }
 
-// Plain http with keep-alive: fetch's per-request CPU took a share of the two cores the server
-// needs (the senders stand for other machines).
+// The senders stand for other machines: plain http with keep-alive, not fetch (bench/lib/keep-alive-post.ts).
 const agent = new http.Agent({ keepAlive: true });
-function post(key: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${server.url}/v1/logs`,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (response) => {
-        response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
-        response.on('error', reject);
-      },
-    );
-    request.on('error', reject);
-    request.end(body);
-  });
-}
+const post = (key: string, body: string): Promise<number> =>
+  postKeepAlive(agent, `${server.url}/v1/logs`, { key, contentType: 'application/json' }, body);
 
 const postsPerSecond = RATE / ROWS_PER_POST;
 let posted = 0;
@@ -273,7 +252,7 @@ console.log(
         poster: Math.round(clientLoopDelay.percentile(99) / 1e6),
         viewers: reports.map((r) => r.loopDelayP99Ms),
       },
-      load_average: os.loadavg().map((n) => Number(n.toFixed(2))),
+      load_average: loadAverages(),
     },
     null,
     2,

@@ -3,6 +3,7 @@
 // It runs outside the server's process.
 import http from 'node:http';
 import { formatRequest } from './format-bodies.ts';
+import { postKeepAlive } from './keep-alive-post.ts';
 import type { Format } from './format-bodies.ts';
 
 export interface LoadSpec {
@@ -47,26 +48,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const bodies = requests.map((r) => r.body);
   const deadline = Date.now() + spec.durationMs;
   const post = (payload: Buffer): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const req = http.request(
-        url,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: `Bearer ${spec.key}`,
-            'content-type': contentType,
-            'content-length': payload.length,
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    postKeepAlive(agent, url, { key: spec.key, contentType }, payload);
   await Promise.all(
     bodies.map(async (payload) => {
       while (Date.now() < deadline) {
