@@ -9,6 +9,7 @@
  * BENCH_CLIENT_THREADS worker threads (default 2), the posting loop on the main thread.
  *
  * Run: npm run bench:tail      (loopback only; the whole run is bounded by BENCH_DURATION_S + ~60 s)
+ * TAIL_MAX_ROWS_PER_SECOND is passed to the server (the sampling threshold; 0 = every row).
  * BENCH_PROFILE=<dir> writes the server's main-thread CPU profile there.
  * Prints delivery p50/p99/max, rows delivered, dropped notices, server CPU (% of one core) and RSS,
  * the server's own receipt → send histogram and event-loop lag, the client's CPU and loop delays.
@@ -64,6 +65,9 @@ const env = await testEnv(t, {
   INGEST_DURABILITY: 'none',
   INGEST_QUEUE_MAX_DEPTH: '100000',
   TAIL_MAX_CONNECTIONS: String(SOCKETS + 100),
+  ...(process.env.TAIL_MAX_ROWS_PER_SECOND
+    ? { TAIL_MAX_ROWS_PER_SECOND: process.env.TAIL_MAX_ROWS_PER_SECOND }
+    : {}),
 });
 const config = loadConfig(env);
 const db = createDb(config.databaseUrl as string, 2);
@@ -131,15 +135,27 @@ const records = (sent: number) =>
   );
 
 /** The server's own view: its POST → send histogram and event-loop lag, from /metrics. */
-async function serverMetrics(): Promise<{ buckets: Map<number, number>; loopLagP99Ms: number }> {
+async function serverMetrics(): Promise<{
+  buckets: Map<number, number>;
+  loopLagP99Ms: number;
+  rowsSent: number;
+  rowsSampledOut: number;
+}> {
   const text = await (await fetch(`${server.url}/metrics`)).text();
+  const counter = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? NaN);
   const buckets = new Map<number, number>();
   for (const m of text.matchAll(
     /^mylog_tail_delivery_latency_seconds_bucket\{le="([^"]+)"\} (\d+)/gm,
   ))
     buckets.set(m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2]));
   const lag = /^mylog_nodejs_eventloop_lag_p99_seconds (\S+)/m.exec(text);
-  return { buckets, loopLagP99Ms: Math.round(Number(lag?.[1] ?? NaN) * 1000) };
+  return {
+    buckets,
+    loopLagP99Ms: Math.round(Number(lag?.[1] ?? NaN) * 1000),
+    rowsSent: counter('mylog_tail_rows_sent_total'),
+    rowsSampledOut: counter('mylog_tail_rows_sampled_out_total'),
+  };
 }
 
 /** The bucket bound (ms) under which `p` % of the samples between two readings fall. */
@@ -232,6 +248,12 @@ console.log(
         max: latencies.at(-1) ?? NaN,
       },
       dropped_notices_on_probes: sum((r) => r.droppedNotices),
+      tail_max_rows_per_second: config.tail.maxRowsPerSecond,
+      sampled_rows_reported_to_probes: sum((r) => r.sampledRows),
+      server_rows_sent_per_s: Math.round((serverAfter.rowsSent - serverBefore.rowsSent) / elapsedS),
+      server_rows_sampled_out_per_s: Math.round(
+        (serverAfter.rowsSampledOut - serverBefore.rowsSampledOut) / elapsedS,
+      ),
       client_received_mb_per_s: Math.round(sum((r) => r.bytesReceived) / 1e6 / elapsedS),
       server_cpu_percent_of_one_core: Math.round(cpuPercent),
       server_rss_max_mib: Math.round(maxRss),

@@ -176,6 +176,8 @@ export interface Config {
   tail: {
     /** Per socket: bytes queued for a client (unsent frames + held rows) before rows are dropped. */
     socketBufferBytes: number;
+    /** Above this many matching rows a second, a tail query shows an even sample; 0 = every row. */
+    maxRowsPerSecond: number;
     /** Rows are batched into one `logs` message per socket at most this often. */
     batchIntervalMs: number;
     /** WebSocket ping (and JSON `ping`) interval; a client with no pong between two pings is dropped. */
@@ -612,6 +614,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     tail: {
       socketBufferBytes: r.int('TAIL_SOCKET_BUFFER_BYTES', 4 * MiB, 16 * 1024, 256 * MiB),
+      maxRowsPerSecond: r.int('TAIL_MAX_ROWS_PER_SECOND', 500, 0, 1_000_000),
       batchIntervalMs: r.int('TAIL_BATCH_INTERVAL_MS', 50, 5, 100),
       pingIntervalMs: r.int('TAIL_PING_INTERVAL_MS', 25_000, 100, 600_000),
       idleTimeoutMs: r.int('TAIL_IDLE_TIMEOUT_MS', 60_000, 100, 24 * 3600_000),

@@ -25,6 +25,8 @@ export interface ViewersResult {
   readonly rowsParsed: number;
   readonly bytesReceived: number;
   readonly droppedNotices: number;
+  /** Rows the probes were told their query's sample left out (`sampled` notices). */
+  readonly sampledRows: number;
   /** This thread's CPU while measuring. */
   readonly cpuMicros: number;
   readonly loopDelayP99Ms: number;
@@ -40,6 +42,7 @@ if (parentPort) {
   let rowsParsed = 0;
   let bytesReceived = 0;
   let droppedNotices = 0;
+  let sampledRows = 0;
   let measuring = false;
   const sockets: WebSocket[] = [];
   for (const viewer of viewers) {
@@ -58,8 +61,10 @@ if (parentPort) {
       const message = JSON.parse(buffer.toString()) as {
         type: string;
         rows?: { attributes: { sent: string } }[];
+        count?: number;
       };
       if (message.type === 'dropped') droppedNotices += 1;
+      if (message.type === 'sampled' && measuring) sampledRows += message.count ?? 0;
       if (message.type !== 'logs' || !measuring) return;
       const now = Date.now();
       for (const row of message.rows ?? []) {
@@ -95,6 +100,7 @@ if (parentPort) {
       rowsParsed,
       bytesReceived,
       droppedNotices,
+      sampledRows,
       cpuMicros,
       loopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
     };

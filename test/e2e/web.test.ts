@@ -23,6 +23,8 @@ import { startMyLogServer } from './mylog-server.ts';
 const ADMIN = 'admin@demo.local';
 const VIEWER = 'viewer@demo.local';
 const tag = crypto.randomBytes(4).toString('hex');
+/** Low enough that one POST of the sampling test passes it (TAIL_MAX_ROWS_PER_SECOND). */
+const TAIL_MAX_ROWS_PER_SECOND = 50;
 
 async function newContext(
   browser: Browser,
@@ -38,7 +40,9 @@ async function newContext(
 
 async function run(): Promise<void> {
   t.setTimeout(300_000);
-  const server = await startMyLogServer(t);
+  const server = await startMyLogServer(t, {
+    TAIL_MAX_ROWS_PER_SECOND: String(TAIL_MAX_ROWS_PER_SECOND),
+  });
   const base = server.baseUrl;
   const browser = await launchBrowser();
   t.teardown(() => browser.close());
@@ -237,6 +241,37 @@ async function run(): Promise<void> {
       .waitFor({ timeout: 2_000 });
     t.ok(Date.now() - sent <= 2_000, `appeared after ${Date.now() - sent} ms`);
     await screenshot(page, 'desktop-live');
+  });
+
+  await t.test('a busy live query shows a sample, and says so', async (t) => {
+    await page.goto(`${base}/logs?live=1&q=flood${tag}`);
+    await page.locator('.live-dot.live').waitFor({ timeout: 15_000 });
+    // Rows that arrive while the tail's resume is in flight all come (tail-sampling.test.ts): once
+    // a first row is on screen, the next ones are live.
+    await sendLogs(base, ingestKey, [{ level: 'info', message: `flood${tag} first` }]);
+    await page.locator('.log-line', { hasText: `flood${tag} first` }).waitFor();
+    const total = 400;
+    await sendLogs(
+      base,
+      ingestKey,
+      Array.from({ length: total }, (_, i) => ({ level: 'warn', message: `flood${tag} ${i}` })),
+    );
+    const banner = page.getByRole('status').filter({ hasText: 'Showing a sample' });
+    await banner.waitFor({ timeout: 10_000 });
+    const lines = page.locator('.log-line', { hasText: `flood${tag}` });
+    await lines.first().waitFor({ timeout: 5_000 });
+    const text = (await banner.textContent()) ?? '';
+    const left = Number(/so ([\d,]+) matching rows? w/.exec(text)?.[1]?.replace(/,/g, ''));
+    t.match(text, `more than ${TAIL_MAX_ROWS_PER_SECOND} rows a second`);
+    // The list is virtual (only rows on screen are in the DOM); its footer counts them all.
+    const footer = (await page.locator('.explorer-footer').textContent()) ?? '';
+    const shown = Number(/([\d,]+) shown/.exec(footer)?.[1]?.replace(/,/g, '')) - 1;
+    t.ok(shown > 0 && shown <= TAIL_MAX_ROWS_PER_SECOND, `${shown} flood rows shown`);
+    t.equal(shown + left, total, `${shown} shown + ${left} left out = ${total} sent`);
+    await screenshot(page, 'desktop-live-sampled');
+    await page.setViewportSize(PHONE);
+    await screenshot(page, 'phone-live-sampled');
+    await page.setViewportSize(DESKTOP);
   });
 
   await t.test('light theme', async () => {

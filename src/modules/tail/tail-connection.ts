@@ -1,13 +1,16 @@
 // One tail socket's delivery state. Memory per socket is bounded by `limitBytes` twice over: what
 // the socket has not yet written (ws bufferedAmount) and the rows held for it while it is paused,
 // resuming or behind. Past that, rows are dropped and counted; the count is sent as a `dropped`
-// message as soon as the socket has room again.
+// message as soon as the socket has room again. Rows its query's sampler left out are counted
+// too, and reported at most once per SAMPLED_NOTICE_INTERVAL_MS.
 import type { WebSocket } from 'ws';
-import { droppedMessage, logsFrame } from './tail-protocol.ts';
+import { droppedMessage, logsFrame, sampledMessage } from './tail-protocol.ts';
 import type { TailRow } from './tail-row.ts';
 
 /** A frame built from held rows stays small enough to interleave with other sockets' frames. */
 const MAX_ROWS_PER_FRAME = 500;
+/** A sampled query leaves rows out on every tick: one notice a second is enough to show it. */
+const SAMPLED_NOTICE_INTERVAL_MS = 1_000;
 const OPEN = 1;
 
 export interface DeliveryCounters {
@@ -27,6 +30,8 @@ export class TailConnection {
   private held: TailRow[] = [];
   private heldBytes = 0;
   private droppedUnreported = 0;
+  private sampledUnreported = 0;
+  private sampledNoticeMs = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -39,9 +44,9 @@ export class TailConnection {
     return this.socket.bufferedAmount + this.heldBytes;
   }
 
-  /** Needs the hub's attention on its next tick: held rows or an unreported drop. */
+  /** Needs the hub's attention on its next tick: held rows, an unreported drop or sample. */
   get backlogged(): boolean {
-    return this.held.length > 0 || this.droppedUnreported > 0;
+    return this.held.length > 0 || this.droppedUnreported > 0 || this.sampledUnreported > 0;
   }
 
   private get direct(): boolean {
@@ -101,12 +106,26 @@ export class TailConnection {
     this.heldBytes = 0;
   }
 
-  /** Sends held rows and drop notices while the socket has room; false once nothing is left. */
-  drain(): boolean {
+  /** Rows of this tick that the query's sampler left out (tail-sampler.ts). */
+  noteSampled(rows: number): void {
+    this.sampledUnreported += rows;
+  }
+
+  /** Sends held rows and notices while the socket has room; false once nothing is left. */
+  drain(nowMs = Date.now()): boolean {
     if (this.socket.readyState !== OPEN) return false;
     if (this.droppedUnreported > 0 && this.hasRoom(64)) {
       this.socket.send(droppedMessage(this.droppedUnreported));
       this.droppedUnreported = 0;
+    }
+    if (
+      this.sampledUnreported > 0 &&
+      nowMs - this.sampledNoticeMs >= SAMPLED_NOTICE_INTERVAL_MS &&
+      this.hasRoom(64)
+    ) {
+      this.socket.send(sampledMessage(this.sampledUnreported));
+      this.sampledUnreported = 0;
+      this.sampledNoticeMs = nowMs;
     }
     if (this.paused || this.catchingUp) return this.backlogged;
     while (this.held.length > 0) {

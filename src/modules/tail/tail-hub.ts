@@ -11,6 +11,7 @@ import { TailLeases } from './tail-leases.ts';
 import type { TailMetrics } from './tail-metrics.ts';
 import { CLOSE, logsFrame } from './tail-protocol.ts';
 import { parsePublishedRows, type TailRow } from './tail-row.ts';
+import { TailSampler } from './tail-sampler.ts';
 import type { WebSocket } from 'ws';
 
 /** Sockets changing filters come back to the same apps: keep the Redis subscription a moment. */
@@ -26,6 +27,7 @@ interface Group {
   readonly appIds: readonly string[];
   readonly predicate: LogRowPredicate;
   readonly members: Set<TailConnection>;
+  readonly sampler: TailSampler;
   pending: TailRow[];
   pendingBytes: number;
 }
@@ -129,7 +131,15 @@ export class TailHub {
     const key = `${sorted.join(',')}\n${q}`;
     let group = this.groups.get(key);
     if (!group) {
-      group = { key, appIds: sorted, predicate, members: new Set(), pending: [], pendingBytes: 0 };
+      group = {
+        key,
+        appIds: sorted,
+        predicate,
+        members: new Set(),
+        sampler: new TailSampler(this.config.tail.maxRowsPerSecond, Date.now()),
+        pending: [],
+        pendingBytes: 0,
+      };
       this.groups.set(key, group);
     }
     const watches = sorted.map((appId) => this.watch(appId, group));
@@ -247,20 +257,41 @@ export class TailHub {
     const now = Date.now();
     for (const group of this.groups.values()) {
       if (group.pending.length === 0) continue;
-      const rows = group.pending;
+      const pending = group.pending;
       group.pending = [];
       group.pendingBytes = 0;
       if (group.members.size === 0) continue;
+      const { kept: rows, left } = group.sampler.take(pending, now);
+      const receivers = left > 0 ? this.sampledReceivers(group, pending, left) : group.members;
       for (const chunk of chunks(rows, this.config.tail.socketBufferBytes / 4)) {
         const frame = logsFrame(chunk.map((r) => r.json));
         let delivered = 0;
-        for (const member of group.members) delivered += member.offer(frame, chunk);
+        for (const member of receivers) delivered += member.offer(frame, chunk);
         if (delivered > 0) observeLatency(this.metrics, chunk, now);
       }
     }
     for (const connection of this.connections) {
-      if (connection.backlogged) connection.drain();
+      if (connection.backlogged) connection.drain(now);
     }
+  }
+
+  /**
+   * The members that get this tick's sample, told how many rows it left out. A member whose
+   * resume is in flight holds every row instead: the resume removes the rows ClickHouse gives it
+   * too, so a sample would report rows as left out that it then delivers.
+   */
+  private sampledReceivers(group: Group, all: readonly TailRow[], left: number): TailConnection[] {
+    const receivers: TailConnection[] = [];
+    for (const member of group.members) {
+      if (member.catchingUp) {
+        member.hold(all);
+        continue;
+      }
+      member.noteSampled(left);
+      receivers.push(member);
+    }
+    this.metrics.rowsSampledOut.inc(left * receivers.length);
+    return receivers;
   }
 
   private ping(): void {

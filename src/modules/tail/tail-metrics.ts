@@ -5,6 +5,7 @@ export interface TailMetrics {
   appsSubscribed: Gauge;
   rowsSent: Counter;
   rowsDropped: Counter<'reason'>;
+  rowsSampledOut: Counter;
   connectionsRefused: Counter<'reason'>;
   deliveryLatency: Histogram;
 }
@@ -38,6 +39,11 @@ export function tailMetrics(registry: Registry, bufferedBytes: () => number): Ta
       name: 'mylog_tail_rows_dropped_total',
       help: 'Rows a tail client did not get: slow_client (buffer full), resume_limit',
       labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    rowsSampledOut: new Counter({
+      name: 'mylog_tail_rows_sampled_out_total',
+      help: 'Rows left out of a tail query above TAIL_MAX_ROWS_PER_SECOND (one per row per socket)',
       registers: [registry],
     }),
     connectionsRefused: new Counter({

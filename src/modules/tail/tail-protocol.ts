@@ -92,6 +92,10 @@ export function droppedMessage(count: number): string {
   return `{"type":"dropped","count":${count}}`;
 }
 
+export function sampledMessage(count: number): string {
+  return `{"type":"sampled","count":${count}}`;
+}
+
 /** One `logs` message from rows already serialised to JSON: built once, sent to many sockets. */
 export function logsFrame(rowJson: readonly string[]): Buffer {
   return Buffer.from(`{"type":"logs","rows":[${rowJson.join(',')}]}`, 'utf8');

@@ -157,6 +157,7 @@ export class TailSession {
         apps: apps.map((a) => ({ id: a.id, slug: a.slug, org: a.orgSlug })),
         q: message.q,
         resume: message.lastId !== undefined,
+        max_rows_per_second: this.deps.config.tail.maxRowsPerSecond,
       }),
     );
     if (message.lastId !== undefined) {

@@ -13,6 +13,8 @@ t.test('slow consumer', async (t) => {
       INGEST_GROUP_COMMIT_WINDOW_MS: '10',
       INGEST_TAIL_SUBSCRIBER_CACHE_MS: '200',
       TAIL_SOCKET_BUFFER_BYTES: String(BUFFER_BYTES),
+      // Every row reaches the socket, so only its slowness drops rows (tail-sampling.test.ts).
+      TAIL_MAX_ROWS_PER_SECOND: '0',
     },
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,7 @@
 // Live tail client (docs/tail-protocol.md): a single-use ticket (POST /v1/tail/ticket, cookie +
 // CSRF), then a WebSocket to /v1/tail?ticket=… that streams `logs` messages for one `subscribe`.
-// Reconnects with backoff and resumes after the last row it saw (`last_id`); reports dropped rows.
+// Reconnects with backoff and resumes after the last row it saw (`last_id`); reports dropped rows
+// and the rows a busy query's sample left out.
 import { api } from './api.ts';
 import type { LogRow } from './types.ts';
 
@@ -9,6 +10,8 @@ export type TailStatus = 'connecting' | 'live' | 'reconnecting' | 'error' | 'clo
 export interface TailHandlers {
   onRows: (rows: LogRow[]) => void;
   onDropped: (count: number) => void;
+  /** Matching rows left out because the query passed `perSecond` rows a second. */
+  onSampled: (count: number, perSecond: number) => void;
   onStatus: (status: TailStatus, message?: string) => void;
 }
 
@@ -34,6 +37,7 @@ type ServerMessage = {
   error?: { code?: string; message?: string } | string;
   message?: string;
   code?: string;
+  max_rows_per_second?: number;
 };
 
 export function startTail(options: TailOptions, handlers: TailHandlers): () => void {
@@ -42,6 +46,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastId = options.lastId;
+  let maxRowsPerSecond = 0;
 
   const connect = async (): Promise<void> => {
     handlers.onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
@@ -104,6 +109,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
     const type = message.type ?? (message.rows ? 'rows' : undefined);
     if (type === 'subscribed' || type === 'ready' || type === 'hello') {
       attempt = 0;
+      maxRowsPerSecond = message.max_rows_per_second ?? 0;
       handlers.onStatus('live');
     } else if (type === 'rows' || type === 'row' || type === 'logs') {
       attempt = 0;
@@ -117,6 +123,8 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
       if (dropped > 0) handlers.onDropped(dropped);
     } else if (type === 'dropped' || type === 'lagged' || type === 'overflow') {
       handlers.onDropped(message.count ?? message.dropped ?? 0);
+    } else if (type === 'sampled') {
+      handlers.onSampled(message.count ?? 0, maxRowsPerSecond);
     } else if (type === 'error') {
       const error = message.error;
       const text =

@@ -197,6 +197,7 @@ export function Explorer() {
   });
   const [pending, setPending] = useState<LogRow[]>([]);
   const [dropped, setDropped] = useState(0);
+  const [sampled, setSampled] = useState({ count: 0, perSecond: 0 });
   const [fresh, setFresh] = useState<ReadonlySet<string>>(new Set());
   const paused = useRef(false);
 
@@ -222,6 +223,7 @@ export function Explorer() {
     if (!state.live || apps.length === 0 || tailFrom === null) return;
     setPending([]);
     setDropped(0);
+    setSampled({ count: 0, perSecond: 0 });
     const endsNow = state.range.to === 'now';
     const lastId = endsNow
       ? (newestId(rowsRef.current) ??
@@ -235,6 +237,8 @@ export function Explorer() {
           else prepend(incoming);
         },
         onDropped: (count) => setDropped((n) => n + count),
+        onSampled: (count, perSecond) =>
+          setSampled((s) => ({ count: s.count + count, perSecond })),
         onStatus: (status, message) => setTailStatus({ status, message }),
       },
     );
@@ -386,7 +390,10 @@ export function Explorer() {
       </div>
 
       {state.live &&
-        (tailStatus.status === 'error' || tailStatus.status === 'reconnecting' || dropped > 0) && (
+        (tailStatus.status === 'error' ||
+          tailStatus.status === 'reconnecting' ||
+          dropped > 0 ||
+          sampled.count > 0) && (
           <div
             className={`banner ${tailStatus.status === 'error' ? 'banner-error' : 'banner-warn'}`}
             role="status"
@@ -396,6 +403,9 @@ export function Explorer() {
             {tailStatus.status === 'reconnecting' &&
               t('explorer.tailReconnecting', { message: tailStatus.message })}
             {dropped > 0 && <> {t('explorer.dropped', { count: dropped })}</>}
+            {sampled.count > 0 && (
+              <> {t('explorer.sampled', { count: sampled.count, perSecond: sampled.perSecond })}</>
+            )}
           </div>
         )}
 

@@ -95,6 +95,8 @@ export const de: Catalogue = {
   'explorer.tailReconnecting': 'Live-Ansicht verbindet neu… {message}',
   'explorer.dropped':
     '{count, plural, one {# Zeile wurde verworfen, weil sie} other {# Zeilen wurden verworfen, weil sie}} schneller ankamen, als die Live-Ansicht sie liefern konnte. Grenze die Abfrage ein oder durchsuche den Zeitraum, um alle zu sehen.',
+  'explorer.sampled':
+    'Stichprobe: Diese Abfrage trifft mehr als {perSecond, number} Zeilen pro Sekunde, daher {count, plural, one {wurde # passende Zeile} other {wurden # passende Zeilen}} ausgelassen. Grenze die Abfrage ein, um jede Zeile live zu sehen, oder durchsuche den Zeitraum.',
   'explorer.searching': 'Suche läuft',
   'explorer.emptyTitle': 'Noch keine Logs in diesem Zeitraum',
   'explorer.emptyBody':

@@ -94,6 +94,8 @@ export const en = {
   'explorer.tailReconnecting': 'Live tail reconnecting… {message}',
   'explorer.dropped':
     '{count, plural, one {# row was dropped because it} other {# rows were dropped because they}} arrived faster than the tail could deliver them. Narrow the query, or search the time range to see them all.',
+  'explorer.sampled':
+    'Showing a sample: this query matches more than {perSecond, number} rows a second, so {count, plural, one {# matching row was} other {# matching rows were}} left out. Narrow the query to see every row live, or search the time range.',
   'explorer.searching': 'Searching',
   'explorer.emptyTitle': 'No logs in this time range yet',
   'explorer.emptyBody':

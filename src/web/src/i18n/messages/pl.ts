@@ -94,6 +94,8 @@ export const pl: Catalogue = {
   'explorer.tailReconnecting': 'Ponowne łączenie podglądu na żywo… {message}',
   'explorer.dropped':
     '{count, plural, one {# wiersz pominięto, bo nadszedł} few {# wiersze pominięto, bo nadeszły} many {# wierszy pominięto, bo nadeszły} other {# wiersza pominięto, bo nadeszły}} szybciej, niż podgląd mógł je dostarczyć. Zawęź zapytanie albo przeszukaj zakres czasu, aby zobaczyć wszystkie.',
+  'explorer.sampled':
+    'Pokazujemy próbkę: to zapytanie pasuje do ponad {perSecond, number} wierszy na sekundę, więc {count, plural, one {# pasujący wiersz został pominięty} few {# pasujące wiersze zostały pominięte} many {# pasujących wierszy zostało pominiętych} other {# pasującego wiersza zostało pominięte}}. Zawęź zapytanie, aby widzieć na żywo każdy wiersz, albo przeszukaj zakres czasu.',
   'explorer.searching': 'Wyszukiwanie',
   'explorer.emptyTitle': 'Brak logów w tym zakresie czasu',
   'explorer.emptyBody':
