@@ -237,8 +237,7 @@ export function Explorer() {
           else prepend(incoming);
         },
         onDropped: (count) => setDropped((n) => n + count),
-        onSampled: (count, perSecond) =>
-          setSampled((s) => ({ count: s.count + count, perSecond })),
+        onSampled: (count, perSecond) => setSampled((s) => ({ count: s.count + count, perSecond })),
         onStatus: (status, message) => setTailStatus({ status, message }),
       },
     );
