@@ -231,6 +231,15 @@ const clientCpuPercent =
   ((clientCpu.user + clientCpu.system) / 1000 / (Date.now() - startedAt)) * 100;
 
 const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
+/** p99 of the rows posted in each second of the run: a warm-up transient or a steady state. */
+const p99BySecond = Array.from({ length: Math.ceil(elapsedS) }, (_, second) => {
+  const inSecond = reports
+    .flatMap((r) =>
+      r.latencies.filter((_, i) => Math.floor(((r.sentAt[i] ?? 0) - startedAt) / 1000) === second),
+    )
+    .sort((a, b) => a - b);
+  return inSecond.length > 0 ? percentile(inSecond, 99) : null;
+});
 const sum = (pick: (r: ViewersResult) => number) => reports.reduce((n, r) => n + pick(r), 0);
 console.log(
   JSON.stringify(
@@ -247,6 +256,7 @@ console.log(
         p99: percentile(latencies, 99),
         max: latencies.at(-1) ?? NaN,
       },
+      post_to_delivery_p99_ms_by_second_posted: p99BySecond,
       dropped_notices_on_probes: sum((r) => r.droppedNotices),
       tail_max_rows_per_second: config.tail.maxRowsPerSecond,
       sampled_rows_reported_to_probes: sum((r) => r.sampledRows),

@@ -22,6 +22,8 @@ export interface ViewersInput {
 
 export interface ViewersResult {
   readonly latencies: number[];
+  /** When each measured row was posted (ms since the epoch), in the order of `latencies`. */
+  readonly sentAt: number[];
   readonly rowsParsed: number;
   readonly bytesReceived: number;
   readonly droppedNotices: number;
@@ -39,6 +41,7 @@ if (parentPort) {
   const port = parentPort;
   const { wsUrl, token, viewers } = workerData as ViewersInput;
   const latencies: number[] = [];
+  const sentAt: number[] = [];
   let rowsParsed = 0;
   let bytesReceived = 0;
   let droppedNotices = 0;
@@ -68,7 +71,9 @@ if (parentPort) {
       if (message.type !== 'logs' || !measuring) return;
       const now = Date.now();
       for (const row of message.rows ?? []) {
-        latencies.push(now - Number(row.attributes.sent));
+        const sent = Number(row.attributes.sent);
+        latencies.push(now - sent);
+        sentAt.push(sent);
         rowsParsed += 1;
       }
     });
@@ -97,6 +102,7 @@ if (parentPort) {
     for (const ws of sockets) ws.terminate();
     const result: ViewersResult = {
       latencies,
+      sentAt,
       rowsParsed,
       bytesReceived,
       droppedNotices,
