@@ -9,7 +9,7 @@
  * BENCH_CLIENT_THREADS worker threads (default 2), the posting loop on the main thread.
  *
  * Run: npm run bench:tail      (loopback only; the whole run is bounded by BENCH_DURATION_S + ~60 s)
- * TAIL_MAX_ROWS_PER_SECOND is passed to the server (the sampling threshold; 0 = every row).
+ * Every TAIL_* variable is passed to the server: TAIL_MAX_ROWS_PER_SECOND=0 turns sampling off.
  * BENCH_PROFILE=<dir> writes the server's main-thread CPU profile there.
  * Prints delivery p50/p99/max, rows delivered, dropped notices, server CPU (% of one core) and RSS,
  * the server's own receipt → send histogram and event-loop lag, the client's CPU and loop delays.
@@ -65,9 +65,12 @@ const env = await testEnv(t, {
   INGEST_DURABILITY: 'none',
   INGEST_QUEUE_MAX_DEPTH: '100000',
   TAIL_MAX_CONNECTIONS: String(SOCKETS + 100),
-  ...(process.env.TAIL_MAX_ROWS_PER_SECOND
-    ? { TAIL_MAX_ROWS_PER_SECOND: process.env.TAIL_MAX_ROWS_PER_SECOND }
-    : {}),
+  // The tail's settings to compare (TAIL_MAX_ROWS_PER_SECOND, TAIL_BATCH_INTERVAL_MS, …).
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[0].startsWith('TAIL_') && entry[1] !== undefined,
+    ),
+  ),
 });
 const config = loadConfig(env);
 const db = createDb(config.databaseUrl as string, 2);
@@ -259,6 +262,7 @@ console.log(
       post_to_delivery_p99_ms_by_second_posted: p99BySecond,
       dropped_notices_on_probes: sum((r) => r.droppedNotices),
       tail_max_rows_per_second: config.tail.maxRowsPerSecond,
+      tail_batch_interval_ms: config.tail.batchIntervalMs,
       sampled_rows_reported_to_probes: sum((r) => r.sampledRows),
       server_rows_sent_per_s: Math.round((serverAfter.rowsSent - serverBefore.rowsSent) / elapsedS),
       server_rows_sampled_out_per_s: Math.round(
