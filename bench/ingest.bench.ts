@@ -141,7 +141,18 @@ interface Row {
   senderUsPerRow: number;
   load: string;
   rssMb: number;
+  /** process.memoryUsage() when RSS peaked: what of it is V8's heap, Node's buffers, chdb's own. */
+  atPeak: NodeJS.MemoryUsage & { clickhouseTrackedBytes: number };
   refused: string;
+}
+
+/** What the engine's memory tracker counts now (chdb shares this process; NaN on a server). */
+async function clickhouseTrackedBytes(): Promise<number> {
+  if (clickhouse.kind !== 'chdb') return NaN;
+  const [row] = await clickhouse.query<{ value: string }>(
+    "SELECT value FROM system.metrics WHERE metric = 'MemoryTracking'",
+  );
+  return Number(row?.value ?? NaN);
 }
 
 /** Redis's own CPU time, µs (it is a separate process: its share of the box counts too). */
@@ -161,8 +172,13 @@ async function scenario(
 ): Promise<Row> {
   storedRows = 0;
   lag = [];
-  let rssMax = 0;
-  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage.rss())), 200);
+  let atPeak = { ...process.memoryUsage(), clickhouseTrackedBytes: NaN };
+  const rssTimer = setInterval(() => {
+    void clickhouseTrackedBytes().then((tracked) => {
+      const now = process.memoryUsage();
+      if (now.rss > atPeak.rss) atPeak = { ...now, clickhouseTrackedBytes: tracked };
+    });
+  }, 250);
   const load0 = loadAverage();
   const redisCpu0 = await redisCpuUs();
   const profiler = PROFILE_DIR ? new InspectorSession() : undefined;
@@ -224,7 +240,8 @@ async function scenario(
     redisUsPerRow: redisCpu / storedRows,
     senderUsPerRow: result.cpuUs / storedRows,
     load: `${load0}→${loadAverage()}`,
-    rssMb: rssMax / 1e6,
+    rssMb: atPeak.rss / 1e6,
+    atPeak,
     refused:
       storedRows === result.accepted
         ? Object.entries(result.refused)
@@ -330,6 +347,17 @@ if (FORMAT_LIST) {
         `${fmt(r.rssMb)} | ${fmt((r.storedPerS / ceiling) * 100)} | ${r.load} | ${r.refused} |`,
     );
   }
+}
+console.log(
+  '\nmemory at peak RSS, MB (the rest is native: chdb, code, stacks; chdb alone, loaded, is ~250):',
+);
+for (const r of results) {
+  const { rss, heapTotal, external, arrayBuffers, clickhouseTrackedBytes: tracked } = r.atPeak;
+  console.log(
+    `  ${r.format} batch ${r.batch}${label(r)}: RSS ${fmt(rss / 1e6)} = V8 heap ${fmt(heapTotal / 1e6)} ` +
+      `+ external ${fmt(external / 1e6)} (buffers ${fmt(arrayBuffers / 1e6)}) ` +
+      `+ rest ${fmt((rss - heapTotal - external) / 1e6)}, of which ClickHouse's tracker counts ${fmt(tracked / 1e6)}`,
+  );
 }
 console.log(
   `\nraw ceiling: chdb insertRaw of the same rows, ${ceilingRowsPerInsert} rows per insert: ${fmt(ceiling)} rows/s, ` +
