@@ -30,6 +30,9 @@ export function createHttpStore(options: HttpStoreOptions): ClickHouseStore {
     compression: { request: false, response: false },
     // Errors reach the caller as ClickHouseStoreError; the client's own console logging would duplicate them.
     log: { level: ClickHouseLogLevel.OFF },
+    // Large parameters (a tail resume's seen_ids: ~39 KB) go in the body, not the URL: ClickHouse
+    // takes 1 MiB of URL, but proxies and Node servers (the chdb bridge) stop at 16 KiB.
+    use_multipart_params_auto: true,
   });
   return {
     kind: 'http',

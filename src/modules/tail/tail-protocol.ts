@@ -1,6 +1,7 @@
 // The tail's wire protocol (docs/tail-protocol.md): JSON text messages both ways. Client messages
 // are validated by hand here rather than by Fastify, because they arrive after the upgrade.
 import { UUID_PATTERN } from '../../infra/slug.ts';
+import { MAX_SEEN_IDS } from './resume-point.ts';
 
 /** Apps one subscription may name (or, with none named, the most it may span). */
 export const MAX_APPS_PER_SUBSCRIPTION = 100;
@@ -8,7 +9,14 @@ export const MAX_APPS_PER_SUBSCRIPTION = 100;
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
 export type ClientMessage =
-  | { type: 'subscribe'; apps: string[]; q: string; lastId: string | undefined }
+  | {
+      type: 'subscribe';
+      apps: string[];
+      q: string;
+      lastId: string | undefined;
+      /** Ids the client holds near `lastId` (resume-point.ts); empty: resume strictly after it. */
+      seenIds: string[];
+    }
   | { type: 'unsubscribe' }
   | { type: 'pause' }
   | { type: 'resume' }
@@ -77,7 +85,27 @@ function parseSubscribe(message: Record<string, unknown>): ClientMessage {
   if (lastId !== undefined && (typeof lastId !== 'string' || !UUID_PATTERN.test(lastId))) {
     throw new ProtocolError('invalid_message', 'last_id must be the id of a log row');
   }
-  return { type: 'subscribe', apps, q, lastId: lastId?.toLowerCase() };
+  const seenIds = message.seen_ids ?? [];
+  if (
+    !Array.isArray(seenIds) ||
+    seenIds.length > MAX_SEEN_IDS ||
+    !seenIds.every((id): id is string => typeof id === 'string' && UUID_PATTERN.test(id))
+  ) {
+    throw new ProtocolError(
+      'invalid_message',
+      `seen_ids must be a list of at most ${MAX_SEEN_IDS} log row ids`,
+    );
+  }
+  if (seenIds.length > 0 && lastId === undefined) {
+    throw new ProtocolError('invalid_message', 'seen_ids needs last_id');
+  }
+  return {
+    type: 'subscribe',
+    apps,
+    q,
+    lastId: lastId?.toLowerCase(),
+    seenIds: seenIds.map((id) => id.toLowerCase()),
+  };
 }
 
 export function errorMessage(code: string, message: string, details?: unknown): string {

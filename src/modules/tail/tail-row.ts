@@ -2,6 +2,7 @@
 // (docs/architecture.md, "A log row"), serialised once per row however many sockets receive it.
 import { parseSerialisedRow } from '../ingest/decode/index.ts';
 import { LOG_ROW_FIELDS, type LogRow } from '../logs-table/logs-table.ts';
+import { uuidV7Ms } from './resume-point.ts';
 
 export interface TailRow {
   readonly id: string;
@@ -15,11 +16,6 @@ export interface TailRow {
 /** ClickHouse DateTime64 text 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) → RFC 3339. */
 export function rfc3339(dateTime64: string): string {
   return dateTime64.includes(' ') ? `${dateTime64.replace(' ', 'T')}Z` : dateTime64;
-}
-
-/** UUIDv7 carries its creation time in the top 48 bits. */
-export function uuidV7Ms(id: string): number {
-  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
 
 /** The stored row as ingest publishes it and ClickHouse returns it: the same fields, DateTime64 text `ts`. */

@@ -25,7 +25,7 @@ import {
   type ClientMessage,
 } from './tail-protocol.ts';
 import type { TailRepository } from './tail.repository.ts';
-import { uuidV7Ms } from './tail-row.ts';
+import { uuidV7Ms } from './resume-point.ts';
 import type { StoredWatermark } from './stored-watermark.ts';
 
 /** Cross-instance clock skew tolerated when deciding which jobs a resume must wait for. */
@@ -163,21 +163,20 @@ export class TailSession {
     if (message.lastId !== undefined) {
       const scope = { appIds, orgIds: [...new Set(apps.map((a) => a.orgId))] };
       // Outside the serial queue: the wait can take seconds, and a new filter must not queue behind it.
-      void this.resume(generation, scope, message.lastId, ast, liveFromMs).catch(
-        (error: unknown) => {
-          this.deps.log.error({ err: error }, 'tail: resume failed');
-          if (generation !== this.generation) return;
-          this.connection.catchingUp = false;
-          this.send(errorMessage('resume_failed', 'could not fill the gap; live rows follow'));
-        },
-      );
+      const from = { lastId: message.lastId, seenIds: message.seenIds };
+      void this.resume(generation, scope, from, ast, liveFromMs).catch((error: unknown) => {
+        this.deps.log.error({ err: error }, 'tail: resume failed');
+        if (generation !== this.generation) return;
+        this.connection.catchingUp = false;
+        this.send(errorMessage('resume_failed', 'could not fill the gap; live rows follow'));
+      });
     }
   }
 
   private async resume(
     generation: number,
     scope: { appIds: string[]; orgIds: string[] },
-    lastId: string,
+    from: { lastId: string; seenIds: readonly string[] },
     ast: QueryNode,
     liveFromMs: number,
   ): Promise<void> {
@@ -188,12 +187,15 @@ export class TailSession {
     const complete = await watermark.waitFor(untilMs, liveFromMs + config.tail.resumeMaxWaitMs);
     if (generation !== this.generation || this.connection.closed) return;
     const filter = compileQueryToSql(ast, { paramPrefix: 'q' });
-    const fromMs = uuidV7Ms(lastId) - config.ingest.maxPastSkewMs;
+    // Everything above the lowest id the client holds, except what it holds (resume-point.ts).
+    const held = [...new Set([from.lastId, ...from.seenIds])];
+    const after = { afterId: held.reduce((a, b) => (b < a ? b : a)), exceptIds: held };
+    const fromMs = uuidV7Ms(after.afterId) - config.ingest.maxPastSkewMs;
     const limit = config.tail.resumeMaxRows;
-    const rows = await repository.rowsAfter(scope, lastId, fromMs, filter, limit + 1);
+    const rows = await repository.rowsAfter(scope, after, fromMs, filter, limit + 1);
     let skipped = 0;
     if (rows.length > limit) {
-      skipped = (await repository.countAfter(scope, lastId, fromMs, filter)) - limit;
+      skipped = (await repository.countAfter(scope, after, fromMs, filter)) - limit;
       rows.splice(0, rows.length - limit);
     }
     if (generation !== this.generation || this.connection.closed) return;

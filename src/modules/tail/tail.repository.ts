@@ -7,6 +7,12 @@ import { LOG_ROW_FIELDS, LOGS_TABLE } from '../logs-table/logs-table.ts';
 import type { CompiledSql } from '../search/query-language/index.ts';
 import { toTailRow, type TailRow } from './tail-row.ts';
 
+/** Rows with an id above `afterId` that are not among `exceptIds` (those the client holds). */
+export interface TailAfter {
+  afterId: string;
+  exceptIds: readonly string[];
+}
+
 export interface TailScope {
   orgIds: readonly string[];
   appIds: readonly string[];
@@ -38,20 +44,22 @@ export function createTailRepository(clickhouse: ClickHouseStore) {
       AND org_id IN {tail_orgs:Array(UUID)}
       AND ts >= fromUnixTimestamp64Milli({tail_from_ms:Int64})
       AND toString(id) > {tail_after:String}
+      AND NOT has({tail_except:Array(String)}, toString(id))
       AND (${filter.sql})`;
-  const params = (scope: TailScope, afterId: string, fromMs: number, filter: CompiledSql) => ({
+  const params = (scope: TailScope, after: TailAfter, fromMs: number, filter: CompiledSql) => ({
     ...filter.params,
     tail_apps: scope.appIds,
     tail_orgs: scope.orgIds,
     tail_from_ms: fromMs,
-    tail_after: afterId,
+    tail_after: after.afterId,
+    tail_except: after.exceptIds,
   });
   const settings = { max_execution_time: QUERY_TIMEOUT_S };
   return {
-    /** The newest `limit` rows after `afterId`, oldest first. */
+    /** The newest `limit` rows after `after`, oldest first. */
     async rowsAfter(
       scope: TailScope,
-      afterId: string,
+      after: TailAfter,
       fromMs: number,
       filter: CompiledSql,
       limit: number,
@@ -60,20 +68,20 @@ export function createTailRepository(clickhouse: ClickHouseStore) {
       const rows = await clickhouse.query<Selected>(
         `SELECT ${COLUMNS} FROM ${LOGS_TABLE} WHERE ${where(filter)}
          ORDER BY id_text DESC LIMIT {tail_limit:UInt32}`,
-        { ...params(scope, afterId, fromMs, filter), tail_limit: limit },
+        { ...params(scope, after, fromMs, filter), tail_limit: limit },
         { settings },
       );
       return rows.reverse().map(fromSelected);
     },
     async countAfter(
       scope: TailScope,
-      afterId: string,
+      after: TailAfter,
       fromMs: number,
       filter: CompiledSql,
     ): Promise<number> {
       const [row] = await clickhouse.query<{ n: string | number }>(
         `SELECT count() AS n FROM ${LOGS_TABLE} WHERE ${where(filter)}`,
-        params(scope, afterId, fromMs, filter),
+        params(scope, after, fromMs, filter),
         { settings },
       );
       return Number(row?.n ?? 0);

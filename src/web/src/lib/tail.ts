@@ -1,7 +1,8 @@
 // Live tail client (docs/tail-protocol.md): a single-use ticket (POST /v1/tail/ticket, cookie +
 // CSRF), then a WebSocket to /v1/tail?ticket=… that streams `logs` messages for one `subscribe`.
-// Reconnects with backoff and resumes after the last row it saw (`last_id`); reports dropped rows
-// and the rows a busy query's sample left out.
+// Reconnects with backoff and resumes where it left off (`last_id` and `seen_ids`: the rows it
+// holds, resume-point.ts); reports dropped rows and the rows a busy query's sample left out.
+import { ResumePoint } from '../../../modules/tail/resume-point.ts';
 import { api } from './api.ts';
 import type { LogRow } from './types.ts';
 
@@ -20,6 +21,9 @@ export interface TailOptions {
   q: string;
   /** Resume after this row id (the newest row already on screen), so nothing falls between. */
   lastId?: string;
+  /** The ids of the rows on screen: with `lastId`, rows a little older that are not among them
+   * are sent too (a row can be published after a newer one). */
+  heldIds?: string[];
 }
 
 interface TicketAnswer {
@@ -45,7 +49,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
   let stopped = false;
   let attempt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let lastId = options.lastId;
+  const resumePoint = new ResumePoint(options.lastId, options.heldIds);
   let maxRowsPerSecond = 0;
 
   const connect = async (): Promise<void> => {
@@ -80,7 +84,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
           type: 'subscribe',
           apps: options.apps,
           q: options.q,
-          ...(lastId ? { last_id: lastId } : {}),
+          ...resumePoint.fields(),
         }),
       );
     };
@@ -116,7 +120,7 @@ export function startTail(options: TailOptions, handlers: TailHandlers): () => v
       handlers.onStatus('live');
       const rows = message.rows ?? (message.row ? [message.row] : []);
       if (rows.length) {
-        lastId = rows[rows.length - 1]!.id;
+        resumePoint.note(rows.map((row) => row.id));
         handlers.onRows(rows);
       }
       const dropped = message.dropped ?? 0;

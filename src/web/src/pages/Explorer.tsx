@@ -225,12 +225,16 @@ export function Explorer() {
     setDropped(0);
     setSampled({ count: 0, perSecond: 0 });
     const endsNow = state.range.to === 'now';
-    const lastId = endsNow
-      ? (newestId(rowsRef.current) ??
-        uuidV7Floor(resolveTime(state.range.from, searchedAt.current)))
-      : undefined;
+    const resumeFrom = endsNow
+      ? {
+          lastId:
+            newestId(rowsRef.current) ??
+            uuidV7Floor(resolveTime(state.range.from, searchedAt.current)),
+          heldIds: rowsRef.current.map((row) => row.id),
+        }
+      : {};
     const stop = startTail(
-      { apps: params.apps, q: state.q, lastId },
+      { apps: params.apps, q: state.q, ...resumeFrom },
       {
         onRows: (incoming) => {
           if (paused.current) setPending((list) => [...list, ...incoming].slice(-LIVE_MAX_ROWS));

@@ -1,6 +1,6 @@
 // Many MyLog instances on one shared Postgres, Redis and ClickHouse (chdb behind its HTTP bridge):
 // two `ingest,api` and one `worker,scheduler` process behind a round-robin proxy, a steady sender
-// through the proxy, a live-tail socket that follows the instances (reconnecting with last_id,
+// through the proxy, a live-tail socket that follows the instances (resuming with last_id and seen_ids,
 // as the web app does), and each instance restarted in turn (SIGTERM, start again on its port).
 // Used by test/integration/scale/rolling-restart.test.ts and bench/rolling-restart.bench.ts.
 import WebSocket from 'ws';
@@ -13,6 +13,7 @@ import { reapWhenThisProcessExits } from '../../../helpers/reaper.ts';
 import { createChdbTestStore, type Teardown } from '../../../helpers/services.ts';
 import { createTenant } from '../../ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess, type MyLogProcess } from '../../ingest/mylog-process.ts';
+import { ResumePoint } from '../../../../src/modules/tail/resume-point.ts';
 import { TailClient, userWithToken, type Row } from '../../tail/tail-fixtures.ts';
 import { startRoundRobinProxy } from './round-robin-proxy.ts';
 import { compareStored, startSenders, type SenderReport } from './steady-sender.ts';
@@ -115,6 +116,7 @@ export async function runRollingRestart(
 
   // The live tail: on a restart its socket closes (1012) and it resumes on the other instance.
   const tailRows: Row[] = [];
+  const resumePoint = new ResumePoint();
   let tailReconnects = 0;
   let tailOn = true;
   let tailAt = 0;
@@ -129,17 +131,19 @@ export async function runRollingRestart(
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      const lastId = tailRows.at(-1)?.id;
-      await client.subscribe({ apps: [tenant.appId], ...(lastId ? { last_id: lastId } : {}) });
-      const seen = client.rows.bind(client);
+      await client.subscribe({ apps: [tenant.appId], ...resumePoint.fields() });
       let taken = 0;
+      const take = (): void => {
+        const fresh = client.rows().slice(taken);
+        tailRows.push(...fresh);
+        resumePoint.note(fresh.map((r) => r.id));
+        taken += fresh.length;
+      };
       while (tailOn && client.ws.readyState === WebSocket.OPEN) {
-        const rows = seen();
-        tailRows.push(...rows.slice(taken));
-        taken = rows.length;
+        take();
         await new Promise((r) => setTimeout(r, 100));
       }
-      tailRows.push(...seen().slice(taken));
+      take();
       client.ws.close();
       if (tailOn) {
         tailReconnects += 1;
