@@ -219,6 +219,25 @@ function storeSuite(name: string, makeStore: (t: Test) => Promise<ClickHouseStor
       t.equal((error as ClickHouseStoreError).code, 60, 'UNKNOWN_TABLE');
     });
 
+    // A tail resume sends ~39 KB of ids: more than a proxy or Node server takes in a URL.
+    t.test('a parameter too long for a URL arrives whole, settings still apply', async (t) => {
+      const ids = Array.from({ length: 2_000 }, (_, i) => `id-${i}-${'x'.repeat(30)}`);
+      const [row] = await store.query<{ n: string | number; last: string }>(
+        'SELECT length({ids:Array(String)}) AS n, {ids:Array(String)}[-1] AS last',
+        { ids },
+      );
+      t.equal(Number(row?.n), ids.length);
+      t.equal(row?.last, ids.at(-1));
+      const error = await store
+        .query(
+          'SELECT count() FROM numbers(100000000) WHERE NOT has({ids:Array(String)}, toString(number))',
+          { ids },
+          { settings: { max_rows_to_read: 1000 } },
+        )
+        .catch((e: unknown) => e);
+      t.equal((error as ClickHouseStoreError).code, 158, 'TOO_MANY_ROWS: the setting held');
+    });
+
     t.test('settings apply per query', async (t) => {
       const error = await store
         .query(
