@@ -69,12 +69,12 @@ export class TailConnection {
   hold(rows: readonly TailRow[]): void {
     let dropped = 0;
     for (const row of rows) {
-      if (this.heldBytes + row.json.length > this.limitBytes) {
+      if (this.heldBytes + row.bytes > this.limitBytes) {
         dropped += 1;
         continue;
       }
       this.held.push(row);
-      this.heldBytes += row.json.length;
+      this.heldBytes += row.bytes;
     }
     if (dropped > 0) this.dropRows(dropped, 'slow_client');
   }
@@ -90,7 +90,7 @@ export class TailConnection {
     let start = all.length;
     let bytes = 0;
     while (start > 0) {
-      const size = (all[start - 1] as TailRow).json.length;
+      const size = (all[start - 1] as TailRow).bytes;
       if (bytes + size > this.limitBytes) break;
       bytes += size;
       start -= 1;
@@ -133,7 +133,7 @@ export class TailConnection {
       const frame = logsFrame(batch.map((r) => r.json));
       if (!this.hasRoom(frame.length)) break;
       this.held = this.held.slice(batch.length);
-      for (const row of batch) this.heldBytes -= row.json.length;
+      for (const row of batch) this.heldBytes -= row.bytes;
       this.socket.send(frame, { binary: false });
       this.counters.sent(batch.length);
     }

@@ -242,13 +242,13 @@ export class TailHub {
     for (const group of watch.groups) {
       for (const row of rows) {
         if (!matches(group.predicate, row)) continue;
-        if (group.pendingBytes + row.json.length > limit) {
+        if (group.pendingBytes + row.bytes > limit) {
           // More than a socket may buffer arrived within one tick: every member loses it.
           for (const member of group.members) member.dropRows(1, 'slow_client');
           continue;
         }
         group.pending.push(row);
-        group.pendingBytes += row.json.length;
+        group.pendingBytes += row.bytes;
       }
     }
   }
@@ -330,13 +330,13 @@ function chunks(rows: TailRow[], maxBytes: number): TailRow[][] {
   let current: TailRow[] = [];
   let bytes = 0;
   for (const row of rows) {
-    if (current.length > 0 && bytes + row.json.length > maxBytes) {
+    if (current.length > 0 && bytes + row.bytes > maxBytes) {
       out.push(current);
       current = [];
       bytes = 0;
     }
     current.push(row);
-    bytes += row.json.length + 1;
+    bytes += row.bytes + 1;
   }
   if (current.length > 0) out.push(current);
   return out;

@@ -8,9 +8,43 @@ export interface TailRow {
   readonly id: string;
   readonly appId: string;
   readonly row: LogRow;
+  /** The API JSON, built on first use: a busy query's sample never sends most rows. */
   readonly json: string;
+  /** Size for the buffer budgets: `json.length`, or a little above it without building it. */
+  readonly bytes: number;
   /** When ingest received the row (from the UUIDv7 id): the start of POST → delivery latency. */
   readonly receivedAtMs: number;
+}
+
+/** What `"name":` adds per field when a positional row becomes an object. */
+const FIELD_NAMES_BYTES = LOG_ROW_FIELDS.reduce((n, field) => n + field.length + 3, 0);
+
+class LazyTailRow implements TailRow {
+  readonly id: string;
+  readonly appId: string;
+  readonly receivedAtMs: number;
+  readonly bytes: number;
+  private serialised: string | undefined;
+
+  /** `sourceBytes`: the length of the published line the row was read from. */
+  constructor(
+    readonly row: LogRow,
+    sourceBytes: number | undefined,
+  ) {
+    this.id = row.id;
+    this.appId = row.app_id;
+    this.receivedAtMs = uuidV7Ms(row.id);
+    this.bytes = sourceBytes === undefined ? this.json.length : sourceBytes + FIELD_NAMES_BYTES;
+  }
+
+  get json(): string {
+    if (this.serialised === undefined) {
+      const api: Record<string, unknown> = {};
+      for (const field of LOG_ROW_FIELDS) api[field] = this.row[field];
+      this.serialised = JSON.stringify(api);
+    }
+    return this.serialised;
+  }
 }
 
 /** ClickHouse DateTime64 text 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn' (UTC) → RFC 3339. */
@@ -21,7 +55,8 @@ export function rfc3339(dateTime64: string): string {
 /** The stored row as ingest publishes it and ClickHouse returns it: the same fields, DateTime64 text `ts`. */
 type StoredShape = LogRow;
 
-export function toTailRow(stored: StoredShape): TailRow {
+/** `sourceBytes`: the length of the published line the row was read from, if it was. */
+export function toTailRow(stored: StoredShape, sourceBytes?: number): TailRow {
   const row: LogRow = {
     id: stored.id,
     ts: rfc3339(stored.ts),
@@ -37,10 +72,7 @@ export function toTailRow(stored: StoredShape): TailRow {
     span_id: stored.span_id,
     user_id: stored.user_id,
   };
-  const api: Record<string, unknown> = {};
-  for (const field of LOG_ROW_FIELDS) api[field] = row[field];
-  const json = JSON.stringify(api);
-  return { id: row.id, appId: row.app_id, row, json, receivedAtMs: uuidV7Ms(row.id) };
+  return new LazyTailRow(row, sourceBytes);
 }
 
 /**
@@ -54,7 +86,7 @@ export function parsePublishedRows(payload: Buffer): TailRow[] {
     if (line.length === 0) continue;
     try {
       const stored = line.startsWith('{') ? JSON.parse(line) : parseSerialisedRow(line);
-      rows.push(toTailRow(stored as StoredShape));
+      rows.push(toTailRow(stored as StoredShape, line.length));
     } catch {
       // see above
     }
