@@ -1,7 +1,8 @@
-// ClickHouse reads for resume: the rows of the caller's apps that arrived after the last row a
-// client saw. Ids are UUIDv7 from ingest's receive time, so "after" is `id >` in text order (the
-// canonical lower-case hex sorts like the number). A row's ts may lag its receive time by up to
-// INGEST_MAX_PAST_SKEW_MS, which is the one bound the (app_id, ts) key can use.
+// ClickHouse reads for resume: the rows of the caller's apps that a client lacks, those that arrived
+// after the lowest id it lists and are not listed (resume-point.ts). Ids are UUIDv7 from ingest's
+// receive time, so "after" is `id >` in text order (the canonical lower-case hex sorts like the
+// number). A row's ts may lag its receive time by up to INGEST_MAX_PAST_SKEW_MS, which is the one
+// bound the (app_id, ts) key can use.
 import type { ClickHouseStore } from '../../infra/clickhouse/store.ts';
 import { LOG_ROW_FIELDS, LOGS_TABLE } from '../logs-table/logs-table.ts';
 import type { CompiledSql } from '../search/query-language/index.ts';
