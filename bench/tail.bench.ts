@@ -10,8 +10,10 @@
  *
  * Run: npm run bench:tail      (loopback only; the whole run is bounded by BENCH_DURATION_S + ~60 s)
  * Every TAIL_* variable is passed to the server: TAIL_MAX_ROWS_PER_SECOND=0 turns sampling off.
+ * BENCH_MAX_SOCKETS=64: the senders share 64 keep-alive connections (default: no bound).
  * BENCH_PROFILE=<dir> writes the server's main-thread CPU profile there.
- * Prints delivery p50/p99/max, rows delivered, dropped notices, server CPU (% of one core) and RSS,
+ * Prints delivery p50/p99/max, and p99 by second posted of delivery, of POST → the server's receipt
+ * (the row id's time) and of POST → 202; rows delivered, dropped notices, server CPU and RSS,
  * the server's own receipt → send histogram and event-loop lag, the client's CPU and loop delays.
  */
 import fs from 'node:fs';
@@ -172,7 +174,12 @@ function bucketPercentile(before: Map<number, number>, after: Map<number, number
 }
 
 // The senders stand for other machines: plain http with keep-alive, not fetch (bench/lib/keep-alive-post.ts).
-const agent = new http.Agent({ keepAlive: true });
+// BENCH_MAX_SOCKETS bounds the senders' connections as a shipper's pool does; unbounded (the
+// default, as in every earlier run), each request waiting for an answer opens another one.
+const agent = new http.Agent({
+  keepAlive: true,
+  maxSockets: Number(process.env.BENCH_MAX_SOCKETS ?? Infinity),
+});
 const post = (key: string, body: string): Promise<number> =>
   postKeepAlive(agent, `${server.url}/v1/logs`, { key, contentType: 'application/json' }, body);
 
@@ -194,6 +201,8 @@ const rssTimer = setInterval(() => {
   maxRss = Math.max(maxRss, rssMiB(pid));
 }, 500);
 const inflight = new Set<Promise<void>>();
+/** How long each POST took to be answered (202 = durably queued, so published to the tail). */
+const postAnswers: { sent: number; ms: number }[] = [];
 for (let n = 0; Date.now() - startedAt < DURATION_S * 1000; n++) {
   const due = startedAt + (n * 1000) / postsPerSecond;
   if (due > Date.now()) await sleep(due - Date.now());
@@ -201,6 +210,7 @@ for (let n = 0; Date.now() - startedAt < DURATION_S * 1000; n++) {
   const sent = Date.now();
   const request = post(tenant.key, records(sent)).then(
     (status) => {
+      postAnswers.push({ sent, ms: Date.now() - sent });
       if (status === 202) posted += ROWS_PER_POST;
       else refused += 1;
     },
@@ -235,19 +245,30 @@ const clientCpuPercent =
 const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
 /** p99 of the rows posted in each second of the run: a warm-up transient or a steady state. */
 const bySecond: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
+/** The part of it before the server's `onRequest` (the row's id time): connecting, sending. */
+const toReceiptBySecond: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
 for (const r of reports) {
-  r.latencies.forEach((latency, i) =>
-    bySecond[Math.floor(((r.sentAt[i] ?? 0) - startedAt) / 1000)]?.push(latency),
-  );
+  r.latencies.forEach((latency, i) => {
+    const second = Math.floor(((r.sentAt[i] ?? 0) - startedAt) / 1000);
+    bySecond[second]?.push(latency);
+    toReceiptBySecond[second]?.push((r.receivedAt[i] ?? 0) - (r.sentAt[i] ?? 0));
+  });
 }
-const p99BySecond = bySecond.map((inSecond) =>
-  inSecond.length > 0
-    ? percentile(
-        inSecond.sort((a, b) => a - b),
-        99,
-      )
-    : null,
-);
+const p99s = (seconds: number[][]) =>
+  seconds.map((inSecond) =>
+    inSecond.length > 0
+      ? percentile(
+          inSecond.sort((a, b) => a - b),
+          99,
+        )
+      : null,
+  );
+const p99BySecond = p99s(bySecond);
+// Beside delivery by second: a slow answer means the time went before the publish (ingest side),
+// a fast answer with a late delivery means it went after it (hub, socket, viewer).
+const answersBySecond: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
+for (const { sent, ms } of postAnswers)
+  answersBySecond[Math.floor((sent - startedAt) / 1000)]?.push(ms);
 const sum = (pick: (r: ViewersResult) => number) => reports.reduce((n, r) => n + pick(r), 0);
 console.log(
   JSON.stringify(
@@ -265,6 +286,8 @@ console.log(
         max: latencies.at(-1) ?? NaN,
       },
       post_to_delivery_p99_ms_by_second_posted: p99BySecond,
+      post_to_receipt_p99_ms_by_second_posted: p99s(toReceiptBySecond),
+      post_answer_p99_ms_by_second_posted: p99s(answersBySecond),
       dropped_notices_on_probes: sum((r) => r.droppedNotices),
       tail_max_rows_per_second: config.tail.maxRowsPerSecond,
       tail_batch_interval_ms: config.tail.batchIntervalMs,

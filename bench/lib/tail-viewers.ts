@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { threadCpuMicros } from '../../src/infra/thread-cpu-clock.ts';
+import { uuidV7Ms } from '../../src/modules/tail/resume-point.ts';
 
 export interface ViewerSpec {
   readonly appId: string;
@@ -24,6 +25,8 @@ export interface ViewersResult {
   readonly latencies: number[];
   /** When each measured row was posted (ms since the epoch), in the order of `latencies`. */
   readonly sentAt: number[];
+  /** When the server received each measured row (its UUIDv7 id: ingest's `onRequest`). */
+  readonly receivedAt: number[];
   readonly rowsParsed: number;
   readonly bytesReceived: number;
   readonly droppedNotices: number;
@@ -42,6 +45,7 @@ if (parentPort) {
   const { wsUrl, token, viewers } = workerData as ViewersInput;
   const latencies: number[] = [];
   const sentAt: number[] = [];
+  const receivedAt: number[] = [];
   let rowsParsed = 0;
   let bytesReceived = 0;
   let droppedNotices = 0;
@@ -63,7 +67,7 @@ if (parentPort) {
       if (!viewer.probe) return;
       const message = JSON.parse(buffer.toString()) as {
         type: string;
-        rows?: { attributes: { sent: string } }[];
+        rows?: { id: string; attributes: { sent: string } }[];
         count?: number;
       };
       if (message.type === 'dropped') droppedNotices += 1;
@@ -74,6 +78,7 @@ if (parentPort) {
         const sent = Number(row.attributes.sent);
         latencies.push(now - sent);
         sentAt.push(sent);
+        receivedAt.push(uuidV7Ms(row.id));
         rowsParsed += 1;
       }
     });
@@ -103,6 +108,7 @@ if (parentPort) {
     const result: ViewersResult = {
       latencies,
       sentAt,
+      receivedAt,
       rowsParsed,
       bytesReceived,
       droppedNotices,
