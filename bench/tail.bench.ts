@@ -243,17 +243,16 @@ const clientCpuPercent =
   ((clientCpu.user + clientCpu.system) / 1000 / (Date.now() - startedAt)) * 100;
 
 const latencies = reports.flatMap((r) => r.latencies).sort((a, b) => a - b);
-/** p99 of the rows posted in each second of the run: a warm-up transient or a steady state. */
-const bySecond: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
-/** The part of it before the server's `onRequest` (the row's id time): connecting, sending. */
-const toReceiptBySecond: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
-for (const r of reports) {
-  r.latencies.forEach((latency, i) => {
-    const second = Math.floor(((r.sentAt[i] ?? 0) - startedAt) / 1000);
-    bySecond[second]?.push(latency);
-    toReceiptBySecond[second]?.push((r.receivedAt[i] ?? 0) - (r.sentAt[i] ?? 0));
-  });
-}
+/** Values grouped by the second of the run their POST started in. */
+const bySecondPosted = () => {
+  const seconds: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
+  return {
+    seconds,
+    add: (sent: number, value: number) =>
+      seconds[Math.floor((sent - startedAt) / 1000)]?.push(value),
+  };
+};
+/** p99 of each second of the run: a warm-up transient or a steady state. */
 const p99s = (seconds: number[][]) =>
   seconds.map((inSecond) =>
     inSecond.length > 0
@@ -263,12 +262,20 @@ const p99s = (seconds: number[][]) =>
         )
       : null,
   );
-const p99BySecond = p99s(bySecond);
+const delivery = bySecondPosted();
+/** The part of it before the server's `onRequest` (the row's id time): connecting, sending. */
+const toReceipt = bySecondPosted();
+for (const r of reports) {
+  r.latencies.forEach((latency, i) => {
+    const sent = r.sentAt[i] ?? 0;
+    delivery.add(sent, latency);
+    toReceipt.add(sent, (r.receivedAt[i] ?? 0) - sent);
+  });
+}
 // Beside delivery by second: a slow answer means the time went before the publish (ingest side),
 // a fast answer with a late delivery means it went after it (hub, socket, viewer).
-const answersBySecond: number[][] = Array.from({ length: Math.ceil(elapsedS) }, () => []);
-for (const { sent, ms } of postAnswers)
-  answersBySecond[Math.floor((sent - startedAt) / 1000)]?.push(ms);
+const answers = bySecondPosted();
+for (const { sent, ms } of postAnswers) answers.add(sent, ms);
 const sum = (pick: (r: ViewersResult) => number) => reports.reduce((n, r) => n + pick(r), 0);
 console.log(
   JSON.stringify(
@@ -285,9 +292,9 @@ console.log(
         p99: percentile(latencies, 99),
         max: latencies.at(-1) ?? NaN,
       },
-      post_to_delivery_p99_ms_by_second_posted: p99BySecond,
-      post_to_receipt_p99_ms_by_second_posted: p99s(toReceiptBySecond),
-      post_answer_p99_ms_by_second_posted: p99s(answersBySecond),
+      post_to_delivery_p99_ms_by_second_posted: p99s(delivery.seconds),
+      post_to_receipt_p99_ms_by_second_posted: p99s(toReceipt.seconds),
+      post_answer_p99_ms_by_second_posted: p99s(answers.seconds),
       dropped_notices_on_probes: sum((r) => r.droppedNotices),
       tail_max_rows_per_second: config.tail.maxRowsPerSecond,
       tail_batch_interval_ms: config.tail.batchIntervalMs,

@@ -22,7 +22,6 @@ const FIELD_NAMES_BYTES = LOG_ROW_FIELDS.reduce((n, field) => n + field.length +
 class LazyTailRow implements TailRow {
   readonly id: string;
   readonly appId: string;
-  readonly receivedAtMs: number;
   readonly bytes: number;
   private serialised: string | undefined;
 
@@ -33,8 +32,12 @@ class LazyTailRow implements TailRow {
   ) {
     this.id = row.id;
     this.appId = row.app_id;
-    this.receivedAtMs = uuidV7Ms(row.id);
     this.bytes = sourceBytes === undefined ? this.json.length : sourceBytes + FIELD_NAMES_BYTES;
+  }
+
+  /** Read for a few sampled rows per frame (delivery latency), so not kept for every row. */
+  get receivedAtMs(): number {
+    return uuidV7Ms(this.id);
   }
 
   get json(): string {
