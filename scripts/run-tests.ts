@@ -1,14 +1,67 @@
-// `npm test`: starts one Postgres and one Redis for the whole run, runs tap over the suite with their
-// URLs in the environment, stops them, and ends with the line CI reads: `N passed, N failed`.
-import { spawn } from 'node:child_process';
+// `npm test`: starts one Postgres and one Redis for the whole run, runs the tap test files with their
+// URLs in the environment (scripts/test-runner.ts), stops them, and ends with the line CI reads:
+// `N passed, N failed`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/infra/embedded/embedded-postgres.ts';
 import { startEmbeddedRedis } from '../src/infra/embedded/embedded-redis.ts';
 import { reapWhenThisProcessExits } from '../test/helpers/reaper.ts';
 import { makeTempDir } from '../test/helpers/services.ts';
+import {
+  DEFAULT_FILE_TIMEOUT_S,
+  DEFAULT_JOBS,
+  type FileResult,
+  findTestFiles,
+  longestFirst,
+  runTestFiles,
+} from './test-runner.ts';
+
+const USAGE = `Usage: npm test [-- [--jobs=N] [--timeout=SECONDS] [FILE_OR_DIR ...]]
+
+Runs the tap test files (default: every *.test.ts under test/) on one embedded Postgres and one
+Redis started for the run (TEST_DATABASE_URL / TEST_REDIS_URL use existing ones instead).
+
+  --jobs=N           files run side by side (default ${DEFAULT_JOBS}; TEST_JOBS also sets it)
+  --timeout=SECONDS  a file's time limit unless it sets its own (default ${DEFAULT_FILE_TIMEOUT_S})
+  --help             this text
+
+Each file's TAP output is kept in .tap/test-results/<file>.tap; a failing file's is also printed.
+`;
+
+interface Args {
+  jobs: number;
+  timeoutS: number;
+  paths: string[];
+}
+
+function parseArgs(argv: string[]): Args | 'help' {
+  const args: Args = {
+    jobs: Number(process.env.TEST_JOBS ?? DEFAULT_JOBS),
+    timeoutS: DEFAULT_FILE_TIMEOUT_S,
+    paths: [],
+  };
+  for (const arg of argv) {
+    const [flag, value] = arg.split('=', 2) as [string, string | undefined];
+    if (flag === '--help' || flag === '-h') return 'help';
+    else if (flag === '--jobs') args.jobs = Number(value);
+    else if (flag === '--timeout') args.timeoutS = Number(value);
+    else if (flag.startsWith('-')) throw new Error(`unknown option ${arg} (see --help)`);
+    else if (!fs.existsSync(arg)) throw new Error(`no such test file or directory: ${arg}`);
+    else args.paths.push(arg);
+  }
+  if (!Number.isInteger(args.jobs) || args.jobs < 1)
+    throw new Error('--jobs wants a whole number ≥ 1');
+  if (!(args.timeoutS > 0)) throw new Error('--timeout wants a number of seconds > 0');
+  if (!args.paths.length) args.paths.push('test');
+  return args;
+}
 
 async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   const dir = makeTempDir('testrun');
   const started = Date.now();
   const [postgres, redis] = await Promise.all([
@@ -30,49 +83,34 @@ async function main(): Promise<number> {
     TEST_REDIS_URL: process.env.TEST_REDIS_URL ?? (redis?.url as string),
   };
   process.stdout.write(`test services ready in ${Date.now() - started} ms\n`);
-  let output = '';
-  const code = await new Promise<number>((resolve) => {
-    const child = spawn('npx', ['tap', ...process.argv.slice(2)], {
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      process.stdout.write(chunk);
-    });
-    child.on('exit', (exitCode) => resolve(exitCode ?? 1));
+  const resultsDir = '.tap/test-results';
+  const files = longestFirst(findTestFiles(args.paths), resultsDir);
+  process.stdout.write(`${files.length} test files, ${args.jobs} at a time\n`);
+  const summary = await runTestFiles({
+    files,
+    jobs: args.jobs,
+    timeoutS: args.timeoutS,
+    env,
+    resultsDir,
+    write: (line) => process.stdout.write(line),
   });
   await Promise.allSettled([postgres?.stop(), redis?.stop()]);
   fs.rmSync(dir, { recursive: true, force: true });
-  // tap's base reporter ends with e.g. "# { total: 12, pass: 11, fail: 1 }"
-  const summary = /#\s*\{([^}]*)\}\s*$/m.exec(output.trimEnd().split('\n').slice(-5).join('\n'));
-  const count = (name: string): number =>
-    Number(new RegExp(`${name}:\\s*(\\d+)`).exec(summary?.[1] ?? '')?.[1] ?? 0);
-  const failed = count('fail') + (code !== 0 && count('fail') === 0 ? 1 : 0);
+  const failedFiles = summary.files.filter((file) => file.fail).map((file) => file.file);
+  if (failedFiles.length) process.stdout.write(`\nfailed files:\n  ${failedFiles.join('\n  ')}\n`);
   process.stdout.write(
-    `\n${count('pass')} passed, ${failed} failed${count('skip') ? `, ${count('skip')} skipped` : ''}\n`,
+    `\n${summary.pass} passed, ${summary.fail} failed${summary.skip ? `, ${summary.skip} skipped` : ''}\n`,
   );
   process.stdout.write(`test run took ${Math.round((Date.now() - started) / 1000)} s\n`);
-  printSlowestFiles(10, started);
-  return code;
+  printSlowestFiles(summary.files, 10);
+  return summary.fail ? 1 : 0;
 }
 
-/** The CI budget is 30 minutes: name the files that spend it (tap keeps each file's output). */
-function printSlowestFiles(count: number, since: number): void {
-  const root = '.tap/test-results';
-  if (!fs.existsSync(root)) return;
-  const times = fs
-    .readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.tap') && fs.statSync(path.join(root, file)).mtimeMs >= since)
-    .map((file) => {
-      const text = fs.readFileSync(path.join(root, file), 'utf8');
-      const ms = Number([...text.matchAll(/^# time=([\d.]+)ms/gm)].at(-1)?.[1] ?? 0);
-      return { file: file.replace(/\.tap$/, ''), ms };
-    })
-    .sort((a, b) => b.ms - a.ms);
-  const total = times.reduce((sum, { ms }) => sum + ms, 0);
+/** The CI budget is 30 minutes: name the files that spend it. */
+function printSlowestFiles(files: FileResult[], count: number): void {
+  const total = files.reduce((sum, { ms }) => sum + ms, 0);
   process.stdout.write(`slowest files (of ${Math.round(total / 1000)} s in all files):\n`);
-  for (const { file, ms } of times.slice(0, count))
+  for (const { file, ms } of [...files].sort((a, b) => b.ms - a.ms).slice(0, count))
     process.stdout.write(`  ${(ms / 1000).toFixed(0).padStart(5)} s  ${file}\n`);
 }
 
