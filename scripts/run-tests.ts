@@ -98,12 +98,14 @@ async function main(): Promise<number> {
   fs.rmSync(dir, { recursive: true, force: true });
   const failedFiles = summary.files.filter((file) => file.fail).map((file) => file.file);
   if (failedFiles.length) process.stdout.write(`\nfailed files:\n  ${failedFiles.join('\n  ')}\n`);
+  const notRun = files.length - summary.files.length;
+  if (notRun) process.stdout.write(`interrupted: ${notRun} of ${files.length} files not run\n`);
   process.stdout.write(
     `\n${summary.pass} passed, ${summary.fail} failed${summary.skip ? `, ${summary.skip} skipped` : ''}\n`,
   );
   process.stdout.write(`test run took ${Math.round((Date.now() - started) / 1000)} s\n`);
   printSlowestFiles(summary.files, 10);
-  return summary.fail ? 1 : 0;
+  return summary.fail || notRun ? 1 : 0;
 }
 
 /** The CI budget is 30 minutes: name the files that spend it. */

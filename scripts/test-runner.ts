@@ -89,12 +89,37 @@ export function longestFirst(files: string[], resultsDir: string): string[] {
   );
 }
 
+/** Process groups of the files running now: a Ctrl-C of the runner must reach them too. */
+const running = new Set<number>();
+let interrupted = false;
+
+function stopRunningFilesOn(signal: NodeJS.Signals): () => void {
+  const onSignal = (): void => {
+    interrupted = true;
+    for (const pid of running) killGroup(pid, 'SIGTERM');
+    process.exitCode = 130;
+    // Their close handlers still run; the second Ctrl-C gets Node's default (exit now).
+    process.removeListener(signal, onSignal);
+  };
+  process.on(signal, onSignal);
+  return () => process.removeListener(signal, onSignal);
+}
+
 export async function runTestFiles(options: RunOptions): Promise<RunSummary> {
+  const stops = (['SIGINT', 'SIGTERM'] as const).map((signal) => stopRunningFilesOn(signal));
+  try {
+    return await runQueue(options);
+  } finally {
+    for (const stop of stops) stop();
+  }
+}
+
+async function runQueue(options: RunOptions): Promise<RunSummary> {
   const queue = [...options.files];
   const results: FileResult[] = [];
   let done = 0;
   const worker = async (): Promise<void> => {
-    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    for (let file = queue.shift(); file !== undefined && !interrupted; file = queue.shift()) {
       const result = await runOne(file, options);
       results.push(result);
       done += 1;
@@ -122,6 +147,7 @@ function runOne(file: string, options: RunOptions): Promise<FileResult> {
     stdio: ['ignore', sink, sink],
     detached: true,
   });
+  if (child.pid !== undefined) running.add(child.pid);
   const limitS = Math.max(HARD_LIMIT_S, options.timeoutS + 60);
   const killer = setTimeout(() => {
     fs.appendFileSync(out, `\n# runner: killed after ${limitS} s\n`);
@@ -130,6 +156,7 @@ function runOne(file: string, options: RunOptions): Promise<FileResult> {
   return new Promise((resolve) => {
     child.on('close', (exitCode, signal) => {
       clearTimeout(killer);
+      if (child.pid !== undefined) running.delete(child.pid);
       fs.closeSync(sink);
       // Servers a file forgot to stop must not outlive it and hold ports or CPU for the next files.
       killGroup(child.pid, 'SIGKILL');
