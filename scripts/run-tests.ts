@@ -8,6 +8,7 @@ import { startEmbeddedRedis } from '../src/infra/embedded/embedded-redis.ts';
 import { reapWhenThisProcessExits } from '../test/helpers/reaper.ts';
 import { makeTempDir } from '../test/helpers/services.ts';
 import {
+  DEFAULT_BROWSER_JOBS,
   DEFAULT_FILE_TIMEOUT_S,
   DEFAULT_JOBS,
   type FileResult,
@@ -22,6 +23,7 @@ Runs the tap test files (default: every *.test.ts under test/) on one embedded P
 Redis started for the run (TEST_DATABASE_URL / TEST_REDIS_URL use existing ones instead).
 
   --jobs=N           files run side by side (default ${DEFAULT_JOBS}; TEST_JOBS also sets it)
+  --browser-jobs=N   of which browser (test/e2e) files at most (default ${DEFAULT_BROWSER_JOBS})
   --timeout=SECONDS  a file's time limit unless it sets its own (default ${DEFAULT_FILE_TIMEOUT_S})
   --help             this text
 
@@ -30,6 +32,7 @@ Each file's TAP output is kept in .tap/test-results/<file>.tap; a failing file's
 
 interface Args {
   jobs: number;
+  browserJobs: number;
   timeoutS: number;
   paths: string[];
 }
@@ -37,6 +40,7 @@ interface Args {
 function parseArgs(argv: string[]): Args | 'help' {
   const args: Args = {
     jobs: Number(process.env.TEST_JOBS ?? DEFAULT_JOBS),
+    browserJobs: DEFAULT_BROWSER_JOBS,
     timeoutS: DEFAULT_FILE_TIMEOUT_S,
     paths: [],
   };
@@ -44,6 +48,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     const [flag, value] = arg.split('=', 2) as [string, string | undefined];
     if (flag === '--help' || flag === '-h') return 'help';
     else if (flag === '--jobs') args.jobs = Number(value);
+    else if (flag === '--browser-jobs') args.browserJobs = Number(value);
     else if (flag === '--timeout') args.timeoutS = Number(value);
     else if (flag.startsWith('-')) throw new Error(`unknown option ${arg} (see --help)`);
     else if (!fs.existsSync(arg)) throw new Error(`no such test file or directory: ${arg}`);
@@ -85,10 +90,13 @@ async function main(): Promise<number> {
   process.stdout.write(`test services ready in ${Date.now() - started} ms\n`);
   const resultsDir = '.tap/test-results';
   const files = longestFirst(findTestFiles(args.paths), resultsDir);
-  process.stdout.write(`${files.length} test files, ${args.jobs} at a time\n`);
+  process.stdout.write(
+    `${files.length} test files, ${args.jobs} at a time (browser files ${args.browserJobs})\n`,
+  );
   const summary = await runTestFiles({
     files,
     jobs: args.jobs,
+    browserJobs: args.browserJobs,
     timeoutS: args.timeoutS,
     env,
     resultsDir,

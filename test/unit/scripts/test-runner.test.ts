@@ -9,6 +9,7 @@ import { makeTempDir } from '../../helpers/services.ts';
 import {
   countsOf,
   findTestFiles,
+  isBrowserFile,
   longestFirst,
   runTestFiles,
 } from '../../../scripts/test-runner.ts';
@@ -44,6 +45,7 @@ t.pass('started');`,
   const summary = await runTestFiles({
     files: [pass, fail, crash, slow, orphan],
     jobs: 2,
+    browserJobs: 2,
     timeoutS: 2,
     env: process.env,
     resultsDir,
@@ -70,6 +72,57 @@ t.pass('started');`,
   t.ok(
     lines.some((line) => line.includes('not ok') && line.includes(`---- ${fail}`)),
     'and its output printed',
+  );
+});
+
+t.test('browser files run at most browserJobs at a time, the others beside them', async (t) => {
+  const dir = makeTempDir('runner-browser');
+  const log = path.join(dir, 'spans.log');
+  // No top-level await: outside this package, tsx loads a .ts file as CommonJS.
+  const span = (name: string): string => `import fs from 'node:fs';
+t.test('${name}', async (t) => {
+  fs.appendFileSync(${JSON.stringify(log)}, '${name} start ' + Date.now() + '\\n');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  fs.appendFileSync(${JSON.stringify(log)}, '${name} end ' + Date.now() + '\\n');
+  t.pass('${name}');
+});`;
+  const files = writeFiles(dir, {
+    'e2e/a.test.ts': span('a'),
+    'e2e/b.test.ts': span('b'),
+    'plain.test.ts': span('plain'),
+  });
+  t.ok(isBrowserFile(files[0] as string));
+  t.notOk(isBrowserFile(files[2] as string));
+  const summary = await runTestFiles({
+    files,
+    jobs: 3,
+    browserJobs: 1,
+    timeoutS: 30,
+    env: process.env,
+    resultsDir: path.join(dir, 'results'),
+    write: () => true,
+  });
+  t.match(summary, { pass: 3, fail: 0 });
+  const at = new Map(
+    fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '))
+      .map(([name, what, ms]) => [`${name} ${what}`, Number(ms)]),
+  );
+  const [a, b, plain] = ['a', 'b', 'plain'].map((name) => ({
+    start: at.get(`${name} start`) as number,
+    end: at.get(`${name} end`) as number,
+  })) as [
+    { start: number; end: number },
+    { start: number; end: number },
+    { start: number; end: number },
+  ];
+  t.ok(a.end <= b.start || b.end <= a.start, 'the two browser files did not overlap');
+  t.ok(
+    plain.start < Math.max(a.end, b.end) && plain.end > Math.min(a.start, b.start),
+    'the other file ran beside them',
   );
 });
 
