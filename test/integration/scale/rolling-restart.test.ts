@@ -23,6 +23,9 @@ t.test('each of three instances restarted in turn under a steady sender', async 
   t.equal(r.senders.answers.conn ?? 0, 0, 'the sender never lost its connection');
   t.equal(r.lost, 0, 'no acknowledged record lost');
   t.equal(r.duplicated, 0, 'no record stored twice');
+  // A resume says complete:false when the gap was not stored within TAIL_RESUME_MAX_WAIT_MS; named
+  // apart, so that a host too slow for that wait is not mistaken for a resume that skips rows.
+  t.equal(r.incompleteBackfills, 0, 'every resume found its gap stored in time');
   t.equal(r.tailMissing, 0, 'the live tail delivered every record');
   // Rows reach the socket only roughly in id order (two ingest instances): the resume names the
   // ids it holds near its newest (seen_ids), so it neither skips an older row nor repeats one.
@@ -33,6 +36,6 @@ t.test('each of three instances restarted in turn under a steady sender', async 
     `records: ${r.senders.acknowledged.length} acknowledged, ${r.lost} lost, ${r.duplicated} ` +
       `duplicated; proxy re-sent ${r.proxyRetried} requests, ${r.proxyFailed.length} failed; tail: ` +
       `${r.tailRows} rows, ${r.tailMissing} missing, ${r.tailDuplicates} twice, ` +
-      `${r.tailReconnects} reconnects; restarts took ${r.restartsMs.join(', ')} ms; ${r.ms} ms in all`,
+      `${r.tailReconnects} reconnects (${r.incompleteBackfills} incomplete resumes); restarts took ${r.restartsMs.join(', ')} ms; ${r.ms} ms in all`,
   );
 });
