@@ -17,7 +17,7 @@ import {
   runTestFiles,
 } from './test-runner.ts';
 
-const USAGE = `Usage: npm test [-- [--jobs=N] [--timeout=SECONDS] [FILE_OR_DIR ...]]
+const USAGE = `Usage: npm test [-- [--jobs=N] [--browser-jobs=N] [--timeout=SECONDS] [FILE_OR_DIR ...]]
 
 Runs the tap test files (default: every *.test.ts under test/) on one embedded Postgres and one
 Redis started for the run (TEST_DATABASE_URL / TEST_REDIS_URL use existing ones instead).

@@ -85,7 +85,8 @@ export async function runRollingRestart(
     // restart took 14 s in a loaded CI run, past the 10 s default wait, and the resume then
     // (rightly) said complete:false: 60 rows never reached the tail. A job the stopping worker
     // still held comes back after its lock expires: 5 s instead of 30. At load 15 on the 2-core CI
-    // host restarts took 31-38 s, past a 30 s wait: 20 rows missed with complete:false.
+    // host restarts took 31-38 s and the tail missed 20 rows; a resume past a 30 s wait would say
+    // complete:false, which the report now counts (incompleteBackfills).
     TAIL_RESUME_MAX_WAIT_MS: '120000',
     WORKER_LOCK_DURATION_MS: '5000',
   });
