@@ -54,8 +54,11 @@ function parseArgs(argv: string[]): Args | 'help' {
     else if (!fs.existsSync(arg)) throw new Error(`no such test file or directory: ${arg}`);
     else args.paths.push(arg);
   }
-  if (!Number.isInteger(args.jobs) || args.jobs < 1)
-    throw new Error('--jobs wants a whole number ≥ 1');
+  for (const [name, value] of [
+    ['--jobs', args.jobs],
+    ['--browser-jobs', args.browserJobs],
+  ] as const)
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} wants a whole number ≥ 1`);
   if (!(args.timeoutS > 0)) throw new Error('--timeout wants a number of seconds > 0');
   if (!args.paths.length) args.paths.push('test');
   return args;
