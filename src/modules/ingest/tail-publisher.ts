@@ -21,19 +21,19 @@ export function tailSubscribersKey(config: Pick<Config, 'redisKeyPrefix'>, appId
 }
 
 export function createTailPublisher(redis: Redis, config: Config) {
-  const cache = new Map<string, { has: boolean; untilMs: number; pending?: Promise<boolean> }>();
-  const hasSubscribers = async (appId: string): Promise<boolean> => {
+  // An answer counts from when it was asked, not from when it arrived: a resuming tail waits only
+  // for rows queued up to INGEST_TAIL_SUBSCRIBER_CACHE_MS after its lease was written
+  // (tail-session.ts), and an answer read late by a busy event loop would stretch that.
+  const cache = new Map<string, { askedAtMs: number; has: Promise<boolean> }>();
+  const hasSubscribers = (appId: string): Promise<boolean> => {
     const now = Date.now();
     const entry = cache.get(appId);
-    if (entry && entry.untilMs > now) return entry.has;
-    if (entry?.pending) return entry.pending;
-    const pending = redis.zcount(tailSubscribersKey(config, appId), Date.now(), '+inf').then(
+    if (entry && now - entry.askedAtMs < config.ingest.tailSubscriberCacheMs) return entry.has;
+    const has = redis.zcount(tailSubscribersKey(config, appId), now, '+inf').then(
       (live) => live > 0,
       () => false,
     );
-    cache.set(appId, { has: entry?.has ?? false, untilMs: 0, pending });
-    const has = await pending;
-    cache.set(appId, { has, untilMs: Date.now() + config.ingest.tailSubscriberCacheMs });
+    cache.set(appId, { askedAtMs: now, has });
     return has;
   };
   return {

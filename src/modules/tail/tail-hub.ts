@@ -41,6 +41,8 @@ interface AppWatch {
 export interface HubHooks {
   /** Called from housekeeping when a subscribed socket's scope is due for another check. */
   reauthDue(connection: TailConnection): void;
+  /** Called when this hub's lease on apps ran out before its refresh landed (tail-leases.ts). */
+  leaseLapsed?(appIds: readonly string[], lapsedForMs: number, sockets: number): void;
 }
 
 export class TailHub {
@@ -67,7 +69,9 @@ export class TailHub {
     this.subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) =>
       this.onPublished(channel, message),
     );
-    this.leases = new TailLeases(redis, config, this.id);
+    this.leases = new TailLeases(redis, config, this.id, (appIds, lapsedForMs) =>
+      this.leaseLapsed(appIds, lapsedForMs),
+    );
     this.channelPrefix = tailChannel(config, '');
   }
 
@@ -230,6 +234,28 @@ export class TailHub {
       void this.leases.release(appId);
     }, UNWATCH_LINGER_MS);
     watch.linger.unref();
+  }
+
+  /**
+   * While the lease was out, ingest may have left rows of these apps unpublished, so the sockets
+   * watching them close with 1012 and resume: the resume reads what each one lacks from ClickHouse.
+   */
+  private leaseLapsed(appIds: readonly string[], lapsedForMs: number): void {
+    if (this.closing) return;
+    const sockets = new Set<TailConnection>();
+    for (const appId of appIds) {
+      for (const group of this.apps.get(appId)?.groups ?? []) {
+        for (const member of group.members) sockets.add(member);
+      }
+    }
+    this.metrics.leaseLapses.inc();
+    this.hooks.leaseLapsed?.(appIds, lapsedForMs, sockets.size);
+    for (const connection of sockets) {
+      connection.socket.close(
+        CLOSE.serverRestart,
+        'tail subscription lapsed; reconnect with last_id',
+      );
+    }
   }
 
   private onPublished(channel: Buffer, message: Buffer): void {

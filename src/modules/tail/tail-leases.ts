@@ -1,18 +1,23 @@
 // Tells ingest which apps have tail subscribers, in a way that survives a crashed instance: each
 // hub holds a lease per watched app in a sorted set (member = hub id, score = expiry in epoch ms)
 // and refreshes it at a third of its life. Ingest counts unexpired members (tail-publisher.ts).
+// A refresh that lands after the lease ran out (an event loop stalled past two thirds of
+// TAIL_LEASE_TTL_MS, Redis unreachable meanwhile) means ingest may have stopped publishing the app
+// for a while: `lapsed` is told, so the hub can make its sockets resume (docs/tail-protocol.md).
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import { tailSubscribersKey } from '../ingest/tail-publisher.ts';
 
 export class TailLeases {
-  private readonly apps = new Set<string>();
+  /** App id → when its last written lease runs out (epoch ms). */
+  private readonly apps = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly config: Pick<Config, 'redisKeyPrefix' | 'tail'>,
     private readonly hubId: string,
+    private readonly lapsed: (appIds: string[], lapsedForMs: number) => void = () => undefined,
   ) {}
 
   start(): void {
@@ -21,7 +26,7 @@ export class TailLeases {
   }
 
   async acquire(appId: string): Promise<void> {
-    this.apps.add(appId);
+    if (!this.apps.has(appId)) this.apps.set(appId, Number.POSITIVE_INFINITY);
     await this.write([appId]);
   }
 
@@ -32,7 +37,7 @@ export class TailLeases {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    const apps = [...this.apps];
+    const apps = [...this.apps.keys()];
     this.apps.clear();
     if (apps.length === 0) return;
     const multi = this.redis.multi();
@@ -41,7 +46,7 @@ export class TailLeases {
   }
 
   private async refresh(): Promise<void> {
-    if (this.apps.size > 0) await this.write([...this.apps]).catch(() => undefined);
+    if (this.apps.size > 0) await this.write([...this.apps.keys()]).catch(() => undefined);
   }
 
   private async write(appIds: readonly string[]): Promise<void> {
@@ -56,6 +61,20 @@ export class TailLeases {
       multi.pexpire(key, ttl * 2);
     }
     await multi.exec();
+    // Redis applied the write at the latest now; a lease that ran out before may have lapsed.
+    const landedMs = Date.now();
+    const lapsed: string[] = [];
+    let lapsedForMs = 0;
+    for (const appId of appIds) {
+      const expiresMs = this.apps.get(appId);
+      if (expiresMs === undefined) continue; // released meanwhile
+      if (landedMs > expiresMs) {
+        lapsed.push(appId);
+        lapsedForMs = Math.max(lapsedForMs, landedMs - expiresMs);
+      }
+      this.apps.set(appId, now + ttl);
+    }
+    if (lapsed.length > 0) this.lapsed(lapsed, lapsedForMs);
   }
 
   private key(appId: string): string {

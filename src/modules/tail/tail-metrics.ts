@@ -8,6 +8,7 @@ export interface TailMetrics {
   rowsSampledOut: Counter;
   connectionsRefused: Counter<'reason'>;
   deliveryLatency: Histogram;
+  leaseLapses: Counter;
 }
 
 export function tailMetrics(registry: Registry, bufferedBytes: () => number): TailMetrics {
@@ -56,6 +57,11 @@ export function tailMetrics(registry: Registry, bufferedBytes: () => number): Ta
       name: 'mylog_tail_delivery_latency_seconds',
       help: 'From ingest receiving a row to the tail handing it to a socket (per row and query)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+      registers: [registry],
+    }),
+    leaseLapses: new Counter({
+      name: 'mylog_tail_lease_lapses_total',
+      help: 'Times a tail lease ran out before its refresh landed (its sockets were made to resume)',
       registers: [registry],
     }),
   };

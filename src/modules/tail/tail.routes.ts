@@ -24,6 +24,11 @@ export async function tailRoutes(app: FastifyInstance): Promise<void> {
   const metrics = tailMetrics(app.metrics.registry, () => hub?.bufferedBytes() ?? 0);
   hub = new TailHub(app.redis, config, metrics, {
     reauthDue: (connection) => sessions.get(connection)?.recheck(),
+    leaseLapsed: (appIds, lapsedForMs, sockets) =>
+      app.log.warn(
+        { appIds, lapsedForMs, sockets },
+        'tail: lease ran out before its refresh landed; its sockets resume',
+      ),
   });
   const tail = hub;
   const deps = {

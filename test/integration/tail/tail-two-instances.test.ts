@@ -1,6 +1,7 @@
 // Two MyLog processes sharing Redis, Postgres and ClickHouse (chdb served over HTTP by this test):
 // a row POSTed to A reaches a socket on B, filtered; B's subscriber lease outlives B only until it
-// expires; a socket closed by B's shutdown resumes on A with no gap and no duplicate.
+// expires; a socket closed by B's shutdown resumes on A with no gap and no duplicate; a socket on
+// an instance stalled past its lease is told to resume, and gets what ingest left unpublished.
 import t from 'tap';
 import {
   startChdbHttpBridge,
@@ -124,6 +125,50 @@ t.test('tail across two instances', async (t) => {
       );
     },
   );
+
+  t.test("a stalled instance's lease runs out: its sockets resume and miss nothing", async (t) => {
+    const c = await startMyLogProcess({
+      ...base,
+      PORT: String(await freePort()),
+      MYLOG_ROLES: 'api',
+    });
+    t.teardown(() => c.kill());
+    const first = await TailClient.open(c.url, { token });
+    t.teardown(() => first.close());
+    await first.subscribe({ apps: [tenant.appId], q: 'kind:stall' });
+    await sleep(400);
+    await postLogs(a.url, tenant.key, [{ kind: 'stall', message: 'before' }]);
+    await first.waitRows(1);
+    // Stopped past its lease's life (2 s), as an event loop stalled by a loaded host is.
+    c.child.kill('SIGSTOP');
+    const deadline = Date.now() + 15_000;
+    while ((await leases()) > 0 && Date.now() < deadline) await sleep(200);
+    t.equal(await leases(), 0, 'no live lease during the stall');
+    await sleep(400); // past ingest's subscriber cache: A now leaves the app unpublished
+    await postLogs(a.url, tenant.key, [{ kind: 'stall', message: 'during' }]);
+    c.child.kill('SIGCONT');
+    const closed = await Promise.race([first.closed, sleep(15_000).then(() => undefined)]);
+    t.match(closed, { code: 1012, reason: /lapsed/ }, 'told to reconnect');
+    if (!closed) return;
+    const held = first.rows();
+    t.same(
+      held.map((r) => r.message),
+      ['before'],
+      'the row posted during the stall never reached it live',
+    );
+    const second = await TailClient.open(a.url, { token });
+    t.teardown(() => second.close());
+    await second.subscribe({
+      apps: [tenant.appId],
+      q: 'kind:stall',
+      last_id: (held.at(-1) as Row).id,
+    });
+    t.same(
+      (await second.waitRows(1)).map((r) => r.message),
+      ['during'],
+      'the resume delivered it',
+    );
+  });
 
   t.test("a crashed instance's lease expires", async (t) => {
     const b2 = await startMyLogProcess({

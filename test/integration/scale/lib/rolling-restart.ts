@@ -13,7 +13,7 @@ import { reapWhenThisProcessExits } from '../../../helpers/reaper.ts';
 import { createChdbTestStore, type Teardown } from '../../../helpers/services.ts';
 import { createTenant } from '../../ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess, type MyLogProcess } from '../../ingest/mylog-process.ts';
-import { ResumePoint } from '../../../../src/modules/tail/resume-point.ts';
+import { ResumePoint, uuidV7Ms } from '../../../../src/modules/tail/resume-point.ts';
 import { TailClient, userWithToken, type Row } from '../../tail/tail-fixtures.ts';
 import { startRoundRobinProxy } from './round-robin-proxy.ts';
 import { compareStored, startSenders, type SenderReport } from './steady-sender.ts';
@@ -40,6 +40,8 @@ export interface RollingRestartReport {
   /** Resumes whose wait for the gap to be stored ran out (`complete: false`): rows may be missing. */
   incompleteBackfills: number;
   tailReconnects: number;
+  /** When rows are missing: where their ids fall against the tail's connections (for diagnosis). */
+  tailMissingDetail: string[];
   restartsMs: number[];
   ms: number;
 }
@@ -125,6 +127,8 @@ export async function runRollingRestart(
   let incompleteBackfills = 0;
   let tailOn = true;
   let tailAt = 0;
+  const connections: string[] = [];
+  const since = (ms: number): string => `+${ms - began} ms`;
   const tailLoop = (async () => {
     while (tailOn) {
       const target = front[tailAt % front.length] as Instance;
@@ -136,7 +140,9 @@ export async function runRollingRestart(
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      await client.subscribe({ apps: [tenant.appId], ...resumePoint.fields() });
+      const fields = resumePoint.fields();
+      const openedMs = Date.now();
+      await client.subscribe({ apps: [tenant.appId], ...fields });
       let taken = 0;
       const take = (): void => {
         const fresh = client.rows().slice(taken);
@@ -149,6 +155,14 @@ export async function runRollingRestart(
         await new Promise((r) => setTimeout(r, 100));
       }
       take();
+      const held = [fields.last_id, ...(fields.seen_ids ?? [])].filter((id) => id !== undefined);
+      const lowest = held.length > 0 ? since(uuidV7Ms(held.sort()[0] as string)) : '-';
+      const newest = fields.last_id ? since(uuidV7Ms(fields.last_id)) : '-';
+      const backfill = client.messages.find((m) => m.type === 'backfill');
+      connections.push(
+        `${target.name} ${since(openedMs)}..${since(Date.now())} resume ids ${lowest}..${newest} ` +
+          `(${held.length} held), backfill ${backfill ? backfill.rows : '-'} rows`,
+      );
       incompleteBackfills += client.messages.filter(
         (m) => m.type === 'backfill' && m.complete === false,
       ).length;
@@ -194,6 +208,20 @@ export async function runRollingRestart(
   await tailLoop;
   const tailMessages = tailRows.map((r) => r.message);
   const tailSet = new Set(tailMessages);
+  const missing = [...acked].filter((m) => !tailSet.has(m));
+  const tailMissingDetail =
+    missing.length === 0
+      ? []
+      : [
+          ...connections.map((c) => `tail connection: ${c}`),
+          ...(
+            await clickhouse.query<{ id: string; message: string }>(
+              `SELECT toString(id) AS id, message FROM logs WHERE app_id = {app:UUID}
+             AND message IN {missing:Array(String)} ORDER BY id LIMIT 20`,
+              { app: tenant.appId, missing },
+            )
+          ).map((r) => `missing ${r.message}: id time ${since(uuidV7Ms(r.id))}`),
+        ];
   return {
     senders: report,
     lost: lost.length,
@@ -202,7 +230,8 @@ export async function runRollingRestart(
     proxyFailed: proxy.failed,
     tailRows: tailRows.length,
     tailDuplicates: tailMessages.length - tailSet.size,
-    tailMissing: [...acked].filter((m) => !tailSet.has(m)).length,
+    tailMissing: missing.length,
+    tailMissingDetail,
     tailReconnects,
     incompleteBackfills,
     restartsMs,
