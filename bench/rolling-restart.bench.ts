@@ -39,7 +39,7 @@ try {
   );
   console.log(
     `tail: ${r.tailRows} rows, ${r.tailMissing} missing, ${r.tailDuplicates} twice, ` +
-      `${r.tailReconnects} reconnects, ${r.incompleteBackfills} incomplete resumes`,
+      `${r.tailReconnects} reconnects, ${r.incompleteBackfills} incomplete resumes, ${r.leaseLapses} lease lapses`,
   );
   console.log(`restarts: ${r.restartsMs.join(', ')} ms`);
   failed =

@@ -37,6 +37,6 @@ t.test('each of three instances restarted in turn under a steady sender', async 
     `records: ${r.senders.acknowledged.length} acknowledged, ${r.lost} lost, ${r.duplicated} ` +
       `duplicated; proxy re-sent ${r.proxyRetried} requests, ${r.proxyFailed.length} failed; tail: ` +
       `${r.tailRows} rows, ${r.tailMissing} missing, ${r.tailDuplicates} twice, ` +
-      `${r.tailReconnects} reconnects (${r.incompleteBackfills} incomplete resumes); restarts took ${r.restartsMs.join(', ')} ms; ${r.ms} ms in all`,
+      `${r.tailReconnects} reconnects (${r.incompleteBackfills} incomplete resumes, ${r.leaseLapses} lease lapses); restarts took ${r.restartsMs.join(', ')} ms; ${r.ms} ms in all`,
   );
 });

@@ -150,6 +150,7 @@ t.test('tail across two instances', async (t) => {
     const closed = await Promise.race([first.closed, sleep(15_000).then(() => undefined)]);
     t.match(closed, { code: 1012, reason: /lapsed/ }, 'told to reconnect');
     if (!closed) return;
+    t.match(c.output(), /lease ran out before its refresh landed/, 'and logged a warning');
     const held = first.rows();
     t.same(
       held.map((r) => r.message),

@@ -40,6 +40,8 @@ export interface RollingRestartReport {
   /** Resumes whose wait for the gap to be stored ran out (`complete: false`): rows may be missing. */
   incompleteBackfills: number;
   tailReconnects: number;
+  /** Warnings of a hub whose lease ran out (its sockets then resume): a sign of stalled processes. */
+  leaseLapses: number;
   /** When rows are missing: where their ids fall against the tail's connections (for diagnosis). */
   tailMissingDetail: string[];
   restartsMs: number[];
@@ -55,6 +57,10 @@ async function start(env: Record<string, string>): Promise<MyLogProcess> {
   reapWhenThisProcessExits([started.child.pid]);
   return started;
 }
+
+/** The hub's warning (tail.routes.ts) in an instance's kept output. */
+const countLapses = (p: MyLogProcess): number =>
+  p.output().split('lease ran out before its refresh landed').length - 1;
 
 interface Instance {
   name: string;
@@ -186,10 +192,12 @@ export async function runRollingRestart(
   });
   t.teardown(() => senders.stop());
   const restartsMs: number[] = [];
+  let leaseLapses = 0;
   await senders.acknowledgedMore(o.batchesBetweenRestarts, 30_000);
   for (const instance of instances) {
     const started = Date.now();
     await instance.process.kill('SIGTERM');
+    leaseLapses += countLapses(instance.process);
     instance.process = await start(instance.env);
     restartsMs.push(Date.now() - started);
     log(`${instance.name} restarted in ${Date.now() - started} ms`);
@@ -233,6 +241,7 @@ export async function runRollingRestart(
     tailMissing: missing.length,
     tailMissingDetail,
     tailReconnects,
+    leaseLapses: leaseLapses + instances.reduce((n, i) => n + countLapses(i.process), 0),
     incompleteBackfills,
     restartsMs,
     ms: Date.now() - began,
