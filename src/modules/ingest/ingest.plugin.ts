@@ -64,13 +64,14 @@ async function ingestPlugin(app: FastifyInstance): Promise<void> {
   const requestRedis = dedicated(failFastRedisOptions(config.ingest.redisCommandTimeoutMs));
   const redaction = createIngestRedaction(app.db, config, app.metrics);
   app.decorate('ingest', { keyCache, redactionRules: redaction.rules });
+  const tail = createTailPublisher(requestRedis, config);
   const service = createIngestService({
     redaction,
     config,
     stats,
     committer,
     rateLimiter: createRateLimiter(requestRedis, config),
-    tail: createTailPublisher(requestRedis, config),
+    tail,
     idempotency: createIdempotencyKeys(requestRedis, config),
     redisReady: () => whenRedisReady(requestRedis, config.ingest.redisWaitMs),
     metrics: pipeline.metrics,
@@ -87,6 +88,7 @@ async function ingestPlugin(app: FastifyInstance): Promise<void> {
     // Requests still waiting on a batch are answered first (the pipeline's close does it again,
     // a no-op then): whichever plugin closes first, no request loses its stats or tail publish.
     await committer.close();
+    await tail.settled();
     // Last-use writes already started finish before the database pool closes.
     await keyUsage.flush();
     await stats.close();

@@ -234,10 +234,15 @@ export function createIngestService(deps: IngestServiceDeps) {
             : 'the app has used its daily record quota',
         );
       }
+      const written = deps.committer.submit(serialised, accepted, request.receivedAtMs, marker);
+      // Published once written, even if the answer went first (a 503 past the bound): a stored
+      // row must reach the tail, and a retry with the same Idempotency-Key only replays the answer.
+      void written.then(
+        () => void deps.tail.publish(key.appId, serialised),
+        () => undefined,
+      );
       try {
-        await withinRedisBound(
-          deps.committer.submit(serialised, accepted, request.receivedAtMs, marker),
-        );
+        await withinRedisBound(written);
       } catch (error) {
         const reason =
           error instanceof BatchNotDurableError && error.reason === 'redis_unavailable'
@@ -255,7 +260,6 @@ export function createIngestService(deps: IngestServiceDeps) {
       metrics.recordsTotal.inc({ outcome: 'accepted', reason: '' }, accepted);
       metrics.bytesTotal.inc({ outcome: 'accepted', reason: '' }, request.body.length);
       deps.stats?.accepted(key.orgId, key.appId, accepted, request.body.length, receivedAtMs);
-      void deps.tail.publish(key.appId, serialised);
     }
     return outcome;
   }

@@ -36,13 +36,25 @@ export function createTailPublisher(redis: Redis, config: Config) {
     cache.set(appId, { askedAtMs: now, has });
     return has;
   };
+  const inFlight = new Set<Promise<boolean>>();
+  const publish = async (appId: string, rows: Buffer): Promise<boolean> => {
+    if (rows.length === 0 || !(await hasSubscribers(appId))) return false;
+    await redis.publish(tailChannel(config, appId), rows).catch(() => undefined);
+    return true;
+  };
   return {
     hasSubscribers,
     /** Best effort: a lost tail message is a gap on a screen, never lost data. */
-    async publish(appId: string, rows: Buffer): Promise<boolean> {
-      if (rows.length === 0 || !(await hasSubscribers(appId))) return false;
-      await redis.publish(tailChannel(config, appId), rows).catch(() => undefined);
-      return true;
+    publish(appId: string, rows: Buffer): Promise<boolean> {
+      const published = publish(appId, rows);
+      inFlight.add(published);
+      void published.finally(() => inFlight.delete(published));
+      return published;
+    },
+    /** Waits for the publishes under way: a closing instance publishes what it stored before its
+     * Redis connection goes (a row stored but never published is missing from every tail). */
+    async settled(): Promise<void> {
+      await Promise.allSettled([...inFlight]);
     },
   };
 }
