@@ -20,13 +20,16 @@ function stall(ms: number): void {
   }
 }
 
-t.test('an answer counts from when it was asked', async (t) => {
-  const config = loadConfig({
+const redisConfig = async (subscriberCacheMs: number) =>
+  loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: await testRedisUrl(),
     REDIS_KEY_PREFIX: uniqueRedisPrefix(),
-    INGEST_TAIL_SUBSCRIBER_CACHE_MS: '200',
+    INGEST_TAIL_SUBSCRIBER_CACHE_MS: String(subscriberCacheMs),
   });
+
+t.test('an answer counts from when it was asked', async (t) => {
+  const config = await redisConfig(200);
   const redis = createRedis(config.redisUrl as string);
   t.teardown(() => redis.quit());
   await redis.ping();
@@ -50,12 +53,7 @@ t.test('an answer counts from when it was asked', async (t) => {
 });
 
 t.test('a closing instance waits for its publishes before its Redis connection goes', async (t) => {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    REDIS_URL: await testRedisUrl(),
-    REDIS_KEY_PREFIX: uniqueRedisPrefix(),
-    INGEST_TAIL_SUBSCRIBER_CACHE_MS: '0',
-  });
+  const config = await redisConfig(0);
   const appId = '00000000-0000-4000-8000-000000000002';
   const subscriber = createRedis(config.redisUrl as string);
   t.teardown(() => subscriber.quit());
