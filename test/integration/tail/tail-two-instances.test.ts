@@ -18,6 +18,8 @@ import { createTenant } from '../ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess } from '../ingest/mylog-process.ts';
 import { postLogs, sleep, TailClient, userWithToken, type Row } from './tail-fixtures.ts';
 
+const LEASE_TTL_MS = 5_000;
+
 t.test('tail across two instances', async (t) => {
   const clickhouse = createChdbTestStore(t);
   await migrateClickHouse(clickhouse);
@@ -32,7 +34,10 @@ t.test('tail across two instances', async (t) => {
     CLICKHOUSE_DATABASE: clickhouse.database,
     INGEST_GROUP_COMMIT_WINDOW_MS: '10',
     INGEST_TAIL_SUBSCRIBER_CACHE_MS: '200',
-    TAIL_LEASE_TTL_MS: '2000',
+    // Short, so that a crashed or stalled instance's lease runs out within the test; not shorter,
+    // because a lease that runs out closes its sockets (1012), and a server process on a loaded
+    // CI host can stall for a second or two.
+    TAIL_LEASE_TTL_MS: String(LEASE_TTL_MS),
     SHUTDOWN_DEADLINE_MS: '5000',
   });
   const config = loadConfig(base);
@@ -139,9 +144,9 @@ t.test('tail across two instances', async (t) => {
     await sleep(400);
     await postLogs(a.url, tenant.key, [{ kind: 'stall', message: 'before' }]);
     await first.waitRows(1);
-    // Stopped past its lease's life (2 s), as an event loop stalled by a loaded host is.
+    // Stopped past its lease's life, as an event loop stalled by a loaded host is.
     c.child.kill('SIGSTOP');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + LEASE_TTL_MS + 15_000;
     while ((await leases()) > 0 && Date.now() < deadline) await sleep(200);
     t.equal(await leases(), 0, 'no live lease during the stall');
     await sleep(400); // past ingest's subscriber cache: A now leaves the app unpublished
@@ -182,7 +187,7 @@ t.test('tail across two instances', async (t) => {
     t.ok((await leases()) >= 1, 'leased while watched');
     await b2.kill('SIGKILL');
     await client.closed;
-    await sleep(2_500);
+    await sleep(LEASE_TTL_MS + 500);
     t.equal(await leases(), 0, 'no live lease once the TTL passed');
   });
 });
