@@ -7,10 +7,10 @@
 
 /** Ids one subscribe may list in `seen_ids`: 1,000 UUIDs are ~39 KB, inside the 64 KiB message cap. */
 export const MAX_SEEN_IDS = 1_000;
-/** How far back (by receive time) a client's `seen_ids` reach: past the longest a request can take
- * from receipt to publish, so a row published late is still inside the re-read window. Ingest
- * refuses a request whose queue write outlasts INGEST_REDIS_WAIT_MS plus two
- * INGEST_REDIS_COMMAND_TIMEOUT_MS (12 s by default) instead of publishing it. */
+/** How far back (by receive time) a client's `seen_ids` reach: past the time a request takes from
+ * receipt to publish, so a row published late is still inside the re-read window. Ingest answers
+ * within INGEST_REDIS_WAIT_MS plus two INGEST_REDIS_COMMAND_TIMEOUT_MS (12 s by default); only a
+ * write that lands after its 503 publishes later than that. */
 export const RESUME_OVERLAP_MS = 15_000;
 
 /** UUIDv7 carries its creation time in the top 48 bits. */
