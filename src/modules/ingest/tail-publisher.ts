@@ -37,7 +37,7 @@ export function createTailPublisher(redis: Redis, config: Config) {
     return has;
   };
   const inFlight = new Set<Promise<boolean>>();
-  const publish = async (appId: string, rows: Buffer): Promise<boolean> => {
+  const publishNow = async (appId: string, rows: Buffer): Promise<boolean> => {
     if (rows.length === 0 || !(await hasSubscribers(appId))) return false;
     await redis.publish(tailChannel(config, appId), rows).catch(() => undefined);
     return true;
@@ -46,7 +46,7 @@ export function createTailPublisher(redis: Redis, config: Config) {
     hasSubscribers,
     /** Best effort: a lost tail message is a gap on a screen, never lost data. */
     publish(appId: string, rows: Buffer): Promise<boolean> {
-      const published = publish(appId, rows);
+      const published = publishNow(appId, rows);
       inFlight.add(published);
       void published.finally(() => inFlight.delete(published));
       return published;

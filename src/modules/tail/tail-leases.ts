@@ -8,6 +8,10 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import { tailSubscribersKey } from '../ingest/tail-publisher.ts';
 
+/** What a hub logs on a lapse; tests look for it in a server's output. */
+export const LEASE_LAPSED_WARNING =
+  'tail: lease ran out before its refresh landed; its sockets resume';
+
 export class TailLeases {
   /** App id → when its last written lease runs out (epoch ms). */
   private readonly apps = new Map<string, number>();

@@ -8,6 +8,7 @@ import { StoredWatermark } from './stored-watermark.ts';
 import { meterTailSocket } from '../usage/tail-meter.ts';
 import { auditTail } from '../audit/audit-reads.ts';
 import { TailHub } from './tail-hub.ts';
+import { LEASE_LAPSED_WARNING } from './tail-leases.ts';
 import { currentAuth, identityOf } from './tail-identity.ts';
 import { tailMetrics } from './tail-metrics.ts';
 import { MAX_CLIENT_MESSAGE_BYTES } from './tail-protocol.ts';
@@ -25,10 +26,7 @@ export async function tailRoutes(app: FastifyInstance): Promise<void> {
   hub = new TailHub(app.redis, config, metrics, {
     reauthDue: (connection) => sessions.get(connection)?.recheck(),
     leaseLapsed: (appIds, lapsedForMs, sockets) =>
-      app.log.warn(
-        { appIds, lapsedForMs, sockets },
-        'tail: lease ran out before its refresh landed; its sockets resume',
-      ),
+      app.log.warn({ appIds, lapsedForMs, sockets }, LEASE_LAPSED_WARNING),
   });
   const tail = hub;
   const deps = {

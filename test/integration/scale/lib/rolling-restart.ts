@@ -14,6 +14,7 @@ import { createChdbTestStore, type Teardown } from '../../../helpers/services.ts
 import { createTenant } from '../../ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess, type MyLogProcess } from '../../ingest/mylog-process.ts';
 import { ResumePoint, uuidV7Ms } from '../../../../src/modules/tail/resume-point.ts';
+import { LEASE_LAPSED_WARNING } from '../../../../src/modules/tail/tail-leases.ts';
 import { TailClient, userWithToken, type Row } from '../../tail/tail-fixtures.ts';
 import { startRoundRobinProxy } from './round-robin-proxy.ts';
 import { compareStored, startSenders, type SenderReport } from './steady-sender.ts';
@@ -58,9 +59,8 @@ async function start(env: Record<string, string>): Promise<MyLogProcess> {
   return started;
 }
 
-/** The hub's warning (tail.routes.ts) in an instance's kept output. */
-const countLapses = (p: MyLogProcess): number =>
-  p.output().split('lease ran out before its refresh landed').length - 1;
+/** The hub's lapse warnings in an instance's kept output. */
+const countLapses = (p: MyLogProcess): number => p.output().split(LEASE_LAPSED_WARNING).length - 1;
 
 interface Instance {
   name: string;
