@@ -35,6 +35,7 @@ import type { Format } from './lib/format-bodies.ts';
 import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
 import { serialisedChunkOf1000 } from './lib/sample-rows.ts';
 import { percentile } from './lib/percentile.ts';
+import { threadCpu, threadCpuSpent } from './lib/thread-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -137,6 +138,8 @@ interface Row {
   cpuPct: number;
   /** CPU time per stored record, µs, of this process (HTTP, decode, worker, chdb), Redis, senders. */
   serverUsPerRow: number;
+  /** serverUsPerRow split by thread group (empty off Linux). */
+  serverUsPerRowByThread: [string, number][];
   redisUsPerRow: number;
   senderUsPerRow: number;
   load: string;
@@ -188,6 +191,7 @@ async function scenario(
     await profiler.post('Profiler.start');
   }
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   const wall0 = performance.now();
   const spec: LoadSpec = {
     url,
@@ -211,6 +215,7 @@ async function scenario(
     await new Promise((r) => setTimeout(r, 50));
   }
   const cpu = process.cpuUsage(cpu0);
+  const byThread = threadCpuSpent(threads0, threadCpu());
   const wallMs = performance.now() - wall0;
   const redisCpu = (await redisCpuUs()) - redisCpu0;
   clearInterval(rssTimer);
@@ -237,6 +242,7 @@ async function scenario(
     lagP99: weightedPercentile(lag, 99),
     cpuPct: ((cpu.user + cpu.system) / 1000 / wallMs) * 100,
     serverUsPerRow: (cpu.user + cpu.system) / storedRows,
+    serverUsPerRowByThread: byThread.map(([group, us]) => [group, us / storedRows]),
     redisUsPerRow: redisCpu / storedRows,
     senderUsPerRow: result.cpuUs / storedRows,
     load: `${load0}→${loadAverage()}`,
@@ -313,6 +319,7 @@ for (const [batch, format] of scenarios) {
 }
 await settleMerges();
 const ceilingCpu0 = process.cpuUsage();
+const ceilingThreads0 = threadCpu();
 const ceilingLoad0 = loadAverage();
 const ceilingRowsPerInsert = Number(process.env.BENCH_RAW_ROWS ?? config.ingest.groupCommitMaxRows);
 const { rowsPerS: ceiling, rows: ceilingRows } = await rawCeiling(
@@ -320,6 +327,7 @@ const { rowsPerS: ceiling, rows: ceilingRows } = await rawCeiling(
   Math.min(10, DURATION_S),
 );
 const ceilingCpu = process.cpuUsage(ceilingCpu0);
+const ceilingByThread = threadCpuSpent(ceilingThreads0, threadCpu());
 console.log('');
 if (FORMAT_LIST) {
   console.log(
@@ -358,6 +366,14 @@ for (const r of results) {
       `+ external ${fmt(external / 1e6)} (buffers ${fmt(arrayBuffers / 1e6)}) ` +
       `+ rest ${fmt((rss - heapTotal - external) / 1e6)}, of which ClickHouse's tracker counts ${fmt(tracked / 1e6)}`,
   );
+}
+const byThreadText = (pairs: [string, number][]): string =>
+  pairs.map(([group, us]) => `${group} ${fmt(us, 1)}`).join(', ');
+if (results.some((r) => r.serverUsPerRowByThread.length > 0)) {
+  console.log('\nserver CPU µs per stored record by thread (process.cpuUsage split by /proc/self/task):');
+  for (const r of results)
+    console.log(`  ${r.format} batch ${r.batch}${label(r)}: ${byThreadText(r.serverUsPerRowByThread)}`);
+  console.log(`  raw ceiling: ${byThreadText(ceilingByThread.map(([g, us]) => [g, us / ceilingRows]))}`);
 }
 console.log(
   `\nraw ceiling: chdb insertRaw of the same rows, ${ceilingRowsPerInsert} rows per insert: ${fmt(ceiling)} rows/s, ` +
