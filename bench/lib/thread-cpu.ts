@@ -42,10 +42,10 @@ function groupOf(name: string, tid: string): string {
   if (/^MergeMutate|^Merge/.test(name)) return 'chdb merges';
   if (/^(ThreadPool|RuntimeData|QueryPipeline|Insert|TCPHandler|Pipeline)/.test(name))
     return 'chdb queries';
-  // chdb's Node binding runs each query on libuv's pool, so its parse work lands here.
-  if (/^libuv-worker/.test(name)) return 'libuv pool (chdb calls)';
-  // V8's platform workers (concurrent GC marking, compilation) keep the process's name.
-  if (/^(node|V8|DelayedTask|SignalInspector)/.test(name)) return 'V8 helpers (GC, JIT)';
+  // V8's platform workers (concurrent GC marking, compilation) and libuv's pool, where chdb's
+  // Node binding runs each query, keep the process's name on Node 20: they cannot be told apart.
+  if (/^(node|libuv-worker|V8|DelayedTask|SignalInspector)/.test(name))
+    return 'V8 workers + libuv pool (GC marking, chdb calls)';
   return 'chdb other';
 }
 

@@ -1,5 +1,9 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { restoreFastStringPrototype } from './fast-string-prototype.ts';
 import { parseSentinelUrl } from './redis-target.ts';
+
+// Importing ioredis slows every string method call in optimised code (see the module).
+restoreFastStringPrototype();
 
 /**
  * BullMQ needs `maxRetriesPerRequest: null` on the connections it blocks on; we use the same
