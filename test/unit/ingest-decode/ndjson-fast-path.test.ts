@@ -76,6 +76,17 @@ const LEVELS = [
   'true',
   '"e\\u0072ror"',
   '""',
+  // More distinct level texts than the fast path's level cache holds (8), so it evicts.
+  '" info "',
+  '"Info"',
+  '"debug"',
+  '"DEBUG"',
+  '"trace"',
+  '"fatal"',
+  '"warning"',
+  '"notice"',
+  '"critical"',
+  '"ÉRROR"',
 ];
 const SYSLOG_KEYS = [
   'timereported',

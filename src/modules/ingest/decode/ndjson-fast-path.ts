@@ -295,6 +295,29 @@ function valueText(i: number): string {
     : src.toString('latin1', s, e);
 }
 
+// Level texts repeat from record to record: the last few seen (ASCII ones, which sameBytes can
+// compare) and what they mean, so a repeated level costs a byte comparison, not a string.
+const LEVEL_CACHE_SIZE = 8;
+const levelCacheText: string[] = [];
+const levelCacheLevel: NormalisedLevel[] = [];
+let levelCacheNext = 0;
+
+/** levelFromText of a string field's text (not escaped). */
+function levelOfString(i: number): NormalisedLevel | undefined {
+  const from = (fieldStart[i] as number) + 1;
+  const to = (fieldEnd[i] as number) - 1;
+  for (let c = 0; c < levelCacheText.length; c++)
+    if (sameBytes(levelCacheText[c] as string, from, to)) return levelCacheLevel[c];
+  const text = valueText(i);
+  const level = levelFromText(text);
+  if (level !== undefined && text.length === to - from) {
+    levelCacheText[levelCacheNext] = text;
+    levelCacheLevel[levelCacheNext] = level;
+    levelCacheNext = (levelCacheNext + 1) % LEVEL_CACHE_SIZE;
+  }
+  return level;
+}
+
 /** The field each ECS column may take (keys are distinct, so there is at most one). */
 const ecsCandidate: number[] = new Array<number>(8).fill(-1);
 
@@ -427,7 +450,8 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
   let traceId = -1;
   let spanId = -1;
   let userId = -1;
-  ecsCandidate.fill(-1);
+  // A loop, not fill(): the builtin is a call into C++ on every record.
+  for (let i = 0; i < ecsCandidate.length; i++) ecsCandidate[i] = -1;
   for (let i = 0; i < fieldCount; i++) {
     const r = fieldRole[i] as number;
     if (r === 0 || fieldKind[i] === NULL) continue;
@@ -536,7 +560,7 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
       kind === NUMBER
         ? levelFromNumber(Number(valueText(levelSource)))
         : kind === STRING
-          ? levelFromText(valueText(levelSource))
+          ? levelOfString(levelSource)
           : undefined;
     // Not understood: the general path keeps it as the level_raw attribute.
     if (parsed === undefined) return false;
