@@ -5,7 +5,7 @@ import type { IngestLimits } from './ingest-limits.ts';
 import { parseJsonText } from './json-body.ts';
 import { parseJsonLine } from './ndjson-body.ts';
 import { isPlainObject } from './raw-record.ts';
-import type { DecodeResult, RawRecord } from './raw-record.ts';
+import type { DecodeResult } from './raw-record.ts';
 
 export type BulkAction = 'index' | 'create' | 'delete' | 'update';
 
@@ -60,24 +60,30 @@ function idOf(meta: Record<string, unknown>): string | null {
   return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
 }
 
+/** One item of a bulk body and its document line, or the rejection it gets without one. */
+export interface FramedBulkItem<L> {
+  readonly item: BulkItem;
+  readonly doc: L | RecordRejection;
+}
+
 /**
- * An Elasticsearch `_bulk` body: index/create with their document line become records; delete and
- * update are answered as failed items (MyLog is append-only), and update's document line is
- * consumed so that it is not read as an action. Record index = item index.
+ * The items of a bulk body's non-blank lines: index/create take the next line as their document;
+ * delete and update are failed items (MyLog is append-only), and update's document line is
+ * consumed so that it is not read as an action. Throws (400, 413) as Elasticsearch refuses the
+ * whole request. `text` reads a line for parseAction (the document lines are not read here).
  */
-export function decodeEsBulk(
-  body: Buffer,
+export function frameEsBulk<L>(
+  lines: readonly L[],
+  text: (line: L) => BodyLine,
   limits: IngestLimits,
-  defaultIndex = '',
-): BulkDecodeResult {
-  const lines = splitLines(body, limits.maxRecordsPerRequest * 2);
-  const records: (RawRecord | RecordRejection)[] = [];
-  const bulkItems: BulkItem[] = [];
+  defaultIndex: string,
+): FramedBulkItem<L>[] {
+  const framed: FramedBulkItem<L>[] = [];
   let i = 0;
   while (i < lines.length) {
-    const actionLine = lines[i++] as BodyLine;
+    const actionLine = text(lines[i++] as L);
     const { action, meta } = parseAction(actionLine);
-    if (bulkItems.length >= limits.maxRecordsPerRequest) {
+    if (framed.length >= limits.maxRecordsPerRequest) {
       throw new IngestInputError(
         413,
         'too_many_records',
@@ -85,28 +91,44 @@ export function decodeEsBulk(
       );
     }
     const index = typeof meta['_index'] === 'string' ? meta['_index'] : defaultIndex;
-    bulkItems.push({ action, index, id: idOf(meta), status: 0 });
+    const item: BulkItem = { action, index, id: idOf(meta), status: 0 };
     if (action === 'delete' || action === 'update') {
       if (action === 'update') i++;
-      records.push(
-        new RecordRejection(
+      framed.push({
+        item,
+        doc: new RecordRejection(
           'unsupported_bulk_action',
           `MyLog is append-only: the '${action}' action is not supported`,
         ),
-      );
+      });
       continue;
     }
     const docLine = lines[i++];
-    records.push(
-      docLine === undefined
-        ? new RecordRejection(
-            'missing_document',
-            `line ${actionLine.lineNumber}: '${action}' has no document line`,
-          )
-        : parseJsonLine(docLine),
-    );
+    framed.push({
+      item,
+      doc:
+        docLine ??
+        new RecordRejection(
+          'missing_document',
+          `line ${actionLine.lineNumber}: '${action}' has no document line`,
+        ),
+    });
   }
-  return { records, bulkItems };
+  return framed;
+}
+
+/** An Elasticsearch `_bulk` body: index/create with their document line become records. */
+export function decodeEsBulk(
+  body: Buffer,
+  limits: IngestLimits,
+  defaultIndex = '',
+): BulkDecodeResult {
+  const lines = splitLines(body, limits.maxRecordsPerRequest * 2);
+  const framed = frameEsBulk(lines, (line) => line, limits, defaultIndex);
+  return {
+    records: framed.map(({ doc }) => (doc instanceof RecordRejection ? doc : parseJsonLine(doc))),
+    bulkItems: framed.map(({ item }) => item),
+  };
 }
 
 /** What `PUT|POST /:index/_doc[/:id]` and `/:index/_create/:id` name: one document's target. */

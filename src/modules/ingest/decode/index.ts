@@ -12,6 +12,7 @@ import { splitJsonStream } from './json-stream.ts';
 import { decodeLokiJson, decodeLokiProtobuf } from './loki-push.ts';
 import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
+import { serialiseEsBulkBody } from './es-bulk-fast.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { serialiseOtlpJson } from './otlp-json-fast.ts';
@@ -212,6 +213,9 @@ const decodeOtlpJsonBody: Decoder = (body, input, budget) =>
 const decodeOtlpProtobufBody: Decoder = (body, input, budget) =>
   decodeOtlpProtobuf(body, input.limits, budget);
 
+/** Also the key to the bulk fast path (es-bulk-fast.ts). */
+const decodeBulkBody: Decoder = (body, input) => decodeEsBulk(body, input.limits, input.bulkIndex);
+
 function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): Decoder {
   const type = mediaType(contentType, kind);
   switch (kind) {
@@ -225,8 +229,7 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
       break;
     case 'bulk':
       // Elasticsearch itself only accepts its JSON types here, but curl-based shippers send none.
-      if (BULK_TYPES.has(type) || type === '')
-        return (body, input) => decodeEsBulk(body, input.limits, input.bulkIndex);
+      if (BULK_TYPES.has(type) || type === '') return decodeBulkBody;
       break;
     case 'document':
       if (ES_DOCUMENT_TYPES.has(type)) return decodeDocument;
@@ -319,7 +322,8 @@ export interface SerialisedIngestBody {
 /**
  * Request body → INSERT_FORMAT bytes for one tenant: decodeIngestBody then serialiseRows, except
  * that an NDJSON body of valid UTF-8 (also one labelled application/json) goes line by line
- * through the fast path (ndjson-fast-path.ts), an OTLP protobuf body record by record through
+ * through the fast path (ndjson-fast-path.ts), so do the document lines of an Elasticsearch bulk
+ * body of valid UTF-8 (es-bulk-fast.ts), an OTLP protobuf body record by record through
  * otlp-protobuf-fast.ts, and an OTLP/JSON body through otlp-json-fast.ts (unless it hands the
  * whole body back): they write the same bytes without building rows.
  */
@@ -343,6 +347,12 @@ export async function decodeAndSerialiseIngestBody(
     const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const counts = serialiseOtlpJson(body, ctx, writer, rejected, budget);
     if (counts !== undefined) return { serialised: writer.finish(), rejected, ...counts };
+  }
+  if (decoder === decodeBulkBody && isUtf8(body)) {
+    const rejected: RejectedRecord[] = [];
+    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
+    const result = serialiseEsBulkBody(body, ctx, writer, rejected, budget, input.bulkIndex);
+    return { serialised: writer.finish(), rejected, ...result };
   }
   const decoded = decoder(body, input, budget);
   if (decoded === NDJSON && isUtf8(body)) {

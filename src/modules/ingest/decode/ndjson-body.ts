@@ -47,7 +47,7 @@ export function decodeNdjsonBody(
 }
 
 /** A line of only spaces, tabs, CRs and BOMs (EF BB BF) is framing, as in splitLines. */
-function isBlankBytes(body: Buffer, from: number, to: number): boolean {
+export function isBlankBytes(body: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = body[i];
     if (c === 0x20 || c === 0x09 || c === 0x0d) continue;

@@ -71,6 +71,8 @@ export class RowWriter {
   readonly tail: Buffer;
   private readonly headText: string;
   private readonly tailText: string;
+  /** Where writeFastRowStart last wrote an id in `buf` (for lastFastRowId). */
+  private lastIdAt = -1;
   // OTLP rows of one resource share their resource map object: serialise it once.
   private lastResource: object | undefined;
   private lastResourceJson = '{}';
@@ -146,6 +148,7 @@ export class RowWriter {
     if (observed === undefined) this.ascii(receipt.receivedAtText);
     else this.used = writeDateTime64(observed, this.buf, this.used);
     this.ascii('","');
+    this.lastIdAt = this.used;
     this.used = writeUuidV7(receipt.nowMs, this.buf, this.used);
     this.ascii('","');
     this.ascii(level.level);
@@ -195,6 +198,11 @@ export class RowWriter {
     // UTF-8 takes at most 3 bytes per UTF-16 unit.
     this.ensure(line.length * 3);
     this.used += this.buf.write(line, this.used);
+  }
+
+  /** The id of the row writeFastRowStart last began (an Elasticsearch bulk item reports it). */
+  lastFastRowId(): string {
+    return this.buf.toString('latin1', this.lastIdAt, this.lastIdAt + 36);
   }
 
   /** Forgets every byte written so far (a fast path that hands the body to the general path). */
