@@ -18,10 +18,10 @@ import { RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import { isBlankBytes, parseJsonLine } from './ndjson-body.ts';
 import { transcodeLine } from './ndjson-fast-path.ts';
-import { normaliseRecord } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
-import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
 import type { RowWriter } from './serialise-rows.ts';
+import { settleRecord } from './settle-record.ts';
+import type { SerialisedCounts } from './settle-record.ts';
 
 /** A non-blank line of the body: bytes [start, end) and its 1-based number. */
 interface Line {
@@ -67,34 +67,23 @@ export function serialiseEsBulkBody(
     defaultIndex,
   );
   const bulkItems: BulkItem[] = [];
-  let accepted = 0;
-  let dropped = 0;
+  const counts: SerialisedCounts = { accepted: 0, dropped: 0 };
   for (let index = 0; index < framed.length; index++) {
     const { item, doc } = framed[index] as FramedBulkItem<Line>;
     bulkItems.push(item);
     budget.tick();
-    if (!(doc instanceof RecordRejection) && transcodeLine(body, doc.start, doc.end, ctx, writer)) {
+    if (doc instanceof RecordRejection) {
+      settleBulkItem(item, settleRecord(doc, ctx, writer, rejected, index, counts));
+    } else if (transcodeLine(body, doc.start, doc.end, ctx, writer)) {
       settleBulkItem(item, { id: writer.lastFastRowId() });
-      accepted++;
-      continue;
+      counts.accepted++;
+    } else {
+      const record = parseJsonLine({
+        text: body.toString('utf8', doc.start, doc.end),
+        lineNumber: doc.lineNumber,
+      });
+      settleBulkItem(item, settleRecord(record, ctx, writer, rejected, index, counts));
     }
-    const record =
-      doc instanceof RecordRejection
-        ? doc
-        : parseJsonLine({
-            text: body.toString('utf8', doc.start, doc.end),
-            lineNumber: doc.lineNumber,
-          });
-    const normalised = record instanceof RecordRejection ? record : normaliseRecord(record, ctx);
-    const outcome = redactOutcome(normalised, ctx.redactor);
-    if (outcome === DROP_RECORD) dropped++;
-    else if (outcome instanceof RecordRejection)
-      rejected.push({ index, code: outcome.code, error: outcome.error });
-    else {
-      writer.writeRow(outcome);
-      accepted++;
-    }
-    settleBulkItem(item, outcome === DROP_RECORD ? normalised : outcome);
   }
-  return { accepted, dropped, bulkItems };
+  return { ...counts, bulkItems };
 }

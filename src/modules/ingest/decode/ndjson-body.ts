@@ -7,8 +7,8 @@ import type { IngestLimits } from './ingest-limits.ts';
 import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, RawRecord } from './raw-record.ts';
 import { transcodeLine } from './ndjson-fast-path.ts';
-import { normaliseRecord } from './normalise-record.ts';
-import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
+import { settleRecord } from './settle-record.ts';
+import type { SerialisedCounts } from './settle-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowWriter } from './serialise-rows.ts';
 
@@ -72,10 +72,9 @@ export function serialiseNdjsonBody(
   writer: RowWriter,
   rejected: RejectedRecord[],
   budget: DecodeBudget,
-): { accepted: number; dropped: number } {
+): SerialisedCounts {
   const maxLines = ctx.limits.maxRecordsPerRequest;
-  let accepted = 0;
-  let dropped = 0;
+  const counts: SerialisedCounts = { accepted: 0, dropped: 0 };
   let index = 0;
   let lineNumber = 1;
   // splitLines drops a BOM at the start of the body.
@@ -86,24 +85,14 @@ export function serialiseNdjsonBody(
     if (!isBlankBytes(body, start, end)) {
       if (index >= maxLines) throw tooManyRecords(ctx.limits);
       budget.tick();
-      if (transcodeLine(body, start, end, ctx, writer)) accepted++;
+      if (transcodeLine(body, start, end, ctx, writer)) counts.accepted++;
       else {
         const record = parseJsonLine({ text: body.toString('utf8', start, end), lineNumber });
-        const outcome = redactOutcome(
-          record instanceof RecordRejection ? record : normaliseRecord(record, ctx),
-          ctx.redactor,
-        );
-        if (outcome === DROP_RECORD) dropped++;
-        else if (outcome instanceof RecordRejection)
-          rejected.push({ index, code: outcome.code, error: outcome.error });
-        else {
-          writer.writeRow(outcome);
-          accepted++;
-        }
+        settleRecord(record, ctx, writer, rejected, index, counts);
       }
       index++;
     }
-    if (nl === -1) return { accepted, dropped };
+    if (nl === -1) return counts;
     start = nl + 1;
     lineNumber++;
   }

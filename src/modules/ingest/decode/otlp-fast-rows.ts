@@ -1,18 +1,15 @@
 /**
  * What the OTLP fast paths (otlp-protobuf-fast.ts, otlp-json-fast.ts) share: one record's
  * attribute table and the normaliser's attribute rules over it, the bytes every row of one
- * ScopeLogs repeats, the time window, the end of a row's attribute map, and the general path's
- * step for a record a fast path leaves.
+ * ScopeLogs repeats, the time window and the end of a row's attribute map (the general path's
+ * step for a record a fast path leaves is settle-record.ts).
  */
 import { wellFormed } from './flatten-attributes.ts';
 import { RecordRejection } from './ingest-errors.ts';
-import type { RejectedRecord } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
-import { flattenResource, normaliseRecord } from './normalise-record.ts';
+import { flattenResource } from './normalise-record.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RecordGroup } from './otlp-protobuf.ts';
-import type { RawRecord } from './raw-record.ts';
-import { DROP_RECORD, redactOutcome } from './row-redactor.ts';
 import { mapJson, quoteJson } from './serialise-rows.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import { instantToEpochMs } from './timestamps.ts';
@@ -88,11 +85,6 @@ export function checkAttributes(
   }
   if (counted > limits.maxAttributes) return NOT_FAST;
   return user === -1 ? enduser : user;
-}
-
-export interface SerialisedCounts {
-  accepted: number;
-  dropped: number;
 }
 
 /** Per ScopeLogs: what every fast row of the group shares, or why none can be fast. */
@@ -180,26 +172,4 @@ export function writeScopeAndResource(w: RowWriter, g: GroupBytes, first: boolea
 export function inRange(t: Instant, ctx: NormaliseContext): boolean {
   const ms = instantToEpochMs(t);
   return ms >= ctx.minMs && ms <= ctx.maxMs;
-}
-
-/** A record a fast path left, as the general path takes it: normalised, redacted, written. */
-export function settleRecord(
-  record: RawRecord | RecordRejection,
-  ctx: NormaliseContext,
-  w: RowWriter,
-  rejected: RejectedRecord[],
-  index: number,
-  counts: SerialisedCounts,
-): void {
-  const outcome = redactOutcome(
-    record instanceof RecordRejection ? record : normaliseRecord(record, ctx),
-    ctx.redactor,
-  );
-  if (outcome === DROP_RECORD) counts.dropped++;
-  else if (outcome instanceof RecordRejection)
-    rejected.push({ index, code: outcome.code, error: outcome.error });
-  else {
-    w.writeRow(outcome);
-    counts.accepted++;
-  }
 }

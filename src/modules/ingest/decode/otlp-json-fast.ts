@@ -55,14 +55,15 @@ import {
   keyStart,
   MAX_FAST_ATTRIBUTES,
   NOT_FAST,
-  settleRecord,
   spanIs,
   UNSET,
   valueKind,
   valueLength,
   writeScopeAndResource,
 } from './otlp-fast-rows.ts';
-import type { GroupBytes, SerialisedCounts } from './otlp-fast-rows.ts';
+import type { GroupBytes } from './otlp-fast-rows.ts';
+import { settleRecord } from './settle-record.ts';
+import type { SerialisedCounts } from './settle-record.ts';
 import { decodeLogRecordJson, resourceOf, stringField } from './otlp-json.ts';
 import { isPlainObject } from './raw-record.ts';
 import type { JsonObject, OtlpResource } from './raw-record.ts';

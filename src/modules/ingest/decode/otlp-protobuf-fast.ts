@@ -33,13 +33,14 @@ import {
   keyStart,
   MAX_FAST_ATTRIBUTES,
   NOT_FAST,
-  settleRecord,
   UNSET,
   valueKind,
   valueLength,
   writeScopeAndResource,
 } from './otlp-fast-rows.ts';
-import type { GroupBytes, SerialisedCounts } from './otlp-fast-rows.ts';
+import type { GroupBytes } from './otlp-fast-rows.ts';
+import { settleRecord } from './settle-record.ts';
+import type { SerialisedCounts } from './settle-record.ts';
 import { decodeLogRecord, walkOtlpProtobuf } from './otlp-protobuf.ts';
 import type { ProtobufDecode, RecordGroup, Span } from './otlp-protobuf.ts';
 import type { RowWriter } from './serialise-rows.ts';
