@@ -370,10 +370,16 @@ for (const r of results) {
 const byThreadText = (pairs: [string, number][]): string =>
   pairs.map(([group, us]) => `${group} ${fmt(us, 1)}`).join(', ');
 if (results.some((r) => r.serverUsPerRowByThread.length > 0)) {
-  console.log('\nserver CPU µs per stored record by thread (process.cpuUsage split by /proc/self/task):');
+  console.log(
+    '\nserver CPU µs per stored record by thread (process.cpuUsage split by /proc/self/task):',
+  );
   for (const r of results)
-    console.log(`  ${r.format} batch ${r.batch}${label(r)}: ${byThreadText(r.serverUsPerRowByThread)}`);
-  console.log(`  raw ceiling: ${byThreadText(ceilingByThread.map(([g, us]) => [g, us / ceilingRows]))}`);
+    console.log(
+      `  ${r.format} batch ${r.batch}${label(r)}: ${byThreadText(r.serverUsPerRowByThread)}`,
+    );
+  console.log(
+    `  raw ceiling: ${byThreadText(ceilingByThread.map(([g, us]) => [g, us / ceilingRows]))}`,
+  );
 }
 console.log(
   `\nraw ceiling: chdb insertRaw of the same rows, ${ceilingRowsPerInsert} rows per insert: ${fmt(ceiling)} rows/s, ` +
