@@ -64,3 +64,12 @@ export function sameAsGeneralPath(
     maskIds(fast.serialised?.toString('utf8') ?? '') === maskIds(expected?.toString('utf8') ?? '')
   );
 }
+
+/**
+ * Text for a failure report with every character outside printable ASCII escaped: some of the
+ * generated ones (U+2028, DEL, a BOM) make the TAP stream lose the report and the assertions
+ * after it, and the subtest then passes with none.
+ */
+export function shown(text: string): string {
+  return text.replace(/[^\x20-\x7e\n]/g, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`);
+}

@@ -22,6 +22,7 @@ import {
   pick,
   random,
   sameAsGeneralPath,
+  shown,
   TENANT,
 } from './fixtures.ts';
 
@@ -437,17 +438,6 @@ t.test("records beyond the fast path's own bounds go to the general path", async
   }
 });
 
-/**
- * Text for a TAP message or compared value: quoted, non-ASCII escaped. A BOM or a line break in
- * tap's output breaks its parser, and the subtest then passes with no assertion at all.
- */
-function tapSafe(text: string): string {
-  return JSON.stringify(text).replace(
-    /[\u007f-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
 /** An action line of a bulk body: mostly index/create, some with _id/_index, some refused. */
 function bulkAction(rnd: () => number): string {
   const r = rnd();
@@ -503,9 +493,9 @@ t.test('the bulk fast path answers what the general path answers, item for item'
     if (general instanceof Error || fast instanceof Error) {
       if (String(general) !== String(fast) && mismatches++ < 3)
         t.equal(
-          tapSafe(String(fast)),
-          tapSafe(String(general)),
-          `seed ${seed}: ${tapSafe(body.toString('utf8'))}`,
+          shown(String(fast)),
+          shown(String(general)),
+          `seed ${seed}: ${shown(JSON.stringify(body.toString('utf8')))}`,
         );
       continue;
     }
