@@ -16,7 +16,8 @@ import { frameEsBulk, settleBulkItem } from './es-bulk.ts';
 import type { BulkItem, FramedBulkItem } from './es-bulk.ts';
 import { RecordRejection } from './ingest-errors.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
-import { isBlankBytes, parseJsonLine } from './ndjson-body.ts';
+import type { IngestLimits } from './ingest-limits.ts';
+import { firstLineStart, isBlankBytes, parseJsonLine } from './ndjson-body.ts';
 import { transcodeLine } from './ndjson-fast-path.ts';
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowWriter } from './serialise-rows.ts';
@@ -31,15 +32,15 @@ interface Line {
 }
 
 /** The non-blank lines, as splitLines finds them (a BOM at the start of the body is dropped). */
-function nonBlankLines(body: Buffer, maxLines: number, ctx: NormaliseContext): Line[] {
+function nonBlankLines(body: Buffer, limits: IngestLimits, maxLines: number): Line[] {
   const lines: Line[] = [];
-  let start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  let start = firstLineStart(body);
   for (let lineNumber = 1; ; lineNumber++) {
     const nl = body.indexOf(0x0a, start);
     const end = nl === -1 ? body.length : nl;
     if (!isBlankBytes(body, start, end)) {
       if (lines.length >= maxLines)
-        throw tooManyRecords({ ...ctx.limits, maxRecordsPerRequest: maxLines });
+        throw tooManyRecords({ ...limits, maxRecordsPerRequest: maxLines });
       lines.push({ start, end, lineNumber });
     }
     if (nl === -1) return lines;
@@ -59,7 +60,7 @@ export function serialiseEsBulkBody(
   budget: DecodeBudget,
   defaultIndex = '',
 ): { accepted: number; dropped: number; bulkItems: BulkItem[] } {
-  const lines = nonBlankLines(body, ctx.limits.maxRecordsPerRequest * 2, ctx);
+  const lines = nonBlankLines(body, ctx.limits, ctx.limits.maxRecordsPerRequest * 2);
   const framed = frameEsBulk(
     lines,
     (line) => ({ text: body.toString('utf8', line.start, line.end), lineNumber: line.lineNumber }),

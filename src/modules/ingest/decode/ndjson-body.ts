@@ -46,6 +46,11 @@ export function decodeNdjsonBody(
   return { records };
 }
 
+/** Where a line-oriented body's first line starts: splitLines drops a BOM at the body's start. */
+export function firstLineStart(body: Buffer): number {
+  return body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+}
+
 /** A line of only spaces, tabs, CRs and BOMs (EF BB BF) is framing, as in splitLines. */
 export function isBlankBytes(body: Buffer, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -77,8 +82,7 @@ export function serialiseNdjsonBody(
   const counts: SerialisedCounts = { accepted: 0, dropped: 0 };
   let index = 0;
   let lineNumber = 1;
-  // splitLines drops a BOM at the start of the body.
-  let start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  let start = firstLineStart(body);
   for (;;) {
     const nl = body.indexOf(0x0a, start);
     const end = nl === -1 ? body.length : nl;
