@@ -47,6 +47,7 @@ const KIND: Record<Format, IngestRouteKind> = {
   'otlp-json': 'otlp',
   bulk: 'bulk',
   loki: 'loki',
+  'loki-proto': 'loki',
 };
 
 async function bench(

@@ -2,8 +2,17 @@
 // what bench:ingest's senders POST and what bench/decode.bench.ts decodes. The records are the
 // same in every format, so formats are compared on equal content.
 import protobuf from 'protobufjs';
+import snappy from 'snappyjs';
 
-export const FORMATS = ['ndjson', 'json', 'otlp-proto', 'otlp-json', 'bulk', 'loki'] as const;
+export const FORMATS = [
+  'ndjson',
+  'json',
+  'otlp-proto',
+  'otlp-json',
+  'bulk',
+  'loki',
+  'loki-proto',
+] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function isFormat(name: string): name is Format {
@@ -101,14 +110,48 @@ export function otlpProtobuf(request: { resourceLogs: unknown[] }): Buffer {
 }
 
 /** A Loki push request: one stream (service, host labels), the records as JSON lines. */
-function lokiRequest(batchSize: number, sender: number, nowMs: number): unknown {
+function lokiRequest(
+  batchSize: number,
+  sender: number,
+  nowMs: number,
+): { streams: { stream: Record<string, string>; values: [string, string][] }[] } {
   const nanos = String(BigInt(Math.floor(nowMs)) * 1_000_000n);
   const values = records(batchSize, sender, nowMs).map(
-    ({ service: _service, host: _host, timestamp: _ts, ...rest }) => [nanos, JSON.stringify(rest)],
+    ({ service: _service, host: _host, timestamp: _ts, ...rest }): [string, string] => [
+      nanos,
+      JSON.stringify(rest),
+    ],
   );
   return {
     streams: [{ stream: { service_name: 'checkout', host: `web-${sender % 8}` }, values }],
   };
+}
+
+// Loki's logproto.PushRequest (grafana/loki pkg/push/push.proto), the fields Promtail sends.
+const LOKI_PROTO = `syntax = "proto3";
+message Timestamp { int64 seconds = 1; int32 nanos = 2; }
+message EntryAdapter { Timestamp timestamp = 1; string line = 2; }
+message StreamAdapter { string labels = 1; repeated EntryAdapter entries = 2; }
+message PushRequest { repeated StreamAdapter streams = 1; }`;
+
+/** The Loki request as Promtail and Alloy send it: logproto, snappy-compressed, label text. */
+function lokiProtobuf(request: ReturnType<typeof lokiRequest>): Buffer {
+  const Request = protobuf.parse(LOKI_PROTO).root.lookupType('PushRequest');
+  const message = Request.fromObject({
+    streams: request.streams.map(({ stream, values }) => ({
+      labels: `{${Object.entries(stream)
+        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+        .join(', ')}}`,
+      entries: values.map(([ns, line]) => ({
+        timestamp: {
+          seconds: Number(BigInt(ns) / 1_000_000_000n),
+          nanos: Number(BigInt(ns) % 1_000_000_000n),
+        },
+        line,
+      })),
+    })),
+  });
+  return Buffer.from(snappy.compress(Buffer.from(Request.encode(message).finish())));
 }
 
 /** One batch of `batchSize` records from sender number `sender`, as `format` sends it. */
@@ -163,6 +206,12 @@ export function formatRequest(
         path: '/loki/api/v1/push',
         contentType: 'application/json',
         body: json(lokiRequest(batchSize, sender, nowMs)),
+      };
+    case 'loki-proto':
+      return {
+        path: '/loki/api/v1/push',
+        contentType: 'application/x-protobuf',
+        body: lokiProtobuf(lokiRequest(batchSize, sender, nowMs)),
       };
   }
 }

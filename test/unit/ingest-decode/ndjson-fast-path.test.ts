@@ -7,11 +7,6 @@ import {
   serialiseRows,
 } from '../../../src/modules/ingest/decode/index.ts';
 import { transcodeLine } from '../../../src/modules/ingest/decode/ndjson-fast-path.ts';
-import {
-  LEVEL_KEYS,
-  SYSLOG_TAG_KEY,
-  TIMESTAMP_KEYS,
-} from '../../../src/modules/ingest/decode/normalise-record.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
 import { Redactor } from '../../../src/modules/redaction/redactor.ts';
 import {
@@ -19,211 +14,14 @@ import {
   limits,
   maskIds,
   NOW_MS,
-  pick,
   random,
   sameAsGeneralPath,
   shown,
   TENANT,
 } from './fixtures.ts';
+import { isClean, line, setClean } from './generated-lines.ts';
 
 const tenant = TENANT;
-
-const STRINGS = [
-  'GET /api/orders/1 200',
-  '',
-  ' padded ',
-  'line1\nline2',
-  'tab\there "quoted" back\\slash',
-  'é 世界 🎉',
-  '\u0001\u001f control',
-  '\u2028 separator',
-  'x'.repeat(300),
-  // Values the redaction rules of the differential test change (and one they must leave alone).
-  'paid with 4111 1111 1111 1111',
-  'mail ana@example.com',
-  'from 10.0.0.1',
-  'secret-42',
-  '4111 1111 1111 1112',
-];
-// JSON text written by hand: escapes JSON.stringify would not produce.
-const RAW_STRINGS = ['"a\\/b"', '"\\u00e9"', '"\\ud800 lone"', '"\\uD83D\\uDE00"', '"é"'];
-const TIMESTAMPS = [
-  '"2026-01-15T12:00:00Z"',
-  '"2026-01-15T11:59:59.123456789+00:00"',
-  '"2026-01-15 12:00:00"',
-  '"2026-01-15T13:00:00.5+01:00"',
-  '"1999-01-01T00:00:00Z"',
-  '"2026-01-15T12:10:00Z"',
-  '"not a time"',
-  '""',
-  '"1768478400"',
-  '" 1768478400123 "',
-  '1768478400',
-  '1768478400123.5',
-  '1768478400123456789',
-  'true',
-  '{"a":1}',
-  '"2026-02-30T00:00:00Z"',
-  '"2026-01-15T12:00:00\\n"',
-];
-const LEVELS = [
-  '"error"',
-  '"WARN"',
-  '"Information"',
-  '"bogus"',
-  '3',
-  '17',
-  '99',
-  'true',
-  '"e\\u0072ror"',
-  '""',
-  // More distinct level texts than the fast path's level cache holds (8), so it evicts.
-  '" info "',
-  '"Info"',
-  '"debug"',
-  '"DEBUG"',
-  '"trace"',
-  '"fatal"',
-  '"warning"',
-  '"notice"',
-  '"critical"',
-  '"ÉRROR"',
-];
-const SYSLOG_KEYS = [
-  'timereported',
-  'timegenerated',
-  'ISODATE',
-  'priority',
-  'PRIORITY',
-  'MESSAGE',
-  'HOST',
-  'fromhost',
-  'fromhost-ip',
-  'programname',
-  'PROGRAM',
-  'syslogtag',
-  'FACILITY',
-  'PID',
-  'date',
-];
-const SYSLOG_TAGS = ['"sshd[42]:"', '"cron:"', '"kernel"', '""', '"[x]"', '7'];
-const KEYS = [
-  'timestamp',
-  '@timestamp',
-  'time',
-  'ts',
-  'level',
-  'severity',
-  'severity_text',
-  'log.level',
-  'message',
-  'msg',
-  'body',
-  'log',
-  'service',
-  'host',
-  'hostname',
-  'trace_id',
-  'span_id',
-  'user_id',
-  'attributes',
-  'resource',
-  'service.name',
-  'host.name',
-  'host.hostname',
-  'trace.id',
-  'span.id',
-  'user.id',
-  'http',
-  'status',
-  'a',
-  'a.b',
-  '1',
-  '__proto__',
-  '',
-  'ключ',
-  'k\\"q',
-  'level_raw',
-  // The syslog daemons' stock names (rsyslog omelasticsearch, syslog-ng format-json).
-  ...SYSLOG_KEYS,
-];
-
-// Half the bodies use only values the fast path takes, so that it writes many rows to compare.
-const CLEAN_NUMBERS = [
-  '0',
-  '7',
-  '-12',
-  '200',
-  '12.5',
-  '0.5',
-  '-0.25',
-  '0.000001',
-  '123456789012345',
-  // Not canonical in JS, so the fast path must send them to the general one.
-  '9007199254740993',
-  '12345678901234567',
-];
-const CLEAN_KEYS = KEYS.filter((k) => !['1', '__proto__', '', 'k\\"q', 'resource'].includes(k));
-const NUMBERS = [
-  ...CLEAN_NUMBERS,
-  '-0',
-  '1.10',
-  '0.0000001',
-  '1e3',
-  '2E-2',
-  '1234567890123456',
-  '99999999999999999999',
-  '1.5e400',
-  '01',
-  '-',
-];
-let clean = false;
-
-function jsonValue(rnd: () => number, depth: number, key: string): string {
-  if ((TIMESTAMP_KEYS as readonly string[]).includes(key)) {
-    if (rnd() < 0.8) return pick(rnd, TIMESTAMPS);
-  }
-  if (key.startsWith('level') || (LEVEL_KEYS as readonly string[]).includes(key)) {
-    if (rnd() < 0.8) return pick(rnd, LEVELS);
-  }
-  if (key === SYSLOG_TAG_KEY && rnd() < 0.8) return pick(rnd, SYSLOG_TAGS);
-  const r = rnd();
-  if (r < 0.35 || (clean && r < 0.45)) return JSON.stringify(pick(rnd, STRINGS));
-  if (r < 0.45) return pick(rnd, RAW_STRINGS);
-  if (r < 0.6) return pick(rnd, clean ? CLEAN_NUMBERS : NUMBERS);
-  if (r < 0.65) return rnd() < 0.5 ? 'true' : 'false';
-  if (r < 0.7) return 'null';
-  if (r < 0.75) return clean ? '"no array"' : '[1,"x"]';
-  if (depth < 3) return jsonObject(rnd, depth + 1, 1 + Math.floor(rnd() * 3));
-  return '"deep"';
-}
-
-function jsonObject(rnd: () => number, depth: number, members: number): string {
-  const parts: string[] = [];
-  const used = new Set<string>();
-  for (let i = 0; i < members; i++) {
-    const key =
-      depth > 1 && rnd() < 0.5
-        ? pick(rnd, ['name', 'level', 'id', 'hostname', 'method', 'x'])
-        : pick(rnd, clean ? CLEAN_KEYS : KEYS);
-    // Clean bodies avoid duplicate keys, which send a whole record to the general path.
-    if (clean && used.has(key)) continue;
-    used.add(key);
-    const space = rnd() < 0.1 ? ' ' : '';
-    parts.push(`"${key}"${space}:${space}${jsonValue(rnd, depth, key)}`);
-  }
-  return '{' + parts.join(',') + '}';
-}
-
-function line(rnd: () => number): string {
-  const r = clean ? 1 : rnd();
-  if (r < 0.03) return '{"message": "unterminated';
-  if (r < 0.05) return '[{"message":"array"}]';
-  if (r < 0.06) return '   ';
-  if (r < 0.07) return '{"message":"x"} trailing';
-  if (r < 0.08) return '"just a string"';
-  return jsonObject(rnd, 1, 1 + Math.floor(rnd() * 9)) + (rnd() < 0.1 ? '\r' : '');
-}
 
 /** Every action and scope, so the paths are compared with rules that change, drop and hash. */
 const REDACTOR = new Redactor(
@@ -288,7 +86,7 @@ t.test('the fast path writes what the general path writes, line for line', async
   let mismatches = 0;
   for (let seed = 1; seed <= 6000; seed++) {
     const rnd = random(seed);
-    clean = seed % 4 >= 2;
+    setClean(seed % 4 >= 2);
     const body = Buffer.from(
       Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => line(rnd)).join('\n') +
         (rnd() < 0.5 ? '\n' : ''),
@@ -441,8 +239,8 @@ t.test("records beyond the fast path's own bounds go to the general path", async
 /** An action line of a bulk body: mostly index/create, some with _id/_index, some refused. */
 function bulkAction(rnd: () => number): string {
   const r = rnd();
-  if (!clean && r < 0.02) return '{"index":';
-  if (!clean && r < 0.03) return '["index"]';
+  if (!isClean() && r < 0.02) return '{"index":';
+  if (!isClean() && r < 0.03) return '["index"]';
   if (r < 0.08) return '{"delete":{"_id":"d1"}}';
   if (r < 0.12) return '{"update":{"_id":"u1"}}';
   const action = r < 0.6 ? 'index' : 'create';
@@ -468,7 +266,7 @@ t.test('the bulk fast path answers what the general path answers, item for item'
   let mismatches = 0;
   for (let seed = 1; seed <= 3000; seed++) {
     const rnd = random(seed);
-    clean = seed % 4 >= 2;
+    setClean(seed % 4 >= 2);
     const parts: string[] = [];
     for (let i = 1 + Math.floor(rnd() * 6); i > 0; i--) {
       parts.push(bulkAction(rnd));

@@ -10,6 +10,7 @@ import type { IngestLimits } from './ingest-limits.ts';
 import { countRecordElements, decodeJsonValue } from './json-body.ts';
 import { splitJsonStream } from './json-stream.ts';
 import { decodeLokiJson, decodeLokiProtobuf } from './loki-push.ts';
+import { serialiseLokiPush } from './loki-push-fast.ts';
 import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
 import { serialiseEsBulkBody } from './es-bulk-fast.ts';
@@ -213,6 +214,11 @@ const decodeOtlpJsonBody: Decoder = (body, input, budget) =>
 const decodeOtlpProtobufBody: Decoder = (body, input, budget) =>
   decodeOtlpProtobuf(body, input.limits, budget);
 
+/** Also the keys to the Loki fast path (loki-push-fast.ts). */
+const decodeLokiJsonBody: Decoder = (body, input, budget) =>
+  decodeLokiJson(body, input.limits, budget);
+const decodeLokiProtobufBody: Decoder = (body, input) => decodeLokiProtobuf(body, input.limits);
+
 /** Also the key to the bulk fast path (es-bulk-fast.ts). */
 const decodeBulkBody: Decoder = (body, input) => decodeEsBulk(body, input.limits, input.bulkIndex);
 
@@ -235,10 +241,9 @@ function chooseDecoder(kind: IngestRouteKind, contentType: string | undefined): 
       if (ES_DOCUMENT_TYPES.has(type)) return decodeDocument;
       break;
     case 'loki':
-      if (type === 'application/json')
-        return (body, input, budget) => decodeLokiJson(body, input.limits, budget);
+      if (type === 'application/json') return decodeLokiJsonBody;
       // Loki's protobuf is always snappy-compressed, with or without a Content-Encoding saying so.
-      if (PROTOBUF_TYPES.has(type)) return (body, input) => decodeLokiProtobuf(body, input.limits);
+      if (PROTOBUF_TYPES.has(type)) return decodeLokiProtobufBody;
       break;
   }
   throw unsupported(contentType, kind);
@@ -324,8 +329,9 @@ export interface SerialisedIngestBody {
  * that an NDJSON body of valid UTF-8 (also one labelled application/json) goes line by line
  * through the fast path (ndjson-fast-path.ts), so do the document lines of an Elasticsearch bulk
  * body of valid UTF-8 (es-bulk-fast.ts), an OTLP protobuf body record by record through
- * otlp-protobuf-fast.ts, and an OTLP/JSON body through otlp-json-fast.ts (unless it hands the
- * whole body back): they write the same bytes without building rows.
+ * otlp-protobuf-fast.ts, an OTLP/JSON body through otlp-json-fast.ts (unless it hands the
+ * whole body back), and the lines of a Loki push through loki-push-fast.ts: they write the same
+ * bytes without building rows.
  */
 export async function decodeAndSerialiseIngestBody(
   input: DecodeIngestBodyInput,
@@ -347,6 +353,13 @@ export async function decodeAndSerialiseIngestBody(
     const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const counts = serialiseOtlpJson(body, ctx, writer, rejected, budget);
     if (counts !== undefined) return { serialised: writer.finish(), rejected, ...counts };
+  }
+  if (decoder === decodeLokiJsonBody || decoder === decodeLokiProtobufBody) {
+    const rejected: RejectedRecord[] = [];
+    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
+    const encoding = decoder === decodeLokiJsonBody ? 'json' : 'protobuf';
+    const { accepted, dropped } = serialiseLokiPush(encoding, body, ctx, writer, rejected, budget);
+    return { serialised: writer.finish(), accepted, rejected, dropped };
   }
   if (decoder === decodeBulkBody && isUtf8(body)) {
     const rejected: RejectedRecord[] = [];

@@ -24,9 +24,9 @@ import { HOST_KEYS, LEVEL_KEYS, SERVICE_KEYS, TIMESTAMP_KEYS } from './normalise
 import { isPlainObject } from './raw-record.ts';
 import type { DecodeResult, JsonObject, RawRecord } from './raw-record.ts';
 
-const SERVICE_LABELS = ['service_name', 'service', 'job'] as const;
-const HOST_LABELS = ['host', 'hostname'] as const;
-const LEVEL_LABELS = ['level', 'detected_level', 'severity'] as const;
+export const SERVICE_LABELS = ['service_name', 'service', 'job'] as const;
+export const HOST_LABELS = ['host', 'hostname'] as const;
+export const LEVEL_LABELS = ['level', 'detected_level', 'severity'] as const;
 const ID_COLUMNS: ReadonlySet<string> = new Set(['trace_id', 'span_id', 'user_id']);
 
 export interface LokiEntry {
@@ -104,11 +104,18 @@ export function lokiRecord(labels: ReadonlyMap<string, string>, entry: LokiEntry
   return { source: 'json', fields };
 }
 
-class Collector {
+/** What a walk over a push request finds, in order: entries, and values that are not entries. */
+export interface LokiVisitor {
+  entry(labels: ReadonlyMap<string, string>, entry: LokiEntry): void;
+  reject(error: string): void;
+}
+
+/** The records of a request, for the normaliser; more than the limit refuse the request (413). */
+class Collector implements LokiVisitor {
   readonly records: (RawRecord | RecordRejection)[] = [];
   constructor(private readonly limits: IngestLimits) {}
 
-  add(labels: ReadonlyMap<string, string>, entry: LokiEntry): void {
+  entry(labels: ReadonlyMap<string, string>, entry: LokiEntry): void {
     if (this.records.length >= this.limits.maxRecordsPerRequest) throw tooManyRecords(this.limits);
     this.records.push(lokiRecord(labels, entry));
   }
@@ -133,18 +140,26 @@ function stringMap(value: unknown): Map<string, string> | undefined {
 
 const NANOS = /^\d{1,20}$/;
 
-/** `{"streams":[{"stream":{…},"values":[[ts, line, meta?], …]}]}` */
-export function decodeLokiJson(
+/** Structured metadata with at least one pair; undefined for none; null when not a string map. */
+function metadataOf(meta: unknown): Record<string, string> | undefined | null {
+  if (meta === undefined) return undefined;
+  const pairs = stringMap(meta);
+  if (pairs === undefined) return null;
+  return pairs.size === 0 ? undefined : Object.fromEntries(pairs);
+}
+
+/** `{"streams":[{"stream":{…},"values":[[ts, line, meta?], …]}]}`, entry by entry. */
+export function walkLokiJson(
   body: Buffer,
   limits: IngestLimits,
   budget: DecodeBudget,
-): DecodeResult {
+  visit: LokiVisitor,
+): void {
   // Counted before JSON.parse builds them: a few KiB of gzip can hold millions of values.
   countRecordElements(body, ['streams', '*', 'values'], limits, budget);
   const parsed = parseJsonText(bodyText(body));
   const streams = isPlainObject(parsed) ? parsed['streams'] : undefined;
   if (!Array.isArray(streams)) throw invalid("expected an object with a 'streams' array");
-  const out = new Collector(limits);
   for (const stream of streams) {
     const labels = isPlainObject(stream) ? stringMap(stream['stream'] ?? {}) : undefined;
     const values = isPlainObject(stream) ? stream['values'] : undefined;
@@ -153,16 +168,25 @@ export function decodeLokiJson(
     }
     for (const value of values) {
       const [ts, line, meta] = Array.isArray(value) ? (value as unknown[]) : [];
-      const metadata = meta === undefined ? new Map<string, string>() : stringMap(meta);
+      const metadata = metadataOf(meta);
       if (typeof ts !== 'string' || !NANOS.test(ts) || typeof line !== 'string') {
-        out.reject('a Loki value must be ["<unix nanoseconds>", "<line>"(, {metadata})]');
-      } else if (metadata === undefined) {
-        out.reject('Loki structured metadata must map names to strings');
+        visit.reject('a Loki value must be ["<unix nanoseconds>", "<line>"(, {metadata})]');
+      } else if (metadata === null) {
+        visit.reject('Loki structured metadata must map names to strings');
       } else {
-        out.add(labels, { timeNanos: ts, line, metadata: Object.fromEntries(metadata) });
+        visit.entry(labels, { timeNanos: ts, line, metadata });
       }
     }
   }
+}
+
+export function decodeLokiJson(
+  body: Buffer,
+  limits: IngestLimits,
+  budget: DecodeBudget,
+): DecodeResult {
+  const out = new Collector(limits);
+  walkLokiJson(body, limits, budget, out);
   return { records: out.records };
 }
 
@@ -278,8 +302,8 @@ function unsnappy(body: Buffer, maxDecodedBytes: number): Buffer {
   }
 }
 
-/** A snappy-compressed logproto.PushRequest. */
-export function decodeLokiProtobuf(body: Buffer, limits: IngestLimits): DecodeResult {
+/** A snappy-compressed logproto.PushRequest, entry by entry. */
+export function walkLokiProtobuf(body: Buffer, limits: IngestLimits, visit: LokiVisitor): void {
   const raw = unsnappy(body, limits.maxDecodedBodyBytes);
   let request: PbPushRequest;
   try {
@@ -291,16 +315,23 @@ export function decodeLokiProtobuf(body: Buffer, limits: IngestLimits): DecodeRe
       `the body is not a Loki PushRequest: ${(err as Error).message}`,
     );
   }
-  const out = new Collector(limits);
   for (const stream of request.streams) {
     const labels = parseLabelSet(stream.labels);
     if (labels === undefined)
       throw invalid(`malformed stream labels ${stream.labels.slice(0, 64)}`);
     for (const entry of stream.entries) {
-      const metadata: Record<string, string> = Object.create(null) as Record<string, string>;
-      for (const pair of entry.structuredMetadata) metadata[pair.name] = pair.value;
-      out.add(labels, { timeNanos: nanosOf(entry.timestamp), line: entry.line, metadata });
+      let metadata: Record<string, string> | undefined;
+      for (const pair of entry.structuredMetadata) {
+        metadata ??= Object.create(null) as Record<string, string>;
+        metadata[pair.name] = pair.value;
+      }
+      visit.entry(labels, { timeNanos: nanosOf(entry.timestamp), line: entry.line, metadata });
     }
   }
+}
+
+export function decodeLokiProtobuf(body: Buffer, limits: IngestLimits): DecodeResult {
+  const out = new Collector(limits);
+  walkLokiProtobuf(body, limits, out);
   return { records: out.records };
 }

@@ -86,6 +86,11 @@ const fieldEscaped: boolean[] = new Array<boolean>(MAX_FAST_FIELDS).fill(false);
 // path that is also a field or another object's path leaves the fast path.
 let objectCount = 0;
 const objectPath: string[] = [];
+/** Bit (1 << category) for each well-known-field category a top-level object value was named. */
+let topObjectCategories = 0;
+/** The keys of the top-level object values (objectPath holds them among the nested ones). */
+let topObjectCount = 0;
+const topObjectKey: string[] = [];
 
 let src: Buffer = Buffer.alloc(0);
 let pos = 0;
@@ -146,6 +151,11 @@ for (const [key, ecs] of [
 
 function roleOf(key: string): number {
   return ROLES.get(key) ?? 0;
+}
+
+/** An attribute of this name can fill a column (service.name, trace.id, …) when it is empty. */
+export function mayFillColumn(key: string): boolean {
+  return roleOf(key) >> 8 !== 0;
 }
 
 // Records of one stream mostly repeat one shape. The n-th key scanned in a record (its slot)
@@ -230,6 +240,8 @@ function scanMembers(prefix: string, prefixAscii: boolean, depth: number, maxDep
         // would be chosen (and rejected) there: the general path handles both.
         const category = (slotRole[slot] as number) & 15;
         if (key === 'resource' || category === TS || category === MESSAGE) throw BAIL;
+        topObjectCategories |= 1 << category;
+        topObjectKey[topObjectCount++] = key;
       }
       if (depth >= maxDepth) throw BAIL;
       pos++;
@@ -356,6 +368,66 @@ function writeColumn(w: RowWriter, i: number): void {
   } else writeValue(w, i);
 }
 
+/** The time a string names, as the normaliser reads it. */
+function timeOfText(text: string): Instant | undefined {
+  return parseRfc3339(text) ?? parseEpochDecimal(text.trim());
+}
+
+/** A top-level key of this line. */
+function lineHasTopKey(name: string): boolean {
+  for (let i = 0; i < fieldCount; i++)
+    if (fieldTop[i] === true && fieldKey[i] === name) return true;
+  for (let i = 0; i < topObjectCount; i++) if (topObjectKey[i] === name) return true;
+  return false;
+}
+
+/** A flattened key or object path of this line. */
+function lineHasKey(name: string): boolean {
+  for (let i = 0; i < fieldCount; i++) if (fieldKey[i] === name) return true;
+  return isObjectPath(name);
+}
+
+// The labels a line gets as attributes, by their index in LineDefaults.attributes.
+const pickedDefault: number[] = [];
+let pickedDefaults = 0;
+
+/**
+ * Picks the labels that become attributes of this line, as lokiRecord adds them (a label that
+ * filled a column, or has the name of a key the record has, is not added); returns how many, or
+ * -1 when one needs the general path (a nested key of its name, a line with its own
+ * `attributes`, an unsafe label).
+ */
+function pickDefaultAttributes(
+  defaults: LineDefaults,
+  timeAdded: boolean,
+  service: DefaultColumn | undefined,
+  host: DefaultColumn | undefined,
+  level: DefaultColumn | undefined,
+): number {
+  pickedDefaults = 0;
+  const attributes = defaults.attributes;
+  for (let i = 0; i < attributes.length; i++) {
+    if (i === service?.index || i === host?.index || i === level?.index) continue;
+    const a = attributes[i] as DefaultAttribute;
+    const name = a.name;
+    // A key the record has: the line's own, or one lokiRecord added for a column.
+    if (
+      (timeAdded && name === 'timestamp') ||
+      (service !== undefined && name === 'service') ||
+      (host !== undefined && name === 'host') ||
+      (level !== undefined && name === 'level') ||
+      lineHasTopKey(name)
+    )
+      continue;
+    // A flattened key of its name would make two attributes of one name.
+    if (a.unsafe || lineHasKey(name)) return -1;
+    // The general path adds labels to the line's own `attributes` object, wherever it stands.
+    if (pickedDefaults === 0 && lineHasKey('attributes')) return -1;
+    pickedDefault[pickedDefaults++] = i;
+  }
+  return pickedDefaults;
+}
+
 function hasDuplicateKey(): boolean {
   for (let i = 0; i < fieldCount; i++) {
     const key = fieldKey[i];
@@ -385,9 +457,43 @@ function redactionMayChange(redactor: RowRedactor): boolean {
   return redactor.mayChange(values);
 }
 
+/** A label that fills a column when the line names none (see LineDefaults). */
+export interface DefaultColumn {
+  /** The value as a JSON string literal; never empty (an empty one is not offered). */
+  readonly json: Buffer;
+  /** Its place in LineDefaults.attributes, where it stays when the line fills the column. */
+  readonly index: number;
+}
+
+/** A label that becomes an attribute unless the line has a key of its name. */
+export interface DefaultAttribute {
+  readonly name: string;
+  /** `"name":"value"`, as the attribute map writes it. */
+  readonly json: Buffer;
+  /** The normaliser could treat it other than as a plain attribute here, or a limit applies. */
+  readonly unsafe: boolean;
+}
+
+/**
+ * What a Loki entry adds to its line (loki-push.ts, lokiRecord): the entry's time, the stream's
+ * service, host and level labels for the columns the line leaves empty, and the other labels as
+ * attributes after the line's own; a line's own key wins over a label of its name.
+ */
+export interface LineDefaults {
+  /** The entry's time text, used when the line names no time. */
+  timeText: string | undefined;
+  readonly service: DefaultColumn | undefined;
+  readonly host: DefaultColumn | undefined;
+  /** The level label; `level` undefined when the normaliser would keep it as level_raw. */
+  readonly level: (DefaultColumn & { readonly level: NormalisedLevel | undefined }) | undefined;
+  /** Every label, in the stream's order. */
+  readonly attributes: readonly DefaultAttribute[];
+}
+
 /**
  * Writes the row for the JSON object in body[from, to) and returns true, or returns false having
- * written nothing (the general path then decodes the line).
+ * written nothing (the general path then decodes the line). With `defaults`, the row is the one
+ * the general path writes for that object with the defaults added as lokiRecord adds them.
  */
 export function transcodeLine(
   body: Buffer,
@@ -395,12 +501,13 @@ export function transcodeLine(
   to: number,
   ctx: NormaliseContext,
   w: RowWriter,
+  defaults?: LineDefaults,
 ): boolean {
   src = body;
   pos = from;
   end = to;
   try {
-    return transcode(ctx, w);
+    return transcode(ctx, w, defaults);
   } finally {
     // The module state must not keep a request body (up to the decoded-body limit) alive.
     src = NO_BODY;
@@ -408,11 +515,13 @@ export function transcodeLine(
 }
 
 /** transcodeLine for the line the module state points at. */
-function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
+function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults): boolean {
   const from = pos;
   const to = end;
   fieldCount = 0;
   objectCount = 0;
+  topObjectCategories = 0;
+  topObjectCount = 0;
   slotCount = 0;
   shapeSame = true;
   const distinctSlots = distinctShapeSlots;
@@ -510,20 +619,29 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
   if (messageField === -1) messageField = logField;
 
   let ts: Instant = ctx.receivedAt;
-  if (tsField !== -1) {
-    const kind = fieldKind[tsField];
+  // The entry's time is added (as `timestamp`) when the line names no time.
+  const timeText = tsField === -1 ? defaults?.timeText : undefined;
+  if (tsField !== -1 || timeText !== undefined) {
+    const kind = tsField === -1 ? STRING : fieldKind[tsField];
     let parsed: Instant | undefined;
-    if (kind === STRING) {
+    if (timeText !== undefined) parsed = timeOfText(timeText);
+    else if (kind === STRING) {
       if (fieldEscaped[tsField] === true) return false;
-      const text = valueText(tsField);
-      parsed = parseRfc3339(text) ?? parseEpochDecimal(text.trim());
+      parsed = timeOfText(valueText(tsField));
     } else if (kind === NUMBER) parsed = parseEpochNumber(Number(valueText(tsField)));
     if (parsed === undefined) return false;
     const ms = instantToEpochMs(parsed);
     if (ms < ctx.minMs || ms > ctx.maxMs) return false;
     ts = parsed;
-    fieldKept[tsField] = false;
+    if (tsField !== -1) fieldKept[tsField] = false;
   }
+  // A label fills a column when the line has no key of its category, null aside (lokiRecord).
+  const serviceLabel =
+    service === -1 && (topObjectCategories & (1 << SERVICE)) === 0 ? defaults?.service : undefined;
+  const hostLabel =
+    hostField === -1 && (topObjectCategories & (1 << HOST)) === 0 ? defaults?.host : undefined;
+  const levelLabel =
+    levelField === -1 && (topObjectCategories & (1 << LEVEL)) === 0 ? defaults?.level : undefined;
 
   if (messageField !== -1) {
     if (valueBytes(messageField) > limits.maxMessageBytes) return false;
@@ -550,10 +668,28 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
       return false;
     room += key.length * 3 + 4;
   }
+  if (defaults !== undefined) {
+    if (ctx.redactor !== undefined) return false;
+    const added = pickDefaultAttributes(
+      defaults,
+      timeText !== undefined,
+      serviceLabel,
+      hostLabel,
+      levelLabel,
+    );
+    if (added < 0 || fieldCount + added > limits.maxAttributes) return false;
+    for (let p = 0; p < added; p++)
+      room += (defaults.attributes[pickedDefault[p] as number] as DefaultAttribute).json.length + 1;
+    room += (serviceLabel?.json.length ?? 0) + (hostLabel?.json.length ?? 0);
+  }
 
   let level: NormalisedLevel = UNSPECIFIED_LEVEL;
-  const levelSource = levelField !== -1 ? levelField : take(ECS_LEVEL);
-  if (levelSource !== -1) {
+  const levelSource = levelField !== -1 || levelLabel !== undefined ? levelField : take(ECS_LEVEL);
+  if (levelLabel !== undefined) {
+    // Not understood: the general path keeps it as the level_raw attribute.
+    if (levelLabel.level === undefined) return false;
+    level = levelLabel.level;
+  } else if (levelSource !== -1) {
     const kind = fieldKind[levelSource];
     if (fieldEscaped[levelSource] === true) return false;
     const parsed =
@@ -566,11 +702,13 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
     if (parsed === undefined) return false;
     level = parsed;
   }
-  if (isEmpty(service)) service = take(ECS_SERVICE);
-  // The general path derives the service from the tag's text.
-  if (isEmpty(service) && syslogTag !== -1) return false;
+  if (serviceLabel === undefined) {
+    if (isEmpty(service)) service = take(ECS_SERVICE);
+    // The general path derives the service from the tag's text.
+    if (isEmpty(service) && syslogTag !== -1) return false;
+  }
   let host = hostField;
-  if (isEmpty(host)) {
+  if (hostLabel === undefined && isEmpty(host)) {
     host = take(ECS_HOST);
     if (host === -1) host = take(ECS_HOSTNAME);
   }
@@ -582,9 +720,11 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
 
   w.ensure(room);
   w.writeFastRowStart(ts === ctx.receivedAt ? undefined : ts, undefined, ctx, level);
-  writeColumn(w, service);
+  if (serviceLabel !== undefined) w.copy(serviceLabel.json, 0, serviceLabel.json.length);
+  else writeColumn(w, service);
   w.byte(0x2c);
-  writeColumn(w, host);
+  if (hostLabel !== undefined) w.copy(hostLabel.json, 0, hostLabel.json.length);
+  else writeColumn(w, host);
   w.byte(0x2c);
   writeColumn(w, messageField);
   w.ascii(',{');
@@ -599,6 +739,12 @@ function transcode(ctx: NormaliseContext, w: RowWriter): boolean {
     else w.used += w.buf.write(key, w.used);
     w.ascii('":');
     writeValue(w, i);
+  }
+  for (let p = 0; defaults !== undefined && p < pickedDefaults; p++) {
+    if (!first) w.byte(0x2c);
+    first = false;
+    const json = (defaults.attributes[pickedDefault[p] as number] as DefaultAttribute).json;
+    w.copy(json, 0, json.length);
   }
   w.ascii('},{},');
   writeColumn(w, traceId);

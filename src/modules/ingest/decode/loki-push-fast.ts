@@ -1,0 +1,180 @@
+/**
+ * Loki push requests (JSON and protobuf) straight to INSERT_FORMAT rows: the same rows, rejections
+ * and errors as decodeLokiJson / decodeLokiProtobuf followed by normalising and serialiseRows.
+ *
+ * The walk over the request is the general path's own (walkLokiJson, walkLokiProtobuf in
+ * loki-push.ts), so what refuses a request whole (400, 413) and the order of the entries are the
+ * same by construction. What changes is each entry: its line goes through the NDJSON fast path
+ * (ndjson-fast-path.ts) with the stream's labels as LineDefaults (a text line as the object
+ * `{"message": line}`, which is what lokiRecord makes of it), instead of JSON.parse, lokiRecord,
+ * the normaliser and the serialiser. An entry the fast path leaves (structured metadata, a label
+ * the line also names, an app with redaction rules, anything the NDJSON fast path leaves) takes
+ * the general path's step alone. test/unit/ingest-decode/loki-fast-path.test.ts compares both
+ * paths on generated requests.
+ */
+import type { DecodeBudget } from './decode-budget.ts';
+import { tooManyRecords } from './body-text.ts';
+import { utf8LongerThan, wellFormed } from './flatten-attributes.ts';
+import { RecordRejection } from './ingest-errors.ts';
+import type { RejectedRecord } from './ingest-errors.ts';
+import { levelFromText } from './levels.ts';
+import {
+  HOST_LABELS,
+  LEVEL_LABELS,
+  lokiRecord,
+  SERVICE_LABELS,
+  walkLokiJson,
+  walkLokiProtobuf,
+} from './loki-push.ts';
+import type { LokiEntry, LokiVisitor } from './loki-push.ts';
+import { mayFillColumn, transcodeLine } from './ndjson-fast-path.ts';
+import type { DefaultAttribute, DefaultColumn, LineDefaults } from './ndjson-fast-path.ts';
+import type { NormaliseContext } from './normalise-record.ts';
+import { quoteJson } from './serialise-rows.ts';
+import type { RowWriter } from './serialise-rows.ts';
+import { settleRecord } from './settle-record.ts';
+import type { SerialisedCounts } from './settle-record.ts';
+
+/** The entry's line as UTF-8, where transcodeLine reads it; grown for longer lines. */
+let lineBuf = Buffer.allocUnsafe(64 * 1024);
+
+/** Writes `text` as UTF-8: a lone surrogate becomes U+FFFD, as the normaliser makes it. */
+function writeLine(text: string): number {
+  if (lineBuf.length < text.length * 3) lineBuf = Buffer.allocUnsafe(text.length * 3);
+  return lineBuf.write(text, 0);
+}
+
+function column(
+  labels: ReadonlyMap<string, string>,
+  names: readonly string[],
+): { value: string; index: number } | undefined | null {
+  const name = names.find((n) => labels.has(n));
+  if (name === undefined) return undefined;
+  const value = labels.get(name) as string;
+  // An empty label still fills the column in the general path, where the normaliser then looks
+  // for another source: left to it.
+  if (value === '') return null;
+  return { value, index: [...labels.keys()].indexOf(name) };
+}
+
+/** The stream's labels as the fast path adds them, or undefined when its entries need the general path. */
+function defaultsOf(
+  labels: ReadonlyMap<string, string>,
+  ctx: NormaliseContext,
+): LineDefaults | undefined {
+  const { maxAttributeKeyBytes, maxAttributeValueBytes } = ctx.limits;
+  const attributes: DefaultAttribute[] = [];
+  for (const [name, value] of labels) {
+    // The normaliser makes such a string well-formed: the bytes would differ.
+    if (wellFormed(name) !== name || wellFormed(value) !== value) return undefined;
+    const first = name.charCodeAt(0);
+    attributes.push({
+      name,
+      json: Buffer.from(quoteJson(name) + ':' + quoteJson(value)),
+      // An empty, numeric (ordered first by a JS object) or __proto__ key, one that can fill a
+      // column, or one over a limit: the general path decides.
+      unsafe:
+        name === '' ||
+        (first >= 0x30 && first <= 0x39) ||
+        name === '__proto__' ||
+        mayFillColumn(name) ||
+        utf8LongerThan(name, maxAttributeKeyBytes) ||
+        Buffer.byteLength(value) > maxAttributeValueBytes,
+    });
+  }
+  const service = column(labels, SERVICE_LABELS);
+  const host = column(labels, HOST_LABELS);
+  const level = column(labels, LEVEL_LABELS);
+  if (service === null || host === null || level === null) return undefined;
+  const asColumn = (c: { value: string; index: number } | undefined): DefaultColumn | undefined =>
+    c && { json: Buffer.from(quoteJson(c.value)), index: c.index };
+  return {
+    timeText: undefined,
+    service: asColumn(service),
+    host: asColumn(host),
+    level: level && { ...(asColumn(level) as DefaultColumn), level: levelFromText(level.value) },
+    attributes,
+  };
+}
+
+/** Writes the entry's row and returns true, or returns false having written nothing. */
+function transcodeEntry(
+  line: string,
+  defaults: LineDefaults,
+  ctx: NormaliseContext,
+  w: RowWriter,
+): boolean {
+  // lokiRecord reads a line that starts with `{` as JSON (a line that does not parse goes to the
+  // general path from transcodeLine), any other as the message.
+  const length = line.trimStart().startsWith('{')
+    ? writeLine(line)
+    : writeLine('{"message":' + quoteJson(line) + '}');
+  return transcodeLine(lineBuf, 0, length, ctx, w, defaults);
+}
+
+/** The counts of a request, and how many of its rows the fast path wrote. */
+export interface LokiCounts extends SerialisedCounts {
+  fast: number;
+}
+
+/** Writes each entry's row (or its rejection) as the walk finds it. */
+class RowVisitor implements LokiVisitor {
+  readonly counts: LokiCounts = { accepted: 0, dropped: 0, fast: 0 };
+  private index = 0;
+  private labels: ReadonlyMap<string, string> | undefined;
+  private defaults: LineDefaults | undefined;
+
+  constructor(
+    private readonly ctx: NormaliseContext,
+    private readonly w: RowWriter,
+    private readonly rejected: RejectedRecord[],
+    private readonly budget: DecodeBudget,
+  ) {}
+
+  private next(): number {
+    if (this.index >= this.ctx.limits.maxRecordsPerRequest) throw tooManyRecords(this.ctx.limits);
+    this.budget.tick();
+    return this.index++;
+  }
+
+  entry(labels: ReadonlyMap<string, string>, entry: LokiEntry): void {
+    const index = this.next();
+    // Entries of one stream share their labels' map.
+    if (labels !== this.labels) {
+      this.labels = labels;
+      this.defaults = this.ctx.redactor === undefined ? defaultsOf(labels, this.ctx) : undefined;
+    }
+    const defaults = this.defaults;
+    if (defaults !== undefined && entry.metadata === undefined) {
+      defaults.timeText = entry.timeNanos;
+      if (transcodeEntry(entry.line, defaults, this.ctx, this.w)) {
+        this.counts.accepted++;
+        this.counts.fast++;
+        return;
+      }
+    }
+    const record = lokiRecord(labels, entry);
+    settleRecord(record, this.ctx, this.w, this.rejected, index, this.counts);
+  }
+
+  reject(error: string): void {
+    const index = this.next();
+    const rejection = new RecordRejection('invalid_field_type', error);
+    settleRecord(rejection, this.ctx, this.w, this.rejected, index, this.counts);
+  }
+}
+
+/** Writes the rows of a Loki push body (JSON or snappy protobuf) and returns the counts. */
+export function serialiseLokiPush(
+  encoding: 'json' | 'protobuf',
+  body: Buffer,
+  ctx: NormaliseContext,
+  w: RowWriter,
+  rejected: RejectedRecord[],
+  budget: DecodeBudget,
+): LokiCounts {
+  const visitor = new RowVisitor(ctx, w, rejected, budget);
+  if (encoding === 'json') walkLokiJson(body, ctx.limits, budget, visitor);
+  else walkLokiProtobuf(body, ctx.limits, visitor);
+  return visitor.counts;
+}

@@ -1,0 +1,403 @@
+// The Loki fast path must answer a push request (JSON or snappy protobuf) exactly as the general
+// path (the decoder's records, normalised, serialised) does: the same rows, rejections and errors.
+// Generated requests exercise the labels' rules (which label fills which column, which become
+// attributes, a line's own key winning) on the NDJSON tests' generated lines and on text lines.
+import protobuf from 'protobufjs';
+import snappy from 'snappyjs';
+import t from 'tap';
+import {
+  decodeAndSerialiseIngestBody,
+  decodeIngestBody,
+  serialiseRows,
+} from '../../../src/modules/ingest/decode/index.ts';
+import type { RowRedactor } from '../../../src/modules/ingest/decode/index.ts';
+import { DecodeBudget } from '../../../src/modules/ingest/decode/decode-budget.ts';
+import { serialiseLokiPush } from '../../../src/modules/ingest/decode/loki-push-fast.ts';
+import { createNormaliseContext } from '../../../src/modules/ingest/decode/normalise-record.ts';
+import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
+import { Redactor } from '../../../src/modules/redaction/redactor.ts';
+import {
+  limits,
+  maskIds,
+  NOW_MS,
+  pick,
+  random,
+  sameAsGeneralPath,
+  shown,
+  TENANT,
+} from './fixtures.ts';
+import { isClean, line as jsonLine, setClean } from './generated-lines.ts';
+
+const PushRequest = protobuf.Root.fromJSON({
+  nested: {
+    PushRequest: { fields: { streams: { rule: 'repeated', type: 'Stream', id: 1 } } },
+    Stream: {
+      fields: {
+        labels: { type: 'string', id: 1 },
+        entries: { rule: 'repeated', type: 'Entry', id: 2 },
+      },
+    },
+    Entry: {
+      fields: {
+        timestamp: { type: 'Timestamp', id: 1 },
+        line: { type: 'string', id: 2 },
+        structuredMetadata: { rule: 'repeated', type: 'Pair', id: 3 },
+      },
+    },
+    Pair: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
+    Timestamp: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
+  },
+}).lookupType('PushRequest');
+
+// Column labels and their aliases, names the generated lines also use, and names the normaliser
+// treats specially.
+const LABEL_NAMES = [
+  'service_name',
+  'service',
+  'job',
+  'host',
+  'hostname',
+  'level',
+  'detected_level',
+  'severity',
+  'filename',
+  'env',
+  'timestamp',
+  'message',
+  'http',
+  'status',
+  'a',
+  'attributes',
+  'service.name',
+  'user.id',
+  'trace_id',
+  'level_raw',
+  'ключ',
+  // Flattened keys of the generated lines' nested objects.
+  'a.name',
+  'a.x',
+  'http.method',
+];
+const ODD_LABEL_NAMES = ['1x', '', '__proto__', 'k'.repeat(80)];
+const LABEL_VALUES = [
+  'checkout',
+  'web-1',
+  'error',
+  'WARN',
+  'info',
+  'bogus',
+  'é 世界',
+  'line\nbreak "q"',
+  '',
+  'v'.repeat(300),
+];
+const ODD_LABEL_VALUES = ['\ud800 lone', '\u0001 control'];
+const TEXT_LINES = [
+  'GET /api/orders/1 200 in 4 ms',
+  '',
+  '   ',
+  'tab\there "quoted" back\\slash',
+  'é 世界 🎉',
+  '\u0001 control',
+  '{not json',
+  '  {"message":"leading spaces"}',
+  '\u00a0{"message":"nbsp first"}',
+  '[1,2]',
+  'x'.repeat(400),
+  // Lone surrogates, which the normaliser replaces.
+  '\ud800 lone',
+  '{"message":"\ud800 lone in JSON"}',
+];
+
+function labels(rnd: () => number): [string, string][] {
+  const out = new Map<string, string>();
+  for (let i = Math.floor(rnd() * 5); i > 0; i--) {
+    const name = isClean() || rnd() < 0.9 ? pick(rnd, LABEL_NAMES) : pick(rnd, ODD_LABEL_NAMES);
+    const value = isClean() || rnd() < 0.9 ? pick(rnd, LABEL_VALUES) : pick(rnd, ODD_LABEL_VALUES);
+    out.set(name, value);
+  }
+  return [...out];
+}
+
+/** Unix nanoseconds around the receive time, now and then one the normaliser refuses. */
+function nanos(rnd: () => number): bigint {
+  const r = rnd();
+  if (!isClean() && r < 0.05) return 1n;
+  if (!isClean() && r < 0.1) return BigInt(NOW_MS + 400 * 86_400_000) * 1_000_000n;
+  return (
+    BigInt(NOW_MS - Math.floor(rnd() * 3_600_000)) * 1_000_000n + BigInt(Math.floor(rnd() * 1e6))
+  );
+}
+
+function entryLine(rnd: () => number): string {
+  return rnd() < 0.6 ? jsonLine(rnd) : pick(rnd, TEXT_LINES);
+}
+
+function metadata(rnd: () => number): [string, string][] | undefined {
+  const r = rnd();
+  if (r < 0.8) return undefined;
+  if (r < 0.85) return [];
+  if (r < 0.9) return [['trace_id', 'abc123']];
+  return [
+    [pick(rnd, LABEL_NAMES), pick(rnd, LABEL_VALUES)],
+    ['pod', 'p-1'],
+  ];
+}
+
+interface GeneratedStream {
+  labels: [string, string][];
+  entries: { ns: bigint; line: string; meta: [string, string][] | undefined }[];
+}
+
+function streams(rnd: () => number): GeneratedStream[] {
+  return Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => ({
+    labels: labels(rnd),
+    entries: Array.from({ length: Math.floor(rnd() * 6) }, () => ({
+      ns: nanos(rnd),
+      line: entryLine(rnd),
+      meta: metadata(rnd),
+    })),
+  }));
+}
+
+/** As Promtail's JSON client writes it, with now and then a value or stream the decoder refuses. */
+function jsonBody(rnd: () => number, generated: GeneratedStream[]): Buffer {
+  if (!isClean() && rnd() < 0.03)
+    return Buffer.from('{"streams":[{"stream":{"a":1},"values":[]}]}');
+  if (!isClean() && rnd() < 0.03) return Buffer.from('{"streams":{}}');
+  const body = {
+    streams: generated.map((s) => ({
+      stream: Object.fromEntries(s.labels),
+      values: s.entries.map((e) => {
+        if (!isClean() && rnd() < 0.05) return [Number(e.ns / 1_000_000n), e.line];
+        const value: unknown[] = [e.ns.toString(), e.line];
+        if (e.meta !== undefined) value.push(Object.fromEntries(e.meta));
+        else if (!isClean() && rnd() < 0.05) value.push({ k: 1 });
+        return value;
+      }),
+    })),
+  };
+  return Buffer.from(JSON.stringify(body));
+}
+
+function goQuoted(value: string): string {
+  return '"' + value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n') + '"';
+}
+
+/** As Promtail and Alloy send it: snappy-compressed logproto, labels as `{name="value"}` text. */
+function protobufBody(generated: GeneratedStream[]): Buffer {
+  const message = PushRequest.fromObject({
+    streams: generated.map((s) => ({
+      // Loki's label text has Prometheus names only.
+      labels:
+        '{' +
+        s.labels
+          .filter(([name]) => /^[A-Za-z_][\w.]*$/.test(name))
+          .map(([name, value]) => `${name}=${goQuoted(value)}`)
+          .join(', ') +
+        '}',
+      entries: s.entries.map((e) => ({
+        timestamp: { seconds: Number(e.ns / 1_000_000_000n), nanos: Number(e.ns % 1_000_000_000n) },
+        line: e.line,
+        structuredMetadata: (e.meta ?? []).map(([name, value]) => ({ name, value })),
+      })),
+    })),
+  });
+  return Buffer.from(snappy.compress(Buffer.from(PushRequest.encode(message).finish())));
+}
+
+const REDACTOR: RowRedactor = new Redactor(
+  [
+    {
+      id: 'r1',
+      name: 'mail',
+      detector: { preset: 'email' },
+      scope: 'all',
+      action: 'mask',
+      enabled: true,
+    },
+  ],
+  { hashKey: 'test-key', orgId: TENANT.org_id, maxScanCharsPerRecord: 100_000 },
+);
+
+t.test('the Loki fast path answers what the general path answers', async (t) => {
+  const variants = [
+    limits({}),
+    limits({
+      maxNestingDepth: 2,
+      maxAttributes: 5,
+      maxAttributeValueBytes: 40,
+      maxAttributeKeyBytes: 6,
+      maxMessageBytes: 30,
+    }),
+    limits({ maxRecordsPerRequest: 3 }),
+  ];
+  let records = 0;
+  let mismatches = 0;
+  let refused = 0;
+  let fastRows = 0;
+  let cleanRows = 0;
+  for (let seed = 1; seed <= 4000; seed++) {
+    const rnd = random(seed);
+    setClean(seed % 4 >= 2);
+    const generated = streams(rnd);
+    const asProtobuf = seed % 3 === 0;
+    const input = {
+      kind: 'loki' as const,
+      contentType: asProtobuf ? 'application/x-protobuf' : 'application/json',
+      contentEncoding: undefined,
+      body: asProtobuf ? protobufBody(generated) : jsonBody(rnd, generated),
+      limits: variants[seed % variants.length] ?? limits({}),
+      now: NOW_MS,
+      redactor: seed % 7 === 0 ? REDACTOR : undefined,
+    };
+    const general = await decodeIngestBody(input).catch((error: Error) => error);
+    const fast = await decodeAndSerialiseIngestBody(input, TENANT).catch((error: Error) => error);
+    const request = `seed ${seed}: ${shown(JSON.stringify(generated, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)))}`;
+    if (general instanceof Error || fast instanceof Error) {
+      refused++;
+      if (shown(String(general)) !== shown(String(fast)) && mismatches++ < 3)
+        t.equal(shown(String(fast)), shown(String(general)), request);
+      continue;
+    }
+    const expected = general.rows.length === 0 ? undefined : serialiseRows(general.rows, TENANT);
+    records += general.rows.length + general.rejected.length;
+    if (isClean() && input.redactor === undefined) {
+      cleanRows += fast.accepted;
+      fastRows += serialiseLokiPush(
+        asProtobuf ? 'protobuf' : 'json',
+        input.body,
+        createNormaliseContext(input.limits, NOW_MS),
+        new RowWriter(TENANT),
+        [],
+        new DecodeBudget(input.limits.decodeCpuBudgetMs),
+      ).fast;
+    }
+    if (!sameAsGeneralPath(fast, general, expected) && mismatches++ < 3) {
+      t.equal(
+        shown(maskIds(fast.serialised?.toString('utf8') ?? '')),
+        shown(maskIds(expected?.toString('utf8') ?? '')),
+        request,
+      );
+      t.same(fast.rejected, general.rejected, `${request}: rejections`);
+    }
+  }
+  t.ok(records > 8000, `${records} generated records`);
+  t.ok(refused > 50, `${refused} requests refused whole by both`);
+  // Clean requests still carry labels named as their lines' keys, empty and unknown level labels,
+  // metadata and control characters, which the general path takes.
+  t.ok(
+    fastRows > cleanRows / 4,
+    `${fastRows} of ${cleanRows} rows of clean requests took the fast path`,
+  );
+  t.equal(mismatches, 0, 'no request answered differently');
+});
+
+t.test('typical pushes take the fast path, entry for entry', async (t) => {
+  const ns = (BigInt(NOW_MS - 1000) * 1_000_000n).toString();
+  const lines = [
+    '{"level":"info","msg":"GET /api/orders/1 200","duration_ms":12.5,"user_id":"u1"}',
+    '{"time":"2026-01-15T11:59:59Z","level":"error","message":"payment declined","order":{"id":42}}',
+    '127.0.0.1 - - "GET / HTTP/1.1" 200 612 "-" "curl/8.5"',
+    'panic: runtime error\n\tgoroutine 1',
+  ];
+  const labelSets: [string, string][][] = [
+    [
+      ['service_name', 'checkout'],
+      ['host', 'web-1'],
+    ],
+    [
+      ['job', 'varlogs'],
+      ['filename', '/var/log/nginx/access.log'],
+      ['level', 'warn'],
+    ],
+    [
+      ['service_name', 'api'],
+      ['detected_level', 'error'],
+      ['env', 'prod'],
+    ],
+  ];
+  const generated: GeneratedStream[] = labelSets.map((set) => ({
+    labels: set,
+    entries: lines.map((line) => ({ ns: BigInt(ns), line, meta: undefined })),
+  }));
+  setClean(true);
+  for (const encoding of ['json', 'protobuf'] as const) {
+    const body = encoding === 'json' ? jsonBody(random(1), generated) : protobufBody(generated);
+    const writer = new RowWriter(TENANT);
+    const counts = serialiseLokiPush(
+      encoding,
+      body,
+      createNormaliseContext(limits({}), NOW_MS),
+      writer,
+      [],
+      new DecodeBudget(limits({}).decodeCpuBudgetMs),
+    );
+    t.equal(counts.accepted, 12, `${encoding}: every entry is a row`);
+    t.equal(counts.fast, 12, `${encoding}: every row written by the fast path`);
+    const rows = (writer.finish()?.toString('utf8') ?? '').trim().split('\n');
+    t.match(
+      rows[6],
+      /"varlogs","","127.0.0.1 - - \\"GET/,
+      `${encoding}: a text line is the message`,
+    );
+    t.match(
+      rows[6],
+      /\{"filename":"\/var\/log\/nginx\/access.log"\}/,
+      `${encoding}: a label that fills no column is an attribute`,
+    );
+  }
+});
+
+t.test('edge cases of the labels, one by one', async (t) => {
+  const ns = (BigInt(NOW_MS - 1000) * 1_000_000n).toString();
+  const cases: [string, Record<string, string>, string][] = [
+    [
+      'a label named as a nested key',
+      { service_name: 'api', 'http.method': 'label' },
+      '{"http":{"method":"GET"}}',
+    ],
+    [
+      'a label named as a top-level key',
+      { service_name: 'api', status: 'label' },
+      '{"status":200}',
+    ],
+    ['a timestamp label when the entry time is added', { timestamp: 'label' }, '{"msg":"m"}'],
+    [
+      'a timestamp label when the line names a time',
+      { timestamp: 'label' },
+      '{"time":"2026-01-15T11:00:00Z"}',
+    ],
+    ['a level label not understood', { level: 'loud' }, '{"msg":"m"}'],
+    ['a level label under a line level', { level: 'loud' }, '{"level":"info"}'],
+    [
+      'a service label under a service object',
+      { service_name: 'api' },
+      '{"service":{"name":"own"}}',
+    ],
+    ['an empty service label', { service_name: '' }, '{"service.name":"own"}'],
+    ['a line with its own attributes', { env: 'prod' }, '{"attributes":{"region":"eu"}}'],
+    ['a label named as an ECS key', { 'host.name': 'h' }, 'text line'],
+    ['a lone surrogate in a line', { env: 'prod' }, '{"message":"\ud800"}'],
+  ];
+  for (const [name, labels, line] of cases) {
+    const body = Buffer.from(
+      JSON.stringify({ streams: [{ stream: labels, values: [[ns, line]] }] }),
+    );
+    const input = {
+      kind: 'loki' as const,
+      contentType: 'application/json',
+      contentEncoding: undefined,
+      body,
+      limits: limits({}),
+      now: NOW_MS,
+    };
+    const general = await decodeIngestBody(input);
+    const fast = await decodeAndSerialiseIngestBody(input, TENANT);
+    t.equal(
+      shown(maskIds(fast.serialised?.toString('utf8') ?? '')),
+      shown(maskIds(serialiseRows(general.rows, TENANT).toString('utf8'))),
+      name,
+    );
+  }
+});
