@@ -14,6 +14,7 @@ import { serialiseLokiPush } from './loki-push-fast.ts';
 import { decodeNdjsonBody, serialiseNdjsonBody } from './ndjson-body.ts';
 import { createNormaliseContext, normaliseRecord } from './normalise-record.ts';
 import { serialiseEsBulkBody } from './es-bulk-fast.ts';
+import { serialiseJsonArray } from './json-array-fast.ts';
 import type { CanonicalRow } from './normalise-record.ts';
 import { decodeOtlpJson } from './otlp-json.ts';
 import { serialiseOtlpJson } from './otlp-json-fast.ts';
@@ -330,7 +331,8 @@ export interface SerialisedIngestBody {
  * through the fast path (ndjson-fast-path.ts), so do the document lines of an Elasticsearch bulk
  * body of valid UTF-8 (es-bulk-fast.ts), an OTLP protobuf body record by record through
  * otlp-protobuf-fast.ts, an OTLP/JSON body through otlp-json-fast.ts (unless it hands the
- * whole body back), and the lines of a Loki push through loki-push-fast.ts: they write the same
+ * whole body back), the lines of a Loki push through loki-push-fast.ts, and the elements of a
+ * JSON array through json-array-fast.ts (unless it hands the body back): they write the same
  * bytes without building rows.
  */
 export async function decodeAndSerialiseIngestBody(
@@ -360,6 +362,15 @@ export async function decodeAndSerialiseIngestBody(
     const encoding = decoder === decodeLokiJsonBody ? 'json' : 'protobuf';
     const { accepted, dropped } = serialiseLokiPush(encoding, body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected, dropped };
+  }
+  if (decoder === decodeJsonOrNdjson && isUtf8(body)) {
+    const rejected: RejectedRecord[] = [];
+    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
+    const counts = serialiseJsonArray(body, ctx, writer, rejected, budget);
+    if (counts !== undefined) {
+      const { accepted, dropped } = counts;
+      return { serialised: writer.finish(), accepted, rejected, dropped };
+    }
   }
   if (decoder === decodeBulkBody && isUtf8(body)) {
     const rejected: RejectedRecord[] = [];

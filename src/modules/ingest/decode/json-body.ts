@@ -31,16 +31,18 @@ export function decodeJsonValue(parsed: unknown, limits: IngestLimits): DecodeRe
   const records: (RawRecord | RecordRejection)[] = new Array<RawRecord | RecordRejection>(
     parsed.length,
   );
-  for (let i = 0; i < parsed.length; i++) {
-    const item: unknown = parsed[i];
-    records[i] = isPlainObject(item)
-      ? { source: 'json', fields: item }
-      : new RecordRejection(
-          'not_an_object',
-          `record must be a JSON object, not ${Array.isArray(item) ? 'an array' : typeof item}`,
-        );
-  }
+  for (let i = 0; i < parsed.length; i++) records[i] = arrayElementRecord(parsed[i]);
   return { records };
+}
+
+/** An element of a record array: a record when it is an object, else rejected alone. */
+export function arrayElementRecord(item: unknown): RawRecord | RecordRejection {
+  return isPlainObject(item)
+    ? { source: 'json', fields: item }
+    : new RecordRejection(
+        'not_an_object',
+        `record must be a JSON object, not ${Array.isArray(item) ? 'an array' : typeof item}`,
+      );
 }
 
 export function decodeJsonBody(

@@ -33,7 +33,7 @@ import type { NormaliseContext } from './normalise-record.ts';
 import { quoteJson } from './serialise-rows.ts';
 import type { RowWriter } from './serialise-rows.ts';
 import { settleRecord } from './settle-record.ts';
-import type { SerialisedCounts } from './settle-record.ts';
+import type { FastPathCounts } from './settle-record.ts';
 
 /** The entry's line as UTF-8, where transcodeLine reads it; grown for longer lines. */
 let lineBuf = Buffer.allocUnsafe(64 * 1024);
@@ -112,14 +112,9 @@ function transcodeEntry(
   return transcodeLine(lineBuf, 0, length, ctx, w, defaults);
 }
 
-/** The counts of a request, and how many of its rows the fast path wrote. */
-export interface LokiCounts extends SerialisedCounts {
-  fast: number;
-}
-
 /** Writes each entry's row (or its rejection) as the walk finds it. */
 class RowVisitor implements LokiVisitor {
-  readonly counts: LokiCounts = { accepted: 0, dropped: 0, fast: 0 };
+  readonly counts: FastPathCounts = { accepted: 0, dropped: 0, fast: 0 };
   private index = 0;
   private labels: ReadonlyMap<string, string> | undefined;
   private defaults: LineDefaults | undefined;
@@ -172,7 +167,7 @@ export function serialiseLokiPush(
   w: RowWriter,
   rejected: RejectedRecord[],
   budget: DecodeBudget,
-): LokiCounts {
+): FastPathCounts {
   const visitor = new RowVisitor(ctx, w, rejected, budget);
   if (encoding === 'json') walkLokiJson(body, ctx.limits, budget, visitor);
   else walkLokiProtobuf(body, ctx.limits, visitor);

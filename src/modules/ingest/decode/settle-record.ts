@@ -17,6 +17,11 @@ export interface SerialisedCounts {
   dropped: number;
 }
 
+/** And how many of the rows the fast path wrote itself (the rest took the general step). */
+export interface FastPathCounts extends SerialisedCounts {
+  fast: number;
+}
+
 /**
  * Settles `record` (the request's `index`-th) and counts it. Returns what an Elasticsearch bulk
  * item reports for it: the rejection, or the row (also for a record a drop_record rule dropped,
