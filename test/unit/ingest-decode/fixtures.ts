@@ -1,6 +1,20 @@
-import { DEFAULT_INGEST_LIMITS } from '../../../src/modules/ingest/decode/index.ts';
-import type { IngestLimits } from '../../../src/modules/ingest/decode/index.ts';
+import type { Test } from 'tap';
+import {
+  decodeAndSerialiseIngestBody,
+  decodeIngestBody,
+  DEFAULT_INGEST_LIMITS,
+  serialiseRows,
+} from '../../../src/modules/ingest/decode/index.ts';
+import type {
+  DecodeIngestBodyInput,
+  IngestLimits,
+  SerialisedIngestBody,
+} from '../../../src/modules/ingest/decode/index.ts';
+import { DecodeBudget } from '../../../src/modules/ingest/decode/decode-budget.ts';
+import type { RejectedRecord } from '../../../src/modules/ingest/decode/ingest-errors.ts';
 import { createNormaliseContext } from '../../../src/modules/ingest/decode/normalise-record.ts';
+import type { NormaliseContext } from '../../../src/modules/ingest/decode/normalise-record.ts';
+import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
 
 /** The receive time of every test: 2026-01-15T12:00:00.250Z. */
 export const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0, 250);
@@ -72,4 +86,134 @@ export function sameAsGeneralPath(
  */
 export function shown(text: string): string {
   return text.replace(/[^\x20-\x7e\n]/g, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`);
+}
+
+/** Limits low enough that generated records meet each of them. */
+export const LOW_LIMITS: IngestLimits = limits({
+  maxNestingDepth: 2,
+  maxAttributes: 5,
+  maxAttributeValueBytes: 40,
+  maxAttributeKeyBytes: 6,
+  maxMessageBytes: 30,
+});
+
+/** One request through the general path and the fast one (decodeAndSerialiseIngestBody). */
+export interface PathsCompared {
+  /** Refused whole by the general path (400, 413): the fast one must refuse it alike. */
+  readonly refused: boolean;
+  /** Records the general path answered for: rows and rejections. */
+  readonly records: number;
+  readonly same: boolean;
+  /** The fast path's answer; undefined when it refused the request. */
+  readonly fast: SerialisedIngestBody | undefined;
+  /** Rows (ids masked) or error of each path, non-ASCII escaped for the TAP stream. */
+  readonly shownFast: string;
+  readonly shownGeneral: string;
+  readonly rejections: { fast: unknown; general: unknown };
+}
+
+export async function compareWithGeneralPath(input: DecodeIngestBodyInput): Promise<PathsCompared> {
+  const general = await decodeIngestBody(input).catch((error: Error) => error);
+  const fast = await decodeAndSerialiseIngestBody(input, TENANT).catch((error: Error) => error);
+  if (general instanceof Error || fast instanceof Error) {
+    return {
+      refused: true,
+      records: 0,
+      same: String(general) === String(fast),
+      fast: fast instanceof Error ? undefined : fast,
+      shownFast: shown(String(fast)),
+      shownGeneral: shown(String(general)),
+      rejections: { fast: undefined, general: undefined },
+    };
+  }
+  const expected = general.rows.length === 0 ? undefined : serialiseRows(general.rows, TENANT);
+  return {
+    refused: false,
+    records: general.rows.length + general.rejected.length,
+    same: sameAsGeneralPath(fast, general, expected),
+    fast,
+    shownFast: shown(maskIds(fast.serialised?.toString('utf8') ?? '')),
+    shownGeneral: shown(maskIds(expected?.toString('utf8') ?? '')),
+    rejections: { fast: fast.rejected, general: general.rejected },
+  };
+}
+
+/** The assertions that show how the two paths' answers differ. */
+export function reportDifference(t: Test, compared: PathsCompared, request: string): void {
+  t.equal(compared.shownFast, compared.shownGeneral, request);
+  t.same(compared.rejections.fast, compared.rejections.general, `${request}: rejections`);
+}
+
+/** One generated request of a differential test. */
+export interface GeneratedRequest {
+  readonly input: DecodeIngestBodyInput;
+  /** The request, for a failure report. */
+  readonly text: () => string;
+  /** How many of its rows the fast path writes itself; undefined: not counted for this one. */
+  readonly fastRows?: () => number;
+}
+
+/** What a differential test's requests came to. */
+export interface DifferentialTotals {
+  records: number;
+  refused: number;
+  mismatches: number;
+  /** Rows of the requests whose fastRows was counted, and how many of them the fast path wrote. */
+  countedRows: number;
+  fastRows: number;
+}
+
+/**
+ * Compares both paths on the requests `generate` makes for seeds 1 to `seeds`, reporting the
+ * first three that differ; the caller asserts the totals.
+ */
+export async function compareOnGenerated(
+  t: Test,
+  seeds: number,
+  generate: (seed: number) => GeneratedRequest,
+): Promise<DifferentialTotals> {
+  const totals = { records: 0, refused: 0, mismatches: 0, countedRows: 0, fastRows: 0 };
+  for (let seed = 1; seed <= seeds; seed++) {
+    const request = generate(seed);
+    const compared = await compareWithGeneralPath(request.input);
+    totals.records += compared.records;
+    if (compared.refused) totals.refused++;
+    else if (request.fastRows !== undefined) {
+      totals.countedRows += compared.fast?.accepted ?? 0;
+      totals.fastRows += request.fastRows();
+    }
+    if (!compared.same && totals.mismatches++ < 3)
+      reportDifference(t, compared, `seed ${seed}: ${shown(request.text())}`);
+  }
+  return totals;
+}
+
+/** What a fast path's serialise function takes after the body, fresh, as ingest makes them. */
+export function serialiseArgs(
+  limits: IngestLimits,
+): [NormaliseContext, RowWriter, RejectedRecord[], DecodeBudget] {
+  return [
+    createNormaliseContext(limits, NOW_MS),
+    new RowWriter(TENANT),
+    [],
+    new DecodeBudget(limits.decodeCpuBudgetMs),
+  ];
+}
+
+/**
+ * A differential test's totals: enough records and whole-body refusals to have compared, at least
+ * `fastShare` of the counted rows written by the fast path itself, and no difference.
+ */
+export function checkTotals(
+  t: Test,
+  totals: DifferentialTotals,
+  min: { records: number; refused: number; fastShare: number },
+): void {
+  t.ok(totals.records > min.records, `${totals.records} generated records`);
+  t.ok(totals.refused > min.refused, `${totals.refused} requests refused whole by both`);
+  t.ok(
+    totals.fastRows > totals.countedRows * min.fastShare,
+    `${totals.fastRows} of ${totals.countedRows} counted rows took the fast path`,
+  );
+  t.equal(totals.mismatches, 0, 'no request answered differently');
 }

@@ -6,7 +6,8 @@ import {
   SYSLOG_TAG_KEY,
   TIMESTAMP_KEYS,
 } from '../../../src/modules/ingest/decode/normalise-record.ts';
-import { pick } from './fixtures.ts';
+import { Redactor } from '../../../src/modules/redaction/redactor.ts';
+import { pick, TENANT } from './fixtures.ts';
 
 const STRINGS = [
   'GET /api/orders/1 200',
@@ -213,3 +214,54 @@ export function line(rnd: () => number): string {
   if (r < 0.08) return '"just a string"';
   return jsonObject(rnd, 1, 1 + Math.floor(rnd() * 9)) + (rnd() < 0.1 ? '\r' : '');
 }
+
+/**
+ * Every action and scope, so the paths are compared with rules that change, drop and hash the
+ * generated values (STRINGS holds values each rule matches).
+ */
+export const REDACTOR = new Redactor(
+  [
+    {
+      id: 'r1',
+      name: 'cards',
+      detector: { preset: 'payment_card' },
+      scope: 'all',
+      action: 'partial',
+      keep: 4,
+      enabled: true,
+    },
+    {
+      id: 'r2',
+      name: 'mail',
+      detector: { preset: 'email' },
+      scope: 'attributes',
+      action: 'hash',
+      enabled: true,
+    },
+    {
+      id: 'r3',
+      name: 'ips',
+      detector: { preset: 'ipv4' },
+      scope: 'message',
+      action: 'mask',
+      enabled: true,
+    },
+    {
+      id: 'r4',
+      name: 'secret',
+      detector: { pattern: 'secret-\\d+' },
+      scope: { attributes: ['msg', 'name', 'x'] },
+      action: 'drop_attribute',
+      enabled: true,
+    },
+    {
+      id: 'r5',
+      name: 'drop',
+      detector: { pattern: '^ padded $' },
+      scope: 'all',
+      action: 'drop_record',
+      enabled: true,
+    },
+  ],
+  { hashKey: 'test-key', orgId: TENANT.org_id, maxScanCharsPerRecord: 100_000 },
+);

@@ -1,11 +1,11 @@
 // The Loki push decoder: JSON and snappy protobuf bodies to rows, labels to columns and
 // attributes, and the refusals. Also the Elasticsearch document and bulk-action shapes.
-import protobuf from 'protobufjs';
 import snappy from 'snappyjs';
 import t from 'tap';
 import { decodeIngestBody } from '../../../src/modules/ingest/decode/index.ts';
 import { parseLabelSet } from '../../../src/modules/ingest/decode/loki-push.ts';
 import { limits, NOW_MS } from './fixtures.ts';
+import { PushRequest } from './loki-push-request.ts';
 
 const NS = (BigInt(NOW_MS - 60_000) * 1_000_000n + 123n).toString();
 
@@ -19,27 +19,6 @@ function loki(body: Buffer, contentType: string, overrides = {}) {
     now: NOW_MS,
   });
 }
-
-const PushRequest = protobuf.Root.fromJSON({
-  nested: {
-    PushRequest: { fields: { streams: { rule: 'repeated', type: 'Stream', id: 1 } } },
-    Stream: {
-      fields: {
-        labels: { type: 'string', id: 1 },
-        entries: { rule: 'repeated', type: 'Entry', id: 2 },
-      },
-    },
-    Entry: {
-      fields: {
-        timestamp: { type: 'Timestamp', id: 1 },
-        line: { type: 'string', id: 2 },
-        structuredMetadata: { rule: 'repeated', type: 'Pair', id: 3 },
-      },
-    },
-    Pair: { fields: { name: { type: 'string', id: 1 }, value: { type: 'string', id: 2 } } },
-    Timestamp: { fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } } },
-  },
-}).lookupType('PushRequest');
 
 t.test(
   'JSON: labels become service, host, level and attributes; JSON lines their fields',

@@ -8,7 +8,6 @@ import {
 } from '../../../src/modules/ingest/decode/index.ts';
 import { transcodeLine } from '../../../src/modules/ingest/decode/ndjson-fast-path.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
-import { Redactor } from '../../../src/modules/redaction/redactor.ts';
 import {
   ctx,
   limits,
@@ -19,57 +18,9 @@ import {
   shown,
   TENANT,
 } from './fixtures.ts';
-import { isClean, line, setClean } from './generated-lines.ts';
+import { isClean, line, REDACTOR, setClean } from './generated-lines.ts';
 
 const tenant = TENANT;
-
-/** Every action and scope, so the paths are compared with rules that change, drop and hash. */
-const REDACTOR = new Redactor(
-  [
-    {
-      id: 'r1',
-      name: 'cards',
-      detector: { preset: 'payment_card' },
-      scope: 'all',
-      action: 'partial',
-      keep: 4,
-      enabled: true,
-    },
-    {
-      id: 'r2',
-      name: 'mail',
-      detector: { preset: 'email' },
-      scope: 'attributes',
-      action: 'hash',
-      enabled: true,
-    },
-    {
-      id: 'r3',
-      name: 'ips',
-      detector: { preset: 'ipv4' },
-      scope: 'message',
-      action: 'mask',
-      enabled: true,
-    },
-    {
-      id: 'r4',
-      name: 'secret',
-      detector: { pattern: 'secret-\\d+' },
-      scope: { attributes: ['msg', 'name', 'x'] },
-      action: 'drop_attribute',
-      enabled: true,
-    },
-    {
-      id: 'r5',
-      name: 'drop',
-      detector: { pattern: '^ padded $' },
-      scope: 'all',
-      action: 'drop_record',
-      enabled: true,
-    },
-  ],
-  { hashKey: 'test-key', orgId: TENANT.org_id, maxScanCharsPerRecord: 100_000 },
-);
 
 t.test('the fast path writes what the general path writes, line for line', async (t) => {
   const variants = [
