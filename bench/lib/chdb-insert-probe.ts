@@ -8,14 +8,15 @@
  * bare (both dropped), noidxmsg (the message index dropped), nomerge (background merges stopped: shows
  * their share of the CPU), mergebase<N> (merge_selector_base = N: fewer, larger merges), and settings variants: serialparse (input_format_parallel_parsing = 0),
  * noidxinsert (skip indexes built by merges only), noidxmsginsert (the message index by merges only),
- * nopromoted (clickhouse/0012's promoted attribute columns dropped: what filling them at insert costs).
+ * nopromoted (clickhouse/0012's promoted attribute columns dropped: what filling them at insert costs),
+ * tsv (the same rows as TSV instead of JSONCompactEachRow).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createChdbStore, type ChdbStore } from '../../src/infra/clickhouse/chdb-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
-import type { ClickHouseSettings } from '../../src/infra/clickhouse/store.ts';
+import type { ClickHouseSettings, RawInsertTarget } from '../../src/infra/clickhouse/store.ts';
 import { INSERT_TARGET } from '../../src/modules/ingest/decode/index.ts';
 import { serialisedChunkOf1000 } from './sample-rows.ts';
 import { loadAverages } from './load-average.ts';
@@ -60,6 +61,7 @@ async function run(
   rows: number,
   settings: ClickHouseSettings,
   perStore = 1,
+  target: RawInsertTarget = INSERT_TARGET,
 ): Promise<{ rowsPerS: number; msPerInsert: number; cpuUsPerRow: number; mergeUsPerRow: number }> {
   const cpu0 = process.cpuUsage();
   const merge0 = mergeCpuSeconds();
@@ -82,7 +84,7 @@ async function run(
               deduplicate_blocks_in_dependent_materialized_views: 1,
               ...settings,
             },
-            INSERT_TARGET,
+            target,
           );
           busyMs += performance.now() - t0;
           inserted += rows;
@@ -144,11 +146,23 @@ for (const variant of variants) {
     await first.command('ALTER TABLE logs MODIFY COLUMN ts CODEC(Delta, LZ4)');
     await first.command('ALTER TABLE logs MODIFY COLUMN observed_ts CODEC(Delta, LZ4)');
   }
+  // The same rows as TSV, written by ClickHouse itself: what a cheaper text format would save.
+  let unit = chunk;
+  let target = INSERT_TARGET;
+  if (variant === 'tsv') {
+    const columns = INSERT_TARGET.columns ?? [];
+    await first.insertRaw('logs', chunk, {}, INSERT_TARGET);
+    unit = Buffer.from(
+      first.bridgeSession().query(`SELECT ${columns.join(',')} FROM logs LIMIT 1000`, 'TSV'),
+    );
+    await first.command('TRUNCATE TABLE logs');
+    target = { format: 'TSV', columns };
+  }
   for (const rows of ROWS) {
-    const payload = Buffer.concat(Array.from({ length: rows / 1000 }, () => chunk));
+    const payload = Buffer.concat(Array.from({ length: rows / 1000 }, () => unit));
     for (const sessions of SESSIONS) {
       const perStore = Number(process.env.PROBE_PER_SESSION ?? 1);
-      const r = await run(stores.slice(0, sessions), payload, rows, settings, perStore);
+      const r = await run(stores.slice(0, sessions), payload, rows, settings, perStore, target);
       console.log(
         `${variant.padEnd(12)} rows/insert ${String(rows).padStart(6)} sessions ${sessions}: ` +
           `${Math.round(r.rowsPerS).toLocaleString('en').padStart(8)} rows/s, ${r.msPerInsert.toFixed(0)} ms/insert, ${r.cpuUsPerRow.toFixed(2)} CPU µs/row (merges ${r.mergeUsPerRow.toFixed(2)}), load ${os.loadavg()[0]?.toFixed(2)}`,

@@ -22,7 +22,7 @@ export interface StreamQueryOptions extends QueryOptions {
 }
 
 /** Formats both stores pass through byte for byte (chdb's raw insert takes line formats only). */
-export type RawInsertFormat = 'JSONEachRow' | 'JSONCompactEachRow';
+export type RawInsertFormat = 'JSONEachRow' | 'JSONCompactEachRow' | 'TSV';
 
 export interface RawInsertTarget {
   format?: RawInsertFormat;
