@@ -297,6 +297,8 @@ t.test('edge cases of the labels, one by one', async (t) => {
     ['a line with its own attributes', { env: 'prod' }, '{"attributes":{"region":"eu"}}'],
     ['a label named as an ECS key', { 'host.name': 'h' }, 'text line'],
     ['a lone surrogate in a line', { env: 'prod' }, '{"message":"\ud800"}'],
+    ['a line longer than the fast path reads', { env: 'prod' }, 'y'.repeat(100_000)],
+    ['a JSON line longer than that', { env: 'prod' }, JSON.stringify({ m: 'z'.repeat(100_000) })],
   ];
   for (const [name, labels, line] of cases) {
     const body = Buffer.from(

@@ -35,13 +35,19 @@ import type { RowWriter } from './serialise-rows.ts';
 import { settleRecord } from './settle-record.ts';
 import type { FastPathCounts } from './settle-record.ts';
 
-/** The entry's line as UTF-8, where transcodeLine reads it; grown for longer lines. */
-let lineBuf = Buffer.allocUnsafe(64 * 1024);
+/**
+ * The entry's line as UTF-8, where transcodeLine reads it. Fixed: a longer line (rare, and mostly
+ * over a field limit anyway) takes the general path rather than growing a buffer that the process
+ * would keep.
+ */
+const lineBuf = Buffer.allocUnsafe(256 * 1024);
 
-/** Writes `text` as UTF-8: a lone surrogate becomes U+FFFD, as the normaliser makes it. */
+/**
+ * Writes `text` as UTF-8 and returns its length, or -1 when it may not fit. A lone surrogate
+ * becomes U+FFFD, as the normaliser makes it.
+ */
 function writeLine(text: string): number {
-  if (lineBuf.length < text.length * 3) lineBuf = Buffer.allocUnsafe(text.length * 3);
-  return lineBuf.write(text, 0);
+  return text.length * 3 > lineBuf.length ? -1 : lineBuf.write(text, 0);
 }
 
 function column(
@@ -104,12 +110,13 @@ function transcodeEntry(
   ctx: NormaliseContext,
   w: RowWriter,
 ): boolean {
+  if (line.length * 3 > lineBuf.length) return false;
   // lokiRecord reads a line that starts with `{` as JSON (a line that does not parse goes to the
   // general path from transcodeLine), any other as the message.
   const length = line.trimStart().startsWith('{')
     ? writeLine(line)
     : writeLine('{"message":' + quoteJson(line) + '}');
-  return transcodeLine(lineBuf, 0, length, ctx, w, defaults);
+  return length >= 0 && transcodeLine(lineBuf, 0, length, ctx, w, defaults);
 }
 
 /** Writes each entry's row (or its rejection) as the walk finds it. */
