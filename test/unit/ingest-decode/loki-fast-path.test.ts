@@ -235,9 +235,15 @@ t.test('typical pushes take the fast path, entry for entry', async (t) => {
       ['env', 'prod'],
     ],
   ];
-  const generated: GeneratedStream[] = labelSets.map((set) => ({
+  // The third stream's entries carry what an OpenTelemetry-fed Alloy puts in structured metadata.
+  const meta: [string, string][] = [
+    ['trace_id', '5b8efff798038103d269b633813fc60c'],
+    ['span_id', 'eee19b7ec3c1b174'],
+    ['k8s_pod_name', 'web-1'],
+  ];
+  const generated: GeneratedStream[] = labelSets.map((set, i) => ({
     labels: set,
-    entries: lines.map((line) => ({ ns: BigInt(ns), line, meta: undefined })),
+    entries: lines.map((line) => ({ ns: BigInt(ns), line, meta: i === 2 ? meta : undefined })),
   }));
   setClean(true);
   for (const encoding of ['json', 'protobuf'] as const) {
@@ -269,7 +275,7 @@ t.test('typical pushes take the fast path, entry for entry', async (t) => {
 
 t.test('edge cases of the labels, one by one', async (t) => {
   const ns = (BigInt(NOW_MS - 1000) * 1_000_000n).toString();
-  const cases: [string, Record<string, string>, string][] = [
+  const cases: [string, Record<string, string>, string, Record<string, string>?][] = [
     [
       'a label named as a nested key',
       { service_name: 'api', 'http.method': 'label' },
@@ -300,10 +306,16 @@ t.test('edge cases of the labels, one by one', async (t) => {
     ['a line longer than the fast path reads', { env: 'prod' }, 'y'.repeat(100_000)],
     ['a JSON line longer than that', { env: 'prod' }, JSON.stringify({ m: 'z'.repeat(100_000) })],
   ];
-  for (const [name, labels, line] of cases) {
-    const body = Buffer.from(
-      JSON.stringify({ streams: [{ stream: labels, values: [[ns, line]] }] }),
-    );
+  const otel = { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7e', pod: 'p-1' };
+  cases.push(
+    ['OTel ids and a pod in metadata', { service_name: 'api' }, '{"msg":"m"}', otel],
+    ['metadata ids under the line’s own', { job: 'j' }, '{"trace_id":"own","span_id":null}', otel],
+    ['metadata named as a label', { env: 'prod' }, 'text', { env: 'meta', user_id: 'u1' }],
+    ['an empty id in metadata', { env: 'prod' }, '{"trace.id":"ecs"}', { trace_id: '' }],
+  );
+  for (const [name, labels, line, metadata] of cases) {
+    const value = metadata === undefined ? [ns, line] : [ns, line, metadata];
+    const body = Buffer.from(JSON.stringify({ streams: [{ stream: labels, values: [value] }] }));
     const input = {
       kind: 'loki' as const,
       contentType: 'application/json',

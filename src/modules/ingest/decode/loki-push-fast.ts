@@ -16,10 +16,12 @@ import type { DecodeBudget } from './decode-budget.ts';
 import { tooManyRecords } from './body-text.ts';
 import { utf8LongerThan, wellFormed } from './flatten-attributes.ts';
 import { RecordRejection } from './ingest-errors.ts';
+import type { IngestLimits } from './ingest-limits.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import { levelFromText } from './levels.ts';
 import {
   HOST_LABELS,
+  ID_COLUMNS,
   LEVEL_LABELS,
   lokiRecord,
   SERVICE_LABELS,
@@ -63,30 +65,66 @@ function column(
   return { value, index: [...labels.keys()].indexOf(name) };
 }
 
+/**
+ * A label or metadata pair as the fast path adds it, or undefined when the normaliser would make
+ * its strings well-formed (the bytes would differ).
+ */
+function defaultAttribute(
+  name: string,
+  value: string,
+  limits: IngestLimits,
+): DefaultAttribute | undefined {
+  if (wellFormed(name) !== name || wellFormed(value) !== value) return undefined;
+  const first = name.charCodeAt(0);
+  return {
+    name,
+    json: Buffer.from(quoteJson(name) + ':' + quoteJson(value)),
+    // An empty, numeric (ordered first by a JS object) or __proto__ key, one that can fill a
+    // column, or one over a limit: the general path decides.
+    unsafe:
+      name === '' ||
+      (first >= 0x30 && first <= 0x39) ||
+      name === '__proto__' ||
+      mayFillColumn(name) ||
+      utf8LongerThan(name, limits.maxAttributeKeyBytes) ||
+      Buffer.byteLength(value) > limits.maxAttributeValueBytes,
+  };
+}
+
+const NO_METADATA: readonly DefaultAttribute[] = [];
+
+/**
+ * The entry's structured metadata as the fast path adds it (trace_id, span_id and user_id for
+ * their columns, an empty one left to the general path), or undefined when it cannot.
+ */
+function metadataOf(
+  metadata: Readonly<Record<string, string>> | undefined,
+  limits: IngestLimits,
+): readonly DefaultAttribute[] | undefined {
+  if (metadata === undefined) return NO_METADATA;
+  const out: DefaultAttribute[] = [];
+  for (const [name, value] of Object.entries(metadata)) {
+    const attribute = defaultAttribute(name, value, limits);
+    if (attribute === undefined) return undefined;
+    out.push(
+      ID_COLUMNS.has(name)
+        ? { ...attribute, unsafe: value === '', columnJson: Buffer.from(quoteJson(value)) }
+        : attribute,
+    );
+  }
+  return out;
+}
+
 /** The stream's labels as the fast path adds them, or undefined when its entries need the general path. */
 function defaultsOf(
   labels: ReadonlyMap<string, string>,
   ctx: NormaliseContext,
 ): LineDefaults | undefined {
-  const { maxAttributeKeyBytes, maxAttributeValueBytes } = ctx.limits;
   const attributes: DefaultAttribute[] = [];
   for (const [name, value] of labels) {
-    // The normaliser makes such a string well-formed: the bytes would differ.
-    if (wellFormed(name) !== name || wellFormed(value) !== value) return undefined;
-    const first = name.charCodeAt(0);
-    attributes.push({
-      name,
-      json: Buffer.from(quoteJson(name) + ':' + quoteJson(value)),
-      // An empty, numeric (ordered first by a JS object) or __proto__ key, one that can fill a
-      // column, or one over a limit: the general path decides.
-      unsafe:
-        name === '' ||
-        (first >= 0x30 && first <= 0x39) ||
-        name === '__proto__' ||
-        mayFillColumn(name) ||
-        utf8LongerThan(name, maxAttributeKeyBytes) ||
-        Buffer.byteLength(value) > maxAttributeValueBytes,
-    });
+    const attribute = defaultAttribute(name, value, ctx.limits);
+    if (attribute === undefined) return undefined;
+    attributes.push(attribute);
   }
   const service = column(labels, SERVICE_LABELS);
   const host = column(labels, HOST_LABELS);
@@ -100,6 +138,7 @@ function defaultsOf(
     host: asColumn(host),
     level: level && { ...(asColumn(level) as DefaultColumn), level: levelFromText(level.value) },
     attributes,
+    metadata: NO_METADATA,
   };
 }
 
@@ -147,8 +186,10 @@ class RowVisitor implements LokiVisitor {
       this.defaults = this.ctx.redactor === undefined ? defaultsOf(labels, this.ctx) : undefined;
     }
     const defaults = this.defaults;
-    if (defaults !== undefined && entry.metadata === undefined) {
+    const metadata = defaults && metadataOf(entry.metadata, this.ctx.limits);
+    if (defaults !== undefined && metadata !== undefined) {
       defaults.timeText = entry.timeNanos;
+      defaults.metadata = metadata;
       if (transcodeEntry(entry.line, defaults, this.ctx, this.w)) {
         this.counts.accepted++;
         this.counts.fast++;

@@ -27,7 +27,7 @@ import type { DecodeResult, JsonObject, RawRecord } from './raw-record.ts';
 export const SERVICE_LABELS = ['service_name', 'service', 'job'] as const;
 export const HOST_LABELS = ['host', 'hostname'] as const;
 export const LEVEL_LABELS = ['level', 'detected_level', 'severity'] as const;
-const ID_COLUMNS: ReadonlySet<string> = new Set(['trace_id', 'span_id', 'user_id']);
+export const ID_COLUMNS: ReadonlySet<string> = new Set(['trace_id', 'span_id', 'user_id']);
 
 export interface LokiEntry {
   /** Unix nanoseconds, decimal; undefined when the entry has none (the receive time is used). */

@@ -387,15 +387,25 @@ function lineHasKey(name: string): boolean {
   return isObjectPath(name);
 }
 
-// The labels a line gets as attributes, by their index in LineDefaults.attributes.
-const pickedDefault: number[] = [];
+// The labels and metadata a line gets as attributes, in order.
+const pickedDefault: DefaultAttribute[] = [];
 let pickedDefaults = 0;
+// Metadata that fills the trace, span and user columns (the line has no key of its name).
+let traceDefault: Buffer | undefined;
+let spanDefault: Buffer | undefined;
+let userDefault: Buffer | undefined;
+
+function wasPicked(name: string): boolean {
+  for (let p = 0; p < pickedDefaults; p++) if (pickedDefault[p]?.name === name) return true;
+  return false;
+}
 
 /**
- * Picks the labels that become attributes of this line, as lokiRecord adds them (a label that
- * filled a column, or has the name of a key the record has, is not added); returns how many, or
- * -1 when one needs the general path (a nested key of its name, a line with its own
- * `attributes`, an unsafe label).
+ * Picks the labels, then the metadata, that become attributes of this line, as lokiRecord adds
+ * them (one that filled a column, or has the name of a key the record has or of one picked
+ * before, is not added), and the metadata that fills the id columns; returns how many attributes,
+ * or -1 when one needs the general path (a nested key of its name, a line with its own
+ * `attributes`, an unsafe label or metadata).
  */
 function pickDefaultAttributes(
   defaults: LineDefaults,
@@ -405,10 +415,12 @@ function pickDefaultAttributes(
   level: DefaultColumn | undefined,
 ): number {
   pickedDefaults = 0;
+  traceDefault = spanDefault = userDefault = undefined;
   const attributes = defaults.attributes;
-  for (let i = 0; i < attributes.length; i++) {
+  const labels = attributes.length;
+  for (let i = 0; i < labels + defaults.metadata.length; i++) {
     if (i === service?.index || i === host?.index || i === level?.index) continue;
-    const a = attributes[i] as DefaultAttribute;
+    const a = (i < labels ? attributes[i] : defaults.metadata[i - labels]) as DefaultAttribute;
     const name = a.name;
     // A key the record has: the line's own, or one lokiRecord added for a column.
     if (
@@ -416,16 +428,31 @@ function pickDefaultAttributes(
       (service !== undefined && name === 'service') ||
       (host !== undefined && name === 'host') ||
       (level !== undefined && name === 'level') ||
-      lineHasTopKey(name)
+      lineHasTopKey(name) ||
+      // Metadata joins the attributes after the labels; an id fills its column all the same.
+      (i >= labels && a.columnJson === undefined && wasPicked(name))
     )
       continue;
+    if (a.unsafe) return -1;
+    if (a.columnJson !== undefined) {
+      if (name === 'trace_id') traceDefault = a.columnJson;
+      else if (name === 'span_id') spanDefault = a.columnJson;
+      else userDefault = a.columnJson;
+      continue;
+    }
     // A flattened key of its name would make two attributes of one name.
-    if (a.unsafe || lineHasKey(name)) return -1;
+    if (lineHasKey(name)) return -1;
     // The general path adds labels to the line's own `attributes` object, wherever it stands.
     if (pickedDefaults === 0 && lineHasKey('attributes')) return -1;
-    pickedDefault[pickedDefaults++] = i;
+    pickedDefault[pickedDefaults++] = a;
   }
   return pickedDefaults;
+}
+
+/** A column from a default's JSON string when there is one, else from field i. */
+function writeColumnOr(w: RowWriter, json: Buffer | undefined, i: number): void {
+  if (json !== undefined) w.copy(json, 0, json.length);
+  else writeColumn(w, i);
 }
 
 function hasDuplicateKey(): boolean {
@@ -465,19 +492,22 @@ export interface DefaultColumn {
   readonly index: number;
 }
 
-/** A label that becomes an attribute unless the line has a key of its name. */
+/** A label or metadata pair that becomes an attribute unless the record has a key of its name. */
 export interface DefaultAttribute {
   readonly name: string;
   /** `"name":"value"`, as the attribute map writes it. */
   readonly json: Buffer;
   /** The normaliser could treat it other than as a plain attribute here, or a limit applies. */
   readonly unsafe: boolean;
+  /** Metadata named trace_id, span_id or user_id: the value as a JSON string, for its column. */
+  readonly columnJson?: Buffer;
 }
 
 /**
  * What a Loki entry adds to its line (loki-push.ts, lokiRecord): the entry's time, the stream's
- * service, host and level labels for the columns the line leaves empty, and the other labels as
- * attributes after the line's own; a line's own key wins over a label of its name.
+ * service, host and level labels for the columns the line leaves empty, the other labels and the
+ * structured metadata as attributes after the line's own (trace_id, span_id and user_id metadata
+ * fill their columns); a line's own key wins over a label or metadata of its name.
  */
 export interface LineDefaults {
   /** The entry's time text, used when the line names no time. */
@@ -488,6 +518,8 @@ export interface LineDefaults {
   readonly level: (DefaultColumn & { readonly level: NormalisedLevel | undefined }) | undefined;
   /** Every label, in the stream's order. */
   readonly attributes: readonly DefaultAttribute[];
+  /** The entry's structured metadata, after the labels. */
+  metadata: readonly DefaultAttribute[];
 }
 
 /**
@@ -678,9 +710,9 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
       levelLabel,
     );
     if (added < 0 || fieldCount + added > limits.maxAttributes) return false;
-    for (let p = 0; p < added; p++)
-      room += (defaults.attributes[pickedDefault[p] as number] as DefaultAttribute).json.length + 1;
+    for (let p = 0; p < added; p++) room += (pickedDefault[p] as DefaultAttribute).json.length + 1;
     room += (serviceLabel?.json.length ?? 0) + (hostLabel?.json.length ?? 0);
+    room += (traceDefault?.length ?? 0) + (spanDefault?.length ?? 0) + (userDefault?.length ?? 0);
   }
 
   let level: NormalisedLevel = UNSPECIFIED_LEVEL;
@@ -712,19 +744,20 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
     host = take(ECS_HOST);
     if (host === -1) host = take(ECS_HOSTNAME);
   }
-  if (isEmpty(traceId)) traceId = take(ECS_TRACE);
-  if (isEmpty(spanId)) spanId = take(ECS_SPAN);
-  if (isEmpty(userId)) userId = take(ECS_USER);
+  const traceJson = defaults === undefined ? undefined : traceDefault;
+  const spanJson = defaults === undefined ? undefined : spanDefault;
+  const userJson = defaults === undefined ? undefined : userDefault;
+  if (traceJson === undefined && isEmpty(traceId)) traceId = take(ECS_TRACE);
+  if (spanJson === undefined && isEmpty(spanId)) spanId = take(ECS_SPAN);
+  if (userJson === undefined && isEmpty(userId)) userId = take(ECS_USER);
 
   if (ctx.redactor !== undefined && redactionMayChange(ctx.redactor)) return false;
 
   w.ensure(room);
   w.writeFastRowStart(ts === ctx.receivedAt ? undefined : ts, undefined, ctx, level);
-  if (serviceLabel !== undefined) w.copy(serviceLabel.json, 0, serviceLabel.json.length);
-  else writeColumn(w, service);
+  writeColumnOr(w, serviceLabel?.json, service);
   w.byte(0x2c);
-  if (hostLabel !== undefined) w.copy(hostLabel.json, 0, hostLabel.json.length);
-  else writeColumn(w, host);
+  writeColumnOr(w, hostLabel?.json, host);
   w.byte(0x2c);
   writeColumn(w, messageField);
   w.ascii(',{');
@@ -743,15 +776,15 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
   for (let p = 0; defaults !== undefined && p < pickedDefaults; p++) {
     if (!first) w.byte(0x2c);
     first = false;
-    const json = (defaults.attributes[pickedDefault[p] as number] as DefaultAttribute).json;
+    const json = (pickedDefault[p] as DefaultAttribute).json;
     w.copy(json, 0, json.length);
   }
   w.ascii('},{},');
-  writeColumn(w, traceId);
+  writeColumnOr(w, traceJson, traceId);
   w.byte(0x2c);
-  writeColumn(w, spanId);
+  writeColumnOr(w, spanJson, spanId);
   w.byte(0x2c);
-  writeColumn(w, userId);
+  writeColumnOr(w, userJson, userId);
   w.copy(w.tail, 0, w.tail.length);
   return true;
 }
