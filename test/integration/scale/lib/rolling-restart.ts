@@ -135,6 +135,10 @@ export async function runRollingRestart(
   let tailAt = 0;
   const connections: string[] = [];
   const since = (ms: number): string => `+${ms - began} ms`;
+  // The senders start once the first subscription is live: a row received before it is not the
+  // tail's to deliver (a busy host once took longer than a fixed wait, and 10 rows were "missing").
+  let firstSubscribed = (): void => undefined;
+  const subscribed = new Promise<void>((resolve) => (firstSubscribed = resolve));
   const tailLoop = (async () => {
     while (tailOn) {
       const target = front[tailAt % front.length] as Instance;
@@ -149,6 +153,7 @@ export async function runRollingRestart(
       const fields = resumePoint.fields();
       const openedMs = Date.now();
       await client.subscribe({ apps: [tenant.appId], ...fields });
+      firstSubscribed();
       let taken = 0;
       const take = (): void => {
         const fresh = client.rows().slice(taken);
@@ -179,7 +184,7 @@ export async function runRollingRestart(
       }
     }
   })();
-  await new Promise((r) => setTimeout(r, 500));
+  await subscribed;
 
   const senders = startSenders({
     baseUrl: proxy.url,
