@@ -343,29 +343,24 @@ export async function decodeAndSerialiseIngestBody(
   // Nothing is awaited from here on: the writer's slab belongs to this request until finish().
   const writer = new RowWriter(tenant);
   const budget = new DecodeBudget(input.limits.decodeCpuBudgetMs);
+  // What every fast path takes besides the body and the writer.
+  const rejected: RejectedRecord[] = [];
+  const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
   if (decoder === decodeOtlpProtobufBody) {
-    const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const { accepted, dropped } = serialiseOtlpProtobuf(body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected, dropped };
   }
   // With redaction rules, not: a body handed back would be redacted (and counted) twice.
   if (decoder === decodeOtlpJsonBody && input.redactor === undefined) {
-    const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const counts = serialiseOtlpJson(body, ctx, writer, rejected, budget);
     if (counts !== undefined) return { serialised: writer.finish(), rejected, ...counts };
   }
   if (decoder === decodeLokiJsonBody || decoder === decodeLokiProtobufBody) {
-    const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const encoding = decoder === decodeLokiJsonBody ? 'json' : 'protobuf';
     const { accepted, dropped } = serialiseLokiPush(encoding, body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected, dropped };
   }
   if (decoder === decodeJsonOrNdjson && isUtf8(body)) {
-    const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const counts = serialiseJsonArray(body, ctx, writer, rejected, budget);
     if (counts !== undefined) {
       const { accepted, dropped } = counts;
@@ -373,19 +368,21 @@ export async function decodeAndSerialiseIngestBody(
     }
   }
   if (decoder === decodeBulkBody && isUtf8(body)) {
-    const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const result = serialiseEsBulkBody(body, ctx, writer, rejected, budget, input.bulkIndex);
     return { serialised: writer.finish(), rejected, ...result };
   }
   const decoded = decoder(body, input, budget);
   if (decoded === NDJSON && isUtf8(body)) {
-    const rejected: RejectedRecord[] = [];
-    const ctx = createNormaliseContext(input.limits, input.now, input.redactor);
     const { accepted, dropped } = serialiseNdjsonBody(body, ctx, writer, rejected, budget);
     return { serialised: writer.finish(), accepted, rejected, dropped };
   }
-  const { rows, rejected, bulkItems, dropped } = normaliseAll(
+  // The general path lists its own rejections.
+  const {
+    rows,
+    rejected: rowRejections,
+    bulkItems,
+    dropped,
+  } = normaliseAll(
     decoded === NDJSON ? decodeNdjsonBody(body, input.limits, budget) : decoded,
     input,
     budget,
@@ -395,7 +392,8 @@ export async function decodeAndSerialiseIngestBody(
     writer.writeRow(row);
   }
   const serialised = writer.finish();
+  const accepted = rows.length;
   return bulkItems === undefined
-    ? { serialised, accepted: rows.length, rejected, dropped }
-    : { serialised, accepted: rows.length, rejected, bulkItems, dropped };
+    ? { serialised, accepted, rejected: rowRejections, dropped }
+    : { serialised, accepted, rejected: rowRejections, bulkItems, dropped };
 }
