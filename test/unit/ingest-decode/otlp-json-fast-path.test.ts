@@ -9,7 +9,6 @@ import {
 } from '../../../src/modules/ingest/decode/index.ts';
 import { transcodeLogRecordJson } from '../../../src/modules/ingest/decode/otlp-json-fast.ts';
 import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts';
-import { Redactor } from '../../../src/modules/redaction/redactor.ts';
 import {
   ctx,
   limits,
@@ -21,6 +20,7 @@ import {
   shown,
   TENANT,
 } from './fixtures.ts';
+import { REDACTOR } from './generated-lines.ts';
 
 // Each kind of value as the usual ones (what SDKs send, all taken by the fast path) and the odd
 // ones (each taken only as the general path writes it, or left to it).
@@ -252,21 +252,6 @@ function request(rnd: () => number): Buffer {
   }
   return body;
 }
-
-const REDACTOR = new Redactor(
-  [
-    {
-      id: 'r1',
-      name: 'cards',
-      detector: { preset: 'payment_card' },
-      scope: 'all',
-      action: 'partial',
-      keep: 4,
-      enabled: true,
-    },
-  ],
-  { hashKey: 'test-key', orgId: TENANT.org_id, maxScanCharsPerRecord: 100_000 },
-);
 
 t.test('the OTLP/JSON fast path writes what the general path writes', async (t) => {
   const variants = [
