@@ -20,6 +20,11 @@ import { RowWriter } from '../../../src/modules/ingest/decode/serialise-rows.ts'
 export const NOW_MS = Date.UTC(2026, 0, 15, 12, 0, 0, 250);
 export const NOW_TEXT = '2026-01-15 12:00:00.250000000';
 
+/** An instant as RFC 3339 text to the second, UTC (`…T12:00:00Z`), as senders commonly write it. */
+export function rfc3339Seconds(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+}
+
 export const LIMITS: IngestLimits = { ...DEFAULT_INGEST_LIMITS };
 
 /** The tenant columns of serialised test rows. */

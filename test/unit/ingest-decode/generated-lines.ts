@@ -7,7 +7,7 @@ import {
   TIMESTAMP_KEYS,
 } from '../../../src/modules/ingest/decode/normalise-record.ts';
 import { Redactor } from '../../../src/modules/redaction/redactor.ts';
-import { pick, TENANT } from './fixtures.ts';
+import { NOW_MS, pick, rfc3339Seconds, TENANT } from './fixtures.ts';
 
 const STRINGS = [
   'GET /api/orders/1 200',
@@ -28,24 +28,28 @@ const STRINGS = [
 ];
 // JSON text written by hand: escapes JSON.stringify would not produce.
 const RAW_STRINGS = ['"a\\/b"', '"\\u00e9"', '"\\ud800 lone"', '"\\uD83D\\uDE00"', '"é"'];
+// Times around the tests' receive time (NOW_MS), in every form the normaliser reads, and ones it
+// refuses: out of range either way, not a date, not a time.
+const SECOND = Math.floor(NOW_MS / 1000) * 1000;
+const seconds = (ms: number): string => rfc3339Seconds(ms).slice(0, -1);
 const TIMESTAMPS = [
-  '"2026-01-15T12:00:00Z"',
-  '"2026-01-15T11:59:59.123456789+00:00"',
-  '"2026-01-15 12:00:00"',
-  '"2026-01-15T13:00:00.5+01:00"',
+  `"${rfc3339Seconds(SECOND)}"`,
+  `"${seconds(SECOND - 1000)}.123456789+00:00"`,
+  `"${seconds(SECOND).replace('T', ' ')}"`,
+  `"${seconds(SECOND + 3_600_000)}.5+01:00"`,
   '"1999-01-01T00:00:00Z"',
-  '"2026-01-15T12:10:00Z"',
+  `"${rfc3339Seconds(SECOND + 600_000)}"`,
   '"not a time"',
   '""',
-  '"1768478400"',
-  '" 1768478400123 "',
-  '1768478400',
-  '1768478400123.5',
-  '1768478400123456789',
+  `"${SECOND / 1000}"`,
+  `" ${SECOND + 123} "`,
+  `${SECOND / 1000}`,
+  `${SECOND + 123}.5`,
+  `${SECOND + 123}456789`,
   'true',
   '{"a":1}',
-  '"2026-02-30T00:00:00Z"',
-  '"2026-01-15T12:00:00\\n"',
+  `"${new Date(SECOND).getUTCFullYear()}-02-30T00:00:00Z"`,
+  `"${seconds(SECOND)}\\n"`,
 ];
 const LEVELS = [
   '"error"',

@@ -92,7 +92,7 @@ t.test('what the fast path hands back, and a typical batch it takes whole', asyn
   const batch = Buffer.from(
     JSON.stringify(
       Array.from({ length: 50 }, (_, i) => ({
-        date: 1768478400.123 + i,
+        date: (NOW_MS - 60_000) / 1000 + i,
         log: `GET /api/orders/${i} 200`,
         level: 'info',
         kubernetes: { pod_name: 'web-1', namespace_name: 'shop' },

@@ -17,6 +17,7 @@ import {
   NOW_MS,
   pick,
   random,
+  rfc3339Seconds,
   serialiseArgs,
   TENANT,
 } from './fixtures.ts';
@@ -215,7 +216,12 @@ t.test('typical pushes take the fast path, entry for entry', async (t) => {
   const ns = (BigInt(NOW_MS - 1000) * 1_000_000n).toString();
   const lines = [
     '{"level":"info","msg":"GET /api/orders/1 200","duration_ms":12.5,"user_id":"u1"}',
-    '{"time":"2026-01-15T11:59:59Z","level":"error","message":"payment declined","order":{"id":42}}',
+    JSON.stringify({
+      time: rfc3339Seconds(NOW_MS - 1000),
+      level: 'error',
+      message: 'payment declined',
+      order: { id: 42 },
+    }),
     '127.0.0.1 - - "GET / HTTP/1.1" 200 612 "-" "curl/8.5"',
     'panic: runtime error\n\tgoroutine 1',
   ];
@@ -290,7 +296,7 @@ t.test('edge cases of the labels, one by one', async (t) => {
     [
       'a timestamp label when the line names a time',
       { timestamp: 'label' },
-      '{"time":"2026-01-15T11:00:00Z"}',
+      JSON.stringify({ time: rfc3339Seconds(NOW_MS - 3_600_000) }),
     ],
     ['a level label not understood', { level: 'loud' }, '{"msg":"m"}'],
     ['a level label under a line level', { level: 'loud' }, '{"level":"info"}'],
