@@ -92,6 +92,17 @@ t.test('protobuf, snappy-compressed, with Loki label text', async (t) => {
     statusCode: 400,
     code: 'invalid_compressed_body',
   });
+  // Entries are counted against the record limit as the walk meets them, as in JSON.
+  const entries = Array.from({ length: 3 }, (_, i) => ({ line: `e${i}` }));
+  const three = PushRequest.encode(
+    PushRequest.fromObject({ streams: [{ labels: '{job="a"}', entries }] }),
+  ).finish();
+  await t.rejects(
+    loki(snappy.compress(Buffer.from(three)), 'application/x-protobuf', {
+      maxRecordsPerRequest: 2,
+    }),
+    { statusCode: 413, code: 'too_many_records' },
+  );
   const big = snappy.compress(Buffer.alloc(4096, 0x61));
   await t.rejects(loki(big, 'application/x-protobuf', { maxDecodedBodyBytes: 1024 }), {
     statusCode: 413,

@@ -13,13 +13,13 @@
  * paths on generated requests.
  */
 import type { DecodeBudget } from './decode-budget.ts';
-import { tooManyRecords } from './body-text.ts';
 import { utf8LongerThan, wellFormed } from './flatten-attributes.ts';
 import { RecordRejection } from './ingest-errors.ts';
 import type { IngestLimits } from './ingest-limits.ts';
 import type { RejectedRecord } from './ingest-errors.ts';
 import { levelFromText } from './levels.ts';
 import {
+  firstLabel,
   HOST_LABELS,
   ID_COLUMNS,
   LEVEL_LABELS,
@@ -56,7 +56,7 @@ function column(
   labels: ReadonlyMap<string, string>,
   names: readonly string[],
 ): { value: string; index: number } | undefined | null {
-  const name = names.find((n) => labels.has(n));
+  const name = firstLabel(labels, names);
   if (name === undefined) return undefined;
   const value = labels.get(name) as string;
   // An empty label still fills the column in the general path, where the normaliser then looks
@@ -173,7 +173,6 @@ class RowVisitor implements LokiVisitor {
   ) {}
 
   private next(): number {
-    if (this.index >= this.ctx.limits.maxRecordsPerRequest) throw tooManyRecords(this.ctx.limits);
     this.budget.tick();
     return this.index++;
   }

@@ -63,6 +63,14 @@ function lineFields(line: string): JsonObject {
   return fields;
 }
 
+/** The first of `names` the stream has a label of: the one that fills their column. */
+export function firstLabel(
+  labels: ReadonlyMap<string, string>,
+  names: readonly string[],
+): string | undefined {
+  return names.find((n) => labels.has(n));
+}
+
 /** Takes the first label of `names` present into `key` when the record has none of `aliases`. */
 function labelColumn(
   fields: JsonObject,
@@ -71,7 +79,7 @@ function labelColumn(
   key: string,
   aliases: readonly string[],
 ): void {
-  const name = names.find((n) => labels.has(n));
+  const name = firstLabel(labels, names);
   if (name === undefined || hasAny(fields, aliases)) return;
   fields[key] = labels.get(name) as string;
   labels.delete(name);
@@ -104,24 +112,32 @@ export function lokiRecord(labels: ReadonlyMap<string, string>, entry: LokiEntry
   return { source: 'json', fields };
 }
 
-/** What a walk over a push request finds, in order: entries, and values that are not entries. */
+/**
+ * What a walk over a push request finds, in order: entries, and values that are not entries. The
+ * walk refuses the request (413) before it would visit more records than the limit.
+ */
 export interface LokiVisitor {
   entry(labels: ReadonlyMap<string, string>, entry: LokiEntry): void;
   reject(error: string): void;
 }
 
-/** The records of a request, for the normaliser; more than the limit refuse the request (413). */
+/** Counts the records a walk visits against the limit. */
+function recordLimit(limits: IngestLimits): () => void {
+  let records = 0;
+  return () => {
+    if (records++ >= limits.maxRecordsPerRequest) throw tooManyRecords(limits);
+  };
+}
+
+/** The records of a request, for the normaliser. */
 class Collector implements LokiVisitor {
   readonly records: (RawRecord | RecordRejection)[] = [];
-  constructor(private readonly limits: IngestLimits) {}
 
   entry(labels: ReadonlyMap<string, string>, entry: LokiEntry): void {
-    if (this.records.length >= this.limits.maxRecordsPerRequest) throw tooManyRecords(this.limits);
     this.records.push(lokiRecord(labels, entry));
   }
 
   reject(error: string): void {
-    if (this.records.length >= this.limits.maxRecordsPerRequest) throw tooManyRecords(this.limits);
     this.records.push(new RecordRejection('invalid_field_type', error));
   }
 }
@@ -160,6 +176,7 @@ export function walkLokiJson(
   const parsed = parseJsonText(bodyText(body));
   const streams = isPlainObject(parsed) ? parsed['streams'] : undefined;
   if (!Array.isArray(streams)) throw invalid("expected an object with a 'streams' array");
+  const counted = recordLimit(limits);
   for (const stream of streams) {
     const labels = isPlainObject(stream) ? stringMap(stream['stream'] ?? {}) : undefined;
     const values = isPlainObject(stream) ? stream['values'] : undefined;
@@ -169,6 +186,7 @@ export function walkLokiJson(
     for (const value of values) {
       const [ts, line, meta] = Array.isArray(value) ? (value as unknown[]) : [];
       const metadata = metadataOf(meta);
+      counted();
       if (typeof ts !== 'string' || !NANOS.test(ts) || typeof line !== 'string') {
         visit.reject('a Loki value must be ["<unix nanoseconds>", "<line>"(, {metadata})]');
       } else if (metadata === null) {
@@ -185,7 +203,7 @@ export function decodeLokiJson(
   limits: IngestLimits,
   budget: DecodeBudget,
 ): DecodeResult {
-  const out = new Collector(limits);
+  const out = new Collector();
   walkLokiJson(body, limits, budget, out);
   return { records: out.records };
 }
@@ -315,6 +333,7 @@ export function walkLokiProtobuf(body: Buffer, limits: IngestLimits, visit: Loki
       `the body is not a Loki PushRequest: ${(err as Error).message}`,
     );
   }
+  const counted = recordLimit(limits);
   for (const stream of request.streams) {
     const labels = parseLabelSet(stream.labels);
     if (labels === undefined)
@@ -325,13 +344,14 @@ export function walkLokiProtobuf(body: Buffer, limits: IngestLimits, visit: Loki
         metadata ??= Object.create(null) as Record<string, string>;
         metadata[pair.name] = pair.value;
       }
+      counted();
       visit.entry(labels, { timeNanos: nanosOf(entry.timestamp), line: entry.line, metadata });
     }
   }
 }
 
 export function decodeLokiProtobuf(body: Buffer, limits: IngestLimits): DecodeResult {
-  const out = new Collector(limits);
+  const out = new Collector();
   walkLokiProtobuf(body, limits, out);
   return { records: out.records };
 }

@@ -43,12 +43,7 @@ import {
 import type { NormaliseContext } from './normalise-record.ts';
 import type { RowRedactor } from './row-redactor.ts';
 import type { RowWriter } from './serialise-rows.ts';
-import {
-  instantToEpochMs,
-  parseEpochDecimal,
-  parseEpochNumber,
-  parseRfc3339,
-} from './timestamps.ts';
+import { instantToEpochMs, parseEpochNumber, parseTimestampText } from './timestamps.ts';
 import type { Instant } from './timestamps.ts';
 
 const STRING = 0;
@@ -368,11 +363,6 @@ function writeColumn(w: RowWriter, i: number): void {
   } else writeValue(w, i);
 }
 
-/** The time a string names, as the normaliser reads it. */
-function timeOfText(text: string): Instant | undefined {
-  return parseRfc3339(text) ?? parseEpochDecimal(text.trim());
-}
-
 /** A top-level key of this line. */
 function lineHasTopKey(name: string): boolean {
   for (let i = 0; i < fieldCount; i++)
@@ -656,10 +646,10 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
   if (tsField !== -1 || timeText !== undefined) {
     const kind = tsField === -1 ? STRING : fieldKind[tsField];
     let parsed: Instant | undefined;
-    if (timeText !== undefined) parsed = timeOfText(timeText);
+    if (timeText !== undefined) parsed = parseTimestampText(timeText);
     else if (kind === STRING) {
       if (fieldEscaped[tsField] === true) return false;
-      parsed = timeOfText(valueText(tsField));
+      parsed = parseTimestampText(valueText(tsField));
     } else if (kind === NUMBER) parsed = parseEpochNumber(Number(valueText(tsField)));
     if (parsed === undefined) return false;
     const ms = instantToEpochMs(parsed);

@@ -22,9 +22,8 @@ import {
   formatDateTime64,
   instantFromEpochMs,
   instantToEpochMs,
-  parseEpochDecimal,
   parseEpochNumber,
-  parseRfc3339,
+  parseTimestampText,
   parseUnixNanos,
 } from './timestamps.ts';
 import type { Instant } from './timestamps.ts';
@@ -153,7 +152,7 @@ function describe(v: unknown): string {
 
 function parseTimestampValue(v: unknown, key: string): Instant | RecordRejection {
   let t: Instant | undefined;
-  if (typeof v === 'string') t = parseRfc3339(v) ?? parseEpochDecimal(v.trim());
+  if (typeof v === 'string') t = parseTimestampText(v);
   else if (typeof v === 'number') t = parseEpochNumber(v);
   else
     return reject(

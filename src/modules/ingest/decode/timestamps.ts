@@ -116,6 +116,11 @@ export function parseRfc3339(text: string): Instant | undefined {
   return { sec, nanos };
 }
 
+/** The time a string field names: RFC 3339, else an epoch number in any unit (surrounding spaces allowed). */
+export function parseTimestampText(text: string): Instant | undefined {
+  return parseRfc3339(text) ?? parseEpochDecimal(text.trim());
+}
+
 /**
  * Epoch seconds, milliseconds, microseconds or nanoseconds, told apart by magnitude of the integer
  * part: < 1e11 seconds (until year 5138), < 1e14 ms, < 1e17 µs, otherwise ns (< 1e20).
