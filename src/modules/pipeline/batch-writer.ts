@@ -1,7 +1,7 @@
 // Makes one group-commit batch durable in Redis: the payload bytes, then the job that points at
 // them, then (per INGEST_DURABILITY) the wait that makes a 202 mean what it says.
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Command, type Redis } from 'ioredis';
 import type { Config } from '../../config.ts';
 import { RedisUnavailableError, whenRedisReady } from '../../infra/redis.ts';
 import { LOGS_INSERT_FORMAT } from '../logs-table/logs-table.ts';
@@ -21,8 +21,18 @@ export interface IdempotencyMarker {
   valueFor(jobId: string): string;
 }
 
+/**
+ * Bytes a sealed batch may have free before and after its body, in the same allocation
+ * (`SealedBatch.framed`): the SET command's header and its final CRLF are written there, so the
+ * batch goes to Redis without being copied into a command first.
+ */
+export const PAYLOAD_HEADROOM = 160;
+export const PAYLOAD_TAILROOM = 2;
+
 export interface SealedBatch {
   body: Buffer;
+  /** `body` with PAYLOAD_HEADROOM bytes before it and PAYLOAD_TAILROOM after it, free to write. */
+  framed?: Buffer;
   rows: number;
   firstReceivedAtMs: number;
   markers?: readonly IdempotencyMarker[];
@@ -68,7 +78,7 @@ export function createBatchWriter(deps: {
         // Payload first: a job never points at missing bytes. A crash between the two leaves an
         // orphan payload (never acknowledged) that the sweeper removes. Idempotency markers go in
         // the same transaction: each names the job, and counts only once that job exists.
-        if (markers.length === 0) await connection.set(key, batch.body);
+        if (markers.length === 0) await connection.sendCommand(setPayloadCommand(key, batch));
         else {
           const multi = connection.multi().set(key, batch.body);
           for (const m of markers) multi.set(m.key, m.valueFor(jobId), 'PX', m.ttlMs);
@@ -118,4 +128,36 @@ export function createBatchWriter(deps: {
       return jobId;
     },
   };
+}
+
+/** SET key payload; sent from the batch's own buffer when it has room for the command around it. */
+function setPayloadCommand(key: string, batch: SealedBatch): Command {
+  const { body, framed } = batch;
+  const header = `*3\r\n$3\r\nSET\r\n$${Buffer.byteLength(key)}\r\n${key}\r\n$${body.length}\r\n`;
+  const headerBytes = Buffer.byteLength(header);
+  if (framed === undefined || headerBytes > PAYLOAD_HEADROOM)
+    return new Command('set', [key, body]);
+  const start = PAYLOAD_HEADROOM - headerBytes;
+  framed.write(header, start);
+  framed.write('\r\n', PAYLOAD_HEADROOM + body.length);
+  return new PreframedCommand(
+    'set',
+    [key, body],
+    framed.subarray(start, PAYLOAD_HEADROOM + body.length + PAYLOAD_TAILROOM),
+  );
+}
+
+/** A command whose bytes on the wire are already written (RESP), sent as they are. */
+class PreframedCommand extends Command {
+  constructor(
+    name: string,
+    args: (string | Buffer)[],
+    private readonly wire: Buffer,
+  ) {
+    super(name, args);
+  }
+
+  override toWritable(): Buffer {
+    return this.wire;
+  }
 }

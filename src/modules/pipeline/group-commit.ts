@@ -1,6 +1,11 @@
 // Group commit: rows accepted by concurrent requests within a short window become one batch (one
 // job, one ClickHouse insert). Each request waits for the batch holding its rows to be durable.
-import type { IdempotencyMarker, SealedBatch } from './batch-writer.ts';
+import {
+  PAYLOAD_HEADROOM,
+  PAYLOAD_TAILROOM,
+  type IdempotencyMarker,
+  type SealedBatch,
+} from './batch-writer.ts';
 
 export interface GroupCommitOptions {
   windowMs: number;
@@ -127,11 +132,14 @@ export class GroupCommitter {
   }
 
   private async writeBatch(batch: OpenBatch): Promise<void> {
+    // One copy of the requests' rows, with room around it for the writer's command: the Redis
+    // client would otherwise copy the batch again into the bytes it sends.
+    const framed = Buffer.allocUnsafe(PAYLOAD_HEADROOM + batch.bytes + PAYLOAD_TAILROOM);
+    let at = PAYLOAD_HEADROOM;
+    for (const chunk of batch.chunks) at += chunk.copy(framed, at);
     const sealed: SealedBatch = {
-      body:
-        batch.chunks.length === 1
-          ? (batch.chunks[0] as Buffer)
-          : Buffer.concat(batch.chunks, batch.bytes),
+      body: framed.subarray(PAYLOAD_HEADROOM, at),
+      framed,
       rows: batch.rows,
       firstReceivedAtMs: batch.firstReceivedAtMs,
       markers: batch.markers,

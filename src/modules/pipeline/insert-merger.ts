@@ -19,6 +19,12 @@ import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
 import { LOGS_TABLE } from '../logs-table/logs-table.ts';
 import { insertTargetOf, newJobId, type IngestJobData } from './ingest-queue.ts';
 import type { LocalPayloads } from './local-payloads.ts';
+import { ReusableBuffers } from './reusable-buffers.ts';
+
+// Merged inserts in flight at once are few (a batch is sealed at ~20,000 rows; the next fills while
+// it is in ClickHouse): two kept buffers serve them, and one larger than this is not kept.
+const KEPT_INSERT_BUFFERS = 2;
+const MAX_KEPT_INSERT_BUFFER_BYTES = 32 * 1024 * 1024;
 
 export function insertSettings(token: string): ClickHouseSettings {
   return {
@@ -104,6 +110,7 @@ export class ClaimNotReplicatedError extends Error {
 
 export class InsertMerger {
   private open: OpenBatch | undefined;
+  private readonly buffers = new ReusableBuffers(KEPT_INSERT_BUFFERS, MAX_KEPT_INSERT_BUFFER_BYTES);
 
   constructor(private readonly options: InsertMergerOptions) {}
 
@@ -261,7 +268,7 @@ export class InsertMerger {
   private async insert(groupId: string, members: Member[], bodies: Buffer[]): Promise<void> {
     const { redis, clickhouse } = this.options;
     const first = members[0] as Member;
-    const body = bodies.length === 1 ? (bodies[0] as Buffer) : Buffer.concat(bodies);
+    const body = bodies.length === 1 ? (bodies[0] as Buffer) : this.concatenated(bodies);
     const started = performance.now();
     await clickhouse.insertRaw(
       LOGS_TABLE,
@@ -269,6 +276,8 @@ export class InsertMerger {
       insertSettings(groupId),
       insertTargetOf(first.format),
     );
+    // Only after a successful insert: one that failed may still be sending the bytes (HTTP).
+    if (body !== bodies[0]) this.buffers.release(body);
     this.options.onInsert?.(
       members.reduce((n, m) => n + m.rows, 0),
       (performance.now() - started) / 1000,
@@ -278,5 +287,12 @@ export class InsertMerger {
       ...members.map((m) => this.claimKey(m.id)),
       this.groupKey(groupId),
     );
+  }
+
+  private concatenated(bodies: Buffer[]): Buffer {
+    const body = this.buffers.lease(bodies.reduce((n, b) => n + b.length, 0));
+    let at = 0;
+    for (const b of bodies) at += b.copy(body, at);
+    return body;
   }
 }
