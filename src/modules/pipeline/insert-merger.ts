@@ -19,12 +19,15 @@ import type { ClickHouseSettings } from '../../infra/clickhouse/store.ts';
 import { LOGS_TABLE } from '../logs-table/logs-table.ts';
 import { insertTargetOf, newJobId, type IngestJobData } from './ingest-queue.ts';
 import type { LocalPayloads } from './local-payloads.ts';
-import { ReusableBuffers } from './reusable-buffers.ts';
+import { ReusableBuffers, type ReusableBuffersOptions } from './reusable-buffers.ts';
 
 // Merged inserts in flight at once are few (a batch is sealed at ~20,000 rows; the next fills while
 // it is in ClickHouse): two kept buffers serve them, and one larger than this is not kept.
-const KEPT_INSERT_BUFFERS = 2;
-const MAX_KEPT_INSERT_BUFFER_BYTES = 32 * 1024 * 1024;
+const INSERT_BUFFERS: ReusableBuffersOptions = {
+  maxKept: 2,
+  maxBytesKept: 32 * 1024 * 1024,
+  capacityStep: 1024 * 1024,
+};
 
 export function insertSettings(token: string): ClickHouseSettings {
   return {
@@ -110,7 +113,7 @@ export class ClaimNotReplicatedError extends Error {
 
 export class InsertMerger {
   private open: OpenBatch | undefined;
-  private readonly buffers = new ReusableBuffers(KEPT_INSERT_BUFFERS, MAX_KEPT_INSERT_BUFFER_BYTES);
+  private readonly buffers = new ReusableBuffers(INSERT_BUFFERS);
 
   constructor(private readonly options: InsertMergerOptions) {}
 
@@ -277,7 +280,7 @@ export class InsertMerger {
       insertTargetOf(first.format),
     );
     // Only after a successful insert: one that failed may still be sending the bytes (HTTP).
-    if (body !== bodies[0]) this.buffers.release(body);
+    this.buffers.release(body);
     this.options.onInsert?.(
       members.reduce((n, m) => n + m.rows, 0),
       (performance.now() - started) / 1000,

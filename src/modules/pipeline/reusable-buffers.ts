@@ -1,49 +1,51 @@
 // Large buffers kept between uses instead of allocated for each.
 //
 // Every merged insert concatenated its jobs' payloads into a new buffer of several MB: at 50k
-// records/s, ~20 MB a second. V8 counts buffers as external memory and answers each ~64 MB of it
-// with a mark-compact of the whole heap (`--trace-gc`: ~3 a second during bench:ingest, "external
-// memory pressure"), which is CPU the inserts do not get. A buffer leased here is returned after
-// its insert, and the next insert of about the same size writes into it again.
+// records/s, ~20 MB a second. V8 counts buffers as external memory and answers it with
+// collections, which are CPU the inserts do not get. A buffer leased here is given back when its
+// user is done with it, and the next lease of about the same size writes into it again.
 
-/** Capacity grows in these steps, so that sizes that differ a little share a buffer. */
-const CAPACITY_STEP = 1 << 20;
+export interface ReusableBuffersOptions {
+  /** Buffers kept between uses: about as many as are in use at once. */
+  maxKept: number;
+  /** A lease larger than this gets a buffer of its own that is not kept. */
+  maxBytesKept: number;
+  /** Capacity grows in these steps, so that sizes that differ a little share a buffer. */
+  capacityStep: number;
+}
 
 export class ReusableBuffers {
   private readonly free: ArrayBuffer[] = [];
+  /** Leased and not given back: only these are taken back, and only once. */
+  private readonly leased = new WeakSet<ArrayBuffer>();
 
-  /**
-   * `maxKept` buffers stay between uses (one per insert that may run at once is enough); a request
-   * larger than `maxBytesKept` gets a buffer of its own that is not kept.
-   */
-  constructor(
-    private readonly maxKept: number,
-    private readonly maxBytesKept: number,
-  ) {}
+  constructor(private readonly options: ReusableBuffersOptions) {}
 
   /** `size` bytes, uninitialised, the caller's alone until it gives them back with `release`. */
   lease(size: number): Buffer {
-    if (size > this.maxBytesKept) return Buffer.allocUnsafeSlow(size);
+    const { maxBytesKept, capacityStep } = this.options;
+    if (size > maxBytesKept) return Buffer.allocUnsafeSlow(size);
     const index = this.smallestFitting(size);
     const store =
       index >= 0
         ? (this.free.splice(index, 1)[0] as ArrayBuffer)
         : new ArrayBuffer(
-            Math.min(this.maxBytesKept, Math.ceil((size * 1.25) / CAPACITY_STEP) * CAPACITY_STEP),
+            Math.min(maxBytesKept, Math.ceil((size * 1.25) / capacityStep) * capacityStep),
           );
+    this.leased.add(store);
     return Buffer.from(store, 0, size);
   }
 
   /** Gives back what `lease` returned; the caller must not touch those bytes again. */
-  release(leased: Buffer): void {
-    const store = leased.buffer;
-    if (!(store instanceof ArrayBuffer) || leased.byteOffset !== 0) return;
-    if (store.byteLength > this.maxBytesKept || this.free.includes(store)) return;
+  release(buffer: Buffer): void {
+    const store = buffer.buffer;
+    if (!(store instanceof ArrayBuffer) || !this.leased.has(store)) return;
+    this.leased.delete(store);
     this.free.push(store);
     // Over the count, the smallest goes: the large ones are the costly ones to allocate again.
-    if (this.free.length > this.maxKept) {
+    if (this.free.length > this.options.maxKept) {
       this.free.sort((a, b) => b.byteLength - a.byteLength);
-      this.free.length = this.maxKept;
+      this.free.length = this.options.maxKept;
     }
   }
 
@@ -59,8 +61,9 @@ export class ReusableBuffers {
       if (
         store.byteLength >= size &&
         (current === undefined || store.byteLength < current.byteLength)
-      )
+      ) {
         best = i;
+      }
     });
     return best;
   }

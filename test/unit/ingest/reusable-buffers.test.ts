@@ -4,7 +4,11 @@ import { ReusableBuffers } from '../../../src/modules/pipeline/reusable-buffers.
 t.test(
   'a released buffer serves the next lease that fits, and the caller gets exactly its size',
   async (t) => {
-    const buffers = new ReusableBuffers(2, 64 << 20);
+    const buffers = new ReusableBuffers({
+      maxKept: 2,
+      maxBytesKept: 64 << 20,
+      capacityStep: 1 << 20,
+    });
     const first = buffers.lease(3_000_000);
     t.equal(first.length, 3_000_000);
     buffers.release(first);
@@ -20,7 +24,11 @@ t.test(
 );
 
 t.test('the smallest fitting buffer is used, and at most maxKept stay: the largest', async (t) => {
-  const buffers = new ReusableBuffers(2, 64 << 20);
+  const buffers = new ReusableBuffers({
+    maxKept: 2,
+    maxBytesKept: 64 << 20,
+    capacityStep: 1 << 20,
+  });
   const [small, medium, large] = [1 << 20, 8 << 20, 20 << 20].map((n) => buffers.lease(n));
   for (const b of [small, medium, large]) buffers.release(b as Buffer);
   const tiny = buffers.lease(1_000);
@@ -31,14 +39,15 @@ t.test('the smallest fitting buffer is used, and at most maxKept stay: the large
   t.equal(buffers.keptBytes, 0);
 });
 
-t.test('oversized requests, foreign buffers and double releases are not kept', async (t) => {
-  const buffers = new ReusableBuffers(4, 1 << 20);
+t.test('oversized leases, buffers it did not lease and double releases are not kept', async (t) => {
+  const buffers = new ReusableBuffers({ maxKept: 4, maxBytesKept: 1 << 20, capacityStep: 1 << 16 });
   const big = buffers.lease(2 << 20);
   t.equal(big.length, 2 << 20);
   buffers.release(big);
   t.equal(buffers.keptBytes, 0, 'over maxBytesKept');
   buffers.release(Buffer.from('a view into the shared pool'));
-  t.equal(buffers.keptBytes, 0, 'a buffer that does not start its memory');
+  buffers.release(Buffer.allocUnsafeSlow(5000));
+  t.equal(buffers.keptBytes, 0, 'buffers it did not lease are not taken');
   const own = buffers.lease(1000);
   buffers.release(own);
   buffers.release(own);
