@@ -9,7 +9,12 @@
  * their share of the CPU), mergebase<N> (merge_selector_base = N: fewer, larger merges), and settings variants: serialparse (input_format_parallel_parsing = 0),
  * noidxinsert (skip indexes built by merges only), noidxmsginsert (the message index by merges only),
  * nopromoted (clickhouse/0012's promoted attribute columns dropped: what filling them at insert costs),
- * tsv (the same rows as TSV instead of JSONCompactEachRow).
+ * tsv (the same rows as TSV instead of JSONCompactEachRow), and the rows an OpenTelemetry SDK's
+ * records make (bench/lib/format-bodies.ts, OTLP protobuf): otlp (as ingest stores them),
+ * otlpnoscope (without the scope's name and version among the attributes), otlpnoresource
+ * (without the resource map), otlplowcard (both in LowCardinality(String) columns instead): what
+ * those parts of an OTLP row cost the insert; epochts (ts and observed_ts as integer ticks
+ * instead of text).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +22,13 @@ import path from 'node:path';
 import { createChdbStore, type ChdbStore } from '../../src/infra/clickhouse/chdb-store.ts';
 import { migrateClickHouse } from '../../src/infra/clickhouse/migrations.ts';
 import type { ClickHouseSettings, RawInsertTarget } from '../../src/infra/clickhouse/store.ts';
-import { INSERT_TARGET } from '../../src/modules/ingest/decode/index.ts';
+import {
+  DEFAULT_INGEST_LIMITS,
+  decodeIngestBody,
+  INSERT_TARGET,
+  serialiseRows,
+} from '../../src/modules/ingest/decode/index.ts';
+import { formatRequest } from './format-bodies.ts';
 import { serialisedChunkOf1000 } from './sample-rows.ts';
 import { loadAverages } from './load-average.ts';
 import { PROMOTED_ATTRIBUTE_COLUMNS } from '../../src/modules/analytics/promoted-attributes.ts';
@@ -27,9 +38,77 @@ const ROWS = (process.env.PROBE_ROWS ?? '20000,50000').split(',').map(Number);
 const SESSIONS = (process.env.PROBE_SESSIONS ?? '1,2').split(',').map(Number);
 const variants = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['schema'];
 
+const PROBE_TENANT_ID = '0190b6a4-0000-7000-8000-000000000001';
+
 function chunkOf1000(): Promise<Buffer> {
-  const id = '0190b6a4-0000-7000-8000-000000000001';
-  return serialisedChunkOf1000({ orgId: id, appId: id });
+  return serialisedChunkOf1000({ orgId: PROBE_TENANT_ID, appId: PROBE_TENANT_ID });
+}
+
+type OtlpShape = 'as-stored' | 'no-scope' | 'no-resource' | 'low-cardinality';
+
+/**
+ * 1,000 OTLP protobuf records as ingest serialises them; without the scope's attributes or the
+ * resource map; or with both moved to two LowCardinality(String) columns appended to each row
+ * (OTLP_EXTRA_COLUMNS): what a schema that kept them per sender instead of per row would cost.
+ */
+async function otlpChunkOf1000(shape: OtlpShape): Promise<Buffer> {
+  const now = Date.now();
+  const request = formatRequest('otlp-proto', 1000, 0, now);
+  const { rows } = await decodeIngestBody({
+    kind: 'otlp',
+    contentType: request.contentType,
+    contentEncoding: undefined,
+    body: request.body,
+    limits: DEFAULT_INGEST_LIMITS,
+    now,
+  });
+  const tenant = { org_id: PROBE_TENANT_ID, app_id: PROBE_TENANT_ID, retention_days: 30 };
+  if (shape === 'as-stored') return serialiseRows(rows, tenant);
+  const withoutScope = (attributes: Readonly<Record<string, string>>) => {
+    const { ['otel.scope.name']: _name, ['otel.scope.version']: _version, ...rest } = attributes;
+    return rest;
+  };
+  if (shape === 'no-resource')
+    return serialiseRows(
+      rows.map((r) => ({ ...r, resource: {} })),
+      tenant,
+    );
+  const trimmed = rows.map((r) => ({ ...r, attributes: withoutScope(r.attributes) }));
+  if (shape === 'no-scope') return serialiseRows(trimmed, tenant);
+  const lines = serialiseRows(
+    trimmed.map((r) => ({ ...r, resource: {} })),
+    tenant,
+  )
+    .toString()
+    .split('\n');
+  return Buffer.from(
+    rows
+      .map((r, i) => {
+        const scope = `${r.attributes['otel.scope.name'] ?? ''}@${r.attributes['otel.scope.version'] ?? ''}`;
+        const extra = `,${JSON.stringify(scope)},${JSON.stringify(JSON.stringify(r.resource))}]`;
+        return `${(lines[i] as string).slice(0, -1)}${extra}\n`;
+      })
+      .join(''),
+  );
+}
+
+const OTLP_VARIANTS: Record<string, OtlpShape> = {
+  otlp: 'as-stored',
+  otlpnoscope: 'no-scope',
+  otlpnoresource: 'no-resource',
+  otlplowcard: 'low-cardinality',
+};
+const OTLP_EXTRA_COLUMNS = ['otel_scope', 'resource_text'];
+
+/** The rows with every DateTime64(9) text ("YYYY-MM-DD hh:mm:ss.nnnnnnnnn") as integer nanoseconds. */
+function withIntegerTimestamps(rows: Buffer): Buffer {
+  const text = /"(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)\.(\d{9})"/g;
+  return Buffer.from(
+    rows.toString().replace(text, (_match, day: string, time: string, nanos: string) => {
+      const wholeSecondsMs = BigInt(Date.parse(`${day}T${time}Z`));
+      return String(wholeSecondsMs * 1_000_000n + BigInt(nanos));
+    }),
+  );
 }
 
 /** CPU seconds of this process's background-merge threads so far (Linux; 0 elsewhere). */
@@ -147,8 +226,20 @@ for (const variant of variants) {
     await first.command('ALTER TABLE logs MODIFY COLUMN observed_ts CODEC(Delta, LZ4)');
   }
   // The same rows as TSV, written by ClickHouse itself: what a cheaper text format would save.
-  let unit = chunk;
+  let unit =
+    OTLP_VARIANTS[variant] !== undefined
+      ? await otlpChunkOf1000(OTLP_VARIANTS[variant] as OtlpShape)
+      : chunk;
   let target = INSERT_TARGET;
+  if (variant === 'otlplowcard') {
+    for (const column of OTLP_EXTRA_COLUMNS)
+      await first.command(`ALTER TABLE logs ADD COLUMN ${column} LowCardinality(String)`);
+    target = {
+      ...INSERT_TARGET,
+      columns: [...(INSERT_TARGET.columns ?? []), ...OTLP_EXTRA_COLUMNS],
+    };
+  }
+  if (variant === 'epochts') unit = withIntegerTimestamps(unit);
   if (variant === 'tsv') {
     const columns = INSERT_TARGET.columns ?? [];
     await first.insertRaw('logs', chunk, {}, INSERT_TARGET);
@@ -164,7 +255,7 @@ for (const variant of variants) {
       const perStore = Number(process.env.PROBE_PER_SESSION ?? 1);
       const r = await run(stores.slice(0, sessions), payload, rows, settings, perStore, target);
       console.log(
-        `${variant.padEnd(12)} rows/insert ${String(rows).padStart(6)} sessions ${sessions}: ` +
+        `${variant.padEnd(14)} ${(unit.length / 1000).toFixed(0)} B/row, rows/insert ${String(rows).padStart(6)} sessions ${sessions}: ` +
           `${Math.round(r.rowsPerS).toLocaleString('en').padStart(8)} rows/s, ${r.msPerInsert.toFixed(0)} ms/insert, ${r.cpuUsPerRow.toFixed(2)} CPU µs/row (merges ${r.mergeUsPerRow.toFixed(2)}), load ${os.loadavg()[0]?.toFixed(2)}`,
       );
     }
