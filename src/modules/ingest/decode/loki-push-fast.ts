@@ -149,7 +149,6 @@ function transcodeEntry(
   ctx: NormaliseContext,
   w: RowWriter,
 ): boolean {
-  if (line.length * 3 > lineBuf.length) return false;
   // lokiRecord reads a line that starts with `{` as JSON (a line that does not parse goes to the
   // general path from transcodeLine), any other as the message.
   const length = line.trimStart().startsWith('{')

@@ -703,6 +703,9 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
     for (let p = 0; p < added; p++) room += (pickedDefault[p] as DefaultAttribute).json.length + 1;
     room += (serviceLabel?.json.length ?? 0) + (hostLabel?.json.length ?? 0);
     room += (traceDefault?.length ?? 0) + (spanDefault?.length ?? 0) + (userDefault?.length ?? 0);
+  } else {
+    // Only a Loki entry's line takes id columns from its defaults.
+    traceDefault = spanDefault = userDefault = undefined;
   }
 
   let level: NormalisedLevel = UNSPECIFIED_LEVEL;
@@ -734,12 +737,9 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
     host = take(ECS_HOST);
     if (host === -1) host = take(ECS_HOSTNAME);
   }
-  const traceJson = defaults === undefined ? undefined : traceDefault;
-  const spanJson = defaults === undefined ? undefined : spanDefault;
-  const userJson = defaults === undefined ? undefined : userDefault;
-  if (traceJson === undefined && isEmpty(traceId)) traceId = take(ECS_TRACE);
-  if (spanJson === undefined && isEmpty(spanId)) spanId = take(ECS_SPAN);
-  if (userJson === undefined && isEmpty(userId)) userId = take(ECS_USER);
+  if (traceDefault === undefined && isEmpty(traceId)) traceId = take(ECS_TRACE);
+  if (spanDefault === undefined && isEmpty(spanId)) spanId = take(ECS_SPAN);
+  if (userDefault === undefined && isEmpty(userId)) userId = take(ECS_USER);
 
   if (ctx.redactor !== undefined && redactionMayChange(ctx.redactor)) return false;
 
@@ -770,11 +770,11 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
     w.copy(json, 0, json.length);
   }
   w.ascii('},{},');
-  writeColumnOr(w, traceJson, traceId);
+  writeColumnOr(w, traceDefault, traceId);
   w.byte(0x2c);
-  writeColumnOr(w, spanJson, spanId);
+  writeColumnOr(w, spanDefault, spanId);
   w.byte(0x2c);
-  writeColumnOr(w, userJson, userId);
+  writeColumnOr(w, userDefault, userId);
   w.copy(w.tail, 0, w.tail.length);
   return true;
 }
