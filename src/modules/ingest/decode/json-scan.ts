@@ -22,6 +22,10 @@ export function skipSpace(s: Buffer, p: number, end: number): number {
   return p;
 }
 
+/** 1 for the ASCII bytes a string holds as they are: not a quote, a backslash, a control. */
+const PLAIN_ASCII = new Uint8Array(256);
+for (let c = 0x20; c < 0x80; c++) PLAIN_ASCII[c] = c === 0x22 || c === 0x5c ? 0 : 1;
+
 /**
  * A string literal at p whose bytes JSON.stringify would write the same way for its text: no
  * `\/` or `\u` escape (the others it writes alike). Returns the position after its closing quote.
@@ -32,6 +36,8 @@ export function scanString(s: Buffer, p: number, end: number): number {
   let ascii = true;
   let escaped = false;
   for (;;) {
+    // Runs of plain ASCII at one load and compare a byte (past the buffer, undefined stops it).
+    while (PLAIN_ASCII[s[p] as number] === 1) p++;
     if (p >= end) throw BAIL;
     const c = s[p++] as number;
     if (c === 0x22) break;

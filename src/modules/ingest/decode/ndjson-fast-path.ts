@@ -441,7 +441,7 @@ function pickDefaultAttributes(
 
 /** A column from a default's JSON string when there is one, else from field i. */
 function writeColumnOr(w: RowWriter, json: Buffer | undefined, i: number): void {
-  if (json !== undefined) w.copy(json, 0, json.length);
+  if (json !== undefined) w.bytes(json);
   else writeColumn(w, i);
 }
 
@@ -767,7 +767,7 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
     if (!first) w.byte(0x2c);
     first = false;
     const json = (pickedDefault[p] as DefaultAttribute).json;
-    w.copy(json, 0, json.length);
+    w.bytes(json);
   }
   w.ascii('},{},');
   writeColumnOr(w, traceDefault, traceId);
@@ -775,6 +775,6 @@ function transcode(ctx: NormaliseContext, w: RowWriter, defaults?: LineDefaults)
   writeColumnOr(w, spanDefault, spanId);
   w.byte(0x2c);
   writeColumnOr(w, userDefault, userId);
-  w.copy(w.tail, 0, w.tail.length);
+  w.bytes(w.tail);
   return true;
 }

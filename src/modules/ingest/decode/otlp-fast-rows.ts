@@ -98,6 +98,8 @@ export interface GroupBytes {
   readonly resource: Buffer;
   /** The scope's attributes as map entries, each preceded by a comma. */
   readonly scopeEntries: Buffer;
+  /** scopeEntries without the first comma (for a map with no entry before them). */
+  readonly scopeEntriesFirst: Buffer;
   readonly scopeAttributes: number;
 }
 
@@ -127,9 +129,11 @@ export function groupBytes(group: RecordGroup, ctx: NormaliseContext): GroupByte
       serviceHost: none,
       resource: none,
       scopeEntries: none,
+      scopeEntriesFirst: none,
       scopeAttributes: 0,
     };
   }
+  const scopeEntries = Buffer.from(scope.join(''));
   return {
     group,
     fast,
@@ -140,7 +144,8 @@ export function groupBytes(group: RecordGroup, ctx: NormaliseContext): GroupByte
         ',',
     ),
     resource: Buffer.from(',' + mapJson(flattened) + ','),
-    scopeEntries: Buffer.from(scope.join('')),
+    scopeEntries,
+    scopeEntriesFirst: scopeEntries.subarray(scopeEntries.length > 0 ? 1 : 0),
     scopeAttributes: scope.length,
   };
 }
@@ -162,11 +167,9 @@ export function groupRoom(w: RowWriter, g: GroupBytes): number {
  * them) and writes the resource map, up to the comma before trace_id.
  */
 export function writeScopeAndResource(w: RowWriter, g: GroupBytes, first: boolean): void {
-  // The scope's entries start with a comma: without attributes before them, skip it.
-  const scope = g.scopeEntries;
-  if (scope.length > 0) w.copy(scope, first ? 1 : 0, scope.length);
+  w.bytes(first ? g.scopeEntriesFirst : g.scopeEntries);
   w.byte(0x7d);
-  w.copy(g.resource, 0, g.resource.length);
+  w.bytes(g.resource);
 }
 
 export function inRange(t: Instant, ctx: NormaliseContext): boolean {

@@ -6,7 +6,10 @@
  * row: ~25 µs per typical record. This module walks the body's bytes once: resourceLogs →
  * scopeLogs → logRecords, and writes each record whose fields need nothing but copying (a string
  * literal of the body is already the JSON string the row holds) straight into the row, applying
- * the normaliser's OTLP rules (see normaliseOtlp) as the protobuf fast path does.
+ * the normaliser's OTLP rules (see normaliseOtlp) as the protobuf fast path does. The text senders
+ * usually write around values (`{"key":`, `,"value":{"stringValue":`, and each record's member keys
+ * as the record before had them) is matched whole, four bytes at a compare; any other text is read
+ * key by key.
  *
  * Contract: for a body it accepts, it writes exactly the bytes the general path would write
  * (apart from the random part of the ids), with the same rejections. Two levels of leaving:
@@ -87,7 +90,10 @@ const valueStart: number[] = new Array<number>(MAX_FAST_ATTRIBUTES + 1).fill(0);
 const valueEnd: number[] = new Array<number>(MAX_FAST_ATTRIBUTES + 1).fill(0);
 
 const NO_BODY = Buffer.alloc(0);
+const NO_VIEW = new DataView(new ArrayBuffer(0));
 let src: Buffer = NO_BODY;
+/** src as a DataView, for matchBytes. */
+let view: DataView = NO_VIEW;
 let pos = 0;
 let end = 0;
 /** The key readKey just read: src[kFrom, kTo), without quotes. */
@@ -136,6 +142,37 @@ function keyIs(name: Buffer): boolean {
   return spanIs(src, kFrom, kTo, name);
 }
 
+/** Text a sender is expected to write, with its bytes also as little-endian 32-bit words. */
+interface Token {
+  readonly bytes: Buffer;
+  readonly words: Uint32Array;
+}
+
+function token(bytes: Buffer): Token {
+  const words = new Uint32Array(bytes.length >> 2);
+  for (let w = 0; w < words.length; w++) words[w] = bytes.readUInt32LE(w * 4);
+  return { bytes, words };
+}
+
+/**
+ * The bytes at pos are `expected` (such as `{"key":`): pos goes past them and the space after
+ * them. Otherwise false, pos unchanged. Matching what the sender is expected to write costs a
+ * compare per 4 bytes; reading it the general way (readKey, fieldOf) costs several per byte.
+ */
+function matchBytes(expected: Token): boolean {
+  const bytes = expected.bytes;
+  const n = bytes.length;
+  if (pos + n > end) return false;
+  const words = expected.words;
+  let j = 0;
+  for (let w = 0; w < words.length; w++, j += 4)
+    if (view.getUint32(pos + j, true) !== words[w]) return false;
+  for (; j < n; j++) if (src[pos + j] !== bytes[j]) return false;
+  pos += n;
+  if ((src[pos] as number) <= 0x20) pos = skipSpace(src, pos, end);
+  return true;
+}
+
 /** A string value without escapes (a key, an id, a time): its contents' start; pos after it. */
 function plainString(): number {
   const from = pos + 1;
@@ -160,6 +197,10 @@ function parseValue(): unknown {
     // skipValue is as strict as JSON.parse; were it not, the general path answers for the body.
     throw BAIL;
   }
+}
+
+function viewOf(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.length);
 }
 
 const K = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -223,6 +264,31 @@ function byLength(fields: readonly (readonly [Buffer, number])[]): (readonly [Bu
   return table;
 }
 
+// A sender writes its records' members in one order: each record's n-th member key is expected
+// to be the previous record's (its text, quotes and colon included, and its field).
+const MAX_EXPECTED_MEMBERS = 16;
+const expectedKey: (Token | undefined)[] = new Array<Token | undefined>(MAX_EXPECTED_MEMBERS).fill(
+  undefined,
+);
+const expectedField: number[] = new Array<number>(MAX_EXPECTED_MEMBERS).fill(0);
+const QUOTE = K('"');
+const QUOTE_COLON = K('":');
+
+/** The LogRecord field the key of the record's member number `member` names (0: none). */
+function recordField(member: number): number {
+  if (member < MAX_EXPECTED_MEMBERS) {
+    const expected = expectedKey[member];
+    if (expected !== undefined && matchBytes(expected)) return expectedField[member] as number;
+  }
+  readKey();
+  const field = fieldOf(RECORD_FIELDS);
+  if (member < MAX_EXPECTED_MEMBERS) {
+    expectedKey[member] = token(Buffer.concat([QUOTE, src.subarray(kFrom, kTo), QUOTE_COLON]));
+    expectedField[member] = field;
+  }
+  return field;
+}
+
 /**
  * An int64 string as int64Value leaves its text: `0` or digits without a leading zero, maybe
  * negative (Number() of longer ones is unsafe, and then the text is kept as it is).
@@ -238,8 +304,28 @@ function canonicalInt(from: number, to: number): boolean {
   return true;
 }
 
+// AnyValue and KeyValue as SDKs and Collectors write them.
+const USUAL_STRING_VALUE = token(K('{"stringValue":'));
+const USUAL_INT_VALUE = token(K('{"intValue":'));
+const USUAL_KEY = token(K('{"key":'));
+const USUAL_VALUE = token(K(',"value":'));
+
 /** The AnyValue object at pos as value slot `i`: one scalar member, or none (unset). */
 function readAnyValue(i: number): void {
+  const start = pos;
+  const member = matchBytes(USUAL_STRING_VALUE)
+    ? V_STRING
+    : matchBytes(USUAL_INT_VALUE)
+      ? V_INT
+      : 0;
+  if (member !== 0) {
+    readMemberValue(i, member);
+    if (src[pos] === CLOSE_OBJECT) {
+      pos++;
+      return;
+    }
+    pos = start;
+  }
   valueKind[i] = UNSET;
   if (!opens(OPEN_OBJECT, CLOSE_OBJECT)) return;
   do {
@@ -251,54 +337,86 @@ function readAnyValue(i: number): void {
     }
     // The general path picks one member by a fixed order: two of them leave.
     if (valueKind[i] !== UNSET || member === V_NESTED) throw BAIL;
-    const from = pos;
-    const c = src[pos];
-    switch (member) {
-      case V_STRING:
-      case V_BYTES:
-        // bytesValue stays the sender's base64 text.
-        pos = scanString(src, pos, end);
-        valueKind[i] = STRING;
-        valueStart[i] = from;
-        valueEnd[i] = pos;
-        break;
-      case V_BOOL:
-        pos = scanLiteral(src, pos, c === 0x74 ? TRUE_BYTES : FALSE_BYTES);
-        valueKind[i] = TEXT;
-        valueStart[i] = from;
-        valueEnd[i] = pos;
-        break;
-      case V_INT:
-        if (c === 0x22) {
-          const digits = plainString();
-          if (!canonicalInt(digits, pos - 1)) throw BAIL;
-          valueStart[i] = digits;
-          valueEnd[i] = pos - 1;
-        } else {
-          pos = scanNumber(src, pos);
-          for (let j = from; j < pos; j++) if (src[j] === 0x2e) throw BAIL;
-          valueStart[i] = from;
-          valueEnd[i] = pos;
-        }
-        valueKind[i] = TEXT;
-        break;
-      default:
-        // V_DOUBLE: a number whose JS text is its JSON text.
-        pos = scanNumber(src, pos);
-        valueKind[i] = TEXT;
-        valueStart[i] = from;
-        valueEnd[i] = pos;
-    }
-    // The general path measures a string's text: escapes count here, so this is at least as long.
-    valueLength[i] =
-      (valueEnd[i] as number) - (valueStart[i] as number) - (valueKind[i] === STRING ? 2 : 0);
+    readMemberValue(i, member);
   } while (more(CLOSE_OBJECT));
+}
+
+/** The value of AnyValue member `member` (not V_NESTED) at pos as value slot `i`. */
+function readMemberValue(i: number, member: number): void {
+  const from = pos;
+  const c = src[pos];
+  switch (member) {
+    case V_STRING:
+    case V_BYTES:
+      // bytesValue stays the sender's base64 text.
+      pos = scanString(src, pos, end);
+      valueKind[i] = STRING;
+      valueStart[i] = from;
+      valueEnd[i] = pos;
+      break;
+    case V_BOOL:
+      pos = scanLiteral(src, pos, c === 0x74 ? TRUE_BYTES : FALSE_BYTES);
+      valueKind[i] = TEXT;
+      valueStart[i] = from;
+      valueEnd[i] = pos;
+      break;
+    case V_INT:
+      if (c === 0x22) {
+        const digits = plainString();
+        if (!canonicalInt(digits, pos - 1)) throw BAIL;
+        valueStart[i] = digits;
+        valueEnd[i] = pos - 1;
+      } else {
+        pos = scanNumber(src, pos);
+        for (let j = from; j < pos; j++) if (src[j] === 0x2e) throw BAIL;
+        valueStart[i] = from;
+        valueEnd[i] = pos;
+      }
+      valueKind[i] = TEXT;
+      break;
+    default:
+      // V_DOUBLE: a number whose JS text is its JSON text.
+      pos = scanNumber(src, pos);
+      valueKind[i] = TEXT;
+      valueStart[i] = from;
+      valueEnd[i] = pos;
+  }
+  // The general path measures a string's text: escapes count here, so this is at least as long.
+  valueLength[i] =
+    (valueEnd[i] as number) - (valueStart[i] as number) - (valueKind[i] === STRING ? 2 : 0);
 }
 
 /** The KeyValue object at pos as attribute `attrCount`. */
 function readKeyValue(): void {
   const i = attrCount++;
   if (i >= MAX_FAST_ATTRIBUTES) throw BAIL;
+  if (!readUsualKeyValue(i)) readAnyKeyValue(i);
+  // No key: the general path rejects the record. Keys that are array indexes come first in a JS
+  // object; the general path's map is one.
+  if (keyStart[i] === -1) throw BAIL;
+  const first = src[keyStart[i] as number] as number;
+  if (keyStart[i] !== keyEnd[i] && first >= 0x30 && first <= 0x39) throw BAIL;
+}
+
+/** `{"key":"…","value":{…}}` as attribute `i`; false, pos unchanged, for any other text. */
+function readUsualKeyValue(i: number): boolean {
+  const start = pos;
+  if (matchBytes(USUAL_KEY) && src[pos] === 0x22) {
+    keyStart[i] = plainString();
+    keyEnd[i] = pos - 1;
+    if (matchBytes(USUAL_VALUE) && src[pos] === OPEN_OBJECT) {
+      readAnyValue(i);
+      if (src[pos] === CLOSE_OBJECT) {
+        pos++;
+        return true;
+      }
+    }
+  }
+  pos = start;
+  return false;
+}
+
+function readAnyKeyValue(i: number): void {
   keyStart[i] = -1;
   valueKind[i] = UNSET;
   let hasValue = false;
@@ -316,11 +434,6 @@ function readKeyValue(): void {
       } else pos = skipValue(src, pos, end, MAX_SKIP_DEPTH);
     } while (more(CLOSE_OBJECT));
   }
-  // No key: the general path rejects the record. Keys that are array indexes come first in a JS
-  // object; the general path's map is one.
-  if (keyStart[i] === -1) throw BAIL;
-  const first = src[keyStart[i] as number] as number;
-  if (keyStart[i] !== keyEnd[i] && first >= 0x30 && first <= 0x39) throw BAIL;
 }
 
 /** Nanoseconds as OTLP/JSON writes them (a decimal string) → an instant; '' or 0 → undefined. */
@@ -366,19 +479,23 @@ function severityNumber(): number {
   return Number(src.toString('latin1', from, pos));
 }
 
-/** An id as hexId leaves it: lowercase hex; anything else leaves the record. */
-function checkHexId(from: number, to: number): void {
+/**
+ * An id as hexId leaves it: lowercase hex; anything else leaves the record. Returns true for an
+ * all-zero id (none is empty: OTLP's "no id").
+ */
+function checkHexId(from: number, to: number): boolean {
+  let zero = true;
   for (let i = from; i < to; i++) {
     const c = src[i] as number;
     const lower = c | 0x20;
     if (!((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x66))) throw BAIL;
+    if (c !== 0x30) zero = false;
   }
+  return zero;
 }
 
-/** `"<lowercase hex>"` of a checked id; an empty or all-zero id is OTLP's "no id": `""`. */
-function writeHexId(w: RowWriter, from: number, to: number): void {
-  let zero = true;
-  for (let i = from; i < to; i++) if (src[i] !== 0x30) zero = false;
+/** `"<lowercase hex>"` of an id checkHexId found not all zero, `""` for one it found all zero. */
+function writeHexId(w: RowWriter, from: number, to: number, zero: boolean): void {
   const buf = w.buf;
   let at = w.used;
   buf[at++] = 0x22;
@@ -410,15 +527,17 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
   let severityTextStart = 0;
   let severityTextEnd = 0;
   let traceStart = 0;
+  let traceZero = true;
   let traceEnd = 0;
   let spanStart = 0;
+  let spanZero = true;
   let spanEnd = 0;
   attrCount = 0;
   valueKind[BODY] = UNSET;
+  let member = 0;
   if (opens(OPEN_OBJECT, CLOSE_OBJECT)) {
     do {
-      readKey();
-      const field = fieldOf(RECORD_FIELDS);
+      const field = recordField(member++);
       if (field === 0) {
         pos = skipValue(src, pos, end, MAX_SKIP_DEPTH);
         continue;
@@ -454,12 +573,12 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
         case F_TRACE:
           traceStart = plainString();
           traceEnd = pos - 1;
-          checkHexId(traceStart, traceEnd);
+          traceZero = checkHexId(traceStart, traceEnd);
           break;
         default:
           spanStart = plainString();
           spanEnd = pos - 1;
-          checkHexId(spanStart, spanEnd);
+          spanZero = checkHexId(spanStart, spanEnd);
       }
     } while (more(CLOSE_OBJECT));
   }
@@ -486,7 +605,7 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
   // Every byte written but the group's comes from the record's text, plus quotes.
   w.ensure(groupRoom(w, g) + (pos - start) * 2);
   w.writeFastRowStart(ts, observedInRange ? observed : undefined, ctx, level);
-  w.copy(g.serviceHost, 0, g.serviceHost.length);
+  w.bytes(g.serviceHost);
   if (valueKind[BODY] === UNSET) w.ascii('""');
   else writeValue(w, BODY);
   w.ascii(',{');
@@ -501,13 +620,13 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
     writeValue(w, i);
   }
   writeScopeAndResource(w, g, first);
-  writeHexId(w, traceStart, traceEnd);
+  writeHexId(w, traceStart, traceEnd, traceZero);
   w.byte(0x2c);
-  writeHexId(w, spanStart, spanEnd);
+  writeHexId(w, spanStart, spanEnd, spanZero);
   w.byte(0x2c);
   if (user === -1) w.ascii('""');
   else writeValue(w, user);
-  w.copy(w.tail, 0, w.tail.length);
+  w.bytes(w.tail);
   return true;
 }
 
@@ -631,6 +750,7 @@ export function transcodeLogRecordJson(
 ): boolean {
   const g = groupBytes(group, ctx);
   src = text;
+  view = viewOf(text);
   end = text.length;
   pos = skipSpace(text, 0, end);
   try {
@@ -640,6 +760,7 @@ export function transcodeLogRecordJson(
     return false;
   } finally {
     src = NO_BODY;
+    view = NO_VIEW;
   }
 }
 
@@ -668,6 +789,7 @@ export function serialiseOtlpJson(
     scopeLogs: 0,
   };
   src = body;
+  view = viewOf(body);
   end = body.length;
   try {
     request(walk);
@@ -680,5 +802,6 @@ export function serialiseOtlpJson(
   } finally {
     // The module state must not keep a request body alive.
     src = NO_BODY;
+    view = NO_VIEW;
   }
 }

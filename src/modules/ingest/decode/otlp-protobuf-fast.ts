@@ -318,10 +318,6 @@ function writeHexId(w: RowWriter, from: number, to: number): void {
   w.used = at;
 }
 
-function writeBytes(w: RowWriter, bytes: Buffer): void {
-  w.copy(bytes, 0, bytes.length);
-}
-
 /** An attribute's value as a JSON string. */
 function writeAttributeValue(w: RowWriter, i: number): void {
   if (valueKind[i] === STRING) writeQuoted(w, valueStart[i] as number, valueEnd[i] as number);
@@ -465,7 +461,7 @@ function transcodeRecord(
 
   w.ensure(room);
   w.writeFastRowStart(ts, observedInRange ? observed : undefined, ctx, level);
-  writeBytes(w, g.serviceHost);
+  w.bytes(g.serviceHost);
   writeQuoted(w, bodyStart, bodyEnd);
   w.ascii(',{');
   let first = true;
@@ -484,7 +480,7 @@ function transcodeRecord(
   w.byte(0x2c);
   if (user === -1) w.ascii('""');
   else writeAttributeValue(w, user);
-  w.copy(w.tail, 0, w.tail.length);
+  w.bytes(w.tail);
   return true;
 }
 

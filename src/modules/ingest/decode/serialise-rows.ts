@@ -126,6 +126,16 @@ export class RowWriter {
     this.used = at;
   }
 
+  /** All of `bytes`, after `ensure`. */
+  bytes(bytes: Buffer): void {
+    // A whole buffer needs no view: from 16 bytes up, the builtin copy costs less than a loop.
+    if (bytes.length < 16) this.copy(bytes, 0, bytes.length);
+    else {
+      this.buf.set(bytes, this.used);
+      this.used += bytes.length;
+    }
+  }
+
   byte(b: number): void {
     this.buf[this.used++] = b;
   }
@@ -141,7 +151,7 @@ export class RowWriter {
     receipt: { receivedAtText: string; nowMs: number },
     level: NormalisedLevel,
   ): void {
-    this.copy(this.head, 0, this.head.length);
+    this.bytes(this.head);
     if (ts === undefined) this.ascii(receipt.receivedAtText);
     else this.used = writeDateTime64(ts, this.buf, this.used);
     this.ascii('","');

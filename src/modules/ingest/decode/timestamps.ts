@@ -181,6 +181,8 @@ function pad2(n: number): string {
 // Rows of one batch mostly share their second, so the date-time part is reused.
 let cachedSec = Number.NaN;
 let cachedPrefix = '';
+/** cachedPrefix's characters (ASCII): copying them from a string costs a charCodeAt each. */
+let cachedPrefixBytes = Buffer.alloc(0);
 
 function formatSecondPrefix(sec: number): string {
   const days = Math.floor(sec / 86_400);
@@ -206,6 +208,7 @@ function formatSecondPrefix(sec: number): string {
 function secondPrefix(sec: number): string {
   if (sec !== cachedSec) {
     cachedPrefix = formatSecondPrefix(sec);
+    cachedPrefixBytes = Buffer.from(cachedPrefix, 'latin1');
     cachedSec = sec;
   }
   return cachedPrefix;
@@ -221,13 +224,16 @@ export function formatDateTime64(t: Instant): string {
  * offset after it. No string is built for the digits.
  */
 export function writeDateTime64(t: Instant, target: Buffer, at: number): number {
-  const prefix = secondPrefix(t.sec);
-  for (let i = 0; i < prefix.length; i++) target[at++] = prefix.charCodeAt(i);
+  secondPrefix(t.sec);
+  const prefix = cachedPrefixBytes;
+  for (let i = 0; i < prefix.length; i++) target[at++] = prefix[i] as number;
   target[at++] = 0x2e;
-  let nanos = t.nanos;
+  // An integer below 1e9: 32-bit integer arithmetic.
+  let nanos = t.nanos | 0;
   for (let i = at + 8; i >= at; i--) {
-    target[i] = 0x30 + (nanos % 10);
-    nanos = Math.floor(nanos / 10);
+    const tenth = (nanos / 10) | 0;
+    target[i] = 0x30 + nanos - tenth * 10;
+    nanos = tenth;
   }
   return at + 9;
 }
