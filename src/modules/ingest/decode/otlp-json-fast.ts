@@ -142,15 +142,20 @@ function keyIs(name: Buffer): boolean {
   return spanIs(src, kFrom, kTo, name);
 }
 
-/** Text a sender is expected to write, with its bytes also as little-endian 32-bit words. */
+/**
+ * Text a sender is expected to write, with its bytes also as little-endian 32-bit words: at 0, 4,
+ * 8… and the last one at the text's last 4 bytes (overlapping the one before). Text shorter than
+ * 4 bytes has no words.
+ */
 interface Token {
   readonly bytes: Buffer;
   readonly words: Uint32Array;
 }
 
 function token(bytes: Buffer): Token {
-  const words = new Uint32Array(bytes.length >> 2);
-  for (let w = 0; w < words.length; w++) words[w] = bytes.readUInt32LE(w * 4);
+  const n = bytes.length;
+  const words = new Uint32Array(n < 4 ? 0 : Math.ceil(n / 4));
+  for (let w = 0; w < words.length; w++) words[w] = bytes.readUInt32LE(Math.min(w * 4, n - 4));
   return { bytes, words };
 }
 
@@ -164,10 +169,13 @@ function matchBytes(expected: Token): boolean {
   const n = bytes.length;
   if (pos + n > end) return false;
   const words = expected.words;
-  let j = 0;
-  for (let w = 0; w < words.length; w++, j += 4)
-    if (view.getUint32(pos + j, true) !== words[w]) return false;
-  for (; j < n; j++) if (src[pos + j] !== bytes[j]) return false;
+  const last = words.length - 1;
+  if (last < 0) {
+    for (let j = 0; j < n; j++) if (src[pos + j] !== bytes[j]) return false;
+  } else {
+    for (let w = 0; w < last; w++) if (view.getUint32(pos + w * 4, true) !== words[w]) return false;
+    if (view.getUint32(pos + n - 4, true) !== words[last]) return false;
+  }
   pos += n;
   if ((src[pos] as number) <= 0x20) pos = skipSpace(src, pos, end);
   return true;
@@ -479,22 +487,33 @@ function severityNumber(): number {
   return Number(src.toString('latin1', from, pos));
 }
 
+/** Set by hexId: the id it read is all zeros (or empty: OTLP's "no id"). */
+let idZero = true;
+
 /**
- * An id as hexId leaves it: lowercase hex; anything else leaves the record. Returns true for an
- * all-zero id (none is empty: OTLP's "no id").
+ * An id string as hexId leaves it (hex digits, either case; anything else leaves the record): its
+ * contents' start, pos after it. Sets idZero.
  */
-function checkHexId(from: number, to: number): boolean {
+function hexId(): number {
+  if (src[pos] !== 0x22) throw BAIL;
+  const from = pos + 1;
+  let p = from;
   let zero = true;
-  for (let i = from; i < to; i++) {
-    const c = src[i] as number;
+  for (;;) {
+    // Past the end of src, undefined is no digit either.
+    const c = src[p] as number;
+    if (c === 0x22) break;
     const lower = c | 0x20;
     if (!((c >= 0x30 && c <= 0x39) || (lower >= 0x61 && lower <= 0x66))) throw BAIL;
     if (c !== 0x30) zero = false;
+    p++;
   }
-  return zero;
+  pos = p + 1;
+  idZero = zero;
+  return from;
 }
 
-/** `"<lowercase hex>"` of an id checkHexId found not all zero, `""` for one it found all zero. */
+/** `"<lowercase hex>"` of an id hexId found not all zero, `""` for one it found all zero. */
 function writeHexId(w: RowWriter, from: number, to: number, zero: boolean): void {
   const buf = w.buf;
   let at = w.used;
@@ -571,14 +590,14 @@ function transcodeRecord(g: GroupBytes, ctx: NormaliseContext, w: RowWriter): bo
           }
           break;
         case F_TRACE:
-          traceStart = plainString();
+          traceStart = hexId();
           traceEnd = pos - 1;
-          traceZero = checkHexId(traceStart, traceEnd);
+          traceZero = idZero;
           break;
         default:
-          spanStart = plainString();
+          spanStart = hexId();
           spanEnd = pos - 1;
-          spanZero = checkHexId(spanStart, spanEnd);
+          spanZero = idZero;
       }
     } while (more(CLOSE_OBJECT));
   }

@@ -182,7 +182,8 @@ function pad2(n: number): string {
 let cachedSec = Number.NaN;
 let cachedPrefix = '';
 /** cachedPrefix's characters (ASCII): copying them from a string costs a charCodeAt each. */
-let cachedPrefixBytes = Buffer.alloc(0);
+const cachedPrefixBytes = Buffer.alloc(32);
+let cachedPrefixLength = 0;
 
 function formatSecondPrefix(sec: number): string {
   const days = Math.floor(sec / 86_400);
@@ -208,7 +209,7 @@ function formatSecondPrefix(sec: number): string {
 function secondPrefix(sec: number): string {
   if (sec !== cachedSec) {
     cachedPrefix = formatSecondPrefix(sec);
-    cachedPrefixBytes = Buffer.from(cachedPrefix, 'latin1');
+    cachedPrefixLength = cachedPrefixBytes.write(cachedPrefix, 'latin1');
     cachedSec = sec;
   }
   return cachedPrefix;
@@ -226,7 +227,7 @@ export function formatDateTime64(t: Instant): string {
 export function writeDateTime64(t: Instant, target: Buffer, at: number): number {
   secondPrefix(t.sec);
   const prefix = cachedPrefixBytes;
-  for (let i = 0; i < prefix.length; i++) target[at++] = prefix[i] as number;
+  for (let i = 0; i < cachedPrefixLength; i++) target[at++] = prefix[i] as number;
   target[at++] = 0x2e;
   // An integer below 1e9: 32-bit integer arithmetic.
   let nanos = t.nanos | 0;
