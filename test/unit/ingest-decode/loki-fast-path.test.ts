@@ -334,3 +334,43 @@ t.test('edge cases of the labels, one by one', async (t) => {
     t.equal(compared.shownFast, compared.shownGeneral, name);
   }
 });
+
+t.test('ids from one entry’s metadata are not left for the lines decoded after it', async (t) => {
+  // The fast path keeps a Loki entry's metadata ids in module state while it writes the entry's
+  // row: the next entry without them, and the next NDJSON body, must not be written with them.
+  const ns = (BigInt(NOW_MS - 1000) * 1_000_000n).toString();
+  const ids = { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7e', user_id: 'u9' };
+  const request = (kind: 'loki' | 'logs', body: string) => ({
+    kind,
+    contentType: kind === 'loki' ? 'application/json' : 'application/x-ndjson',
+    contentEncoding: undefined,
+    body: Buffer.from(body),
+    limits: limits({}),
+    now: NOW_MS,
+  });
+  const push = JSON.stringify({
+    streams: [
+      {
+        stream: { service_name: 'api' },
+        values: [
+          [ns, '{"msg":"with ids"}', ids],
+          [ns, '{"msg":"without"}'],
+        ],
+      },
+    ],
+  });
+  const inLoki = await compareWithGeneralPath(request('loki', push));
+  t.equal(inLoki.fast?.accepted, 2, 'both entries are rows');
+  t.equal(inLoki.shownFast, inLoki.shownGeneral, 'the entry after has no ids');
+  t.match(inLoki.shownFast, /"5b8efff798038103d269b633813fc60c","eee19b7e","u9"/);
+
+  // The metadata entry last, so the state it leaves is what the NDJSON body meets.
+  const last = JSON.stringify({
+    streams: [{ stream: { service_name: 'api' }, values: [[ns, '{"msg":"m"}', ids]] }],
+  });
+  await compareWithGeneralPath(request('loki', last));
+  const ndjson = await compareWithGeneralPath(request('logs', '{"msg":"plain"}\n'));
+  t.equal(ndjson.fast?.accepted, 1, 'the NDJSON line is a row');
+  t.equal(ndjson.shownFast, ndjson.shownGeneral, 'the NDJSON row has no ids');
+  t.notMatch(ndjson.shownFast, /5b8efff7|u9/);
+});
