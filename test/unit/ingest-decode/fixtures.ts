@@ -38,6 +38,23 @@ export function limits(overrides: Partial<IngestLimits>): IngestLimits {
   return { ...DEFAULT_INGEST_LIMITS, ...overrides };
 }
 
+/** A body posted to a route of `kind` as `contentType`, uncompressed, default limits, at NOW_MS. */
+export function requestOf(
+  kind: DecodeIngestBodyInput['kind'],
+  contentType: string,
+  body: Buffer | string,
+): DecodeIngestBodyInput {
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  return {
+    kind,
+    contentType,
+    contentEncoding: undefined,
+    body: bytes,
+    limits: limits({}),
+    now: NOW_MS,
+  };
+}
+
 export function ctx(overrides: Partial<IngestLimits> = {}) {
   return createNormaliseContext(limits(overrides), NOW_MS);
 }

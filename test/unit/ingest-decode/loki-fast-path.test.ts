@@ -17,6 +17,7 @@ import {
   NOW_MS,
   pick,
   random,
+  requestOf,
   rfc3339Seconds,
   serialiseArgs,
   TENANT,
@@ -321,16 +322,8 @@ t.test('edge cases of the labels, one by one', async (t) => {
   );
   for (const [name, labels, line, metadata] of cases) {
     const value = metadata === undefined ? [ns, line] : [ns, line, metadata];
-    const body = Buffer.from(JSON.stringify({ streams: [{ stream: labels, values: [value] }] }));
-    const input = {
-      kind: 'loki' as const,
-      contentType: 'application/json',
-      contentEncoding: undefined,
-      body,
-      limits: limits({}),
-      now: NOW_MS,
-    };
-    const compared = await compareWithGeneralPath(input);
+    const body = JSON.stringify({ streams: [{ stream: labels, values: [value] }] });
+    const compared = await compareWithGeneralPath(requestOf('loki', 'application/json', body));
     t.equal(compared.shownFast, compared.shownGeneral, name);
   }
 });
@@ -340,14 +333,8 @@ t.test('ids from one entry’s metadata are not left for the lines decoded after
   // row: the next entry without them, and the next NDJSON body, must not be written with them.
   const ns = (BigInt(NOW_MS - 1000) * 1_000_000n).toString();
   const ids = { trace_id: '5b8efff798038103d269b633813fc60c', span_id: 'eee19b7e', user_id: 'u9' };
-  const request = (kind: 'loki' | 'logs', body: string) => ({
-    kind,
-    contentType: kind === 'loki' ? 'application/json' : 'application/x-ndjson',
-    contentEncoding: undefined,
-    body: Buffer.from(body),
-    limits: limits({}),
-    now: NOW_MS,
-  });
+  const request = (kind: 'loki' | 'logs', body: string) =>
+    requestOf(kind, kind === 'loki' ? 'application/json' : 'application/x-ndjson', body);
   const push = JSON.stringify({
     streams: [
       {
