@@ -273,8 +273,10 @@ function byLength(fields: readonly (readonly [Buffer, number])[]): (readonly [Bu
 }
 
 // A sender writes its records' members in one order: each record's n-th member key is expected
-// to be the previous record's (its text, quotes and colon included, and its field).
+// to be the previous record's (its text, quotes and colon included, and its field). A longer key
+// than any LogRecord field's is not kept: module state must not hold a sender's large text.
 const MAX_EXPECTED_MEMBERS = 16;
+const MAX_EXPECTED_KEY_BYTES = 64;
 const expectedKey: (Token | undefined)[] = new Array<Token | undefined>(MAX_EXPECTED_MEMBERS).fill(
   undefined,
 );
@@ -291,7 +293,10 @@ function recordField(member: number): number {
   readKey();
   const field = fieldOf(RECORD_FIELDS);
   if (member < MAX_EXPECTED_MEMBERS) {
-    expectedKey[member] = token(Buffer.concat([QUOTE, src.subarray(kFrom, kTo), QUOTE_COLON]));
+    expectedKey[member] =
+      kTo - kFrom > MAX_EXPECTED_KEY_BYTES
+        ? undefined
+        : token(Buffer.concat([QUOTE, src.subarray(kFrom, kTo), QUOTE_COLON]));
     expectedField[member] = field;
   }
   return field;
