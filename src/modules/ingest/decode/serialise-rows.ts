@@ -148,14 +148,14 @@ export class RowWriter {
   writeFastRowStart(
     ts: Instant | undefined,
     observed: Instant | undefined,
-    receipt: { receivedAtText: string; nowMs: number },
+    receipt: { receivedAtBytes: Buffer; nowMs: number },
     level: NormalisedLevel,
   ): void {
     this.bytes(this.head);
-    if (ts === undefined) this.ascii(receipt.receivedAtText);
+    if (ts === undefined) this.bytes(receipt.receivedAtBytes);
     else this.used = writeDateTime64(ts, this.buf, this.used);
     this.ascii('","');
-    if (observed === undefined) this.ascii(receipt.receivedAtText);
+    if (observed === undefined) this.bytes(receipt.receivedAtBytes);
     else this.used = writeDateTime64(observed, this.buf, this.used);
     this.ascii('","');
     this.lastIdAt = this.used;
