@@ -206,18 +206,18 @@ function formatSecondPrefix(sec: number): string {
   return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)} ${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`;
 }
 
-function secondPrefix(sec: number): string {
-  if (sec !== cachedSec) {
-    cachedPrefix = formatSecondPrefix(sec);
-    cachedPrefixLength = cachedPrefixBytes.write(cachedPrefix, 'latin1');
-    cachedSec = sec;
-  }
-  return cachedPrefix;
+/** Makes cachedPrefix (and its bytes) the date-time part of second `sec`. */
+function cacheSecond(sec: number): void {
+  if (sec === cachedSec) return;
+  cachedPrefix = formatSecondPrefix(sec);
+  cachedPrefixLength = cachedPrefixBytes.write(cachedPrefix, 'latin1');
+  cachedSec = sec;
 }
 
 /** ClickHouse DateTime64(9) text in UTC: 'YYYY-MM-DD HH:MM:SS.nnnnnnnnn'. */
 export function formatDateTime64(t: Instant): string {
-  return secondPrefix(t.sec) + '.' + String(t.nanos).padStart(9, '0');
+  cacheSecond(t.sec);
+  return cachedPrefix + '.' + String(t.nanos).padStart(9, '0');
 }
 
 /**
@@ -225,7 +225,7 @@ export function formatDateTime64(t: Instant): string {
  * offset after it. No string is built for the digits.
  */
 export function writeDateTime64(t: Instant, target: Buffer, at: number): number {
-  secondPrefix(t.sec);
+  cacheSecond(t.sec);
   const prefix = cachedPrefixBytes;
   for (let i = 0; i < cachedPrefixLength; i++) target[at++] = prefix[i] as number;
   target[at++] = 0x2e;
