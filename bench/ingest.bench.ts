@@ -13,9 +13,12 @@
  * The box is often shared, so each scenario also prints the load average and the CPU time per
  * stored record of this process, Redis and the senders: those move far less with other work than
  * records/s do. BENCH_METRICS=1 adds per-stage sums (group commit write, queue wait,
- * insert, rows per insert); BENCH_PROFILE=<dir> writes each scenario's main-thread CPU profile; BENCH_RAW_ROWS sets
- * the rows per insert of the raw ceiling. BENCH_REDACTION=presets runs every scenario twice: as
- * is, and against an app with the 5 most common redaction presets on (table rows "+presets").
+ * insert, rows per insert); BENCH_PROFILE=<dir> writes each scenario's main-thread CPU profile;
+ * BENCH_RAW_ROWS sets the rows per insert of the raw ceiling. BENCH_RATE=<records/s> paces the
+ * senders to that offered load, for lag and memory at a rate the server sustains (at saturation
+ * the backlog, and so the lag, grows for as long as the run lasts). BENCH_REDACTION=presets runs
+ * every scenario twice: as is, and against an app with the 5 most common redaction presets on
+ * (table rows "+presets").
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -51,6 +54,9 @@ const FORMAT_LIST: Format[] | undefined =
 const BATCHES = (process.env.BENCH_BATCHES ?? (FORMAT_LIST ? '1000' : '1,100,1000'))
   .split(',')
   .map(Number);
+/** Records/s offered (paced) instead of as fast as the server answers: lag at a sustained rate. */
+const RATE_PER_S = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
+if (RATE_PER_S !== undefined && !(RATE_PER_S > 0)) throw new Error('BENCH_RATE: records/s > 0');
 /** A directory: each scenario's main-thread CPU profile is written there (.cpuprofile). */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 
@@ -200,6 +206,7 @@ async function scenario(
     concurrency: batchSize === 1 ? CONCURRENCY * 4 : CONCURRENCY,
     durationMs: DURATION_S * 1000,
     format,
+    ratePerS: RATE_PER_S,
   };
   const result = await new Promise<LoadResult>((resolve, reject) => {
     const child = fork(fileURLToPath(new URL('./lib/load-generator.ts', import.meta.url)), {
@@ -301,7 +308,8 @@ console.log(
   `MyLog ingest bench: node ${process.version}, ${os.cpus().length} CPUs, ${DURATION_S}s per scenario, ` +
     `${CONCURRENCY} senders (×4 for batch 1), durability=${config.ingest.durability}, ` +
     `group commit ${config.ingest.groupCommitWindowMs} ms / ${config.ingest.groupCommitMaxRows} rows, ` +
-    `worker concurrency ${config.worker.concurrency}`,
+    `worker concurrency ${config.worker.concurrency}, merged inserts of ${config.worker.mergeTargetRows} rows, ` +
+    (RATE_PER_S ? `offered ${RATE_PER_S} records/s` : 'offered as fast as answered'),
 );
 const results: Row[] = [];
 const scenarios: [number, Format][] = FORMAT_LIST

@@ -14,6 +14,12 @@ export interface LoadSpec {
   durationMs: number;
   /** The body format (and route); NDJSON on /v1/logs when absent. */
   format?: Format;
+  /**
+   * Records per second offered in all, paced evenly across the senders; as fast as each answer
+   * comes when absent. Lag and memory mean something at a rate the server sustains: at saturation
+   * the backlog, and so the lag, grows for as long as the run lasts.
+   */
+  ratePerS?: number;
 }
 
 export interface LoadResult {
@@ -49,9 +55,20 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const deadline = Date.now() + spec.durationMs;
   const post = (payload: Buffer): Promise<number> =>
     postKeepAlive(agent, url, { key: spec.key, contentType }, payload);
+  // With a rate, sender s posts its i-th body at (i + s / senders) periods from the start; one
+  // that falls behind posts at once, without bursting to catch up.
+  const periodMs = spec.ratePerS ? (spec.batchSize * bodies.length * 1000) / spec.ratePerS : 0;
+  const start = performance.now();
   await Promise.all(
-    bodies.map(async (payload) => {
+    bodies.map(async (payload, sender) => {
+      let nextAt = start + (periodMs * sender) / bodies.length;
       while (Date.now() < deadline) {
+        if (periodMs > 0) {
+          const wait = nextAt - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          nextAt = Math.max(nextAt + periodMs, performance.now());
+          if (Date.now() >= deadline) break;
+        }
         const started = performance.now();
         const status = await post(payload).catch(() => 0);
         result.latenciesMs.push(performance.now() - started);
