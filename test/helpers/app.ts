@@ -50,7 +50,9 @@ export async function buildTestApp(
     compilersFactory?: CompilersFactory;
   } = {},
 ): Promise<TestContext> {
-  const env = await testEnv(t, options.env);
+  // No scheduler role unless the test names it: its tasks run at start and then every few
+  // seconds to hours, and would race a test that calls the same task or reads what it writes.
+  const env = await testEnv(t, { MYLOG_ROLES: 'api,ingest,worker', ...options.env });
   const config = loadConfig(env);
   const db = createDb(config.databaseUrl as string, 5);
   const redis = createRedis(config.redisUrl as string);

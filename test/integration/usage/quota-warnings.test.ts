@@ -9,9 +9,7 @@ import { insertRows, makeRow, nowNs, NS_PER_MS } from '../search/search-fixtures
 
 t.test('a soft-limit warning goes out once, before the hard limit', async (t) => {
   const { app, db, config, clickhouse } = await buildTestApp(t, {
-    // Without the scheduler role: its own quota check runs on start and every minute, and would
-    // race this test's calls for the one warning of the day.
-    env: { USAGE_QUOTA_WARN_PERCENT: '80', MYLOG_ROLES: 'api,ingest,worker' },
+    env: { USAGE_QUOTA_WARN_PERCENT: '80' },
   });
   const a = await makeTenant(db, config, 'quota-a');
   await db
