@@ -5,6 +5,7 @@
 // endpoint closed), the worker SIGKILLed in the middle of inserts, and the whole of MyLog
 // SIGKILLed and restarted. Afterwards: every acknowledged record is stored exactly once, and no
 // record is stored twice (unacknowledged ones may be stored once or not at all).
+import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { Queue } from 'bullmq';
 import {
@@ -63,6 +64,11 @@ t.test(
       await ingest.kill();
       await worker.kill();
     });
+    // Given CLICKHOUSE_URL, a process never loads the embedded engine (~160 MB of RSS).
+    for (const p of [ingest, worker]) {
+      const maps = readFileSync(`/proc/${p.child.pid}/maps`, 'utf8');
+      t.notOk(maps.includes('libchdb'), `pid ${p.child.pid} has not mapped chdb's library`);
+    }
 
     // Senders: batches of 20 records with fresh seqs; never resend a seq (a resend of an
     // unacknowledged batch may legitimately duplicate, which is the sender's choice, not ours).
