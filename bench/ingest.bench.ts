@@ -23,9 +23,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fork } from 'node:child_process';
 import { Session as InspectorSession } from 'node:inspector/promises';
-import { fileURLToPath } from 'node:url';
 import { createAppWithKey } from '../src/modules/apps/apps.service.ts';
 import { INSERT_TARGET } from '../src/modules/ingest/decode/index.ts';
 import { insertSettings } from '../src/modules/pipeline/insert-job.processor.ts';
@@ -35,9 +33,10 @@ import { buildTestApp } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import { FORMATS, isFormat } from './lib/format-bodies.ts';
 import type { Format } from './lib/format-bodies.ts';
-import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
+import type { LoadSpec } from './lib/load-generator.ts';
 import { serialisedChunkOf1000 } from './lib/sample-rows.ts';
 import { percentile } from './lib/percentile.ts';
+import { runLoadInChild } from './lib/run-load.ts';
 import { threadCpu, threadCpuSpent } from './lib/thread-cpu.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
@@ -208,14 +207,7 @@ async function scenario(
     format,
     ratePerS: RATE_PER_S,
   };
-  const result = await new Promise<LoadResult>((resolve, reject) => {
-    const child = fork(fileURLToPath(new URL('./lib/load-generator.ts', import.meta.url)), {
-      execArgv: ['--import', 'tsx'],
-    });
-    child.once('message', (message) => resolve(message as LoadResult));
-    child.once('error', reject);
-    child.send(spec);
-  });
+  const result = await runLoadInChild(spec);
   // Drain: everything acknowledged must reach ClickHouse.
   const drainDeadline = Date.now() + 120_000;
   while (storedRows < result.accepted && Date.now() < drainDeadline) {

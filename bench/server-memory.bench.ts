@@ -11,8 +11,6 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { startChdbHttpBridge } from '../src/infra/clickhouse/chdb-http-bridge.ts';
 import { migrateClickHouse } from '../src/infra/clickhouse/migrations.ts';
 import { createDb, migratePostgres } from '../src/infra/postgres.ts';
@@ -20,8 +18,9 @@ import { testEnv } from '../test/helpers/app.ts';
 import { createChdbTestStore } from '../test/helpers/services.ts';
 import { createTenant } from '../test/integration/ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess } from '../test/integration/ingest/mylog-process.ts';
-import type { LoadResult, LoadSpec } from './lib/load-generator.ts';
+import type { LoadSpec } from './lib/load-generator.ts';
 import { percentile } from './lib/percentile.ts';
+import { runLoadInChild } from './lib/run-load.ts';
 
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCHES ?? 1000);
@@ -88,14 +87,7 @@ const spec: LoadSpec = {
   durationMs: DURATION_S * 1000,
   ratePerS: RATE_PER_S,
 };
-const result = await new Promise<LoadResult>((resolve, reject) => {
-  const child = fork(fileURLToPath(new URL('./lib/load-generator.ts', import.meta.url)), {
-    execArgv: ['--import', 'tsx'],
-  });
-  child.once('message', (message) => resolve(message as LoadResult));
-  child.once('error', reject);
-  child.send(spec);
-});
+const result = await runLoadInChild(spec);
 const drainDeadline = Date.now() + 120_000;
 let stored = await storedRows();
 while (stored < result.accepted && Date.now() < drainDeadline) {
