@@ -2,12 +2,14 @@
  * Memory of a MyLog server as production runs it: its own process, ClickHouse elsewhere
  * (`CLICKHOUSE_URL`). A chdb engine in this process stands in for the ClickHouse server (served
  * over ClickHouse's HTTP protocol), Postgres and Redis are the test services, and senders in a
- * child process post NDJSON at an offered rate. The server's RSS is read from /proc every 250 ms:
- * its peak and median, split into anonymous and file-backed pages, and its CPU per stored record.
+ * child process post NDJSON (or another format) at an offered rate. The server's RSS is read from
+ * /proc every 250 ms: its peak and median, split into anonymous and file-backed pages, and its CPU
+ * per stored record.
  *
  * Run: npm run bench:server-memory
  *   BENCH_RATE (records/s offered, default 100000), BENCH_BATCHES (one size, default 1000),
- *   BENCH_DURATION_S (default 15), BENCH_CONCURRENCY (senders, default 16).
+ *   BENCH_DURATION_S (default 15), BENCH_CONCURRENCY (senders, default 16),
+ *   BENCH_FORMAT (ndjson by default; any format of bench:ingest's --formats).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,6 +21,7 @@ import { createChdbTestStore } from '../test/helpers/services.ts';
 import { createTenant } from '../test/integration/ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess } from '../test/integration/ingest/mylog-process.ts';
 import type { LoadSpec } from './lib/load-generator.ts';
+import { FORMATS, isFormat } from './lib/format-bodies.ts';
 import { percentile } from './lib/percentile.ts';
 import { runLoadInChild } from './lib/run-load.ts';
 
@@ -29,6 +32,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 for (const [name, value] of Object.entries({ RATE_PER_S, BATCH, DURATION_S, CONCURRENCY })) {
   if (!(value > 0)) throw new Error(`${name}: a number > 0 (got ${value})`);
 }
+const FORMAT = process.env.BENCH_FORMAT ?? 'ndjson';
+if (!isFormat(FORMAT)) throw new Error(`BENCH_FORMAT: ${FORMAT} is none of ${FORMATS.join(', ')}`);
 
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
@@ -86,6 +91,7 @@ const spec: LoadSpec = {
   concurrency: CONCURRENCY,
   durationMs: DURATION_S * 1000,
   ratePerS: RATE_PER_S,
+  format: FORMAT,
 };
 const result = await runLoadInChild(spec);
 const drainDeadline = Date.now() + 120_000;
@@ -105,7 +111,7 @@ const sendS = (result.endedAtMs - result.startedAtMs) / 1000;
 const mb = (n: number): string => Math.round(n).toLocaleString('en');
 console.log(
   `MyLog server memory: node ${process.version}, ${os.cpus().length} CPUs, ClickHouse over HTTP ` +
-    `(chdb in the bench's process), ${CONCURRENCY} senders, batch ${BATCH}, offered ${RATE_PER_S} ` +
+    `(chdb in the bench's process), ${CONCURRENCY} senders, ${FORMAT} batches of ${BATCH}, offered ${RATE_PER_S} ` +
     `records/s for ${DURATION_S} s, durability ${env.INGEST_DURABILITY}`,
 );
 console.log(
