@@ -114,9 +114,9 @@ async function run(): Promise<void> {
     });
     await sendLogs(base, ingestKey, records);
     const url = `${base}/logs?q=${encodeURIComponent(`needle${tag}`)}&from=now-15m`;
-    await searchUntilFound(page, url, `needle${tag}`);
+    await searchUntilFound(page, url, `needle${tag}`, 60_000, { withHistogram: true });
     t.ok((await page.locator('.log-line').count()) > 10, 'rows are listed');
-    await page.locator('.histogram-plot rect').first().waitFor();
+    t.ok(await page.locator('.histogram-plot rect').first().isVisible(), 'the histogram has bars');
     await screenshot(page, 'desktop-explorer');
 
     await page.goto(
