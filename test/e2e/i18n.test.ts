@@ -251,9 +251,16 @@ t.test('languages and time zones in the browser', async (t) => {
     if (path.includes('q=status')) await page.locator('.query-error').waitFor();
   };
 
+  // Picked once the server has the choice: the page shows it at once, and a navigation right
+  // after could cancel the request that saves it (a later sign-in would then not find it).
   const pickInMenu = async (label: string, value: string) => {
     await page.locator('.avatar').click();
+    const saved = page.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/v1/me/preferences' && r.request().method() === 'PATCH',
+    );
     await page.getByLabel(label).selectOption(value);
+    const answer = await saved;
+    if (!answer.ok()) throw new Error(`saving ${value} answered ${answer.status()}`);
     await page.keyboard.press('Escape');
   };
 
