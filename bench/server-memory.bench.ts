@@ -11,7 +11,6 @@
  *   BENCH_DURATION_S (default 15), BENCH_CONCURRENCY (senders, default 16),
  *   BENCH_FORMAT (ndjson by default; any format of bench:ingest's --formats).
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { startChdbHttpBridge } from '../src/infra/clickhouse/chdb-http-bridge.ts';
 import { migrateClickHouse } from '../src/infra/clickhouse/migrations.ts';
@@ -22,7 +21,9 @@ import { createTenant } from '../test/integration/ingest/ingest-fixtures.ts';
 import { freePort, startMyLogProcess } from '../test/integration/ingest/mylog-process.ts';
 import type { LoadSpec } from './lib/load-generator.ts';
 import { FORMATS, isFormat } from './lib/format-bodies.ts';
+import { loadAverages } from './lib/load-average.ts';
 import { percentile } from './lib/percentile.ts';
+import { cpuTicks, processMemory, type ProcessMemory } from './lib/process-stats.ts';
 import { runLoadInChild } from './lib/run-load.ts';
 
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 100_000);
@@ -59,31 +60,18 @@ const server = await startMyLogProcess(env);
 t.teardown(() => server.kill('SIGINT'));
 const pid = server.child.pid as number;
 
-interface Memory {
-  rss: number;
-  anon: number;
-  file: number;
-}
-function memoryOf(processId: number): Memory {
-  const status = fs.readFileSync(`/proc/${processId}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]);
-  return { rss: kb('VmRSS') / 1024, anon: kb('RssAnon') / 1024, file: kb('RssFile') / 1024 };
-}
-/** utime + stime of a process, µs (clock ticks of 10 ms on Linux). */
-function cpuUsOf(processId: number): number {
-  const fields = fs.readFileSync(`/proc/${processId}/stat`, 'utf8').split(') ')[1]?.split(' ');
-  return (Number(fields?.[11]) + Number(fields?.[12])) * 10_000;
-}
+/** CPU time of process `pid`, µs (clock ticks of 10 ms on Linux). */
+const cpuUsOf = (pid: number): number => cpuTicks(pid) * 10_000;
 async function storedRows(): Promise<number> {
   const [row] = await clickhouse.query<{ n: string }>('SELECT count() AS n FROM logs');
   return Number(row?.n ?? 0);
 }
 
-const idle = memoryOf(pid);
-const samples: Memory[] = [];
-const sampler = setInterval(() => samples.push(memoryOf(pid)), 250);
+const idle = processMemory(pid);
+const samples: ProcessMemory[] = [];
+const sampler = setInterval(() => samples.push(processMemory(pid)), 250);
 const cpu0 = cpuUsOf(pid);
-const load0 = os.loadavg()[0]?.toFixed(1);
+const load0 = loadAverages();
 const spec: LoadSpec = {
   url: server.url,
   key: tenant.key,
@@ -129,7 +117,7 @@ console.log(
         peak_file_backed: mb(peak.file),
       },
       server_cpu_us_per_record: Number((cpuUs / Math.max(stored, 1)).toFixed(1)),
-      load_average: `${load0}→${os.loadavg()[0]?.toFixed(1)}`,
+      load_average: `${load0} → ${loadAverages()}`,
     },
     null,
     2,

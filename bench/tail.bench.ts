@@ -16,7 +16,6 @@
  * (the row id's time) and of POST → 202; rows delivered, dropped notices, server CPU and RSS,
  * the server's own receipt → send histogram and event-loop lag, the client's CPU and loop delays.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
@@ -30,6 +29,7 @@ import { testEnv } from '../test/helpers/app.ts';
 import { threadCpuMicros } from '../src/infra/thread-cpu-clock.ts';
 import { postKeepAlive } from './lib/keep-alive-post.ts';
 import { loadAverages } from './lib/load-average.ts';
+import { cpuTicks, processMemory } from './lib/process-stats.ts';
 import { percentile } from './lib/percentile.ts';
 import type {
   ViewerSpec,
@@ -51,16 +51,6 @@ const CLIENT_THREADS = Number(process.env.BENCH_CLIENT_THREADS ?? 2);
 const teardowns: (() => unknown)[] = [];
 const t = { teardown: (fn: () => unknown) => void teardowns.push(fn) };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cpuTicks(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks
-}
-
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(match?.[1] ?? 0) / 1024;
-}
 
 const env = await testEnv(t, {
   LOG_LEVEL: 'warn',
@@ -196,9 +186,9 @@ const clientLoopDelay = monitorEventLoopDelay({ resolution: 10 });
 clientLoopDelay.enable();
 for (const w of workers) w.postMessage('measure' satisfies ViewersCommand);
 const startedAt = Date.now();
-let maxRss = rssMiB(pid);
+let maxRss = processMemory(pid).rss;
 const rssTimer = setInterval(() => {
-  maxRss = Math.max(maxRss, rssMiB(pid));
+  maxRss = Math.max(maxRss, processMemory(pid).rss);
 }, 500);
 const inflight = new Set<Promise<void>>();
 /** How long each POST took to be answered (202 = durably queued, so published to the tail). */

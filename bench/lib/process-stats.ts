@@ -1,0 +1,23 @@
+// Another process's CPU time and memory, read from /proc (Linux): what benches measure of a
+// server they run as a child.
+import fs from 'node:fs';
+
+/** utime + stime of process `pid`, in clock ticks (100 a second on Linux). */
+export function cpuTicks(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+export interface ProcessMemory {
+  /** Resident set, MiB: the anonymous and the file-backed pages. */
+  rss: number;
+  anon: number;
+  file: number;
+}
+
+export function processMemory(pid: number): ProcessMemory {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mib = (field: string): number =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { rss: mib('VmRSS'), anon: mib('RssAnon'), file: mib('RssFile') };
+}
