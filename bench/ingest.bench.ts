@@ -38,6 +38,7 @@ import { serialisedChunkOf1000 } from './lib/sample-rows.ts';
 import { percentile } from './lib/percentile.ts';
 import { runLoadInChild } from './lib/run-load.ts';
 import { threadCpu, threadCpuSpent } from './lib/thread-cpu.ts';
+import { SERVER_V8_FLAGS } from '../src/server-v8-flags.ts';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -301,9 +302,22 @@ console.log(
     `${CONCURRENCY} senders (×4 for batch 1), durability=${config.ingest.durability}, ` +
     `group commit ${config.ingest.groupCommitWindowMs} ms / ${config.ingest.groupCommitMaxRows} rows, ` +
     `worker concurrency ${config.worker.concurrency}, merged inserts of ${config.worker.mergeTargetRows} rows, ` +
-    (RATE_PER_S ? `offered ${RATE_PER_S} records/s` : 'offered as fast as answered'),
+    (RATE_PER_S ? `offered ${RATE_PER_S} records/s` : 'offered as fast as answered') +
+    `, V8 options: ${v8Options()}`,
 );
 const results: Row[] = [];
+
+/** The server runs in this process: without the server's V8 options it is not the product's heap. */
+function v8Options(): string {
+  const given = process.execArgv.filter((arg) => !arg.startsWith('--import') && arg !== 'tsx');
+  const missing = SERVER_V8_FLAGS.filter((flag) => !given.includes(flag));
+  return (
+    (given.join(' ') || 'none') +
+    (missing.length > 0
+      ? ` (the server runs with ${missing.join(' ')}: use npm run bench:ingest)`
+      : '')
+  );
+}
 const scenarios: [number, Format][] = FORMAT_LIST
   ? FORMAT_LIST.map((format) => [BATCHES[0] ?? 1000, format])
   : BATCHES.map((batch) => [batch, 'ndjson']);

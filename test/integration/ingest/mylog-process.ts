@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '../../../src/infra/embedded/process-state.ts';
+import { SERVER_V8_FLAGS } from '../../../src/server-v8-flags.ts';
 import { reapWhenThisProcessExits } from '../../helpers/reaper.ts';
 
 const SERVER = fileURLToPath(new URL('../../../src/server.ts', import.meta.url));
@@ -21,7 +22,7 @@ export async function startMyLogProcess(
   env: Record<string, string>,
   options: { waitForHttp?: boolean; startTimeoutMs?: number } = {},
 ): Promise<MyLogProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+  const child = spawn(process.execPath, [...SERVER_V8_FLAGS, '--import', 'tsx', SERVER], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
