@@ -22,7 +22,6 @@ import {
 } from './elasticsearch-api.routes.ts';
 import { ingestKeyFromHeaders } from './ingest-auth.ts';
 import { lokiPushResponse } from './loki-response.ts';
-import { createRequestBodyReader } from './request-body-reader.ts';
 import type { IngestKeyCache } from './ingest-key-cache.ts';
 import type { IngestService } from './ingest.service.ts';
 import { otlpJsonResponse, otlpProtobufResponse } from './otlp-response.ts';
@@ -65,9 +64,12 @@ export async function ingestRoutes(
   const { keyUsage } = options;
 
   // Every body arrives as bytes: the decoder owns content types, encodings and their limits.
-  const bodies = createRequestBodyReader(app.config.ingest.maxBodyBytes);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', bodies.parse);
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: app.config.ingest.maxBodyBytes },
+    (_request, body, done) => done(null, body),
+  );
 
   app.addHook('onRequest', async (request) => {
     receivedAt.set(request, Date.now());
@@ -90,20 +92,17 @@ export async function ingestRoutes(
     }
   });
 
-  // The body's buffer serves a later request once this one's ingest has settled, not before.
   const run: RunIngest = (request, kind, target = {}) =>
-    service
-      .ingest({
-        kind,
-        key: keyOf.get(request) as ResolvedIngestKey,
-        contentType: request.headers['content-type'],
-        contentEncoding: request.headers['content-encoding'],
-        body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
-        ...target,
-        receivedAtMs: receivedAt.get(request) ?? Date.now(),
-        idempotencyKey: request.headers['idempotency-key'],
-      })
-      .finally(() => bodies.release(request.body));
+    service.ingest({
+      kind,
+      key: keyOf.get(request) as ResolvedIngestKey,
+      contentType: request.headers['content-type'],
+      contentEncoding: request.headers['content-encoding'],
+      body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+      ...target,
+      receivedAtMs: receivedAt.get(request) ?? Date.now(),
+      idempotencyKey: request.headers['idempotency-key'],
+    });
 
   app.post('/v1/logs', { schema: logsRouteSchema }, async (request, reply) => {
     const outcome = await run(request, 'logs');
