@@ -77,7 +77,7 @@ process_start() {
   (
     cd "$CURRENT_LINK/" || exit 1
     load_app_env
-    NODE_ENV="${NODE_ENV:-production}" nohup "$MYLOG_NODE" --enable-source-maps --initial-old-space-size=128 dist/src/server.js >>"$RUN_DIR/mylog.out" 2>&1 &
+    NODE_ENV="${NODE_ENV:-production}" nohup "$MYLOG_NODE" --enable-source-maps --initial-old-space-size=96 dist/src/server.js >>"$RUN_DIR/mylog.out" 2>&1 &
     echo $! >"$PID_FILE"
   )
   log "started pid $(cat "$PID_FILE")"
