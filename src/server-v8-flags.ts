@@ -1,7 +1,8 @@
 // The V8 options MyLog's server runs with. They must be on the node command line (V8 sizes its heap
 // before any script runs, and NODE_OPTIONS refuses these), so each launcher repeats them:
-// package.json's start and bench:ingest scripts, codedeploy/mylog.service, and the test helper that
-// starts the server as production does. test/unit/server-v8-flags.test.ts checks that they agree.
+// package.json's start and bench:ingest scripts, codedeploy/mylog.service, the process mode of
+// codedeploy/lib/common.sh, README's command for real services, and the test helper that starts
+// the server as production does. test/unit/server-v8-flags.test.ts checks that they agree.
 //
 // --initial-old-space-size: under ingest load the server's live heap is ~45 MB, and V8 put the next
 // full collection ~24 MB above it, which the promotions of in-flight requests reach in ~0.2 s: a

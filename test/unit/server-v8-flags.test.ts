@@ -19,6 +19,14 @@ const launchers: [string, string][] = [
       .find((line) => line.startsWith('ExecStart=')) ?? '',
   ],
   [
+    'README.md, real services',
+    read('README.md')
+      .split('\n')
+      .find((line) => line.includes('dist/src/server.js'))
+      ?.split('&&')
+      .pop() ?? '',
+  ],
+  [
     'codedeploy/lib/common.sh (process mode)',
     read('codedeploy/lib/common.sh')
       .split('\n')
