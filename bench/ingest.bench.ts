@@ -295,18 +295,6 @@ async function rawCeiling(
   return { rowsPerS: inserted / ((performance.now() - started) / 1000), rows: inserted };
 }
 
-const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits }) : '-';
-console.log(
-  `MyLog ingest bench: node ${process.version}, ${os.cpus().length} CPUs, ${DURATION_S}s per scenario, ` +
-    `${CONCURRENCY} senders (×4 for batch 1), durability=${config.ingest.durability}, ` +
-    `group commit ${config.ingest.groupCommitWindowMs} ms / ${config.ingest.groupCommitMaxRows} rows, ` +
-    `worker concurrency ${config.worker.concurrency}, merged inserts of ${config.worker.mergeTargetRows} rows, ` +
-    (RATE_PER_S ? `offered ${RATE_PER_S} records/s` : 'offered as fast as answered') +
-    `, V8 options: ${v8Options()}`,
-);
-const results: Row[] = [];
-
 /** The server runs in this process: without the server's V8 options it is not the product's heap. */
 function v8Options(): string {
   const given = process.execArgv.filter((arg) => !arg.startsWith('--import') && arg !== 'tsx');
@@ -318,6 +306,18 @@ function v8Options(): string {
       : '')
   );
 }
+
+const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en', { maximumFractionDigits: digits }) : '-';
+console.log(
+  `MyLog ingest bench: node ${process.version}, ${os.cpus().length} CPUs, ${DURATION_S}s per scenario, ` +
+    `${CONCURRENCY} senders (×4 for batch 1), durability=${config.ingest.durability}, ` +
+    `group commit ${config.ingest.groupCommitWindowMs} ms / ${config.ingest.groupCommitMaxRows} rows, ` +
+    `worker concurrency ${config.worker.concurrency}, merged inserts of ${config.worker.mergeTargetRows} rows, ` +
+    (RATE_PER_S ? `offered ${RATE_PER_S} records/s` : 'offered as fast as answered') +
+    `, V8 options: ${v8Options()}`,
+);
+const results: Row[] = [];
 const scenarios: [number, Format][] = FORMAT_LIST
   ? FORMAT_LIST.map((format) => [BATCHES[0] ?? 1000, format])
   : BATCHES.map((batch) => [batch, 'ndjson']);
