@@ -297,14 +297,10 @@ async function rawCeiling(
 
 /** The server runs in this process: without the server's V8 options it is not the product's heap. */
 function v8Options(): string {
-  const given = process.execArgv.filter((arg) => !arg.startsWith('--import') && arg !== 'tsx');
-  const missing = SERVER_V8_FLAGS.filter((flag) => !given.includes(flag));
-  return (
-    (given.join(' ') || 'none') +
-    (missing.length > 0
-      ? ` (the server runs with ${missing.join(' ')}: use npm run bench:ingest)`
-      : '')
-  );
+  const missing = SERVER_V8_FLAGS.filter((flag) => !process.execArgv.includes(flag));
+  return missing.length === 0
+    ? SERVER_V8_FLAGS.join(' ')
+    : `without the server's ${missing.join(' ')} (use npm run bench:ingest)`;
 }
 
 const fmt = (n: number, digits = 0): string =>

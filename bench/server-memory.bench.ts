@@ -23,7 +23,7 @@ import type { LoadSpec } from './lib/load-generator.ts';
 import { FORMATS, isFormat } from './lib/format-bodies.ts';
 import { loadAverages } from './lib/load-average.ts';
 import { percentile } from './lib/percentile.ts';
-import { cpuTicks, processMemory, type ProcessMemory } from './lib/process-stats.ts';
+import { cpuMicros, processMemory, type ProcessMemory } from './lib/process-stats.ts';
 import { runLoadInChild } from './lib/run-load.ts';
 
 const RATE_PER_S = Number(process.env.BENCH_RATE ?? 100_000);
@@ -60,8 +60,6 @@ const server = await startMyLogProcess(env);
 t.teardown(() => server.kill('SIGINT'));
 const pid = server.child.pid as number;
 
-/** CPU time of process `pid`, µs (clock ticks of 10 ms on Linux). */
-const cpuUsOf = (pid: number): number => cpuTicks(pid) * 10_000;
 async function storedRows(): Promise<number> {
   const [row] = await clickhouse.query<{ n: string }>('SELECT count() AS n FROM logs');
   return Number(row?.n ?? 0);
@@ -70,7 +68,7 @@ async function storedRows(): Promise<number> {
 const idle = processMemory(pid);
 const samples: ProcessMemory[] = [];
 const sampler = setInterval(() => samples.push(processMemory(pid)), 250);
-const cpu0 = cpuUsOf(pid);
+const cpu0 = cpuMicros(pid);
 const load0 = loadAverages();
 const spec: LoadSpec = {
   url: server.url,
@@ -89,7 +87,7 @@ while (stored < result.accepted && Date.now() < drainDeadline) {
   stored = await storedRows();
 }
 clearInterval(sampler);
-const cpuUs = cpuUsOf(pid) - cpu0;
+const cpuUs = cpuMicros(pid) - cpu0;
 const peak = samples.reduce((a, b) => (b.rss > a.rss ? b : a), idle);
 const median = percentile(
   samples.map((s) => s.rss).sort((a, b) => a - b),

@@ -29,7 +29,7 @@ import { testEnv } from '../test/helpers/app.ts';
 import { threadCpuMicros } from '../src/infra/thread-cpu-clock.ts';
 import { postKeepAlive } from './lib/keep-alive-post.ts';
 import { loadAverages } from './lib/load-average.ts';
-import { cpuTicks, processMemory } from './lib/process-stats.ts';
+import { cpuMicros, processMemory } from './lib/process-stats.ts';
 import { percentile } from './lib/percentile.ts';
 import type {
   ViewerSpec,
@@ -177,7 +177,7 @@ const postsPerSecond = RATE / ROWS_PER_POST;
 let posted = 0;
 let refused = 0;
 const serverBefore = await serverMetrics();
-const cpuBefore = cpuTicks(pid);
+const cpuBefore = cpuMicros(pid);
 // The bench's own process receives every byte the server sends: when it is the busy one, the
 // latencies it measures are its own event loop's.
 const clientCpuBefore = process.cpuUsage();
@@ -222,13 +222,12 @@ const reports = await Promise.all(
   }),
 );
 clearInterval(rssTimer);
-const cpuAfter = cpuTicks(pid);
+const cpuAfter = cpuMicros(pid);
 clientLoopDelay.disable();
 const serverAfter = await serverMetrics();
 const clientCpu = process.cpuUsage(clientCpuBefore);
 const posterCpuMicros = threadCpuMicros() - posterCpuBefore;
-const ticksPerS = 100;
-const cpuPercent = ((cpuAfter - cpuBefore) / ticksPerS / (Date.now() - startedAt)) * 1000 * 100;
+const cpuPercent = ((cpuAfter - cpuBefore) / 1000 / (Date.now() - startedAt)) * 100;
 const clientCpuPercent =
   ((clientCpu.user + clientCpu.system) / 1000 / (Date.now() - startedAt)) * 100;
 

@@ -2,10 +2,13 @@
 // server they run as a child.
 import fs from 'node:fs';
 
-/** utime + stime of process `pid`, in clock ticks (100 a second on Linux). */
-export function cpuTicks(pid: number): number {
+/** Linux's USER_HZ: /proc counts CPU time in ticks of 10 ms. */
+const TICKS_PER_S = 100;
+
+/** CPU time (utime + stime) process `pid` has used, µs. */
+export function cpuMicros(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return Number(fields[11]) + Number(fields[12]);
+  return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / TICKS_PER_S;
 }
 
 export interface ProcessMemory {

@@ -7,30 +7,23 @@ import { SERVER_V8_FLAGS } from '../../src/server-v8-flags.ts';
 const read = (file: string): string =>
   fs.readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
 
+/** The last command of the first line of `file` that mentions `text` (after any `&&`). */
+const commandIn = (file: string, text: string): string =>
+  read(file)
+    .split('\n')
+    .find((line) => line.includes(text))
+    ?.split('&&')
+    .pop() ?? '';
+
 const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-const serverCommand = (scripts.start ?? '').split('&&').pop() ?? '';
 const launchers: [string, string][] = [
-  ['npm start', serverCommand],
+  ['npm start', (scripts.start ?? '').split('&&').pop() ?? ''],
   ['npm run bench:ingest (the server runs in the bench’s process)', scripts['bench:ingest'] ?? ''],
-  [
-    'codedeploy/mylog.service',
-    read('codedeploy/mylog.service')
-      .split('\n')
-      .find((line) => line.startsWith('ExecStart=')) ?? '',
-  ],
-  [
-    'README.md, real services',
-    read('README.md')
-      .split('\n')
-      .find((line) => line.includes('dist/src/server.js'))
-      ?.split('&&')
-      .pop() ?? '',
-  ],
+  ['codedeploy/mylog.service', commandIn('codedeploy/mylog.service', 'ExecStart=')],
+  ['README.md, real services', commandIn('README.md', 'dist/src/server.js')],
   [
     'codedeploy/lib/common.sh (process mode)',
-    read('codedeploy/lib/common.sh')
-      .split('\n')
-      .find((line) => line.includes('dist/src/server.js')) ?? '',
+    commandIn('codedeploy/lib/common.sh', 'dist/src/server.js'),
   ],
 ];
 
